@@ -1,0 +1,3 @@
+//! The `filterql` command line.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The reference semantics: does a JSON record match an `ir::Pred`?

@@ -1,0 +1,1 @@
+//! Meaning-preserving rewrites of `ir::Pred`: NNF, flattening, folding, range merging.

@@ -1,0 +1,1 @@
+//! Canonical printing of the syntax tree (`Display`).

@@ -1,0 +1,1 @@
+//! SQL dialects: quoting, escaping, placeholders, per-engine expressions.
