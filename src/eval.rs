@@ -18,24 +18,37 @@
 //! | dept | `{"dept_no": 7}` or the number itself |
 //! | usergroup, deptgroup | array of users / departments |
 //! | subform | array of row objects |
+//! | other | anything |
 //!
 //! # Rules
 //!
-//! - A value is *empty* when the key is absent, or the value is `null`, `""`, `[]`, or (on
-//!   a phone field) an object whose `phone` is absent, `null` or `""`.
-//! - Every positive test other than [`Test::Empty`] is false on an empty value, and false
-//!   on a value of the wrong JSON type (a string in a number field, a datetime string that
-//!   does not parse): the evaluator never panics and never guesses.
-//! - A negated leaf is the exact complement of its positive test.
+//! - A value is *empty* when the key is absent, or the value is `null`, `""`, `[]`, or a
+//!   phone object without a number (`phone` absent, `null` or `""`).
+//! - A value the field's type cannot hold (a string in a number field, a datetime string
+//!   that does not parse, a user object without a `username`, an array whose items all
+//!   have the wrong shape) is treated as **no value**, i.e. empty. Every test but
+//!   `is empty` is therefore false on it, and the evaluator never panics or guesses.
+//!   Treating it as empty rather than as a third kind of value is what keeps DESIGN §3's
+//!   `not (x > 5)` ≡ `x <= 5 or x is empty` true on *every* record, so that
+//!   normalization is exact even on data that does not fit the schema.
+//! - Every test other than [`Test::Empty`] is false on an empty value; a negated leaf is
+//!   the exact complement of its positive test.
 //! - A subform column leaf (`FieldRef::subform` set) holds when **some** row satisfies the
 //!   positive test; a record without rows (or whose subform value is not an array) has
 //!   no such row. Its negation holds when no row does.
 //! - On the array-valued types (multiselect, usergroup, deptgroup) `has any`/`has all`
 //!   are set tests; the scalar tests (`=`, `in`, ranges, text tests) hold when some
-//!   element satisfies them, which is jdy's reading of `in` on member groups.
+//!   item satisfies them, which is jdy's reading of `in` on member groups. Items of the
+//!   wrong shape are ignored.
+//! - `verified` holds on a phone with a number whose `verified` flag is `true`;
+//!   `unverified` on one whose flag is `false`, `null` or absent. A flag of another type
+//!   makes both false.
 //! - Text comparison is exact and case-sensitive (Rust `str` equality and substring
 //!   search, no normalisation). Ordering, should a range carry text bounds, is by bytes.
 //! - Datetimes compare as instants truncated to milliseconds, the resolution of the IR.
+//! - Values only compare with scalars of their own kind: a number with
+//!   [`Scalar::Number`], a datetime with [`Scalar::DateTime`], a string with
+//!   [`Scalar::Text`], a boolean (only in `other` fields) with [`Scalar::Bool`].
 
 use crate::ir::{Bound, Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
@@ -61,144 +74,175 @@ pub fn matches(pred: &Pred, record: &Value) -> bool {
 fn leaf_matches(leaf: &Leaf, record: &Value) -> bool {
     let ty = leaf.field.ty;
     match &leaf.field.subform {
-        None => test_value(&leaf.test, ty, record.get(&leaf.field.name)),
+        None => test_view(&leaf.test, &view(ty, record.get(&leaf.field.name))),
         Some(sub) => match record.get(sub) {
             Some(Value::Array(rows)) => rows
                 .iter()
-                .any(|row| test_value(&leaf.test, ty, row.get(&leaf.field.name))),
+                .any(|row| test_view(&leaf.test, &view(ty, row.get(&leaf.field.name)))),
             _ => false,
         },
     }
 }
 
-/// Whether a field value is empty (absent, null, `""`, `[]`, phone without a number).
+/// Whether a field value is empty: absent, null, `""`, `[]`, a phone without a number,
+/// or a value the field's type cannot hold (see the module docs).
 pub fn is_empty(ty: FieldType, value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(Value::Object(o)) if ty == FieldType::Phone => match o.get("phone") {
-            None | Some(Value::Null) => true,
-            Some(Value::String(s)) => s.is_empty(),
-            Some(_) => false,
-        },
-        Some(_) => false,
-    }
+    matches!(view(ty, value), View::Empty)
 }
 
-/// Apply a positive test to one field value.
-fn test_value(test: &Test, ty: FieldType, value: Option<&Value>) -> bool {
-    // Emptiness decides `Empty` alone and makes every other (positive) test false.
-    let value = match value {
-        Some(v) if !is_empty(ty, Some(v)) => v,
-        _ => return matches!(test, Test::Empty),
-    };
-    match test {
-        Test::Empty => false,
-        Test::Verified => phone_verified(ty, value) == Some(true),
-        Test::Unverified => phone_verified(ty, value) == Some(false),
-        Test::HasAny(wanted) => match elements(ty, value) {
-            Some(have) => wanted.iter().any(|w| have.iter().any(|h| h.equals(w))),
-            None => false,
-        },
-        Test::HasAll(wanted) => match elements(ty, value) {
-            Some(have) => wanted.iter().all(|w| have.iter().any(|h| h.equals(w))),
-            None => false,
-        },
-        Test::Eq(_) | Test::In(_) | Test::Range(_) | Test::Text(..) => {
-            if is_multi(ty) {
-                match elements(ty, value) {
-                    Some(have) => have.iter().any(|a| scalar_test(test, a)),
-                    None => false,
-                }
-            } else {
-                match atom(ty, value) {
-                    Some(a) => scalar_test(test, &a),
-                    None => false,
-                }
-            }
-        }
-    }
-}
-
-/// Types whose value is an array of items.
-fn is_multi(ty: FieldType) -> bool {
-    matches!(
-        ty,
-        FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup
-    )
-}
-
-/// A comparable piece of a record value, after unwrapping user/dept/phone objects.
+/// A comparable piece of a record value, after unwrapping user/dept/phone objects and
+/// parsing datetimes.
 #[derive(Debug)]
 enum Atom<'a> {
     Str(&'a str),
     Num(f64),
+    Instant(i64),
     Bool(bool),
 }
 
+/// A field value seen through its field type.
+#[derive(Debug)]
+enum View<'a> {
+    /// No value (including one the type cannot hold).
+    Empty,
+    /// A single value.
+    One(Atom<'a>),
+    /// The well-shaped items of an array-valued field (at least one).
+    Items(Vec<Atom<'a>>),
+    /// A phone number and its verified flag (`None`: the flag has the wrong type).
+    Phone(&'a str, Option<bool>),
+    /// A non-empty value of an `other` or `subform` field: only emptiness is testable.
+    Opaque,
+}
+
+fn one(a: Option<Atom<'_>>) -> View<'_> {
+    a.map_or(View::Empty, View::One)
+}
+
+fn view(ty: FieldType, value: Option<&Value>) -> View<'_> {
+    let Some(value) = value else {
+        return View::Empty;
+    };
+    match ty {
+        FieldType::Text | FieldType::Select | FieldType::Sn | FieldType::Dataid => {
+            one(string(value).map(Atom::Str))
+        }
+        FieldType::Number | FieldType::Flowstate => one(value.as_f64().map(Atom::Num)),
+        FieldType::Datetime => one(string(value).and_then(parse_instant).map(Atom::Instant)),
+        FieldType::User => one(user(value)),
+        FieldType::Dept => one(dept(value)),
+        FieldType::Phone => match value {
+            Value::Object(o) => match o.get("phone").and_then(string) {
+                Some(number) => View::Phone(
+                    number,
+                    match o.get("verified") {
+                        None | Some(Value::Null) => Some(false),
+                        Some(Value::Bool(b)) => Some(*b),
+                        Some(_) => None,
+                    },
+                ),
+                None => View::Empty,
+            },
+            _ => View::Empty,
+        },
+        FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup => {
+            let item: fn(&Value) -> Option<Atom<'_>> = match ty {
+                FieldType::Usergroup => user,
+                FieldType::Deptgroup => dept,
+                _ => text_item,
+            };
+            match value {
+                Value::Array(items) => {
+                    let atoms: Vec<_> = items.iter().filter_map(item).collect();
+                    if atoms.is_empty() {
+                        View::Empty
+                    } else {
+                        View::Items(atoms)
+                    }
+                }
+                _ => View::Empty,
+            }
+        }
+        FieldType::Subform => match value {
+            Value::Array(rows) if !rows.is_empty() => View::Opaque,
+            _ => View::Empty,
+        },
+        FieldType::Other => match value {
+            Value::Null => View::Empty,
+            Value::String(s) if s.is_empty() => View::Empty,
+            Value::String(s) => View::One(Atom::Str(s)),
+            Value::Number(n) => one(n.as_f64().map(Atom::Num)),
+            Value::Bool(b) => View::One(Atom::Bool(*b)),
+            Value::Array(a) if a.is_empty() => View::Empty,
+            Value::Array(_) | Value::Object(_) => View::Opaque,
+        },
+    }
+}
+
+/// A non-empty string.
+fn string(v: &Value) -> Option<&str> {
+    v.as_str().filter(|s| !s.is_empty())
+}
+
+/// A multiselect item: a non-empty string.
+fn text_item(v: &Value) -> Option<Atom<'_>> {
+    string(v).map(Atom::Str)
+}
+
+/// A user: `{"username": ..}` or the username itself.
+fn user(v: &Value) -> Option<Atom<'_>> {
+    match v {
+        Value::Object(o) => o.get("username").and_then(string),
+        other => string(other),
+    }
+    .map(Atom::Str)
+}
+
+/// A department: `{"dept_no": ..}` or the number itself.
+fn dept(v: &Value) -> Option<Atom<'_>> {
+    match v {
+        Value::Object(o) => o.get("dept_no").and_then(Value::as_f64),
+        other => other.as_f64(),
+    }
+    .map(Atom::Num)
+}
+
 impl Atom<'_> {
-    /// Exact equality with a typed value; a type mismatch is unequal.
+    /// Exact equality with a typed value; a kind mismatch is unequal.
     fn equals(&self, s: &Scalar) -> bool {
         self.compare(s) == Some(Ordering::Equal)
     }
 
-    /// Order of this atom relative to `s`, or `None` when they are not comparable
-    /// (different kinds, or a datetime string that does not parse).
+    /// Order of this atom relative to `s`, or `None` when they are of different kinds.
     fn compare(&self, s: &Scalar) -> Option<Ordering> {
         match (self, s) {
             (Atom::Str(a), Scalar::Text(b)) => Some((*a).cmp(b.as_str())),
             (Atom::Num(a), Scalar::Number(b)) => a.partial_cmp(b),
-            (Atom::Str(a), Scalar::DateTime(b)) => parse_instant(a).map(|ms| ms.cmp(b)),
+            (Atom::Instant(a), Scalar::DateTime(b)) => Some(a.cmp(b)),
             (Atom::Bool(a), Scalar::Bool(b)) => Some(a.cmp(b)),
             _ => None,
         }
     }
 }
 
-/// The single comparable value of a non-array field.
-fn atom(ty: FieldType, value: &Value) -> Option<Atom<'_>> {
-    let inner = match (ty, value) {
-        (FieldType::User, Value::Object(o)) => o.get("username")?,
-        (FieldType::Dept, Value::Object(o)) => o.get("dept_no")?,
-        (FieldType::Phone, Value::Object(o)) => o.get("phone")?,
-        // A phone must be an object; user/dept objects are unwrapped above and any other
-        // object is the wrong type for a scalar test.
-        (FieldType::Phone, _) | (_, Value::Object(_)) => return None,
-        (_, v) => v,
-    };
-    match inner {
-        Value::String(s) => Some(Atom::Str(s)),
-        Value::Number(n) => n.as_f64().map(Atom::Num),
-        Value::Bool(b) => Some(Atom::Bool(*b)),
-        _ => None,
-    }
-}
-
-/// The items of an array-valued field, each unwrapped with its element type.
-/// Items of the wrong shape are skipped: they equal nothing.
-fn elements(ty: FieldType, value: &Value) -> Option<Vec<Atom<'_>>> {
-    let item_ty = match ty {
-        FieldType::Usergroup => FieldType::User,
-        FieldType::Deptgroup => FieldType::Dept,
-        _ => FieldType::Text,
-    };
-    match value {
-        Value::Array(items) => Some(items.iter().filter_map(|v| atom(item_ty, v)).collect()),
-        _ => None,
-    }
-}
-
-/// `Some(verified)` for a phone object with a number, `None` when the flag has the wrong
-/// type or the field is not a phone object. An absent or null flag means not verified.
-fn phone_verified(ty: FieldType, value: &Value) -> Option<bool> {
-    match (ty, value) {
-        (FieldType::Phone, Value::Object(o)) => match o.get("verified") {
-            None | Some(Value::Null) => Some(false),
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => None,
-        },
-        _ => None,
+/// Apply a positive test to a field's view.
+fn test_view(test: &Test, v: &View<'_>) -> bool {
+    match (test, v) {
+        (Test::Empty, v) => matches!(v, View::Empty),
+        (_, View::Empty | View::Opaque) => false,
+        (Test::Verified, View::Phone(_, flag)) => *flag == Some(true),
+        (Test::Unverified, View::Phone(_, flag)) => *flag == Some(false),
+        (Test::Verified | Test::Unverified, _) => false,
+        (Test::HasAny(wanted), View::Items(have)) => {
+            wanted.iter().any(|w| have.iter().any(|h| h.equals(w)))
+        }
+        (Test::HasAll(wanted), View::Items(have)) => {
+            wanted.iter().all(|w| have.iter().any(|h| h.equals(w)))
+        }
+        (Test::HasAny(_) | Test::HasAll(_), _) => false,
+        (_, View::One(a)) => scalar_test(test, a),
+        (_, View::Phone(number, _)) => scalar_test(test, &Atom::Str(number)),
+        (_, View::Items(items)) => items.iter().any(|a| scalar_test(test, a)),
     }
 }
 
@@ -224,6 +268,11 @@ fn scalar_test(test: &Test, a: &Atom<'_>) -> bool {
 
 /// Whether the atom lies within both ends of the range (an absent end is open).
 fn in_range(r: &Range, a: &Atom<'_>) -> bool {
+    // A range with no end at all is not valid IR (it would silently test only
+    // non-emptiness); fail closed.
+    if r.lo.is_none() && r.hi.is_none() {
+        return false;
+    }
     let above_lo = |b: &Bound| match a.compare(&b.value) {
         Some(Ordering::Greater) => true,
         Some(Ordering::Equal) => b.inclusive,
@@ -234,11 +283,6 @@ fn in_range(r: &Range, a: &Atom<'_>) -> bool {
         Some(Ordering::Equal) => b.inclusive,
         _ => false,
     };
-    // A range with no end at all is not valid IR; it tests nothing but non-emptiness of
-    // a comparable value, which `compare` against itself cannot express, so reject it.
-    if r.lo.is_none() && r.hi.is_none() {
-        return false;
-    }
     r.lo.as_ref().map_or(true, above_lo) && r.hi.as_ref().map_or(true, below_hi)
 }
 
@@ -246,7 +290,7 @@ fn in_range(r: &Range, a: &Atom<'_>) -> bool {
 ///
 /// Accepts RFC 3339 with or without fractional seconds, `Z` or a numeric offset, and the
 /// same without an offset (read as UTC, as jdy stores instants in UTC). Anything else is
-/// `None`, which makes every positive datetime test false.
+/// `None`, which makes the value count as empty.
 pub fn parse_instant(s: &str) -> Option<i64> {
     if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(dt.timestamp_millis());
@@ -363,17 +407,63 @@ mod tests {
         ] {
             assert!(matches(&p, &r), "{r}");
         }
+        let filled = json!({"f": {"phone": "139"}});
+        assert!(!matches(&p, &filled));
+        assert!(matches(&neg(p.clone()), &filled));
+        // An `other` field holds anything: only null, "" and [] are empty there.
+        let other = leaf("f", FieldType::Other, Test::Empty);
         for r in [
-            json!({"f": {"phone": "139"}}),
+            json!({"f": {}}),
             json!({"f": 0}),
             json!({"f": false}),
+            json!({"f": [0]}),
         ] {
-            assert!(!matches(&p, &r), "{r}");
-            assert!(matches(&neg(p.clone()), &r), "{r}");
+            assert!(!matches(&other, &r), "{r}");
         }
-        // Only a phone field reads an object's `phone` key; elsewhere an object is a value.
-        let other = leaf("f", FieldType::Other, Test::Empty);
-        assert!(!matches(&other, &json!({"f": {}})));
+    }
+
+    #[test]
+    fn values_the_type_cannot_hold_count_as_empty() {
+        let cases: [(FieldType, Value); 12] = [
+            (FieldType::Number, json!("5")),
+            (FieldType::Number, json!(true)),
+            (FieldType::Flowstate, json!({"v": 1})),
+            (FieldType::Text, json!(5)),
+            (FieldType::Datetime, json!("yesterday")),
+            (FieldType::Datetime, json!(1_508_539_311_430_i64)),
+            (FieldType::Phone, json!("13900000000")),
+            (FieldType::Phone, json!({"phone": 139})),
+            (FieldType::User, json!({"name": "alice"})),
+            (FieldType::Dept, json!({"dept_no": "7"})),
+            (FieldType::Multiselect, json!("a")),
+            (FieldType::Usergroup, json!([{"name": "x"}, 5])),
+        ];
+        for (ty, v) in cases {
+            let r = json!({ "f": v });
+            assert!(matches(&leaf("f", ty, Test::Empty), &r), "{ty} {r}");
+        }
+        // Hence `not (x > 5)` is `x <= 5 or x is empty` on such records too.
+        let gt5 = leaf(
+            "f",
+            FieldType::Number,
+            range(Some((Scalar::Number(5.0), false)), None),
+        );
+        let le5_or_empty = Pred::Or(vec![
+            leaf(
+                "f",
+                FieldType::Number,
+                range(None, Some((Scalar::Number(5.0), true))),
+            ),
+            leaf("f", FieldType::Number, Test::Empty),
+        ]);
+        for v in [json!("abc"), json!(3), json!(7), json!(null), json!([])] {
+            let r = json!({ "f": v });
+            assert_eq!(
+                matches(&neg(gt5.clone()), &r),
+                matches(&le5_or_empty, &r),
+                "{r}"
+            );
+        }
     }
 
     #[test]

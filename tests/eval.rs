@@ -38,3 +38,56 @@ proptest! {
         prop_assert_eq!(matches(&not_and, &r), matches(&or_of_nots, &r));
     }
 }
+
+/// The generators are only useful if predicates and records collide: every leaf kind must
+/// both match and fail on generated records, and every empty form must occur.
+#[test]
+fn generators_collide() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    use std::collections::BTreeMap;
+
+    let mut runner = TestRunner::deterministic();
+    let records: Vec<_> = (0..300)
+        .map(|_| arb_record().new_tree(&mut runner).unwrap().current())
+        .collect();
+    // Per (field type, test kind, negated): (matched, failed) counts.
+    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for _ in 0..3000 {
+        let p = arb_leaf().new_tree(&mut runner).unwrap().current();
+        let Pred::Leaf(l) = &p else {
+            panic!("arb_leaf gave {p:?}")
+        };
+        let kind = format!("{:?}", l.test);
+        let kind = kind.split('(').next().unwrap().to_string();
+        let key = format!(
+            "{}{} {}",
+            l.field.ty,
+            if l.field.subform.is_some() {
+                "[col]"
+            } else {
+                ""
+            },
+            kind
+        );
+        let e = seen.entry(key).or_default();
+        for r in &records[..20] {
+            if matches(&p, r) {
+                e.0 += 1
+            } else {
+                e.1 += 1
+            }
+        }
+    }
+    for (k, (yes, no)) in &seen {
+        assert!(*yes > 0 && *no > 0, "{k}: matched {yes}, failed {no}");
+    }
+    assert!(seen.len() >= 40, "too few leaf kinds: {:?}", seen.keys());
+
+    let text = serde_json::to_string(&records).unwrap();
+    for form in ["null", "\"\"", "[]", "{\"verified\":true}", "not a date"] {
+        assert!(text.contains(form), "no record has {form}");
+    }
+    let absent = records.iter().filter(|r| r.get("title").is_none()).count();
+    assert!(absent > 0);
+}

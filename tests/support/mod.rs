@@ -251,7 +251,9 @@ fn arb_scalars(path: &str, ty: FieldType) -> BoxedStrategy<Vec<Scalar>> {
     prop::collection::vec(arb_scalar(path, ty), 1..4).boxed()
 }
 
-fn arb_range(path: &str, ty: FieldType) -> BoxedStrategy<Range> {
+/// A range over the pool values of a field of type `ty`; at least one end, possibly
+/// empty (`lo > hi`), ends inclusive or not.
+pub fn arb_range(path: &str, ty: FieldType) -> BoxedStrategy<Range> {
     let bound = (arb_scalar(path, ty), any::<bool>())
         .prop_map(|(value, inclusive)| Bound { value, inclusive });
     (prop::option::of(bound.clone()), prop::option::of(bound))
