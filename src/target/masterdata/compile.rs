@@ -177,7 +177,8 @@ impl Compiler<'_> {
                         return Node::Const(false);
                     };
                     // "" can never match (it is empty); repeated values add nothing.
-                    if !(kind == ColumnKind::Text && v.is_empty()) && !vals.contains(&v) {
+                    let never_matches = kind == ColumnKind::Text && v.is_empty();
+                    if !never_matches && !vals.contains(&v) {
                         vals.push(v);
                     }
                 }
