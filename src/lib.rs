@@ -18,6 +18,7 @@ pub mod schema;
 pub mod span;
 pub mod syntax;
 pub mod target;
+pub mod unparse;
 
 pub use diagnostic::{Diagnostics, Error};
 pub use schema::{FieldType, Schema};
@@ -91,8 +92,7 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
     }
 }
 
-/// Normalization is the eval engineer's pass; until it lands the checked tree is kept
-/// as is (it already means the same).
+/// The checked tree in normal form (see [`normalize`]); it means the same.
 fn normalized(pred: ir::Pred) -> ir::Pred {
-    pred
+    normalize::normalize(pred)
 }

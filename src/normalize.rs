@@ -333,7 +333,7 @@ fn tighter(a: &Option<Bound>, b: &Option<Bound>, wins: Ordering) -> Option<Optio
 
 /// Whether no value lies in the range: both ends present, comparable, and either
 /// `lo > hi` or `lo == hi` with an end excluded. Incomparable ends are not claimed empty.
-fn range_is_empty(r: &Range) -> bool {
+pub(crate) fn range_is_empty(r: &Range) -> bool {
     match (&r.lo, &r.hi) {
         (Some(lo), Some(hi)) => match cmp_scalar(&lo.value, &hi.value) {
             Some(Ordering::Greater) => true,

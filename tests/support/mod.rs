@@ -171,7 +171,7 @@ pub fn field_paths() -> Vec<String> {
 /// Texts a predicate may compare with (never empty: `""` is not a useful literal).
 pub const TEXTS: &[&str] = &["a", "ab", "b", "A", "中文"];
 /// Operands of contains/startswith/endswith.
-pub const NEEDLES: &[&str] = &["a", "b", "B", "中", "ab"];
+pub const NEEDLES: &[&str] = &["a", "b", "B", "中", "ab", "139", "01"];
 /// Numbers (also compared exactly at range ends).
 pub const NUMBERS: &[f64] = &[-1.0, 0.0, 1.0, 2.5, 10.0];
 /// Select options, plus one value the schema does not list.
@@ -272,7 +272,10 @@ fn arb_text_test() -> BoxedStrategy<Test> {
         .boxed()
 }
 
-/// The tests that are well typed on a field of type `ty` (DESIGN §4–§5).
+/// The tests that are well typed on a field of type `ty` (the checker's operator table,
+/// `src/check/rules.rs`): equality and `in` on the scalar types, ranges on number and
+/// datetime, `contains` on text, sn and phone, `startswith`/`endswith` on text and sn,
+/// `verified`/`unverified` on phone, `has` on the array types, `is empty` everywhere.
 pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
     use FieldType::*;
     let p = path.to_string();
@@ -283,13 +286,14 @@ pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
     match ty {
         Text | Sn => prop_oneof![eq, inn, empty, arb_text_test()].boxed(),
         Select | Dataid | User | Flowstate | Dept => prop_oneof![eq, inn, empty].boxed(),
-        Number | Datetime => prop_oneof![eq, range, empty].boxed(),
+        Number | Datetime => prop_oneof![1 => eq, 1 => inn, 2 => range, 1 => empty].boxed(),
         Phone => prop_oneof![
             eq,
+            inn,
             empty,
             Just(Test::Verified),
             Just(Test::Unverified),
-            arb_text_test()
+            pick_str(NEEDLES).prop_map(|s| Test::Text(TextOp::Contains, s)),
         ]
         .boxed(),
         Multiselect | Usergroup | Deptgroup => prop_oneof![
