@@ -91,3 +91,80 @@ fn generators_collide() {
     let absent = records.iter().filter(|r| r.get("title").is_none()).count();
     assert!(absent > 0);
 }
+
+/// Whole queries through `compile`, on records chosen so that each query meets empty,
+/// ill-typed and boundary values; the expected ids are worked out by hand from DESIGN §3.
+#[test]
+fn compiled_queries_select_the_documented_records() {
+    let schema = filterql::Schema::from_json(SCHEMA_JSON).unwrap();
+    let opts = filterql::Options::at(
+        chrono::DateTime::parse_from_rfc3339("2022-06-15T12:00:00+08:00").unwrap(),
+    );
+    let records = serde_json::json!([
+        {"_id": "r0", "title": "Apple", "amount": 5,
+         "mobile": {"phone": "13900000000", "verified": true},
+         "createTime": "2022-01-01T00:30:00+08:00", "tags": ["a", "b"], "flowState": 1,
+         "owner": {"username": "alice"}, "items": [{"qty": 1}, {"qty": 7}]},
+        {"_id": "r1", "title": "", "amount": null,
+         "mobile": {"phone": "", "verified": false},
+         "createTime": "2021-12-31T23:59:59+08:00", "tags": [], "flowState": 0,
+         "items": []},
+        {"_id": "r2", "amount": 12.5,
+         "mobile": {"phone": "13800000000", "verified": false},
+         "createTime": "2022-01-01T16:00:00Z", "tags": ["c"], "owner": "bob",
+         "items": [{"qty": 3}]},
+        {"_id": "r3", "title": "apple pie", "amount": "5", "createTime": "garbage",
+         "flowState": 3, "items": [{"qty": null}]}
+    ]);
+    let records = records.as_array().unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("amount = 5", &["r0"]),
+        // `!=` and `not` match empty values (null, absent, and "5" in a number field).
+        ("amount != 5", &["r1", "r2", "r3"]),
+        ("not (amount > 6)", &["r0", "r1", "r3"]),
+        ("amount <= 6", &["r0"]),
+        ("amount is empty", &["r1", "r3"]),
+        ("createTime >= 2022-01-01 and mobile verified", &["r0"]),
+        // A date is the whole day in +08:00; r2 is exactly the next midnight.
+        ("createTime = 2022-01-01", &["r0"]),
+        ("createTime != 2022-01-01", &["r1", "r2", "r3"]),
+        ("createTime > 2022-01-01", &["r2"]),
+        ("createTime <= 2022-01-01", &["r0", "r1"]),
+        ("mobile unverified", &["r2"]),
+        ("mobile is empty", &["r1", "r3"]),
+        ("not (mobile verified)", &["r1", "r2", "r3"]),
+        ("title contains \"pple\"", &["r0", "r3"]),
+        ("title contains \"apple\"", &["r3"]),
+        ("title not contains \"apple\"", &["r0", "r1", "r2"]),
+        ("title = \"apple\"", &[]),
+        ("tags has any (\"a\", \"c\")", &["r0", "r2"]),
+        ("tags has all (\"a\", \"b\")", &["r0"]),
+        ("not (tags has \"a\")", &["r1", "r2", "r3"]),
+        ("flowState in (0, 1)", &["r0", "r1"]),
+        ("flowState != 3", &["r0", "r1", "r2"]),
+        ("flowState = \"已完成\"", &["r0"]),
+        ("owner = \"bob\"", &["r2"]),
+        ("owner != \"alice\"", &["r1", "r2", "r3"]),
+        // Subform columns: some row matches / no row matches.
+        ("items.qty > 5", &["r0"]),
+        ("not (items.qty > 5)", &["r1", "r2", "r3"]),
+        ("items.qty is empty", &["r3"]),
+        ("items is empty", &["r1"]),
+        ("title is empty or amount > 10", &["r1", "r2"]),
+        ("not (title is empty or amount > 10)", &["r0", "r3"]),
+    ];
+    let mut failures = Vec::new();
+    for (query, want) in cases {
+        let q = filterql::compile(query, &schema, &opts)
+            .unwrap_or_else(|d| panic!("{query}: {}", d.render(80, false)));
+        let got: Vec<&str> = records
+            .iter()
+            .filter(|r| matches(&q.pred, r))
+            .map(|r| r["_id"].as_str().unwrap())
+            .collect();
+        if got != *want {
+            failures.push(format!("{query}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -174,3 +174,30 @@ fn deep_negation_chain() {
     };
     assert!(l.negated);
 }
+
+/// The checker accepts trees up to `check::MAX_DEPTH` deep; every pass of this module
+/// handles one that deep (alternating `and`/`or`/`not`) and keeps its meaning.
+#[test]
+fn deepest_checked_tree() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut leaves = (0..).map(|_| arb_leaf().new_tree(&mut runner).unwrap().current());
+    let mut p = leaves.next().unwrap();
+    for depth in 0..filterql::check::MAX_DEPTH {
+        p = match depth % 3 {
+            0 => Pred::And(vec![leaves.next().unwrap(), p]),
+            1 => Pred::Or(vec![p, leaves.next().unwrap()]),
+            _ => Pred::Not(Box::new(p)),
+        };
+    }
+    let records: Vec<_> = (0..50)
+        .map(|_| arb_record().new_tree(&mut runner).unwrap().current())
+        .collect();
+    let n = normalize(p.clone());
+    assert!(check_form(&n, true).is_ok());
+    for r in &records {
+        assert_eq!(matches(&p, r), matches(&n, r), "{r}");
+    }
+    let text = filterql::unparse::to_ast(&n, tz()).map(|e| e.to_string());
+    assert!(text.is_ok());
+}
