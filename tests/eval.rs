@@ -21,13 +21,13 @@ fn complement(p: &Pred) -> Pred {
 proptest! {
     /// A negated leaf is the exact complement of the positive one, empty values included.
     #[test]
-    fn negated_leaf_is_the_complement(p in arb_leaf(), r in arb_record()) {
+    fn negated_leaf_is_the_complement(p in arb_leaf(), r in arb_messy_record()) {
         prop_assert_ne!(matches(&p, &r), matches(&complement(&p), &r));
     }
 
     /// `not` over any tree is the complement; De Morgan holds.
     #[test]
-    fn not_and_de_morgan(a in arb_pred(), b in arb_pred(), r in arb_record()) {
+    fn not_and_de_morgan(a in arb_pred(), b in arb_pred(), r in arb_messy_record()) {
         let and = Pred::And(vec![a.clone(), b.clone()]);
         let not_and = Pred::Not(Box::new(and.clone()));
         let or_of_nots = Pred::Or(vec![
@@ -49,7 +49,7 @@ fn generators_collide() {
 
     let mut runner = TestRunner::deterministic();
     let records: Vec<_> = (0..300)
-        .map(|_| arb_record().new_tree(&mut runner).unwrap().current())
+        .map(|_| arb_messy_record().new_tree(&mut runner).unwrap().current())
         .collect();
     // Per (field type, test kind, negated): (matched, failed) counts.
     let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -167,4 +167,47 @@ fn compiled_queries_select_the_documented_records() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `arb_record` holds only values of the field's type: a value counts as empty exactly
+/// when it is one of the listed empty forms, never because its type is wrong.
+#[test]
+fn well_typed_records_are_empty_only_in_the_listed_forms() {
+    use proptest::strategy::ValueTree;
+    use serde_json::Value;
+    let listed_empty = |ty: filterql::FieldType, v: Option<&Value>| match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        Some(Value::Object(o)) if ty == filterql::FieldType::Phone => o
+            .get("phone")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty),
+        Some(_) => false,
+    };
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..300 {
+        let r = arb_record().new_tree(&mut runner).unwrap().current();
+        for f in schema().fields {
+            let v = r.get(&f.name);
+            assert_eq!(
+                filterql::eval::is_empty(f.ty, v),
+                listed_empty(f.ty, v),
+                "{} in {r}",
+                f.name
+            );
+            for row in v.and_then(Value::as_array).into_iter().flatten() {
+                for c in &f.fields {
+                    let cv = row.get(&c.name);
+                    assert_eq!(
+                        filterql::eval::is_empty(c.ty, cv),
+                        listed_empty(c.ty, cv),
+                        "{}.{} in {r}",
+                        f.name,
+                        c.name
+                    );
+                }
+            }
+        }
+    }
 }
