@@ -201,3 +201,77 @@ fn deepest_checked_tree() {
     let text = filterql::unparse::to_ast(&n, tz()).map(|e| e.to_string());
     assert!(text.is_ok());
 }
+
+/// Long chains and lists (a query near the parser's 1 MiB limit has about 100,000
+/// operands) are deduplicated and merged by hashing, and keep their meaning.
+#[test]
+fn long_chains_and_lists() {
+    use filterql::ir::{Bound, Range, Scalar};
+    let span = filterql::Span::default();
+    let eq = |n: usize| {
+        Pred::leaf(
+            field_ref("amount"),
+            Test::Eq(Scalar::Number((n % 5000) as f64)),
+            false,
+            span,
+        )
+    };
+    let or = Pred::Or((0..60_000).map(eq).collect());
+    let Pred::Or(ops) = normalize(or) else {
+        panic!("not an or")
+    };
+    assert_eq!(ops.len(), 5000);
+
+    let values: Vec<Scalar> = (0..100_000)
+        .map(|n| Scalar::Text(format!("v{}", n % 7000)))
+        .collect();
+    let inn = Pred::leaf(field_ref("title"), Test::In(values), true, span);
+    let Pred::Leaf(l) = normalize(inn) else {
+        panic!("not a leaf")
+    };
+    let Test::In(vs) = &l.test else {
+        panic!("not in")
+    };
+    assert_eq!(vs.len(), 7000);
+    assert_eq!(vs[6999], Scalar::Text("v6999".into()));
+
+    // 50,000 ranges on one field merge into one: 0 < amount <= 50,000 - i for each i.
+    let ranges = Pred::And(
+        (0..50_000)
+            .map(|i| {
+                Pred::leaf(
+                    field_ref("amount"),
+                    Test::Range(Range {
+                        lo: Some(Bound {
+                            value: Scalar::Number(0.0),
+                            inclusive: false,
+                        }),
+                        hi: Some(Bound {
+                            value: Scalar::Number((50_000 - i) as f64),
+                            inclusive: true,
+                        }),
+                    }),
+                    false,
+                    span,
+                )
+            })
+            .collect(),
+    );
+    let n = normalize(ranges);
+    let Pred::Leaf(l) = &n else {
+        panic!("not merged: {n:?}")
+    };
+    assert_eq!(
+        l.test,
+        Test::Range(Range {
+            lo: Some(Bound {
+                value: Scalar::Number(0.0),
+                inclusive: false
+            }),
+            hi: Some(Bound {
+                value: Scalar::Number(1.0),
+                inclusive: true
+            }),
+        })
+    );
+}
