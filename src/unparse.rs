@@ -446,4 +446,146 @@ mod tests {
             "items.at not between 2022-01-01T00:00:00.001+08:00 and 2022-01-01T00:00:00.999+08:00"
         );
     }
+
+    #[test]
+    fn every_leaf_form() {
+        use crate::syntax::ast::TextOp;
+        let t = |v: &str| Scalar::Text(v.into());
+        let n = Scalar::Number;
+        let leaf =
+            |name: &str, ty, test, negated| Pred::leaf(f(name, ty), test, negated, Span::default());
+        let range = |lo: Option<Bound>, hi: Option<Bound>| Test::Range(Range { lo, hi });
+        let cases: Vec<(Pred, &str)> = vec![
+            (
+                leaf("a", FieldType::Text, Test::Eq(t("x")), false),
+                r#"a = "x""#,
+            ),
+            (
+                leaf("a", FieldType::Text, Test::Eq(t("x\"")), true),
+                r#"a != "x\"""#,
+            ),
+            (
+                leaf("a", FieldType::Text, Test::In(vec![t("x"), t("y")]), true),
+                r#"a not in ("x", "y")"#,
+            ),
+            (
+                leaf("a", FieldType::Text, Test::Empty, true),
+                "a is not empty",
+            ),
+            (
+                leaf(
+                    "a",
+                    FieldType::Text,
+                    Test::Text(TextOp::Contains, "x".into()),
+                    true,
+                ),
+                r#"a not contains "x""#,
+            ),
+            (
+                leaf(
+                    "a",
+                    FieldType::Text,
+                    Test::Text(TextOp::EndsWith, "x".into()),
+                    false,
+                ),
+                r#"a endswith "x""#,
+            ),
+            (
+                leaf("p", FieldType::Phone, Test::Verified, true),
+                "not p verified",
+            ),
+            (
+                leaf("p", FieldType::Phone, Test::Unverified, false),
+                "p unverified",
+            ),
+            (
+                leaf(
+                    "m",
+                    FieldType::Multiselect,
+                    Test::HasAny(vec![t("a"), t("b")]),
+                    false,
+                ),
+                r#"m has any ("a", "b")"#,
+            ),
+            (
+                leaf(
+                    "m",
+                    FieldType::Multiselect,
+                    Test::HasAll(vec![t("a")]),
+                    true,
+                ),
+                r#"not m has "a""#,
+            ),
+            (
+                leaf(
+                    "m",
+                    FieldType::Multiselect,
+                    Test::HasAll(vec![t("a"), t("b")]),
+                    false,
+                ),
+                r#"m has all ("a", "b")"#,
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(Some(b(n(5.0), false)), None),
+                    true,
+                ),
+                "not x > 5",
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(None, Some(b(n(-2.5), true))),
+                    false,
+                ),
+                "x <= -2.5",
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(Some(b(n(1.0), true)), Some(b(n(2.0), true))),
+                    true,
+                ),
+                "x not between 1 and 2",
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(Some(b(n(1.0), false)), Some(b(n(2.0), true))),
+                    true,
+                ),
+                "not (x > 1 and x <= 2)",
+            ),
+            (
+                leaf("and", FieldType::Number, Test::Eq(n(1.0)), false),
+                "`and` = 1",
+            ),
+            (
+                leaf("数量", FieldType::Number, Test::Eq(n(1.0)), false),
+                "数量 = 1",
+            ),
+        ];
+        for (p, want) in cases {
+            assert_eq!(text(&p), want, "{p:?}");
+        }
+        let col = FieldRef {
+            subform: Some("items".into()),
+            ..f("qty", FieldType::Number)
+        };
+        let p = Pred::leaf(
+            col,
+            Test::Range(Range {
+                lo: Some(b(n(1.0), false)),
+                hi: Some(b(n(2.0), true)),
+            }),
+            false,
+            Span::default(),
+        );
+        assert_eq!(text(&p), "items.qty between 1.0000000000000002 and 2");
+    }
 }
