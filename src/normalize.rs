@@ -25,7 +25,8 @@ use std::collections::{HashMap, HashSet};
 
 /// Rewrite `p` into normal form (see the module docs) without changing its meaning.
 ///
-/// Recursion depth equals the nesting depth of `p`, which the parser bounds.
+/// Recursion depth is the number of nested `And`/`Or` levels of `p` (chains of `Not` are
+/// walked in a loop), which the parser and checker bound.
 pub fn normalize(p: Pred) -> Pred {
     nnf(p, false)
 }
@@ -35,10 +36,16 @@ pub fn normalize(p: Pred) -> Pred {
 /// Negation is pushed down by De Morgan (`not (a and b)` = `not a or not b`, and dually),
 /// double negation cancels and `not true` = `false`: all exact in two-valued logic,
 /// which is the logic of `eval` (a negated leaf is the exact complement of its test).
-fn nnf(p: Pred, neg: bool) -> Pred {
+fn nnf(mut p: Pred, mut neg: bool) -> Pred {
+    // A chain of `Not`s is unwrapped in a loop, not by recursion.
+    while let Pred::Not(inner) = p {
+        p = *inner;
+        neg = !neg;
+    }
     match p {
         Pred::True => constant(!neg),
         Pred::False => constant(neg),
+        // Not reached after the loop; still the right answer.
         Pred::Not(inner) => nnf(*inner, !neg),
         Pred::And(ps) => {
             let kids = ps.into_iter().map(|q| nnf(q, neg)).collect();

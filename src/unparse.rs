@@ -94,12 +94,14 @@ fn junction(ps: &[Pred], tz: FixedOffset, is_and: bool) -> Result<Expr, Constant
             Err(c) => return Err(c),
         }
     }
-    match out.len() {
-        0 => Err(unit),
-        1 => Ok(out.pop().expect("one operand")),
-        _ if is_and => Ok(Expr::And(out, Span::default())),
-        _ => Ok(Expr::Or(out, Span::default())),
+    if out.len() <= 1 {
+        return out.pop().ok_or(unit);
     }
+    Ok(if is_and {
+        Expr::And(out, Span::default())
+    } else {
+        Expr::Or(out, Span::default())
+    })
 }
 
 fn field(f: &FieldRef) -> Field {
