@@ -178,11 +178,20 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     match result {
         Ok((_, Some(expr))) if errors.is_empty() => Ok(expr),
         other => {
-            if let Err(e) = other {
-                // Only a fatal error escapes recovery; it is not recorded yet.
-                if let nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f)) = e {
-                    errors.push(f.error);
-                }
+            // Only a fatal error escapes recovery; it is not recorded yet.
+            if let Err(nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f))) =
+                other
+            {
+                errors.push(f.error);
+            }
+            if errors.is_empty() {
+                // Unreachable by construction; fail closed with a diagnostic anyway.
+                errors.push(SyntaxError::Expected {
+                    expected: "a condition".to_owned(),
+                    found: describe(text),
+                    span: cx_free_span(text),
+                    help: None,
+                });
             }
             let mut diags = Diagnostics::new(text);
             for e in errors {
@@ -191,6 +200,10 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
             Err(diags)
         }
     }
+}
+
+fn cx_free_span(text: &str) -> Span {
+    Span::new(0, token_len(text))
 }
 
 /// The size-limit diagnostic. Its source is only the start of the query, so rendering
