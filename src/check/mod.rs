@@ -173,6 +173,7 @@ impl Checker<'_> {
             self.errors.push(CheckError::OperatorType {
                 op: rules::op_text(&p.kind),
                 ty: field.ty,
+                article: rules::article(field.ty),
                 field: written.clone(),
                 help: rules::help(field.ty, class, example.as_deref()),
                 span: self.op_span(p),
@@ -552,6 +553,7 @@ fn resolve_error(e: ResolveError, field: &AstField) -> CheckError {
         ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
             name: upto(segment),
             ty,
+            article: rules::article(ty),
             span: field.span,
         },
         ResolveError::EmptyPath => CheckError::UnknownField {

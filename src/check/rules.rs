@@ -122,5 +122,18 @@ pub(crate) fn help(ty: FieldType, class: OpClass, column_example: Option<&str>) 
         }
         _ => String::new(),
     };
-    format!("a {ty} field supports: {}{hint}", supported.join(" "))
+    format!(
+        "{} {ty} field supports: {}{hint}",
+        article(ty),
+        supported.join(" ")
+    )
+}
+
+/// The indefinite article before a type name in messages.
+pub(crate) fn article(ty: FieldType) -> &'static str {
+    if ty.name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

@@ -37,6 +37,7 @@ pub(crate) fn describe(field: &Field, written: &str) -> String {
 
 fn found(v: &Value) -> &'static str {
     match v {
+        Value::Number(n) if n.fract() != 0.0 => "a fractional number",
         Value::String(s) if s.is_empty() => "an empty string",
         Value::String(_) => "a string",
         Value::Number(_) => "a number",
@@ -70,7 +71,11 @@ pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &s
         (Value::Number(_) | Value::Date(_) | Value::DateTime(_), _) => {
             "quote the value to compare it as text: \"...\"".to_owned()
         }
-        _ => format!("a {} field compares with {expected}", field.ty),
+        _ => format!(
+            "{} {} field compares with {expected}",
+            super::rules::article(field.ty),
+            field.ty
+        ),
     };
     CheckError::LiteralType {
         field: describe(field, written),
