@@ -1,5 +1,7 @@
 //! Schema loading (native and jdy formats), system fields, errors and name resolution.
 
+mod support;
+
 use filterql::schema::{Field, ResolveError, SchemaError};
 use filterql::{FieldType, Schema};
 use miette::Diagnostic;
@@ -429,4 +431,45 @@ fn no_schema_mode_knows_only_system_fields() {
             "flowState"
         ]
     );
+}
+
+/// The loader agrees with the shared test schema, which is built by hand.
+#[test]
+fn loader_matches_the_hand_built_test_schema() {
+    let loaded = Schema::from_json(support::SCHEMA_JSON).unwrap();
+    let built = support::schema();
+    let shape = |fs: &[Field]| -> Vec<(String, Option<String>, FieldType, Vec<String>, bool)> {
+        fs.iter()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    f.label.clone(),
+                    f.ty,
+                    f.options.clone(),
+                    f.system,
+                )
+            })
+            .collect()
+    };
+    let declared = built.fields.iter().filter(|f| !f.system).count();
+    // System fields: same names and types (the loader also gives them labels).
+    assert_eq!(
+        loaded
+            .fields
+            .iter()
+            .map(|f| (&f.name, f.ty, f.system))
+            .collect::<Vec<_>>(),
+        built
+            .fields
+            .iter()
+            .map(|f| (&f.name, f.ty, f.system))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        shape(&loaded.fields[..declared]),
+        shape(&built.fields[..declared])
+    );
+    let items = |s: &Schema| shape(&s.field("items").unwrap().fields);
+    assert_eq!(items(&loaded), items(&built));
+    assert_eq!(loaded.timezone, built.timezone);
 }
