@@ -477,3 +477,111 @@ proptest! {
         }
     }
 }
+
+/// The IR the checker builds for each field type means what the user wrote on jdy-shaped
+/// records (the value forms of DESIGN §3).
+#[test]
+fn checked_queries_on_jdy_record_shapes() {
+    let cases: &[(&str, Json, bool)] = &[
+        (
+            r#"手机 = "139""#,
+            json!({"_widget_1": {"phone": "139", "verified": false}}),
+            true,
+        ),
+        (
+            r#"手机 = "139""#,
+            json!({"_widget_1": {"phone": "1390"}}),
+            false,
+        ),
+        (
+            r#"手机 contains "39""#,
+            json!({"_widget_1": {"phone": "1390"}}),
+            true,
+        ),
+        (
+            "手机 unverified",
+            json!({"_widget_1": {"phone": "1390", "verified": false}}),
+            true,
+        ),
+        (
+            "手机 unverified",
+            json!({"_widget_1": {"phone": "", "verified": false}}),
+            false,
+        ),
+        (
+            "手机 is empty",
+            json!({"_widget_1": {"phone": "", "verified": true}}),
+            true,
+        ),
+        (
+            r#"owner = "xiaojian""#,
+            json!({"owner": {"username": "xiaojian", "name": "小简"}}),
+            true,
+        ),
+        (r#"owner = "xiaojian""#, json!({"owner": "xiaojian"}), true),
+        (
+            r#"creator != "xiaojian""#,
+            json!({"creator": {"username": "other"}}),
+            true,
+        ),
+        ("dept in (1, 3)", json!({"dept": {"dept_no": 3}}), true),
+        ("dept in (1, 3)", json!({"dept": 2}), false),
+        (
+            r#"members has "a""#,
+            json!({"members": [{"username": "a"}, {"username": "b"}]}),
+            true,
+        ),
+        (
+            "depts has all (1, 2)",
+            json!({"depts": [{"dept_no": 1}, {"dept_no": 2}]}),
+            true,
+        ),
+        (
+            "depts has all (1, 2)",
+            json!({"depts": [{"dept_no": 1}]}),
+            false,
+        ),
+        (
+            r#"tags has any ("重要", "普通")"#,
+            json!({"tags": ["普通"]}),
+            true,
+        ),
+        (
+            r#"tags has all ("重要", "普通")"#,
+            json!({"tags": ["普通"]}),
+            false,
+        ),
+        (r#"tags is empty"#, json!({"tags": []}), true),
+        (r#"flowState = "已完成""#, json!({"flowState": 1}), true),
+        (r#"flowState != "已完成""#, json!({}), true),
+        (r#"status = "已完成""#, json!({"status": "已完成"}), true),
+        (r#"name = "A""#, json!({"name": "a"}), false),
+        (r#"name startswith "张""#, json!({"name": "张三"}), true),
+        (r#"sn endswith "09""#, json!({"sn": "SN-0009"}), true),
+        (
+            r#"_id = "59e9a2fe283ffa7c11b1ddbe""#,
+            json!({"_id": "59e9a2fe283ffa7c11b1ddbe"}),
+            true,
+        ),
+        ("amount between 1 and 2", json!({"amount": 2}), true),
+        ("amount not between 1 and 2", json!({"amount": null}), true),
+        (
+            "due in (2022-01-01, 2022-01-03)",
+            json!({"due": "2022-01-03T23:00:00+08:00"}),
+            true,
+        ),
+        (
+            "due not in (2022-01-01, 2022-01-03)",
+            json!({"due": "2022-01-02T23:00:00+08:00"}),
+            true,
+        ),
+        (
+            "due not in (2022-01-01, 2022-01-03)",
+            json!({"due": "2022-01-01T23:00:00+08:00"}),
+            false,
+        ),
+    ];
+    for (text, record, want) in cases {
+        assert_eq!(ok(text).matches(record), *want, "{text} on {record}");
+    }
+}

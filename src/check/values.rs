@@ -1,16 +1,5 @@
-//! Literal × field type: turning a literal into the typed [`Scalar`] a field needs.
-//!
-//! | field type | literal |
-//! |---|---|
-//! | number | a number |
-//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
-//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
-//! | dept (`has` on deptgroup too) | an integer: the department number |
-//! | multiselect, usergroup (`has`) | a non-empty string |
-//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
-//!
-//! Select and multiselect values must be among the field's options when the schema lists
-//! them. Booleans are a value of no field type: jdy has no boolean widget.
+//! Literal × field type: a literal into the typed [`Scalar`] a field needs (the table is
+//! in the `check` module docs).
 
 use super::error::CheckError;
 use crate::ir::Scalar;
