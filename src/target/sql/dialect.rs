@@ -1,1 +1,128 @@
-//! SQL dialects: quoting, escaping, placeholders, per-engine expressions.
+//! SQL dialects: the [`Dialect`] a caller picks, and the [`Engine`] trait with one
+//! implementation per engine (`mysql.rs`, `postgres.rs`, `sqlite.rs`) for everything
+//! that differs between them: quoting, placeholders, exact text comparison, LIKE, and
+//! JSON-array membership.
+
+use super::frag::Frag;
+use super::lower::Values;
+use super::literal::LiteralError;
+use crate::ir::Scalar;
+use crate::syntax::ast::TextOp;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The SQL engine a statement is written for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// MySQL 8 and MariaDB 10.x (the QPaaS default). Placeholders `?`.
+    #[default]
+    Mysql,
+    /// PostgreSQL. Placeholders `$1`, `$2`, ...
+    Postgres,
+    /// SQLite 3 (3.38 or later, for the built-in JSON functions). Placeholders `?`.
+    Sqlite,
+}
+
+impl Dialect {
+    /// Every dialect, for tests and help texts.
+    pub const ALL: [Dialect; 3] = [Dialect::Mysql, Dialect::Postgres, Dialect::Sqlite];
+
+    /// The lower-case name used on the command line.
+    pub fn name(self) -> &'static str {
+        self.engine().name()
+    }
+
+    /// The placeholder for the `n`-th parameter (1-based).
+    pub fn placeholder(self, n: usize) -> String {
+        self.engine().placeholder(n)
+    }
+
+    /// `name` as a quoted identifier, or why the engine cannot take it as written.
+    pub fn quote_ident(self, name: &str) -> Result<String, String> {
+        if name.is_empty() {
+            return Err("an identifier cannot be empty".into());
+        }
+        if name.contains('\0') {
+            return Err("an identifier cannot contain the NUL character".into());
+        }
+        self.engine().quote_ident(name)
+    }
+
+    /// The string literal for `s` (see [`super::literal::string`]).
+    pub fn string_literal(self, s: &str) -> Result<String, LiteralError> {
+        super::literal::string(self, s)
+    }
+
+    pub(crate) fn engine(self) -> &'static dyn Engine {
+        match self {
+            Dialect::Mysql => &super::mysql::Mysql,
+            Dialect::Postgres => &super::postgres::Postgres,
+            Dialect::Sqlite => &super::sqlite::Sqlite,
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Dialect {
+    type Err = String;
+
+    /// Accepts `mysql` (also `mariadb`), `postgres` (also `postgresql`, `pg`), `sqlite`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "mysql" | "mariadb" => Ok(Dialect::Mysql),
+            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+            "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
+            _ => Err(format!(
+                "unknown SQL dialect `{s}` (expected mysql, postgres or sqlite)"
+            )),
+        }
+    }
+}
+
+/// What differs between engines. Operands are fragments that may carry parameters.
+pub(crate) trait Engine: Sync {
+    /// The dialect's name.
+    fn name(&self) -> &'static str;
+
+    /// The placeholder for the `n`-th parameter (1-based).
+    fn placeholder(&self, n: usize) -> String;
+
+    /// Quotes a non-empty, NUL-free identifier, or says why it is not acceptable.
+    fn quote_ident(&self, name: &str) -> Result<String, String>;
+
+    /// The column as written on the left of an exact (case-, accent- and
+    /// trailing-space-sensitive) text comparison.
+    fn exact_text(&self, col: &str) -> Frag;
+
+    /// `col <op> value` for a text test, exact and case-sensitive. `pattern` is the
+    /// LIKE pattern (already escaped with `!`), `value` the operand itself, `chars` its
+    /// length in characters.
+    fn text_test(
+        &self,
+        col: &str,
+        op: TextOp,
+        pattern: &Frag,
+        value: &Frag,
+        chars: usize,
+    ) -> Frag;
+
+    /// A never-NULL test that the JSON-array column `col` is NULL, `''` or `[]`.
+    fn json_empty(&self, col: &str) -> Frag;
+
+    /// A test that the JSON array in `col` contains any (or all) of `elems`; it may be
+    /// NULL or anything on an empty column, but is never NULL on a non-empty array.
+    fn json_has(
+        &self,
+        v: &Values,
+        col: &str,
+        elems: &[Scalar],
+        any: bool,
+    ) -> Result<Frag, LiteralError>;
+}

@@ -1,0 +1,217 @@
+//! Rendering of values as SQL literal text, per engine.
+//!
+//! These functions are the injection boundary: every byte of user text that reaches an
+//! inline statement goes through [`string`]. Each rule below was checked on the engines
+//! (DESIGN §5) and is pinned by the injection tests in `tests/sql_injection.rs`.
+
+use super::dialect::Dialect;
+use chrono::{DateTime, FixedOffset, Utc};
+
+/// Why a value cannot be written as a literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiteralError {
+    /// The text contains U+0000, which no engine stores in a text value (PostgreSQL
+    /// rejects it, MySQL and SQLite truncate at it in some client paths).
+    Nul,
+    /// NaN or an infinity: no engine has a literal for it that compares like `eval`.
+    NotFinite,
+    /// The instant is outside what the engine's datetime type holds.
+    DatetimeRange,
+}
+
+/// The string literal for `s` in `dialect`.
+///
+/// - MySQL/MariaDB: printable ASCII without a backslash is written `'...'` with `'`
+///   doubled, which reads the same with and without `NO_BACKSLASH_ESCAPES`. Anything else
+///   (a backslash, control or non-ASCII characters) is written `_utf8mb4 X'<hex>'`: a hex
+///   literal has no escapes at all and the introducer makes it text in UTF-8 whatever the
+///   connection's character set, so it is exact in every `sql_mode`.
+/// - PostgreSQL: `'...'` with `'` doubled; when a backslash is present, `E'...'` with `\`
+///   doubled too, so the value does not depend on `standard_conforming_strings`.
+/// - SQLite: `'...'` with `'` doubled (SQLite has no backslash escapes).
+pub fn string(dialect: Dialect, s: &str) -> Result<String, LiteralError> {
+    if s.contains('\0') {
+        return Err(LiteralError::Nul);
+    }
+    Ok(match dialect {
+        Dialect::Mysql => {
+            let plain = s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\');
+            if plain {
+                quote_doubling(s, '\'')
+            } else {
+                let mut out = String::with_capacity(12 + 2 * s.len());
+                out.push_str("_utf8mb4 X'");
+                for b in s.bytes() {
+                    out.push_str(&format!("{b:02X}"));
+                }
+                out.push('\'');
+                out
+            }
+        }
+        Dialect::Postgres => {
+            if s.contains('\\') {
+                let mut out = String::with_capacity(s.len() + 4);
+                out.push_str("E'");
+                for c in s.chars() {
+                    match c {
+                        '\\' => out.push_str("\\\\"),
+                        '\'' => out.push_str("''"),
+                        c => out.push(c),
+                    }
+                }
+                out.push('\'');
+                out
+            } else {
+                quote_doubling(s, '\'')
+            }
+        }
+        Dialect::Sqlite => quote_doubling(s, '\''),
+    })
+}
+
+/// `q` + `s` with every `q` doubled + `q`: the SQL-standard quoting of strings and
+/// identifiers.
+pub(crate) fn quote_doubling(s: &str, q: char) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(q);
+    for c in s.chars() {
+        if c == q {
+            out.push(q);
+        }
+        out.push(c);
+    }
+    out.push(q);
+    out
+}
+
+/// The numeric literal for a finite `x`, read back by every engine as the same double.
+///
+/// Always in exponent form (`1.5e0`, `-2e-7`): MySQL reads an exponent literal as a
+/// DOUBLE (a plain `0.1` would be DECIMAL), PostgreSQL reads it as an exact numeric that
+/// converts to the nearest float8, and SQLite as a REAL. Rust prints the shortest digits
+/// that round-trip, so the nearest double is `x` itself. Negative values are
+/// parenthesised so that no `--` comment can ever form after an operator.
+pub fn number(x: f64) -> Result<String, LiteralError> {
+    if !x.is_finite() {
+        return Err(LiteralError::NotFinite);
+    }
+    let text = format!("{x:e}");
+    Ok(if text.starts_with('-') {
+        format!("({text})")
+    } else {
+        text
+    })
+}
+
+/// The earliest and latest instants (ms since the epoch, UTC) a dialect's datetime
+/// column can hold, as written in the query time zone.
+fn datetime_bounds(dialect: Dialect) -> (i32, i32) {
+    match dialect {
+        // MySQL and MariaDB document DATETIME from year 1000.
+        Dialect::Mysql => (1000, 9999),
+        // Four-digit years keep SQLite's text order equal to time order; PostgreSQL would
+        // take more but a wider range would make the dialects disagree on what is valid.
+        Dialect::Postgres | Dialect::Sqlite => (1, 9999),
+    }
+}
+
+/// The instant `ms` as `YYYY-MM-DD HH:MM:SS.fff` in `tz`: the storage format of datetime
+/// columns (see the module docs of [`crate::target::sql`]).
+pub fn datetime_text(dialect: Dialect, ms: i64, tz: FixedOffset) -> Result<String, LiteralError> {
+    let utc = DateTime::<Utc>::from_timestamp_millis(ms).ok_or(LiteralError::DatetimeRange)?;
+    let local = utc.with_timezone(&tz);
+    let (lo, hi) = datetime_bounds(dialect);
+    let year = chrono::Datelike::year(&local);
+    if year < lo || year > hi {
+        return Err(LiteralError::DatetimeRange);
+    }
+    Ok(local.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
+}
+
+/// The inline datetime literal: `TIMESTAMP '...'` where the engine has a datetime type
+/// (MySQL, PostgreSQL), the plain text where datetimes are stored as text (SQLite).
+pub fn datetime(dialect: Dialect, ms: i64, tz: FixedOffset) -> Result<String, LiteralError> {
+    let text = datetime_text(dialect, ms, tz)?;
+    // The text is digits, `-`, `:`, `.` and a space: no quoting issue in any engine.
+    Ok(match dialect {
+        Dialect::Mysql | Dialect::Postgres => format!("TIMESTAMP '{text}'"),
+        Dialect::Sqlite => format!("'{text}'"),
+    })
+}
+
+/// `s` as a LIKE pattern body with the escape character `!`: `!`, `%` and `_` are
+/// prefixed by `!`, so the pattern matches the text literally.
+pub fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mysql_strings_switch_to_hex_for_backslashes_and_non_ascii() {
+        assert_eq!(string(Dialect::Mysql, "it's").unwrap(), "'it''s'");
+        assert_eq!(string(Dialect::Mysql, "a\\b").unwrap(), "_utf8mb4 X'615C62'");
+        assert_eq!(string(Dialect::Mysql, "é").unwrap(), "_utf8mb4 X'C3A9'");
+        assert_eq!(string(Dialect::Mysql, "a\nb").unwrap(), "_utf8mb4 X'610A62'");
+    }
+
+    #[test]
+    fn postgres_uses_e_strings_only_with_backslashes() {
+        assert_eq!(string(Dialect::Postgres, "it's").unwrap(), "'it''s'");
+        assert_eq!(string(Dialect::Postgres, "a\\'b").unwrap(), "E'a\\\\''b'");
+    }
+
+    #[test]
+    fn nul_is_rejected_everywhere() {
+        for d in [Dialect::Mysql, Dialect::Postgres, Dialect::Sqlite] {
+            assert_eq!(string(d, "a\0b"), Err(LiteralError::Nul));
+        }
+    }
+
+    #[test]
+    fn numbers_round_trip_through_their_text() {
+        for x in [0.1, -0.0, 1e300, -2.5e-7, 5e-324, f64::MAX, 123456789.0] {
+            let t = number(x).unwrap();
+            let t = t.trim_start_matches('(').trim_end_matches(')');
+            assert_eq!(t.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{t}");
+        }
+        assert_eq!(number(f64::NAN), Err(LiteralError::NotFinite));
+        assert_eq!(number(-1.0).unwrap(), "(-1e0)");
+    }
+
+    #[test]
+    fn datetimes_are_local_to_the_query_zone() {
+        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+        // 2021-12-31T16:00:00Z is midnight on 2022-01-01 at +08:00.
+        let ms = 1_640_966_400_000;
+        assert_eq!(
+            datetime_text(Dialect::Sqlite, ms, tz).unwrap(),
+            "2022-01-01 00:00:00.000"
+        );
+        assert_eq!(
+            datetime(Dialect::Mysql, ms + 7, tz).unwrap(),
+            "TIMESTAMP '2022-01-01 00:00:00.007'"
+        );
+        // Year 999 is fine for SQLite's text but below MySQL's DATETIME range.
+        let y999 = -30_641_760_000_000;
+        assert!(datetime(Dialect::Sqlite, y999, tz).is_ok());
+        assert_eq!(
+            datetime(Dialect::Mysql, y999, tz),
+            Err(LiteralError::DatetimeRange)
+        );
+    }
+
+    #[test]
+    fn like_escapes_its_three_specials() {
+        assert_eq!(like_escape("50%_off!"), "50!%!_off!!");
+    }
+}
