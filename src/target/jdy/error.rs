@@ -163,6 +163,13 @@ pub enum DecompileError {
         help("a query needs at least one condition")
     )]
     NoConditions,
+    /// Every condition of an `or` is an empty range: the filter matches no record.
+    #[error("the filter matches no record (every condition is an empty range)")]
+    #[diagnostic(
+        code(filterql::jdy::decompile::matches_nothing),
+        help("a query needs a condition some record can meet")
+    )]
+    MatchesNothing,
     /// A condition whose method, value or field type does not fit.
     #[error("condition {index} (`{field}` {method}): {message}")]
     #[diagnostic(code(filterql::jdy::decompile::condition))]
