@@ -97,7 +97,7 @@ impl LeafEnc {
     }
 }
 
-/// How a leaf is shown in messages: `name` or `label` (`name`).
+/// How a leaf's field is shown in messages: `` `name` `` or `` `label` (`name`) ``.
 pub fn field_display(leaf: &Leaf) -> String {
     let f = &leaf.field;
     let name = match &f.subform {
@@ -105,8 +105,8 @@ pub fn field_display(leaf: &Leaf) -> String {
         None => f.name.clone(),
     };
     match &f.label {
-        Some(l) if *l != f.name => format!("{l}` (`{name}"),
-        _ => name,
+        Some(l) if *l != f.name => format!("`{l}` (`{name}`)"),
+        _ => format!("`{name}`"),
     }
 }
 

@@ -66,6 +66,7 @@ mod decompile;
 mod encode;
 mod error;
 mod filter;
+mod query;
 
 pub use compile::{compile, pushdown, Pushdown};
 pub use decompile::decompile;
