@@ -25,7 +25,7 @@
 use super::error::DecompileError;
 use super::tree::{CmpOp as MdCmp, Condition, Leaf, LeafOp};
 use super::value::{parse_datetime, parse_number, ColumnKind};
-use crate::schema::Schema;
+use crate::schema::{FieldType, Schema};
 use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
@@ -139,8 +139,18 @@ struct Decompiler<'a> {
     errors: Vec<DecompileError>,
 }
 
-/// A column's resolved field name and kind, or `None` when it failed to resolve.
-type Kinds = Vec<(String, Option<(String, ColumnKind)>)>;
+/// A column's resolved field name, type and kind, or `None` when it failed to resolve.
+type Kinds = Vec<(String, Option<Resolved>)>;
+
+/// A column resolved to a field.
+#[derive(Clone)]
+struct Resolved {
+    field: String,
+    ty: FieldType,
+    kind: ColumnKind,
+    /// A select field's options (empty: any value).
+    options: Vec<String>,
+}
 
 impl Decompiler<'_> {
     /// Resolves every column once, so a bad column is reported once.
@@ -170,7 +180,12 @@ impl Decompiler<'_> {
                 .find(|f| f.column.as_deref().unwrap_or(&f.name) == l.col);
             let resolved = match found {
                 Some(f) => match ColumnKind::of(f.ty) {
-                    Some(k) => Some((f.name.clone(), k)),
+                    Some(kind) => Some(Resolved {
+                        field: f.name.clone(),
+                        ty: f.ty,
+                        kind,
+                        options: f.options.clone(),
+                    }),
                     None => {
                         self.errors.push(DecompileError::UnsupportedType {
                             path: path.to_owned(),
@@ -186,7 +201,18 @@ impl Decompiler<'_> {
                         .map(|(l, _)| *l)
                         .filter(|m| m.col == l.col)
                         .collect();
-                    Some((l.col.clone(), self.guess_kind(&same)))
+                    let kind = self.guess_kind(&same);
+                    let ty = match kind {
+                        ColumnKind::Text => FieldType::Text,
+                        ColumnKind::Number => FieldType::Number,
+                        ColumnKind::DateTime => FieldType::Datetime,
+                    };
+                    Some(Resolved {
+                        field: l.col.clone(),
+                        ty,
+                        kind,
+                        options: Vec::new(),
+                    })
                 }
                 None => {
                     self.errors.push(DecompileError::UnknownColumn {
@@ -234,14 +260,14 @@ impl Decompiler<'_> {
             }
             Condition::Leaf(l) => {
                 let path = if path.is_empty() { "/" } else { path };
-                let Some(Some((field, kind))) = kinds
+                let Some(Some(res)) = kinds
                     .iter()
                     .find(|(col, _)| *col == l.col)
                     .map(|(_, k)| k.clone())
                 else {
                     return Node::Const(false); // already reported
                 };
-                match self.atom(l, field, kind, path) {
+                match self.atom(l, res, path) {
                     Some(a) => {
                         self.atoms.push(a);
                         Node::Atom(self.atoms.len() - 1)
@@ -252,7 +278,9 @@ impl Decompiler<'_> {
         }
     }
 
-    fn atom(&mut self, l: &Leaf, field: String, kind: ColumnKind, path: &str) -> Option<Atom> {
+    fn atom(&mut self, l: &Leaf, res: Resolved, path: &str) -> Option<Atom> {
+        let field = res.field.clone();
+        let (ty, kind) = (res.ty, res.kind);
         let text = kind == ColumnKind::Text;
         // (meaning on non-empty values, on NULL, on "")
         let (nonempty, on_null, on_blank) = match &l.test {
@@ -265,7 +293,7 @@ impl Decompiler<'_> {
                 } else {
                     NonEmpty::Pos(PredKind::Compare {
                         op: CmpOp::Eq,
-                        value: self.literal(l, v, kind, path)?,
+                        value: self.literal(l, v, &res, path)?,
                     })
                 };
                 let blank_eq = v.is_empty();
@@ -280,7 +308,7 @@ impl Decompiler<'_> {
                         continue;
                     }
                     seen.push(v);
-                    match self.literal(l, v, kind, path) {
+                    match self.literal(l, v, &res, path) {
                         Some(lit) => items.push(lit),
                         None => bad = true,
                     }
@@ -307,7 +335,7 @@ impl Decompiler<'_> {
             }
             LeafOp::Cmp(op @ (MdCmp::Like | MdCmp::NotLike), p) => {
                 if !text {
-                    self.unsupported_op(l, kind, path);
+                    self.unsupported_op(l, ty, path);
                     return None;
                 }
                 let negated = *op == MdCmp::NotLike;
@@ -318,6 +346,10 @@ impl Decompiler<'_> {
                         op: CmpOp::Eq,
                         value: string_lit(s),
                     }),
+                    Some(Pattern::Text(op, _)) if !text_test_allowed(ty, op) => {
+                        self.unsupported_op(l, ty, path);
+                        return None;
+                    }
                     Some(Pattern::Text(op, s)) => NonEmpty::Pos(PredKind::Text {
                         negated: false,
                         op,
@@ -336,8 +368,10 @@ impl Decompiler<'_> {
                 (flip(ne, negated), false, blank_like != negated)
             }
             LeafOp::Cmp(op, v) => {
-                if text {
-                    self.unsupported_op(l, kind, path);
+                // The checker orders only numbers and datetimes (not flow states or
+                // department numbers), so neither does decompiled text.
+                if !matches!(ty, FieldType::Number | FieldType::Datetime) {
+                    self.unsupported_op(l, ty, path);
                     return None;
                 }
                 let op = match op {
@@ -346,7 +380,7 @@ impl Decompiler<'_> {
                     MdCmp::Greater => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                let value = self.literal(l, v, kind, path)?;
+                let value = self.literal(l, v, &res, path)?;
                 (NonEmpty::Pos(PredKind::Compare { op, value }), false, false)
             }
         };
@@ -361,10 +395,33 @@ impl Decompiler<'_> {
         })
     }
 
-    fn literal(&mut self, l: &Leaf, v: &str, kind: ColumnKind, path: &str) -> Option<Literal> {
+    /// `v` as a literal of the column's type, limited to the values the checker takes
+    /// for the field (select options, flow states 0-3, whole department numbers), so
+    /// the decompiled text always compiles.
+    fn literal(&mut self, l: &Leaf, v: &str, res: &Resolved, path: &str) -> Option<Literal> {
+        let kind = res.kind;
+        let expected = match res.ty {
+            FieldType::Select if !res.options.is_empty() => "select option",
+            FieldType::Flowstate => "flow state (0-3)",
+            FieldType::Dept => "department number",
+            _ => kind.name(),
+        };
         let value = match kind {
-            ColumnKind::Text => Some(Value::String(v.to_owned())),
-            ColumnKind::Number => parse_number(v).map(Value::Number),
+            ColumnKind::Text if res.options.is_empty() || res.options.iter().any(|o| o == v) => {
+                Some(Value::String(v.to_owned()))
+            }
+            ColumnKind::Text => None,
+            ColumnKind::Number => {
+                parse_number(v)
+                    .map(Value::Number)
+                    .filter(|n| match (res.ty, n) {
+                        (FieldType::Flowstate, Value::Number(n)) => {
+                            [0.0, 1.0, 2.0, 3.0].contains(n)
+                        }
+                        (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
+                        _ => true,
+                    })
+            }
             ColumnKind::DateTime => parse_datetime(v, self.tz)
                 .and_then(DateTime::from_timestamp_millis)
                 .map(|utc| {
@@ -384,20 +441,32 @@ impl Decompiler<'_> {
                     path: path.to_owned(),
                     col: l.col.clone(),
                     value: v.to_owned(),
-                    kind: kind.name().to_owned(),
+                    kind: expected.to_owned(),
                 });
                 None
             }
         }
     }
 
-    fn unsupported_op(&mut self, l: &Leaf, kind: ColumnKind, path: &str) {
+    fn unsupported_op(&mut self, l: &Leaf, ty: FieldType, path: &str) {
         self.errors.push(DecompileError::UnsupportedOp {
             path: path.to_owned(),
-            op: serde_json::to_string(&l.test.op()).unwrap_or_default(),
+            op: serde_json::to_string(&l.test.op())
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned(),
             col: l.col.clone(),
-            kind: kind.name().to_owned(),
+            kind: ty.name().to_owned(),
         });
+    }
+}
+
+/// The text tests the language allows on a field type (as the checker does): `contains`
+/// on text, sn and phone; `startswith`/`endswith` on text and sn.
+fn text_test_allowed(ty: FieldType, op: TextOp) -> bool {
+    match op {
+        TextOp::Contains => matches!(ty, FieldType::Text | FieldType::Sn | FieldType::Phone),
+        _ => matches!(ty, FieldType::Text | FieldType::Sn),
     }
 }
 

@@ -179,7 +179,7 @@ pub enum DecompileError {
         kind: String,
     },
     /// An operator the language has no counterpart for on this column kind.
-    #[error("{path}: {op} on {kind} column `{col}` has no query-language form")]
+    #[error("{path}: {op} on {kind} field `{col}` has no query-language form")]
     #[diagnostic(code(filterql::masterdata::decompile::unsupported_op))]
     UnsupportedOp {
         /// Where.
@@ -188,7 +188,7 @@ pub enum DecompileError {
         op: String,
         /// The column.
         col: String,
-        /// The column kind.
+        /// The field type.
         kind: String,
     },
     /// A LIKE pattern other than `text`, `%text`, `text%`, `%text%`.

@@ -105,3 +105,18 @@ impl Default for MdOptions {
         }
     }
 }
+
+impl crate::Query {
+    /// The query's masterdata condition tree, datetimes written in the query's time
+    /// zone. On failure the diagnostics (over the query text) list every predicate the
+    /// backend cannot express.
+    pub fn to_masterdata(&self) -> Result<Condition, crate::Diagnostics> {
+        compile(&self.pred, &MdOptions::new(self.tz)).map_err(|errs| {
+            let mut d = crate::Diagnostics::new(self.source.clone());
+            for e in errs {
+                d.push(e);
+            }
+            d
+        })
+    }
+}
