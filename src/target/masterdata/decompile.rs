@@ -344,7 +344,7 @@ impl Decompiler<'_> {
                     Some(Pattern::Exact(s)) if s.is_empty() => NonEmpty::Const(false),
                     Some(Pattern::Exact(s)) => NonEmpty::Pos(PredKind::Compare {
                         op: CmpOp::Eq,
-                        value: string_lit(s),
+                        value: self.literal(l, &s, &res, path)?,
                     }),
                     Some(Pattern::Text(op, _)) if !text_test_allowed(ty, op) => {
                         self.unsupported_op(l, ty, path);
