@@ -442,6 +442,16 @@ impl Decompiler<'_> {
                     col: l.col.clone(),
                     value: v.to_owned(),
                     kind: expected.to_owned(),
+                    help: match (res.ty, kind) {
+                        (FieldType::Select, _) => format!("the options are {:?}", res.options),
+                        (FieldType::Flowstate, _) => "flow states are 0, 1, 2 and 3".to_owned(),
+                        (FieldType::Dept, _) => "a department number is a whole number".to_owned(),
+                        (_, ColumnKind::DateTime) => {
+                            "datetimes are written `YYYY-MM-DD HH:MM:SS[.fff]`".to_owned()
+                        }
+                        _ => "numbers are written `-?digits[.digits]`, without an exponent"
+                            .to_owned(),
+                    },
                 });
                 None
             }
@@ -555,12 +565,94 @@ enum Out {
 fn emit(n: &Node, atoms: &[Atom]) -> Out {
     match n {
         Node::Const(b) => Out::Const(*b),
-        Node::Atom(i) => emit_atom(&atoms[*i]),
+        Node::Atom(i) => emit_atom(&atoms[*i], atoms[*i].on_null),
         Node::And(ns) | Node::Or(ns) => {
             let is_and = matches!(n, Node::And(_));
-            out_group(ns.iter().map(|m| emit(m, atoms)).collect(), is_and)
+            let empties = empty_values(ns, atoms, is_and);
+            let outs = ns
+                .iter()
+                .zip(empties)
+                .map(|(m, b)| match (m, b) {
+                    (Node::Atom(i), Some(b)) => emit_atom(&atoms[*i], b),
+                    _ => emit(m, atoms),
+                })
+                .collect();
+            out_group(outs, is_and)
         }
     }
+}
+
+/// The value on an empty column each atom child of a group is written with (`None`
+/// for non-atom children).
+///
+/// Faithful is the atom's value on `NULL`. But when some atom child on column `c` of an
+/// `or` is true on empty `c`, the whole group is true there, so the other atoms on `c`
+/// may take whichever value reads best: one "keeper" keeps the group true on empty,
+/// and the rest take their natural value (false for a positive test, true for a
+/// negated one, the constant itself for a constant, which then folds away). Dually for
+/// `and` with false. This turns `OR(NOT_EQUAL x "a", ISNULL x)` into `x != "a"`
+/// rather than `x != "a" and x is not empty or x is empty`.
+fn empty_values(children: &[Node], atoms: &[Atom], is_and: bool) -> Vec<Option<bool>> {
+    let forced = !is_and;
+    let natural = |a: &Atom| match a.nonempty {
+        NonEmpty::Const(x) => x,
+        NonEmpty::Pos(_) => false,
+        NonEmpty::Neg(_) => true,
+    };
+    let mut out: Vec<Option<bool>> = children
+        .iter()
+        .map(|n| match n {
+            Node::Atom(i) => Some(atoms[*i].on_null),
+            _ => None,
+        })
+        .collect();
+    let mut done: Vec<&str> = Vec::new();
+    for n in children {
+        let Node::Atom(i) = n else { continue };
+        let col = atoms[*i].col.as_str();
+        if done.contains(&col) {
+            continue;
+        }
+        done.push(col);
+        let on_col: Vec<usize> = children
+            .iter()
+            .enumerate()
+            .filter_map(|(k, m)| match m {
+                Node::Atom(j) if atoms[*j].col == col => Some(k),
+                _ => None,
+            })
+            .collect();
+        let atom_at = |k: usize| match &children[k] {
+            Node::Atom(j) => Some(&atoms[*j]),
+            _ => None,
+        };
+        if !on_col
+            .iter()
+            .any(|&k| atom_at(k).is_some_and(|a| a.on_null == forced))
+        {
+            continue;
+        }
+        let keeper = on_col
+            .iter()
+            .copied()
+            .find(|&k| atom_at(k).is_some_and(|a| natural(a) == forced))
+            .or_else(|| {
+                on_col
+                    .iter()
+                    .copied()
+                    .find(|&k| atom_at(k).is_some_and(|a| a.on_null == forced))
+            });
+        for &k in &on_col {
+            if let Some(a) = atom_at(k) {
+                out[k] = Some(if Some(k) == keeper {
+                    forced
+                } else {
+                    natural(a)
+                });
+            }
+        }
+    }
+    out
 }
 
 fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
@@ -580,9 +672,9 @@ fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
     }
 }
 
-/// The atom as a query whose value on empty is the atom's value on `NULL` (the caller
-/// has checked that `""` behaves the same).
-fn emit_atom(a: &Atom) -> Out {
+/// The atom as a query that is `b` on an empty value (the caller has checked that this
+/// keeps the tree's meaning).
+fn emit_atom(a: &Atom, b: bool) -> Out {
     let pred = |kind: PredKind| {
         Expr::Pred(Predicate {
             field: Field {
@@ -594,7 +686,6 @@ fn emit_atom(a: &Atom) -> Out {
         })
     };
     let empty = |negated: bool| pred(PredKind::IsEmpty { negated });
-    let b = a.on_null;
     match &a.nonempty {
         NonEmpty::Const(x) if *x == b => Out::Const(b),
         NonEmpty::Const(x) => Out::Expr(empty(*x)),
