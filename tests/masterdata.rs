@@ -537,7 +537,7 @@ fn long_not_chains_and_deep_nesting() {
     assert_means(&c, &["amount"], |r| num_of(r, "amount") != Some(1.0));
 
     let mut p = leaf("amount", Test::Eq(num(1.0)), false);
-    for i in 0..60 {
+    for i in 0..=filterql::target::masterdata::MAX_DEPTH {
         let other = leaf("name", Test::Eq(text(&i.to_string())), false);
         p = if i % 2 == 0 {
             Pred::And(vec![p, other])
