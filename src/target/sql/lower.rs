@@ -238,7 +238,21 @@ impl Lower<'_> {
         let arms_are_or = matches!(k, Kind::Text) || (sqlite && k == Kind::Datetime);
         let empty = if arms_are_or { arms.paren() } else { arms.clone() };
         let check = |ok: bool| if ok { Ok(()) } else { Err(unsupported(l)) };
-        let (pos, false_on_empty) = match &l.test {
+        // On array columns `=` and `in` hold when some element matches (eval's reading,
+        // jdy's `in` on member groups): that is `has any`.
+        let any_of;
+        let test = match (&l.test, k) {
+            (Test::Eq(s), Kind::TextArray | Kind::NumberArray) => {
+                any_of = Test::HasAny(vec![s.clone()]);
+                &any_of
+            }
+            (Test::In(vs), Kind::TextArray | Kind::NumberArray) => {
+                any_of = Test::HasAny(vs.clone());
+                &any_of
+            }
+            (t, _) => t,
+        };
+        let (pos, false_on_empty) = match test {
             Test::Empty => {
                 return Ok(if negated {
                     Frag::fill("NOT ({})", &[&arms])
@@ -293,7 +307,7 @@ impl Lower<'_> {
             Test::Verified | Test::Unverified => {
                 check(f.ty == FieldType::Phone)?;
                 let flag = self.quote(l, &format!("{}_verified", f.column))?;
-                let is = if l.test == Test::Verified {
+                let is = if *test == Test::Verified {
                     "IS TRUE"
                 } else {
                     "IS NOT TRUE"
@@ -318,7 +332,7 @@ impl Lower<'_> {
                     matches!(k, Kind::TextArray | Kind::NumberArray)
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
-                let any = matches!(l.test, Test::HasAny(_));
+                let any = matches!(test, Test::HasAny(_));
                 if vs.is_empty() {
                     // Vacuous: any-of-nothing is false, all-of-nothing holds for every
                     // non-empty value.
