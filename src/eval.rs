@@ -1,1 +1,750 @@
 //! The reference semantics: does a JSON record match an `ir::Pred`?
+//!
+//! Every backend is tested against [`matches`], so this module states the meaning of the
+//! language (DESIGN §3) as directly as possible rather than efficiently.
+//!
+//! # Record shape
+//!
+//! A record is a JSON object keyed by field name, shaped like a jdy data record:
+//!
+//! | field type | JSON value |
+//! |---|---|
+//! | text, sn, select, dataid | string |
+//! | number, flowstate | number |
+//! | datetime | RFC 3339 string (`2017-10-20T22:41:51.430Z`); without an offset it is UTC |
+//! | phone | `{"phone": "139...", "verified": true}` |
+//! | multiselect | array of strings |
+//! | user | `{"username": "..."}` or the username as a plain string |
+//! | dept | `{"dept_no": 7}` or the number itself |
+//! | usergroup, deptgroup | array of users / departments |
+//! | subform | array of row objects |
+//! | other | anything |
+//!
+//! # Rules
+//!
+//! - A value is *empty* when the key is absent, or the value is `null`, `""`, `[]`, or a
+//!   phone object without a number (`phone` absent, `null` or `""`).
+//! - A value the field's type cannot hold (a string in a number field, a datetime string
+//!   that does not parse, a user object without a `username`, an array whose items all
+//!   have the wrong shape) is treated as **no value**, i.e. empty. Every test but
+//!   `is empty` is therefore false on it, and the evaluator never panics or guesses.
+//!   Treating it as empty rather than as a third kind of value is what keeps DESIGN §3's
+//!   `not (x > 5)` ≡ `x <= 5 or x is empty` true on *every* record, so that
+//!   normalization is exact even on data that does not fit the schema.
+//! - Every test other than [`Test::Empty`] is false on an empty value; a negated leaf is
+//!   the exact complement of its positive test.
+//! - A subform column leaf (`FieldRef::subform` set) holds when **some** row satisfies the
+//!   positive test; a record without rows (or whose subform value is not an array) has
+//!   no such row. Its negation holds when no row does.
+//! - On the array-valued types (multiselect, usergroup, deptgroup) `has any`/`has all`
+//!   are set tests; the scalar tests (`=`, `in`, ranges, text tests) hold when some
+//!   item satisfies them, which is jdy's reading of `in` on member groups. Items of the
+//!   wrong shape are ignored.
+//! - `verified` holds on a phone with a number whose `verified` flag is `true`;
+//!   `unverified` on one whose flag is `false`, `null` or absent. A flag of another type
+//!   makes both false.
+//! - Text comparison is exact and case-sensitive (Rust `str` equality and substring
+//!   search, no normalisation). Ordering, should a range carry text bounds, is by bytes.
+//! - Datetimes compare as instants truncated to milliseconds, the resolution of the IR.
+//! - Values only compare with scalars of their own kind: a number with
+//!   [`Scalar::Number`], a datetime with [`Scalar::DateTime`], a string with
+//!   [`Scalar::Text`], a boolean (only in `other` fields) with [`Scalar::Bool`].
+
+use crate::ir::{Bound, Leaf, Pred, Range, Scalar, Test};
+use crate::schema::FieldType;
+use crate::syntax::ast::TextOp;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// Whether `record` satisfies `pred` under the two-valued semantics of DESIGN §3.
+///
+/// A record that is not a JSON object has every field empty.
+pub fn matches(pred: &Pred, record: &Value) -> bool {
+    match pred {
+        Pred::True => true,
+        Pred::False => false,
+        Pred::And(ps) => ps.iter().all(|p| matches(p, record)),
+        Pred::Or(ps) => ps.iter().any(|p| matches(p, record)),
+        Pred::Not(p) => !matches(p, record),
+        Pred::Leaf(leaf) => leaf_matches(leaf, record) != leaf.negated,
+    }
+}
+
+/// The positive test of `leaf`, ignoring `negated`.
+fn leaf_matches(leaf: &Leaf, record: &Value) -> bool {
+    let ty = leaf.field.ty;
+    match &leaf.field.subform {
+        None => test_view(&leaf.test, &view(ty, record.get(&leaf.field.name))),
+        Some(sub) => match record.get(sub) {
+            Some(Value::Array(rows)) => rows
+                .iter()
+                .any(|row| test_view(&leaf.test, &view(ty, row.get(&leaf.field.name)))),
+            _ => false,
+        },
+    }
+}
+
+/// Whether a field value is empty: absent, null, `""`, `[]`, a phone without a number,
+/// or a value the field's type cannot hold (see the module docs).
+pub fn is_empty(ty: FieldType, value: Option<&Value>) -> bool {
+    matches!(view(ty, value), View::Empty)
+}
+
+/// A comparable piece of a record value, after unwrapping user/dept/phone objects and
+/// parsing datetimes.
+#[derive(Debug)]
+enum Atom<'a> {
+    Str(&'a str),
+    Num(f64),
+    Instant(i64),
+    Bool(bool),
+}
+
+/// A field value seen through its field type.
+#[derive(Debug)]
+enum View<'a> {
+    /// No value (including one the type cannot hold).
+    Empty,
+    /// A single value.
+    One(Atom<'a>),
+    /// The well-shaped items of an array-valued field (at least one).
+    Items(Vec<Atom<'a>>),
+    /// A phone number and its verified flag (`None`: the flag has the wrong type).
+    Phone(&'a str, Option<bool>),
+    /// A non-empty value of an `other` or `subform` field: only emptiness is testable.
+    Opaque,
+}
+
+fn one(a: Option<Atom<'_>>) -> View<'_> {
+    a.map_or(View::Empty, View::One)
+}
+
+fn view(ty: FieldType, value: Option<&Value>) -> View<'_> {
+    let Some(value) = value else {
+        return View::Empty;
+    };
+    match ty {
+        FieldType::Text | FieldType::Select | FieldType::Sn | FieldType::Dataid => {
+            one(string(value).map(Atom::Str))
+        }
+        FieldType::Number | FieldType::Flowstate => one(value.as_f64().map(Atom::Num)),
+        FieldType::Datetime => one(string(value).and_then(parse_instant).map(Atom::Instant)),
+        FieldType::User => one(user(value)),
+        FieldType::Dept => one(dept(value)),
+        FieldType::Phone => match value {
+            Value::Object(o) => match o.get("phone").and_then(string) {
+                Some(number) => View::Phone(
+                    number,
+                    match o.get("verified") {
+                        None | Some(Value::Null) => Some(false),
+                        Some(Value::Bool(b)) => Some(*b),
+                        Some(_) => None,
+                    },
+                ),
+                None => View::Empty,
+            },
+            _ => View::Empty,
+        },
+        FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup => {
+            let item: fn(&Value) -> Option<Atom<'_>> = match ty {
+                FieldType::Usergroup => user,
+                FieldType::Deptgroup => dept,
+                _ => text_item,
+            };
+            match value {
+                Value::Array(items) => {
+                    let atoms: Vec<_> = items.iter().filter_map(item).collect();
+                    if atoms.is_empty() {
+                        View::Empty
+                    } else {
+                        View::Items(atoms)
+                    }
+                }
+                _ => View::Empty,
+            }
+        }
+        FieldType::Subform => match value {
+            Value::Array(rows) if !rows.is_empty() => View::Opaque,
+            _ => View::Empty,
+        },
+        FieldType::Other => match value {
+            Value::Null => View::Empty,
+            Value::String(s) if s.is_empty() => View::Empty,
+            Value::String(s) => View::One(Atom::Str(s)),
+            Value::Number(n) => one(n.as_f64().map(Atom::Num)),
+            Value::Bool(b) => View::One(Atom::Bool(*b)),
+            Value::Array(a) if a.is_empty() => View::Empty,
+            Value::Array(_) | Value::Object(_) => View::Opaque,
+        },
+    }
+}
+
+/// A non-empty string.
+fn string(v: &Value) -> Option<&str> {
+    v.as_str().filter(|s| !s.is_empty())
+}
+
+/// A multiselect item: a non-empty string.
+fn text_item(v: &Value) -> Option<Atom<'_>> {
+    string(v).map(Atom::Str)
+}
+
+/// A user: `{"username": ..}` or the username itself.
+fn user(v: &Value) -> Option<Atom<'_>> {
+    match v {
+        Value::Object(o) => o.get("username").and_then(string),
+        other => string(other),
+    }
+    .map(Atom::Str)
+}
+
+/// A department: `{"dept_no": ..}` or the number itself.
+fn dept(v: &Value) -> Option<Atom<'_>> {
+    match v {
+        Value::Object(o) => o.get("dept_no").and_then(Value::as_f64),
+        other => other.as_f64(),
+    }
+    .map(Atom::Num)
+}
+
+impl Atom<'_> {
+    /// Exact equality with a typed value; a kind mismatch is unequal.
+    fn equals(&self, s: &Scalar) -> bool {
+        self.compare(s) == Some(Ordering::Equal)
+    }
+
+    /// Order of this atom relative to `s`, or `None` when they are of different kinds.
+    fn compare(&self, s: &Scalar) -> Option<Ordering> {
+        match (self, s) {
+            (Atom::Str(a), Scalar::Text(b)) => Some((*a).cmp(b.as_str())),
+            (Atom::Num(a), Scalar::Number(b)) => a.partial_cmp(b),
+            (Atom::Instant(a), Scalar::DateTime(b)) => Some(a.cmp(b)),
+            (Atom::Bool(a), Scalar::Bool(b)) => Some(a.cmp(b)),
+            _ => None,
+        }
+    }
+}
+
+/// Apply a positive test to a field's view.
+fn test_view(test: &Test, v: &View<'_>) -> bool {
+    match (test, v) {
+        (Test::Empty, v) => matches!(v, View::Empty),
+        (_, View::Empty | View::Opaque) => false,
+        (Test::Verified, View::Phone(_, flag)) => *flag == Some(true),
+        (Test::Unverified, View::Phone(_, flag)) => *flag == Some(false),
+        (Test::Verified | Test::Unverified, _) => false,
+        (Test::HasAny(wanted), View::Items(have)) => {
+            wanted.iter().any(|w| have.iter().any(|h| h.equals(w)))
+        }
+        (Test::HasAll(wanted), View::Items(have)) => {
+            wanted.iter().all(|w| have.iter().any(|h| h.equals(w)))
+        }
+        (Test::HasAny(_) | Test::HasAll(_), _) => false,
+        (_, View::One(a)) => scalar_test(test, a),
+        (_, View::Phone(number, _)) => scalar_test(test, &Atom::Str(number)),
+        (_, View::Items(items)) => items.iter().any(|a| scalar_test(test, a)),
+    }
+}
+
+/// A scalar test (`Eq`, `In`, `Range`, `Text`) on one atom.
+fn scalar_test(test: &Test, a: &Atom<'_>) -> bool {
+    match test {
+        Test::Eq(s) => a.equals(s),
+        Test::In(vs) => vs.iter().any(|s| a.equals(s)),
+        Test::Range(r) => in_range(r, a),
+        Test::Text(op, needle) => match a {
+            Atom::Str(h) => match op {
+                TextOp::Contains => h.contains(needle.as_str()),
+                TextOp::StartsWith => h.starts_with(needle.as_str()),
+                TextOp::EndsWith => h.ends_with(needle.as_str()),
+            },
+            _ => false,
+        },
+        Test::Empty | Test::Verified | Test::Unverified | Test::HasAny(_) | Test::HasAll(_) => {
+            false
+        }
+    }
+}
+
+/// Whether the atom lies within both ends of the range (an absent end is open).
+fn in_range(r: &Range, a: &Atom<'_>) -> bool {
+    // A range with no end at all is not valid IR (it would silently test only
+    // non-emptiness); fail closed.
+    if r.lo.is_none() && r.hi.is_none() {
+        return false;
+    }
+    let above_lo = |b: &Bound| match a.compare(&b.value) {
+        Some(Ordering::Greater) => true,
+        Some(Ordering::Equal) => b.inclusive,
+        _ => false,
+    };
+    let below_hi = |b: &Bound| match a.compare(&b.value) {
+        Some(Ordering::Less) => true,
+        Some(Ordering::Equal) => b.inclusive,
+        _ => false,
+    };
+    r.lo.as_ref().map_or(true, above_lo) && r.hi.as_ref().map_or(true, below_hi)
+}
+
+/// Parse a record's datetime string into milliseconds since the epoch.
+///
+/// Accepts RFC 3339 with or without fractional seconds, `Z` or a numeric offset, and the
+/// same without an offset (read as UTC, as jdy stores instants in UTC). Anything else is
+/// `None`, which makes the value count as empty.
+pub fn parse_instant(s: &str) -> Option<i64> {
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(dt.timestamp_millis());
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(naive.and_utc().timestamp_millis());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::FieldRef;
+    use crate::span::Span;
+    use serde_json::json;
+
+    fn field(name: &str, ty: FieldType) -> FieldRef {
+        FieldRef {
+            name: name.into(),
+            subform: None,
+            ty,
+            widget: None,
+            column: name.into(),
+            label: None,
+        }
+    }
+
+    fn leaf(name: &str, ty: FieldType, test: Test) -> Pred {
+        Pred::leaf(field(name, ty), test, false, Span::default())
+    }
+
+    fn neg(p: Pred) -> Pred {
+        match p {
+            Pred::Leaf(mut l) => {
+                l.negated = !l.negated;
+                Pred::Leaf(l)
+            }
+            other => Pred::Not(Box::new(other)),
+        }
+    }
+
+    fn text(s: &str) -> Scalar {
+        Scalar::Text(s.into())
+    }
+
+    fn ms(s: &str) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .unwrap()
+            .timestamp_millis()
+    }
+
+    fn range(lo: Option<(Scalar, bool)>, hi: Option<(Scalar, bool)>) -> Test {
+        let b = |(value, inclusive)| Bound { value, inclusive };
+        Test::Range(Range {
+            lo: lo.map(b),
+            hi: hi.map(b),
+        })
+    }
+
+    /// Every empty form, for a field called `f`.
+    fn empties() -> Vec<Value> {
+        vec![
+            json!({}),
+            json!({"f": null}),
+            json!({"f": ""}),
+            json!({"f": []}),
+        ]
+    }
+
+    #[test]
+    fn positive_tests_are_false_on_every_empty_form_and_negations_true() {
+        let cases = [
+            leaf("f", FieldType::Text, Test::Eq(text(""))),
+            leaf("f", FieldType::Text, Test::In(vec![text(""), text("a")])),
+            leaf(
+                "f",
+                FieldType::Text,
+                Test::Text(TextOp::Contains, "a".into()),
+            ),
+            leaf(
+                "f",
+                FieldType::Number,
+                range(Some((Scalar::Number(0.0), true)), None),
+            ),
+            leaf("f", FieldType::Multiselect, Test::HasAll(vec![text("a")])),
+            leaf("f", FieldType::Multiselect, Test::HasAny(vec![text("a")])),
+            leaf("f", FieldType::Phone, Test::Verified),
+            leaf("f", FieldType::Phone, Test::Unverified),
+            leaf("f", FieldType::User, Test::Eq(text("alice"))),
+        ];
+        for p in cases {
+            for r in empties() {
+                assert!(!matches(&p, &r), "{p:?} on {r}");
+                assert!(matches(&neg(p.clone()), &r), "not {p:?} on {r}");
+                assert!(matches(&Pred::Not(Box::new(p.clone())), &r));
+            }
+        }
+    }
+
+    #[test]
+    fn empty_test_recognises_every_empty_form() {
+        let p = leaf("f", FieldType::Phone, Test::Empty);
+        for r in empties() {
+            assert!(matches(&p, &r), "{r}");
+            assert!(!matches(&neg(p.clone()), &r), "{r}");
+        }
+        for r in [
+            json!({"f": {"verified": true}}),
+            json!({"f": {"phone": "", "verified": true}}),
+            json!({"f": {"phone": null}}),
+        ] {
+            assert!(matches(&p, &r), "{r}");
+        }
+        let filled = json!({"f": {"phone": "139"}});
+        assert!(!matches(&p, &filled));
+        assert!(matches(&neg(p.clone()), &filled));
+        // An `other` field holds anything: only null, "" and [] are empty there.
+        let other = leaf("f", FieldType::Other, Test::Empty);
+        for r in [
+            json!({"f": {}}),
+            json!({"f": 0}),
+            json!({"f": false}),
+            json!({"f": [0]}),
+        ] {
+            assert!(!matches(&other, &r), "{r}");
+        }
+    }
+
+    #[test]
+    fn values_the_type_cannot_hold_count_as_empty() {
+        let cases: [(FieldType, Value); 12] = [
+            (FieldType::Number, json!("5")),
+            (FieldType::Number, json!(true)),
+            (FieldType::Flowstate, json!({"v": 1})),
+            (FieldType::Text, json!(5)),
+            (FieldType::Datetime, json!("yesterday")),
+            (FieldType::Datetime, json!(1_508_539_311_430_i64)),
+            (FieldType::Phone, json!("13900000000")),
+            (FieldType::Phone, json!({"phone": 139})),
+            (FieldType::User, json!({"name": "alice"})),
+            (FieldType::Dept, json!({"dept_no": "7"})),
+            (FieldType::Multiselect, json!("a")),
+            (FieldType::Usergroup, json!([{"name": "x"}, 5])),
+        ];
+        for (ty, v) in cases {
+            let r = json!({ "f": v });
+            assert!(matches(&leaf("f", ty, Test::Empty), &r), "{ty} {r}");
+        }
+        // Hence `not (x > 5)` is `x <= 5 or x is empty` on such records too.
+        let gt5 = leaf(
+            "f",
+            FieldType::Number,
+            range(Some((Scalar::Number(5.0), false)), None),
+        );
+        let le5_or_empty = Pred::Or(vec![
+            leaf(
+                "f",
+                FieldType::Number,
+                range(None, Some((Scalar::Number(5.0), true))),
+            ),
+            leaf("f", FieldType::Number, Test::Empty),
+        ]);
+        for v in [json!("abc"), json!(3), json!(7), json!(null), json!([])] {
+            let r = json!({ "f": v });
+            assert_eq!(
+                matches(&neg(gt5.clone()), &r),
+                matches(&le5_or_empty, &r),
+                "{r}"
+            );
+        }
+    }
+
+    #[test]
+    fn ne_matches_empty_and_different_values() {
+        let ne = neg(leaf("f", FieldType::Text, Test::Eq(text("a"))));
+        assert!(matches(&ne, &json!({})));
+        assert!(matches(&ne, &json!({"f": "b"})));
+        assert!(matches(&ne, &json!({"f": "A"})));
+        assert!(!matches(&ne, &json!({"f": "a"})));
+    }
+
+    #[test]
+    fn text_is_case_sensitive_and_exact() {
+        let eq = leaf("f", FieldType::Text, Test::Eq(text("Ab")));
+        assert!(matches(&eq, &json!({"f": "Ab"})));
+        assert!(!matches(&eq, &json!({"f": "ab"})));
+        assert!(!matches(&eq, &json!({"f": "Ab "})));
+        let sw = leaf(
+            "f",
+            FieldType::Text,
+            Test::Text(TextOp::StartsWith, "中".into()),
+        );
+        assert!(matches(&sw, &json!({"f": "中文"})));
+        assert!(!matches(&sw, &json!({"f": "文中"})));
+        let ew = leaf(
+            "f",
+            FieldType::Text,
+            Test::Text(TextOp::EndsWith, "b".into()),
+        );
+        assert!(matches(&ew, &json!({"f": "ab"})));
+        assert!(!matches(&ew, &json!({"f": "aB"})));
+        let c = leaf(
+            "f",
+            FieldType::Text,
+            Test::Text(TextOp::Contains, "x".into()),
+        );
+        assert!(matches(&c, &json!({"f": "axb"})));
+        assert!(!matches(&c, &json!({"f": "X"})));
+    }
+
+    #[test]
+    fn wrong_json_types_make_positive_tests_false() {
+        let n = leaf("f", FieldType::Number, Test::Eq(Scalar::Number(5.0)));
+        for r in [
+            json!({"f": "5"}),
+            json!({"f": true}),
+            json!({"f": [5]}),
+            json!({"f": {"v": 5}}),
+        ] {
+            assert!(!matches(&n, &r), "{r}");
+            assert!(matches(&neg(n.clone()), &r), "{r}");
+        }
+        let t = leaf(
+            "f",
+            FieldType::Text,
+            Test::Text(TextOp::Contains, "5".into()),
+        );
+        assert!(!matches(&t, &json!({"f": 5})));
+        let m = leaf("f", FieldType::Multiselect, Test::HasAny(vec![text("a")]));
+        assert!(!matches(&m, &json!({"f": "a"})));
+        assert!(!matches(&m, &json!({"f": [1, {"a": 1}]})));
+        let p = leaf("f", FieldType::Phone, Test::Verified);
+        assert!(!matches(&p, &json!({"f": "13900000000"})));
+        assert!(!matches(
+            &p,
+            &json!({"f": {"phone": "139", "verified": "yes"}})
+        ));
+        let u = leaf("f", FieldType::Phone, Test::Unverified);
+        assert!(!matches(
+            &u,
+            &json!({"f": {"phone": "139", "verified": "yes"}})
+        ));
+    }
+
+    #[test]
+    fn number_ranges_respect_inclusivity() {
+        let n = |v: f64| json!({ "f": v });
+        let gt5 = leaf(
+            "f",
+            FieldType::Number,
+            range(Some((Scalar::Number(5.0), false)), None),
+        );
+        assert!(!matches(&gt5, &n(5.0)));
+        assert!(matches(&gt5, &n(5.5)));
+        let le5 = leaf(
+            "f",
+            FieldType::Number,
+            range(None, Some((Scalar::Number(5.0), true))),
+        );
+        assert!(matches(&le5, &n(5.0)));
+        assert!(matches(&le5, &n(-7.0)));
+        assert!(!matches(&le5, &n(5.01)));
+        // not (f > 5) holds on empty, which f <= 5 does not.
+        assert!(matches(&neg(gt5.clone()), &json!({})));
+        assert!(!matches(&le5, &json!({})));
+        let between = leaf(
+            "f",
+            FieldType::Number,
+            range(
+                Some((Scalar::Number(1.0), true)),
+                Some((Scalar::Number(2.0), false)),
+            ),
+        );
+        assert!(matches(&between, &n(1.0)));
+        assert!(!matches(&between, &n(2.0)));
+        assert!(matches(&between, &json!({"f": 1})));
+    }
+
+    #[test]
+    fn datetimes_compare_as_instants() {
+        let day = Test::Range(Range {
+            lo: Some(Bound {
+                value: Scalar::DateTime(ms("2022-01-01T00:00:00+08:00")),
+                inclusive: true,
+            }),
+            hi: Some(Bound {
+                value: Scalar::DateTime(ms("2022-01-02T00:00:00+08:00")),
+                inclusive: false,
+            }),
+        });
+        let p = leaf("d", FieldType::Datetime, day);
+        let d = |s: &str| json!({ "d": s });
+        assert!(matches(&p, &d("2021-12-31T16:00:00Z")));
+        assert!(matches(&p, &d("2021-12-31T16:00:00.000Z")));
+        assert!(matches(&p, &d("2022-01-01T00:00:00+08:00")));
+        assert!(matches(&p, &d("2022-01-01T15:59:59.999Z")));
+        assert!(matches(&p, &d("2021-12-31T16:00:00")), "no offset is UTC");
+        assert!(!matches(&p, &d("2021-12-31T15:59:59.999Z")));
+        assert!(!matches(&p, &d("2022-01-01T16:00:00Z")));
+        assert!(!matches(&p, &d("2022-01-01")), "not an instant");
+        assert!(!matches(&p, &d("yesterday")));
+        assert!(matches(&neg(p.clone()), &d("yesterday")));
+        let eq = leaf(
+            "d",
+            FieldType::Datetime,
+            Test::Eq(Scalar::DateTime(ms("2017-10-20T22:41:51.430Z"))),
+        );
+        assert!(matches(&eq, &d("2017-10-21T06:41:51.43+08:00")));
+        assert!(!matches(&eq, &d("2017-10-20T22:41:51.431Z")));
+        assert!(!matches(&eq, &json!({"d": 1508539311430_i64})));
+    }
+
+    #[test]
+    fn phone_verification() {
+        let v = leaf("p", FieldType::Phone, Test::Verified);
+        let u = leaf("p", FieldType::Phone, Test::Unverified);
+        let ph = |verified: Value| json!({"p": {"phone": "139", "verified": verified}});
+        assert!(matches(&v, &ph(json!(true))));
+        assert!(!matches(&u, &ph(json!(true))));
+        assert!(matches(&u, &ph(json!(false))));
+        assert!(matches(&u, &ph(Value::Null)));
+        assert!(matches(&u, &json!({"p": {"phone": "139"}})));
+        assert!(!matches(&v, &json!({"p": {"verified": true}})), "no number");
+        assert!(matches(&neg(v.clone()), &json!({"p": {"verified": true}})));
+        let eq = leaf("p", FieldType::Phone, Test::Eq(text("139")));
+        assert!(matches(&eq, &ph(json!(false))));
+        assert!(!matches(&eq, &json!({"p": "139"})));
+    }
+
+    #[test]
+    fn multiselect_has_any_and_all() {
+        let any = leaf(
+            "m",
+            FieldType::Multiselect,
+            Test::HasAny(vec![text("a"), text("b")]),
+        );
+        let all = leaf(
+            "m",
+            FieldType::Multiselect,
+            Test::HasAll(vec![text("a"), text("b")]),
+        );
+        let m = |v: Value| json!({ "m": v });
+        assert!(matches(&any, &m(json!(["b"]))));
+        assert!(!matches(&all, &m(json!(["b"]))));
+        assert!(matches(&all, &m(json!(["c", "b", "a"]))));
+        assert!(!matches(&any, &m(json!(["c", "A"]))));
+        assert!(matches(&neg(all.clone()), &m(json!([]))));
+        let eq = leaf("m", FieldType::Multiselect, Test::Eq(text("c")));
+        assert!(matches(&eq, &m(json!(["a", "c"]))));
+        assert!(!matches(&eq, &m(json!(["a"]))));
+    }
+
+    #[test]
+    fn flowstate_user_and_dept_values() {
+        let fs = leaf(
+            "flowState",
+            FieldType::Flowstate,
+            Test::In(vec![Scalar::Number(1.0), Scalar::Number(3.0)]),
+        );
+        assert!(matches(&fs, &json!({"flowState": 3})));
+        assert!(!matches(&fs, &json!({"flowState": 0})));
+        assert!(!matches(&fs, &json!({"flowState": "3"})));
+        assert!(matches(&neg(fs.clone()), &json!({"flowState": 0})));
+
+        let user = leaf("u", FieldType::User, Test::Eq(text("alice")));
+        assert!(matches(
+            &user,
+            &json!({"u": {"username": "alice", "name": "A"}})
+        ));
+        assert!(matches(&user, &json!({"u": "alice"})));
+        assert!(!matches(&user, &json!({"u": {"name": "alice"}})));
+        assert!(!matches(&user, &json!({"u": "Alice"})));
+
+        let dept = leaf("d", FieldType::Dept, Test::Eq(Scalar::Number(7.0)));
+        assert!(matches(&dept, &json!({"d": {"dept_no": 7, "name": "x"}})));
+        assert!(matches(&dept, &json!({"d": 7})));
+        assert!(!matches(&dept, &json!({"d": {"dept_no": "7"}})));
+
+        let ug = leaf(
+            "g",
+            FieldType::Usergroup,
+            Test::HasAll(vec![text("a"), text("b")]),
+        );
+        assert!(matches(
+            &ug,
+            &json!({"g": [{"username": "b"}, "a", {"username": "c"}]})
+        ));
+        assert!(!matches(&ug, &json!({"g": [{"username": "b"}]})));
+        let dg = leaf(
+            "g",
+            FieldType::Deptgroup,
+            Test::HasAny(vec![Scalar::Number(2.0)]),
+        );
+        assert!(matches(&dg, &json!({"g": [{"dept_no": 2}]})));
+        assert!(matches(&dg, &json!({"g": [1, 2]})));
+        assert!(!matches(&dg, &json!({"g": [{"dept_no": 1}]})));
+    }
+
+    #[test]
+    fn subform_columns_have_exists_semantics() {
+        let col = FieldRef {
+            subform: Some("items".into()),
+            ..field("qty", FieldType::Number)
+        };
+        let gt = Pred::leaf(
+            col.clone(),
+            range(Some((Scalar::Number(2.0), false)), None),
+            false,
+            Span::default(),
+        );
+        let rows = |v: Value| json!({ "items": v });
+        assert!(matches(&gt, &rows(json!([{"qty": 1}, {"qty": 3}]))));
+        assert!(!matches(&gt, &rows(json!([{"qty": 1}, {}]))));
+        assert!(!matches(&gt, &rows(json!([]))));
+        assert!(!matches(&gt, &json!({})));
+        assert!(!matches(&gt, &rows(json!("x"))));
+        // Negation: no row matches, including when there are no rows.
+        assert!(matches(&neg(gt.clone()), &rows(json!([]))));
+        assert!(matches(&neg(gt.clone()), &rows(json!([{"qty": 1}]))));
+        assert!(!matches(
+            &neg(gt.clone()),
+            &rows(json!([{"qty": 1}, {"qty": 3}]))
+        ));
+        // `is empty` on a column: some row has the column empty.
+        let empty = Pred::leaf(col, Test::Empty, false, Span::default());
+        assert!(matches(&empty, &rows(json!([{"qty": 1}, {"qty": null}]))));
+        assert!(!matches(&empty, &rows(json!([{"qty": 1}]))));
+        assert!(!matches(&empty, &rows(json!([]))));
+        let sub = leaf("items", FieldType::Subform, Test::Empty);
+        assert!(matches(&sub, &rows(json!([]))));
+        assert!(!matches(&sub, &rows(json!([{}]))));
+    }
+
+    #[test]
+    fn connectives_and_constants() {
+        let a = leaf("f", FieldType::Text, Test::Eq(text("a")));
+        let r = json!({"f": "a"});
+        assert!(matches(&Pred::True, &r));
+        assert!(!matches(&Pred::False, &r));
+        assert!(matches(&Pred::And(vec![]), &r));
+        assert!(!matches(&Pred::Or(vec![]), &r));
+        assert!(matches(&Pred::And(vec![a.clone(), Pred::True]), &r));
+        assert!(!matches(&Pred::And(vec![a.clone(), Pred::False]), &r));
+        assert!(matches(&Pred::Or(vec![Pred::False, a.clone()]), &r));
+        assert!(!matches(&Pred::Not(Box::new(a.clone())), &r));
+        assert!(matches(
+            &Pred::Not(Box::new(Pred::Not(Box::new(a.clone())))),
+            &r
+        ));
+        // A record that is not an object: every field is empty.
+        assert!(!matches(&a, &json!([1, 2])));
+        assert!(matches(&neg(a), &json!("x")));
+    }
+}

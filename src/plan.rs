@@ -1,1 +1,165 @@
 //! Splitting a predicate into a part a backend can push down and a residual.
+//!
+//! Backends that evaluate only a restricted shape of filter (jdy: one flat `and` or `or`)
+//! push what they can express and leave the rest for [`crate::eval`] on the fetched
+//! records. The invariant every split keeps: for every record `r`,
+//! `query(r) == pushed(r) && residual(r)`. A conjunct may be pushed *loosely* (the
+//! backend's condition matches a superset) only if it also stays in the residual.
+//!
+//! The helpers here are backend-neutral: negation normal form for trees that did not go
+//! through [`crate::normalize`], depth measurement, and the conjunct split itself.
+
+use crate::ir::Pred;
+use crate::span::Span;
+
+/// The deepest tree the planners walk recursively. Normalized queries are two or three
+/// levels deep; anything deeper than this was not normalized and is refused rather than
+/// risking the stack.
+pub const MAX_DEPTH: usize = 64;
+
+/// The nesting depth of `p` (a leaf is 1), computed without recursion so that any tree
+/// can be measured.
+pub fn depth(p: &Pred) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(p, 1usize)];
+    while let Some((p, d)) = stack.pop() {
+        max = max.max(d);
+        match p {
+            Pred::And(cs) | Pred::Or(cs) => stack.extend(cs.iter().map(|c| (c, d + 1))),
+            Pred::Not(c) => stack.push((c, d + 1)),
+            Pred::True | Pred::False | Pred::Leaf(_) => {}
+        }
+    }
+    max
+}
+
+/// The span covering every leaf of `p` (an empty span at 0 when it has none), computed
+/// without recursion.
+pub fn span_of(p: &Pred) -> Span {
+    let mut acc: Option<Span> = None;
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        match p {
+            Pred::And(cs) | Pred::Or(cs) => stack.extend(cs.iter()),
+            Pred::Not(c) => stack.push(c),
+            Pred::Leaf(l) => acc = Some(acc.map_or(l.span, |a| a.to(l.span))),
+            Pred::True | Pred::False => {}
+        }
+    }
+    acc.unwrap_or_default()
+}
+
+/// Negation normal form with flattening and constant folding, exact under two-valued
+/// logic: `Not` is pushed into the leaves (`Leaf::negated` is the exact complement),
+/// nested `And`/`Or` of the same kind are merged, single-operand groups unwrapped and
+/// `True`/`False` operands folded. Recursive: callers check [`depth`] against
+/// [`MAX_DEPTH`] first.
+pub fn nnf(p: &Pred) -> Pred {
+    go(p, false)
+}
+
+fn go(p: &Pred, neg: bool) -> Pred {
+    match p {
+        Pred::True => constant(!neg),
+        Pred::False => constant(neg),
+        Pred::Leaf(l) => {
+            let mut l = l.clone();
+            l.negated ^= neg;
+            Pred::Leaf(l)
+        }
+        Pred::Not(c) => go(c, !neg),
+        // De Morgan: a negated `and` is an `or` of negations, and vice versa.
+        Pred::And(cs) => group(!neg, cs.iter().map(|c| go(c, neg))),
+        Pred::Or(cs) => group(neg, cs.iter().map(|c| go(c, neg))),
+    }
+}
+
+fn constant(b: bool) -> Pred {
+    if b {
+        Pred::True
+    } else {
+        Pred::False
+    }
+}
+
+/// Builds a flattened, folded `And` (`is_and`) or `Or` of already-normal operands.
+fn group(is_and: bool, ops: impl Iterator<Item = Pred>) -> Pred {
+    let mut out = Vec::new();
+    for op in ops {
+        match op {
+            // The neutral element disappears; the absorbing one decides the group.
+            Pred::True if is_and => {}
+            Pred::False if !is_and => {}
+            Pred::True | Pred::False => return op,
+            Pred::And(cs) if is_and => out.extend(cs),
+            Pred::Or(cs) if !is_and => out.extend(cs),
+            op => out.push(op),
+        }
+    }
+    match out.len() {
+        0 => constant(is_and),
+        1 => out.pop().unwrap_or(Pred::True),
+        _ if is_and => Pred::And(out),
+        _ => Pred::Or(out),
+    }
+}
+
+/// The operands of a top-level `And`, or the predicate itself.
+pub fn conjuncts(p: &Pred) -> Vec<&Pred> {
+    match p {
+        Pred::And(cs) => cs.iter().collect(),
+        p => vec![p],
+    }
+}
+
+/// The `And` of `preds`: `None` for none (nothing left to check), the predicate itself
+/// for one.
+pub fn and_of(mut preds: Vec<Pred>) -> Option<Pred> {
+    match preds.len() {
+        0 => None,
+        1 => preds.pop(),
+        _ => Some(Pred::And(preds)),
+    }
+}
+
+/// How a backend can take one conjunct.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Push<T> {
+    /// The backend's conditions mean exactly the conjunct.
+    Exact(T),
+    /// The backend's conditions match a superset; the conjunct stays in the residual.
+    Loose(T),
+    /// Not expressible: the conjunct stays in the residual.
+    No,
+}
+
+/// The split of a conjunction: what is pushed (in conjunct order) and the residual.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split<T> {
+    /// The pushed conditions.
+    pub pushed: Vec<T>,
+    /// What the caller still has to check, `None` when nothing.
+    pub residual: Option<Pred>,
+}
+
+/// Splits the conjunction `p` (in negation normal form) using `classify` for each
+/// conjunct. Pushing a conjunct exactly removes it from the residual; pushing it loosely
+/// keeps it there, so the invariant `p == pushed && residual` holds by construction.
+pub fn split_and<T>(p: &Pred, mut classify: impl FnMut(&Pred) -> Push<T>) -> Split<T> {
+    let mut pushed = Vec::new();
+    let mut residual = Vec::new();
+    for c in conjuncts(p) {
+        match classify(c) {
+            Push::Exact(t) => pushed.push(t),
+            Push::Loose(t) => {
+                pushed.push(t);
+                residual.push(c.clone());
+            }
+            Push::No => residual.push(c.clone()),
+        }
+    }
+    Split {
+        pushed,
+        residual: and_of(residual),
+    }
+}

@@ -1,10 +1,31 @@
 //! Form schemas: the field model, loaders for the native and jdy formats, name resolution.
+//!
+//! A [`Schema`] is a flat list of top-level [`Field`]s (subforms carry their columns in
+//! [`Field::fields`]) plus the time zone date literals are read in. Load one with
+//! [`Schema::from_json`] (native or jdy widget-list format, detected automatically), use
+//! [`Schema::demo`] for the built-in demo form, or [`Schema::none`] to let the checker
+//! infer field types from the query.
+//!
+//! ```
+//! use filterql::{FieldType, Schema};
+//! let schema = Schema::from_json(r#"{"fields":[{"name":"_widget_1","label":"手机","type":"phone"}]}"#)
+//!     .unwrap();
+//! // By name, by label, and the system fields every jdy form has:
+//! assert_eq!(schema.resolve_str("手机").unwrap().field.name, "_widget_1");
+//! assert_eq!(schema.resolve_str("createTime").unwrap().field.ty, FieldType::Datetime);
+//! ```
 
+mod demo;
+mod load;
+mod resolve;
 mod types;
 
+pub use load::{parse_offset, SchemaError};
+pub use resolve::{edit_distance, Resolution, ResolveError};
 pub use types::FieldType;
 
-use chrono::FixedOffset;
+use crate::ir::FieldRef;
+use chrono::{FixedOffset, Offset as _};
 
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +48,41 @@ pub struct Field {
     pub system: bool,
 }
 
+impl Field {
+    /// A plain field with a name and a type and nothing else.
+    pub fn new(name: impl Into<String>, ty: FieldType) -> Field {
+        Field {
+            name: name.into(),
+            label: None,
+            ty,
+            widget: None,
+            column: None,
+            options: Vec::new(),
+            fields: Vec::new(),
+            system: false,
+        }
+    }
+
+    /// The same field with a label.
+    pub fn with_label(mut self, label: impl Into<String>) -> Field {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// The resolved reference backends consume; `subform` is the enclosing subform's
+    /// name when this field is one of its columns.
+    pub fn to_ref(&self, subform: Option<&str>) -> FieldRef {
+        FieldRef {
+            name: self.name.clone(),
+            subform: subform.map(str::to_owned),
+            ty: self.ty,
+            widget: self.widget.clone(),
+            column: self.column.clone().unwrap_or_else(|| self.name.clone()),
+            label: self.label.clone(),
+        }
+    }
+}
+
 /// A form schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
@@ -36,4 +92,87 @@ pub struct Schema {
     pub timezone: FixedOffset,
     /// No schema was given: field types are inferred from literals.
     pub infer: bool,
+}
+
+/// The default time zone of jdy forms: China Standard Time (+08:00).
+pub fn default_timezone() -> FixedOffset {
+    // 8 hours is within FixedOffset's ±24h range, so the fallback is never taken.
+    FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::Utc.fix())
+}
+
+/// The jdy system fields present in every form: `_id`, `createTime`, `updateTime`,
+/// `creator`, `updater`, `flowState`, with their Chinese labels.
+pub fn system_fields() -> Vec<Field> {
+    let sys = |name: &str, label: &str, ty: FieldType, widget: &str| Field {
+        widget: Some(widget.to_owned()),
+        system: true,
+        ..Field::new(name, ty).with_label(label)
+    };
+    vec![
+        sys("_id", "数据ID", FieldType::Dataid, "dataid"),
+        sys("createTime", "提交时间", FieldType::Datetime, "datetime"),
+        sys("updateTime", "更新时间", FieldType::Datetime, "datetime"),
+        sys("creator", "提交人", FieldType::User, "user"),
+        sys("updater", "修改人", FieldType::User, "user"),
+        sys("flowState", "流程状态", FieldType::Flowstate, "flowstate"),
+    ]
+}
+
+impl Schema {
+    /// A schema of `fields` plus the system fields (a field of the same name as a system
+    /// field replaces it), in time zone +08:00.
+    pub fn new(fields: Vec<Field>) -> Schema {
+        let mut all = fields;
+        for sys in system_fields() {
+            if !all.iter().any(|f| f.name == sys.name) {
+                all.push(sys);
+            }
+        }
+        Schema {
+            fields: all,
+            timezone: default_timezone(),
+            infer: false,
+        }
+    }
+
+    /// No-schema mode: only the system fields are known; the checker infers the type of
+    /// every other field from how the query uses it and warns that it did
+    /// (`filterql::check::inferred_types`).
+    pub fn none() -> Schema {
+        Schema {
+            infer: true,
+            ..Schema::new(Vec::new())
+        }
+    }
+
+    /// The built-in demo form used by the REPL, modelled on the jdy list-filter example.
+    ///
+    /// | name | label | type |
+    /// |---|---|---|
+    /// | `class` | 班级 | text |
+    /// | `amount` | 金额 | number |
+    /// | `phone` | 手机 | phone |
+    /// | `status` | 状态 | select: 待处理, 处理中, 已完成 |
+    /// | `tags` | 标签 | multiselect: 重要, 紧急, 普通 |
+    /// | `due` | 截止时间 | datetime |
+    /// | `owner` | 负责人 | user |
+    /// | `dept` | 部门 | dept |
+    /// | `sn` | 流水号 | sn |
+    /// | `items` | 明细 | subform: `name` 物品 (text), `qty` 数量 (number) |
+    ///
+    /// plus the system fields, so `createTime >= 2022-01-01 and phone verified` checks.
+    pub fn demo() -> Schema {
+        demo::demo()
+    }
+
+    /// The top-level field named exactly `name` (no label lookup).
+    pub fn field(&self, name: &str) -> Option<&Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The resolved reference of a field given by name or label, dotted for a subform
+    /// column (`items.qty`); `None` when it does not resolve to exactly one field.
+    pub fn field_ref(&self, dotted: &str) -> Option<FieldRef> {
+        self.resolve_str(dotted).ok().map(|r| r.to_ref())
+    }
 }

@@ -1,1 +1,234 @@
 //! Canonical printing of the syntax tree (`Display`).
+//!
+//! The canonical form is what `filterql fmt` prints: lower-case keywords, `=`/`!=`,
+//! double-quoted strings, single spaces, and parentheses only where the tree needs them.
+//! For every tree the parser can produce, `parse(&e.to_string()) == Ok(e)`: a nested
+//! `and`/`or` node of the same kind as its parent is parenthesised, because the parser
+//! flattens an unparenthesised chain into one node.
+
+use super::ast::{
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier,
+    RelBase, RelUnit, Relative, TextOp, Value,
+};
+use super::lexer::is_bare_ident;
+use chrono::Timelike;
+use std::fmt::{self, Display, Formatter, Write};
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Or(items, _) => join(f, items, " or ", |e| matches!(e, Expr::Or(..))),
+            Expr::And(items, _) => join(f, items, " and ", |e| {
+                matches!(e, Expr::Or(..) | Expr::And(..))
+            }),
+            Expr::Not(inner, _) => {
+                f.write_str("not ")?;
+                operand(f, inner, matches!(**inner, Expr::Or(..) | Expr::And(..)))
+            }
+            Expr::Pred(p) => p.fmt(f),
+        }
+    }
+}
+
+fn join(
+    f: &mut Formatter<'_>,
+    items: &[Expr],
+    sep: &str,
+    needs_parens: impl Fn(&Expr) -> bool,
+) -> fmt::Result {
+    for (n, e) in items.iter().enumerate() {
+        if n > 0 {
+            f.write_str(sep)?;
+        }
+        operand(f, e, needs_parens(e))?;
+    }
+    Ok(())
+}
+
+fn operand(f: &mut Formatter<'_>, e: &Expr, parens: bool) -> fmt::Result {
+    if parens {
+        write!(f, "({e})")
+    } else {
+        e.fmt(f)
+    }
+}
+
+impl Display for Predicate {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.kind)
+    }
+}
+
+impl Display for PredKind {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let not = |negated: bool| if negated { "not " } else { "" };
+        match self {
+            PredKind::Compare { op, value } => write!(f, "{op} {value}"),
+            PredKind::In { negated, list } => write!(f, "{}in {list}", not(*negated)),
+            PredKind::Between { negated, low, high } => {
+                write!(f, "{}between {low} and {high}", not(*negated))
+            }
+            PredKind::IsEmpty { negated } => write!(f, "is {}empty", not(*negated)),
+            PredKind::Phone { verified: true } => f.write_str("verified"),
+            PredKind::Phone { verified: false } => f.write_str("unverified"),
+            PredKind::Text { negated, op, value } => write!(f, "{}{op} {value}", not(*negated)),
+            PredKind::Has { quantifier, values } => match values {
+                HasOperand::One(v) => write!(f, "has {v}"),
+                HasOperand::List(l) => write!(f, "has {quantifier} {l}"),
+            },
+        }
+    }
+}
+
+impl Display for CmpOp {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        })
+    }
+}
+
+impl Display for TextOp {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TextOp::Contains => "contains",
+            TextOp::StartsWith => "startswith",
+            TextOp::EndsWith => "endswith",
+        })
+    }
+}
+
+impl Display for Quantifier {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Quantifier::Any => "any",
+            Quantifier::All => "all",
+        })
+    }
+}
+
+impl Display for Field {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (n, seg) in self.path.iter().enumerate() {
+            if n > 0 {
+                f.write_char('.')?;
+            }
+            if is_bare_ident(seg) {
+                f.write_str(seg)?;
+            } else {
+                f.write_char('`')?;
+                for part in seg.split('`').enumerate() {
+                    if part.0 > 0 {
+                        f.write_str("``")?;
+                    }
+                    f.write_str(part.1)?;
+                }
+                f.write_char('`')?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Display for List {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_char('(')?;
+        for (n, item) in self.items.iter().enumerate() {
+            if n > 0 {
+                f.write_str(", ")?;
+            }
+            item.fmt(f)?;
+        }
+        f.write_char(')')
+    }
+}
+
+impl Display for Literal {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl Display for Value {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::String(s) => write_string(f, s),
+            // Rust's float Display is the shortest text that reads back as the same
+            // value, and prints integral values without `.0`.
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::DateTime(dt) => dt.fmt(f),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Relative(r) => r.fmt(f),
+        }
+    }
+}
+
+fn write_string(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '\\' => f.write_str("\\\\")?,
+            '"' => f.write_str("\\\"")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\u{{{:04X}}}", u32::from(c))?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}
+
+impl Display for DateTimeLit {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.local.format("%Y-%m-%dT%H:%M:%S"))?;
+        let nano = self.local.nanosecond();
+        if nano != 0 {
+            // Milli-, micro- or nanosecond precision, whichever is exact.
+            if nano % 1_000_000 == 0 {
+                write!(f, ".{:03}", nano / 1_000_000)?;
+            } else if nano % 1_000 == 0 {
+                write!(f, ".{:06}", nano / 1_000)?;
+            } else {
+                write!(f, ".{nano:09}")?;
+            }
+        }
+        match self.offset {
+            None => Ok(()),
+            Some(0) => f.write_char('Z'),
+            Some(secs) => {
+                let sign = if secs < 0 { '-' } else { '+' };
+                let m = secs.unsigned_abs() / 60;
+                write!(f, "{sign}{:02}:{:02}", m / 60, m % 60)
+            }
+        }
+    }
+}
+
+impl Display for Relative {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.base {
+            RelBase::Now => "now",
+            RelBase::Today => "today",
+        })?;
+        // An absent offset is parsed as `+ 0d`; any other zero offset is printed so
+        // the tree reads back unchanged.
+        if self.amount == 0 && self.unit == RelUnit::Day {
+            return Ok(());
+        }
+        let sign = if self.amount < 0 { '-' } else { '+' };
+        let unit = match self.unit {
+            RelUnit::Minute => 'm',
+            RelUnit::Hour => 'h',
+            RelUnit::Day => 'd',
+            RelUnit::Week => 'w',
+        };
+        write!(f, " {sign} {}{unit}", self.amount.unsigned_abs())
+    }
+}

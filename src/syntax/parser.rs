@@ -1,15 +1,770 @@
-//! The nom parser: one `parse_<rule>` function per rule of `grammar/filterql.ebnf`.
+//! The nom parser: one `parse_<rule>` function per rule of `grammar/filterql.ebnf`
+//! (literal rules live in `literal.rs`).
+//!
+//! Every rule is a nom parser over `&str` with the error type [`PErr`]. Rules dispatch
+//! on the next byte or keyword, so nothing is tried twice and parsing is linear in the
+//! input. Errors are *recorded* in the context rather than only returned: after a bad
+//! operand, the `and`/`or` loops skip to the next `and`/`or` at the same level and carry
+//! on, so one run reports every independent mistake.
 
-use super::ast::Expr;
+use super::ast::{
+    CmpOp, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier, TextOp,
+};
+use super::error::SyntaxError;
+use super::lexer::{describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw};
+use super::literal::{parse_list, parse_value};
 use crate::diagnostic::Diagnostics;
+use crate::span::Span;
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::combinator::{cut, value};
+use nom::error::{ErrorKind, ParseError};
+use nom::{IResult, Parser};
+use std::cell::{Cell, RefCell};
 
 /// Maximum nesting of parentheses and `not`.
 pub const MAX_DEPTH: usize = 128;
 /// Maximum query size in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
-/// Parses a whole query.
+/// The parser's error: either a diagnostic with the offset where recovery should start
+/// scanning, or a bare nom error from a combinator (only its position is known).
+#[derive(Debug)]
+pub(crate) enum PErr {
+    /// A combinator failed with `len` bytes of input left.
+    Nom(usize),
+    /// A diagnostic.
+    Syntax(Box<Failure>),
+}
+
+/// A diagnostic and where to resume after it.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    error: SyntaxError,
+    /// Byte offset from which recovery skips to the next `and`/`or`.
+    resume: usize,
+}
+
+impl<'a> ParseError<&'a str> for PErr {
+    fn from_error_kind(input: &'a str, _: ErrorKind) -> Self {
+        PErr::Nom(input.len())
+    }
+    fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+/// Result of a parser rule.
+pub(crate) type PResult<'a, T> = IResult<&'a str, T, PErr>;
+
+/// Parser state shared by the rules: the whole text (to turn remaining input into
+/// offsets), the diagnostics recorded so far, and the nesting counters.
+pub(crate) struct Cx<'a> {
+    src: &'a str,
+    errors: RefCell<Vec<SyntaxError>>,
+    depth: Cell<usize>,
+    parens: Cell<usize>,
+    /// Set by an error after which nothing more may be parsed (the depth limit).
+    fatal: Cell<bool>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(src: &'a str) -> Self {
+        Cx {
+            src,
+            errors: RefCell::new(Vec::new()),
+            depth: Cell::new(0),
+            parens: Cell::new(0),
+            fatal: Cell::new(false),
+        }
+    }
+
+    /// Byte offset of the remaining input `i` (always a suffix of the text).
+    pub(crate) fn off(&self, i: &str) -> usize {
+        self.src.len() - i.len()
+    }
+
+    /// The span of the token at the start of `i` (empty at the end of the text).
+    pub(crate) fn token_span(&self, i: &str) -> Span {
+        let start = self.off(i);
+        Span::new(start, start + token_len(i))
+    }
+
+    /// Fails the current rule with `error`; recovery will scan from `resume`.
+    pub(crate) fn fail<T>(&self, error: SyntaxError, resume: &'a str) -> PResult<'a, T> {
+        Err(nom::Err::Error(PErr::Syntax(Box::new(Failure {
+            error,
+            resume: self.off(resume),
+        }))))
+    }
+
+    /// Records a diagnostic without failing the rule.
+    pub(crate) fn record(&self, error: SyntaxError) {
+        self.errors.borrow_mut().push(error);
+    }
+
+    /// Records a failed rule's diagnostic and returns where to resume, or passes the
+    /// error on when parsing must stop.
+    pub(crate) fn recover(&self, e: nom::Err<PErr>) -> Result<&'a str, nom::Err<PErr>> {
+        if self.fatal.get() {
+            return Err(e);
+        }
+        let perr = match e {
+            nom::Err::Error(p) | nom::Err::Failure(p) => p,
+            nom::Err::Incomplete(_) => PErr::Nom(0),
+        };
+        match perr {
+            PErr::Syntax(f) => {
+                self.record(f.error);
+                Ok(self.src.get(f.resume..).unwrap_or(""))
+            }
+            PErr::Nom(len) => {
+                let at = self.src.get(self.src.len() - len.min(self.src.len())..);
+                let at = at.unwrap_or("");
+                self.record(SyntaxError::Expected {
+                    expected: "a condition".to_owned(),
+                    found: describe(at),
+                    span: self.token_span(at),
+                    help: None,
+                });
+                Ok(at)
+            }
+        }
+    }
+
+    /// Enters one level of parentheses or `not`, failing fatally past [`MAX_DEPTH`].
+    fn enter(&self, at: &'a str) -> Result<(), nom::Err<PErr>> {
+        let d = self.depth.get() + 1;
+        if d > MAX_DEPTH {
+            self.fatal.set(true);
+            let start = self.off(at);
+            return Err(nom::Err::Failure(PErr::Syntax(Box::new(Failure {
+                error: SyntaxError::TooDeep {
+                    max: MAX_DEPTH,
+                    span: Span::new(start, start + token_len(at).max(1).min(at.len())),
+                },
+                resume: start,
+            }))));
+        }
+        self.depth.set(d);
+        Ok(())
+    }
+
+    fn leave(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+}
+
+/// Parses a whole query into its syntax tree, or returns every syntax error found.
+///
+/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input;
+/// inputs over [`MAX_INPUT_BYTES`] are rejected unread.
 pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
-    let _ = text;
-    unimplemented!("parser")
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(too_large(text));
+    }
+    let cx = Cx::new(text);
+    let result = parse_query(&cx, text);
+    let mut errors = cx.errors.into_inner();
+    match result {
+        Ok((_, Some(expr))) if errors.is_empty() => Ok(expr),
+        other => {
+            if let Err(e) = other {
+                // Only a fatal error escapes recovery; it is not recorded yet.
+                if let nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f)) = e {
+                    errors.push(f.error);
+                }
+            }
+            let mut diags = Diagnostics::new(text);
+            for e in errors {
+                diags.push(e);
+            }
+            Err(diags)
+        }
+    }
+}
+
+/// The size-limit diagnostic. Its source is only the start of the query, so rendering
+/// a multi-megabyte one-line query prints a short excerpt rather than the whole text.
+fn too_large(text: &str) -> Diagnostics {
+    let line = text.split('\n').next().unwrap_or("");
+    let mut cut_at = line.len().min(60);
+    while !line.is_char_boundary(cut_at) {
+        cut_at -= 1;
+    }
+    let mut diags = Diagnostics::new(&line[..cut_at]);
+    diags.push(SyntaxError::TooLarge {
+        size: text.len(),
+        max: MAX_INPUT_BYTES,
+        span: Span::new(0, cut_at),
+    });
+    diags
+}
+
+/// `query = or_expr EOF`
+///
+/// Returns `None` when there is no expression at all (the empty query). Stray closing
+/// parentheses are reported and skipped, and parsing goes on after them.
+fn parse_query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
+    let mut i = skip_ws(i);
+    if i.is_empty() {
+        cx.record(SyntaxError::EmptyQuery {
+            span: Span::at(cx.off(i)),
+        });
+        return Ok((i, None));
+    }
+    let (rest, expr) = parse_or_expr(cx, i)?;
+    i = skip_ws(rest);
+    while !i.is_empty() {
+        // The `or` loop only stops at the end or at a `)` it cannot match.
+        let start = cx.off(i);
+        cx.record(SyntaxError::UnmatchedParen {
+            span: Span::new(start, start + 1),
+        });
+        i = skip_ws(i.get(1..).unwrap_or(""));
+        if i.is_empty() {
+            break;
+        }
+        if let Some(rest) = and_op(i).or_else(|| or_op(i)) {
+            i = rest;
+        }
+        let (rest, _) = parse_or_expr(cx, i)?;
+        i = skip_ws(rest);
+    }
+    Ok((i, Some(expr)))
+}
+
+/// `or_expr = and_expr { ( "or" | "||" ) and_expr }`
+fn parse_or_expr<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let (mut i, first) = parse_and_expr(cx, i)?;
+    let mut items = vec![first];
+    loop {
+        let j = skip_ws(i);
+        let Some(rest) = or_op(j).or_else(|| single_op(cx, j, b'|')) else {
+            break;
+        };
+        let (rest, e) = parse_and_expr(cx, rest)?;
+        items.push(e);
+        i = rest;
+    }
+    Ok((i, chain(items, Expr::Or)))
+}
+
+/// `and_expr = unary { ( "and" | "&&" ) unary }`
+///
+/// Also where recovery happens: a failed operand is recorded and skipped, and so is
+/// anything between operands that is not an operator.
+fn parse_and_expr<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let (mut i, first) = unary_or_recover(cx, i)?;
+    let mut items = vec![first];
+    loop {
+        let j = skip_ws(i);
+        if let Some(rest) = and_op(j).or_else(|| single_op(cx, j, b'&')) {
+            let (rest, e) = unary_or_recover(cx, rest)?;
+            items.push(e);
+            i = rest;
+            continue;
+        }
+        match j.as_bytes().first() {
+            None | Some(b')') | Some(b'|') => break,
+            _ if or_op(j).is_some() => break,
+            _ => {
+                let expected = if cx.parens.get() > 0 {
+                    "`and`, `or` or `)`"
+                } else {
+                    "`and`, `or` or end of query"
+                };
+                cx.record(SyntaxError::Expected {
+                    expected: expected.to_owned(),
+                    found: describe(j),
+                    span: cx.token_span(j),
+                    help: None,
+                });
+                i = skip_to_sync(&j[token_len(j).max(1).min(j.len())..]);
+            }
+        }
+    }
+    Ok((i, chain(items, Expr::And)))
+}
+
+/// One operand of `and`: on error, records it and resumes at the next `and`/`or` (or
+/// closing parenthesis), yielding a placeholder that is never returned to the caller of
+/// [`parse`] because an error was recorded.
+fn unary_or_recover<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    match parse_unary(cx, i) {
+        Ok(ok) => Ok(ok),
+        Err(e) => {
+            let resume = cx.recover(e)?;
+            let rest = skip_to_sync(resume);
+            Ok((rest, Expr::Or(Vec::new(), Span::at(cx.off(rest)))))
+        }
+    }
+}
+
+/// A chain of one operand is the operand itself.
+fn chain(mut items: Vec<Expr>, make: fn(Vec<Expr>, Span) -> Expr) -> Expr {
+    if items.len() == 1 {
+        if let Some(e) = items.pop() {
+            return e;
+        }
+    }
+    let span = match (items.first(), items.last()) {
+        (Some(a), Some(b)) => a.span().to(b.span()),
+        _ => Span::default(),
+    };
+    make(items, span)
+}
+
+/// `"and" | "&&"` at `i` (already past whitespace): the input after it.
+fn and_op(i: &str) -> Option<&str> {
+    if let Some(rest) = i.strip_prefix("&&") {
+        return Some(rest);
+    }
+    word(i, Kw::And)
+}
+
+/// `"or" | "||"` at `i`: the input after it.
+fn or_op(i: &str) -> Option<&str> {
+    if let Some(rest) = i.strip_prefix("||") {
+        return Some(rest);
+    }
+    word(i, Kw::Or)
+}
+
+/// A lone `&` or `|` where `&&`/`||` was meant: reported, then read as the operator so
+/// that the rest of the query is still checked.
+fn single_op<'a>(cx: &Cx<'a>, i: &'a str, c: u8) -> Option<&'a str> {
+    if i.as_bytes().first() != Some(&c) {
+        return None;
+    }
+    let (single, double, word) = if c == b'&' {
+        ("&", "&&", "and")
+    } else {
+        ("|", "||", "or")
+    };
+    let start = cx.off(i);
+    cx.record(SyntaxError::SingleOperator {
+        single,
+        double,
+        word,
+        span: Span::new(start, start + 1),
+        help: format!("double the character (`{double}`) or write `{word}`"),
+    });
+    Some(&i[1..])
+}
+
+/// The keyword `kw` as a whole word at `i`: the input after it.
+fn word(i: &str, kw: Kw) -> Option<&str> {
+    let n = ident_len(i);
+    (n > 0 && keyword(&i[..n]) == Some(kw)).then(|| &i[n..])
+}
+
+/// The keyword at `i`, if the next word is one, and the input after it.
+fn next_keyword(i: &str) -> Option<(Kw, &str)> {
+    let n = ident_len(i);
+    if n == 0 {
+        return None;
+    }
+    keyword(&i[..n]).map(|k| (k, &i[n..]))
+}
+
+/// `unary = ( "not" | "!" ) unary | group | predicate`
+fn parse_unary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let i = skip_ws(i);
+    let not_rest = if i.starts_with('!') && !i.starts_with("!=") {
+        Some(&i[1..])
+    } else {
+        word(i, Kw::Not)
+    };
+    if let Some(rest) = not_rest {
+        let start = cx.off(i);
+        cx.enter(i)?;
+        let r = parse_unary(cx, rest);
+        cx.leave();
+        let (rest, inner) = r?;
+        let span = Span::new(start, inner.span().end);
+        return Ok((rest, Expr::Not(Box::new(inner), span)));
+    }
+    if i.starts_with('(') {
+        return parse_group(cx, i);
+    }
+    let (rest, p) = parse_predicate(cx, i)?;
+    Ok((rest, Expr::Pred(p)))
+}
+
+/// `group = "(" or_expr ")"`
+///
+/// A missing `)` is recorded (labelled on the opening parenthesis) and the group is
+/// treated as closed, so the rest of the query is not reported again.
+fn parse_group<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
+    let start = cx.off(i);
+    cx.enter(i)?;
+    cx.parens.set(cx.parens.get() + 1);
+    let r = parse_or_expr(cx, &i[1..]);
+    cx.parens.set(cx.parens.get() - 1);
+    cx.leave();
+    let (rest, inner) = r?;
+    let rest = skip_ws(rest);
+    match rest.strip_prefix(')') {
+        Some(after) => Ok((after, inner)),
+        None => {
+            cx.record(SyntaxError::UnclosedParen {
+                open: "`(`",
+                close: "`)`",
+                found: describe(rest),
+                span: Span::new(start, start + 1),
+                help: "add `)` to close this `(`".to_owned(),
+            });
+            Ok((rest, inner))
+        }
+    }
+}
+
+/// `predicate = field test`
+/// `test      = compare | in_test | between_test | is_test | phone_test | text_test | has_test`
+///
+/// The test is chosen by its first token (an operator or keyword); once chosen it is
+/// committed (`cut`).
+fn parse_predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Predicate> {
+    let (rest, field) = parse_field(cx, i)?;
+    let start = field.span.start;
+    let j = skip_ws(rest);
+    let (rest, kind) = match j.as_bytes().first() {
+        Some(b'=' | b'!' | b'<' | b'>') => cut(|i| parse_compare(cx, i)).parse(j)?,
+        Some(b':') => {
+            let s = cx.off(j);
+            return cx.fail(
+                SyntaxError::ColonOperator {
+                    span: Span::new(s, s + 1),
+                },
+                &j[1..],
+            );
+        }
+        _ => match next_keyword(j) {
+            Some((Kw::In, after)) => cut(|i| parse_in_test(cx, i, false)).parse(after)?,
+            Some((Kw::Between, after)) => cut(|i| parse_between_test(cx, i, false)).parse(after)?,
+            Some((Kw::Is, after)) => cut(|i| parse_is_test(cx, i)).parse(after)?,
+            Some((Kw::Verified, after)) => (after, PredKind::Phone { verified: true }),
+            Some((Kw::Unverified, after)) => (after, PredKind::Phone { verified: false }),
+            Some((Kw::Contains | Kw::StartsWith | Kw::EndsWith, _)) => {
+                cut(|i| parse_text_test(cx, i, false)).parse(j)?
+            }
+            Some((Kw::Has, after)) => cut(|i| parse_has_test(cx, i)).parse(after)?,
+            Some((Kw::Not, after)) => cut(|i| parse_negated_test(cx, i)).parse(after)?,
+            _ => return expected_test(cx, j),
+        },
+    };
+    let span = Span::new(start, cx.off(rest));
+    Ok((rest, Predicate { field, kind, span }))
+}
+
+/// The error for a field followed by something that starts no test.
+fn expected_test<'a, T>(cx: &Cx<'a>, j: &'a str) -> PResult<'a, T> {
+    let help = (ident_len(j) > 0 && next_keyword(j).is_none()).then(|| {
+        "a field name containing spaces must be written in backticks, e.g. `first name` = \"Ann\""
+            .to_owned()
+    });
+    cx.fail(
+        SyntaxError::Expected {
+            expected: "an operator such as `=`, `in`, `contains` or `is empty`".to_owned(),
+            found: describe(j),
+            span: cx.token_span(j),
+            help,
+        },
+        j,
+    )
+}
+
+/// `negated_test = "not" ( in_test | between_test | text_test )` (after the field)
+fn parse_negated_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
+    let j = skip_ws(i);
+    match next_keyword(j) {
+        Some((Kw::In, after)) => parse_in_test(cx, after, true),
+        Some((Kw::Between, after)) => parse_between_test(cx, after, true),
+        Some((Kw::Contains | Kw::StartsWith | Kw::EndsWith, _)) => parse_text_test(cx, j, true),
+        _ => cx.fail(
+            SyntaxError::Expected {
+                expected: "`in`, `between`, `contains`, `startswith` or `endswith` after `not`"
+                    .to_owned(),
+                found: describe(j),
+                span: cx.token_span(j),
+                help: Some(
+                    "to negate a whole condition, put `not` before the field: `not a = 1`"
+                        .to_owned(),
+                ),
+            },
+            j,
+        ),
+    }
+}
+
+/// `compare = cmp_op value`
+fn parse_compare<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
+    let (rest, op) = match parse_cmp_op(i) {
+        Ok(ok) => ok,
+        Err(_) => {
+            return cx.fail(
+                SyntaxError::Expected {
+                    expected: "a comparison operator".to_owned(),
+                    found: describe(i),
+                    span: cx.token_span(i),
+                    help: Some("the operators are = == != <> < <= > >=".to_owned()),
+                },
+                i,
+            )
+        }
+    };
+    let op_text = &i[..i.len() - rest.len()];
+    let (rest, value) = parse_value(cx, rest, &format!("`{op_text}`"))?;
+    Ok((rest, PredKind::Compare { op, value }))
+}
+
+/// `cmp_op = "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">="`
+fn parse_cmp_op(i: &str) -> IResult<&str, CmpOp, PErr> {
+    alt((
+        value(CmpOp::Eq, tag("==")),
+        value(CmpOp::Ne, tag("!=")),
+        value(CmpOp::Ne, tag("<>")),
+        value(CmpOp::Le, tag("<=")),
+        value(CmpOp::Ge, tag(">=")),
+        value(CmpOp::Eq, tag("=")),
+        value(CmpOp::Lt, tag("<")),
+        value(CmpOp::Gt, tag(">")),
+    ))
+    .parse(i)
+}
+
+/// `in_test = [ "not" ] "in" list` (after the keywords)
+fn parse_in_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
+    let j = skip_ws(i);
+    let (rest, list) = expect_list(cx, j, "in")?;
+    Ok((rest, PredKind::In { negated, list }))
+}
+
+/// A list where one is required, with a hint when a single value was written.
+fn expect_list<'a>(cx: &Cx<'a>, j: &'a str, after: &str) -> PResult<'a, List> {
+    if matches!(j.as_bytes().first(), Some(b'(' | b'[')) {
+        return parse_list(cx, j);
+    }
+    let single_value = parse_value(cx, j, after).is_ok();
+    cx.fail(
+        SyntaxError::Expected {
+            expected: format!("a list of values after `{after}`"),
+            found: describe(j),
+            span: cx.token_span(j),
+            help: Some(if single_value {
+                "put the values in parentheses, e.g. `in (1, 2)`".to_owned()
+            } else {
+                "write a list such as (\"a\", \"b\") or [1, 2]".to_owned()
+            }),
+        },
+        j,
+    )
+}
+
+/// `between_test = [ "not" ] "between" value "and" value` (after the keywords)
+fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
+    let (rest, low) = parse_value(cx, i, "`between`")?;
+    let j = skip_ws(rest);
+    let Some(after_and) = and_op(j) else {
+        return cx.fail(
+            SyntaxError::Expected {
+                expected: "`and` between the two bounds".to_owned(),
+                found: describe(j),
+                span: cx.token_span(j),
+                help: Some("write both bounds: `x between 1 and 10`".to_owned()),
+            },
+            j,
+        );
+    };
+    let (rest, high) = parse_value(cx, after_and, "`and`")?;
+    Ok((rest, PredKind::Between { negated, low, high }))
+}
+
+/// `is_test = "is" [ "not" ] ( "empty" | "null" )` (after `is`)
+fn parse_is_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
+    let j = skip_ws(i);
+    let (negated, j) = match word(j, Kw::Not) {
+        Some(rest) => (true, skip_ws(rest)),
+        None => (false, j),
+    };
+    match next_keyword(j) {
+        Some((Kw::Empty | Kw::Null, rest)) => Ok((rest, PredKind::IsEmpty { negated })),
+        _ => cx.fail(
+            SyntaxError::Expected {
+                expected: if negated {
+                    "`empty` or `null`"
+                } else {
+                    "`empty`, `null` or `not`"
+                }
+                .to_owned(),
+                found: describe(j),
+                span: cx.token_span(j),
+                help: Some(
+                    "`is` only tests emptiness; compare values with `=`, e.g. `status = \"done\"`"
+                        .to_owned(),
+                ),
+            },
+            j,
+        ),
+    }
+}
+
+/// `text_test = [ "not" ] ( "contains" | "startswith" | "endswith" ) value`
+/// (`i` at the text keyword)
+fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
+    let n = ident_len(i);
+    let op = match keyword(&i[..n]) {
+        Some(Kw::StartsWith) => TextOp::StartsWith,
+        Some(Kw::EndsWith) => TextOp::EndsWith,
+        _ => TextOp::Contains,
+    };
+    let (rest, value) = parse_value(cx, &i[n..], &format!("`{}`", &i[..n]))?;
+    Ok((rest, PredKind::Text { negated, op, value }))
+}
+
+/// `has_test = "has" [ "any" | "all" ] ( value | list )` (after `has`)
+///
+/// Without a quantifier a list means `all`; a single value is always `all` (for one
+/// value `any` and `all` agree), so the tree has one form for it.
+fn parse_has_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
+    let j = skip_ws(i);
+    let (quantifier, j, after) = match next_keyword(j) {
+        Some((Kw::Any, rest)) => (Quantifier::Any, skip_ws(rest), "`any`"),
+        Some((Kw::All, rest)) => (Quantifier::All, skip_ws(rest), "`all`"),
+        _ => (Quantifier::All, j, "`has`"),
+    };
+    if matches!(j.as_bytes().first(), Some(b'(' | b'[')) {
+        let (rest, list) = parse_list(cx, j)?;
+        return Ok((
+            rest,
+            PredKind::Has {
+                quantifier,
+                values: HasOperand::List(list),
+            },
+        ));
+    }
+    let (rest, v): (&str, Literal) = parse_value(cx, j, after)?;
+    Ok((
+        rest,
+        PredKind::Has {
+            quantifier: Quantifier::All,
+            values: HasOperand::One(v),
+        },
+    ))
+}
+
+/// `field = segment { "." segment }`
+fn parse_field<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Field> {
+    let start = cx.off(i);
+    let (mut i, first) = parse_segment(cx, i)?;
+    let mut path = vec![first];
+    while let Some(rest) = i.strip_prefix('.') {
+        let starts_segment = rest.starts_with('`') || ident_len(rest) > 0;
+        if !starts_segment {
+            break;
+        }
+        let (rest, seg) = parse_segment(cx, rest)?;
+        path.push(seg);
+        i = rest;
+    }
+    let span = Span::new(start, cx.off(i));
+    Ok((i, Field { path, span }))
+}
+
+/// `segment = ident | "`" { any char but "`" | "``" } "`"`
+/// `ident   = ( letter | "_" ) { letter | digit | "_" }` (Unicode letters and digits;
+/// not a keyword)
+fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+    let start = cx.off(i);
+    if i.starts_with('`') {
+        return parse_quoted_segment(cx, i);
+    }
+    let n = ident_len(i);
+    if n == 0 {
+        let help = match i.as_bytes().first() {
+            Some(b'"' | b'\'') => {
+                Some("field names are written bare or in backticks: `my field`".to_owned())
+            }
+            _ => None,
+        };
+        return cx.fail(
+            SyntaxError::Expected {
+                expected: "a field name".to_owned(),
+                found: describe(i),
+                span: cx.token_span(i),
+                help,
+            },
+            i,
+        );
+    }
+    let text = &i[..n];
+    if let Some(kw) = keyword(text) {
+        let after = skip_ws(&i[n..]);
+        let op_follows = matches!(
+            after.as_bytes().first(),
+            Some(b'=' | b'!' | b'<' | b'>' | b':')
+        ) || matches!(
+            next_keyword(after),
+            Some((Kw::In | Kw::Between | Kw::Is | Kw::Contains | Kw::Has, _))
+        );
+        if matches!(kw, Kw::And | Kw::Or) && !op_follows {
+            // Most likely a doubled or dangling operator: resume at it.
+            return cx.fail(
+                SyntaxError::Expected {
+                    expected: "a condition".to_owned(),
+                    found: describe(i),
+                    span: Span::new(start, start + n),
+                    help: None,
+                },
+                i,
+            );
+        }
+        return cx.fail(
+            SyntaxError::KeywordAsField {
+                keyword: text.to_owned(),
+                span: Span::new(start, start + n),
+                help: format!("to use `{text}` as a field name, write it in backticks: `{text}`"),
+            },
+            &i[n..],
+        );
+    }
+    Ok((&i[n..], text.to_owned()))
+}
+
+/// A backtick-quoted segment; a doubled backtick inside stands for one backtick.
+fn parse_quoted_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+    let start = cx.off(i);
+    let b = i.as_bytes();
+    let mut out = String::new();
+    let mut run = 1;
+    let mut p = 1;
+    while let Some(&c) = b.get(p) {
+        if c == b'`' {
+            out.push_str(&i[run..p]);
+            if b.get(p + 1) == Some(&b'`') {
+                out.push('`');
+                p += 2;
+                run = p;
+                continue;
+            }
+            let rest = &i[p + 1..];
+            if out.is_empty() {
+                return cx.fail(
+                    SyntaxError::EmptyField {
+                        span: Span::new(start, start + p + 1),
+                    },
+                    rest,
+                );
+            }
+            return Ok((rest, out));
+        }
+        p += 1;
+    }
+    cx.fail(
+        SyntaxError::UnclosedField {
+            span: Span::new(start, start + 1),
+        },
+        "",
+    )
 }

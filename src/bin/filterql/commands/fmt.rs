@@ -1,0 +1,12 @@
+//! `filterql fmt`: canonical query text.
+
+use crate::batch::Produced;
+use crate::output::Output;
+use filterql::Diagnostics;
+
+/// Parses `query` and prints it back in canonical form. No schema is involved: the
+/// formatter only needs the grammar.
+pub fn step(query: &str) -> Result<Produced, Diagnostics> {
+    let ast = filterql::syntax::parse(query)?;
+    Ok(Produced::new(Output::Text(format!("{ast:?}"))))
+}

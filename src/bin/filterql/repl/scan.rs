@@ -1,0 +1,249 @@
+//! A forgiving tokenizer for the line editor. Unlike the parser it never fails: it
+//! classifies whatever has been typed so far (unterminated strings included), so the
+//! highlighter, completer and validator can work on half-written queries.
+
+use std::ops::Range;
+
+/// The keywords of the language (DESIGN §2), lower case.
+pub const KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "between",
+    "is",
+    "empty",
+    "null",
+    "verified",
+    "unverified",
+    "contains",
+    "startswith",
+    "endswith",
+    "has",
+    "any",
+    "all",
+    "true",
+    "false",
+    "now",
+    "today",
+];
+
+/// What a token is, for colouring and completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A keyword (case-insensitive).
+    Keyword,
+    /// A bare or backtick-quoted field name.
+    Field,
+    /// A string literal; `closed` is false while the closing quote is missing.
+    String {
+        /// Whether the closing quote was typed.
+        closed: bool,
+    },
+    /// A number, date, datetime or relative amount such as `3d`.
+    Number,
+    /// A comparison operator or `!`, `&&`, `||`.
+    Operator,
+    /// `(` `)` `[` `]` `,`.
+    Punct,
+    /// `# ...` to the end of the line.
+    Comment,
+    /// Anything else (a stray character).
+    Other,
+}
+
+/// A token and its byte range in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The classification.
+    pub kind: Kind,
+    /// Byte range in the scanned text.
+    pub range: Range<usize>,
+}
+
+/// Whether `c` can continue a bare field name (Unicode letters and digits, `_`, `.` for
+/// subform paths).
+pub fn is_ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '.'
+}
+
+/// Whether `c` can start a bare field name.
+pub fn is_ident_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_'
+}
+
+/// Whether `word` is a keyword.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
+}
+
+/// Splits `text` into tokens; whitespace is skipped.
+pub fn scan(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((start, c)) = it.next() {
+        let mut end = start + c.len_utf8();
+        let kind = match c {
+            c if c.is_whitespace() => continue,
+            '#' => {
+                end = text.len();
+                while it.next().is_some() {}
+                Kind::Comment
+            }
+            '"' | '\'' | '`' => {
+                let mut closed = false;
+                while let Some((i, d)) = it.next() {
+                    end = i + d.len_utf8();
+                    if d == '\\' && c != '`' {
+                        if let Some((j, e)) = it.next() {
+                            end = j + e.len_utf8();
+                        }
+                    } else if d == c {
+                        closed = true;
+                        break;
+                    }
+                }
+                if c == '`' {
+                    Kind::Field
+                } else {
+                    Kind::String { closed }
+                }
+            }
+            c if c.is_ascii_digit() => {
+                // Dates and datetimes (`2022-01-01T08:00+08:00`), exponents and unit
+                // suffixes (`3d`) all stay one token.
+                while let Some(&(i, d)) = it.peek() {
+                    if d.is_ascii_alphanumeric() || matches!(d, '.' | ':' | '-' | '+') {
+                        end = i + d.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                Kind::Number
+            }
+            c if is_ident_start(c) => {
+                while let Some(&(i, d)) = it.peek() {
+                    if is_ident_char(d) {
+                        end = i + d.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                if is_keyword(&text[start..end]) {
+                    Kind::Keyword
+                } else {
+                    Kind::Field
+                }
+            }
+            '(' | ')' | '[' | ']' | ',' => Kind::Punct,
+            '=' | '!' | '<' | '>' | '&' | '|' | '-' | '+' => {
+                while let Some(&(i, d)) = it.peek() {
+                    if matches!(d, '=' | '>' | '&' | '|') {
+                        end = i + d.len_utf8();
+                        it.next();
+                    } else {
+                        break;
+                    }
+                }
+                Kind::Operator
+            }
+            _ => Kind::Other,
+        };
+        out.push(Token {
+            kind,
+            range: start..end,
+        });
+    }
+    out
+}
+
+/// Whether the input is unfinished: an open parenthesis or bracket, or an unterminated
+/// string or quoted field. The editor then continues on a new line.
+pub fn is_incomplete(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    for t in scan(text) {
+        match t.kind {
+            Kind::String { closed: false } => return true,
+            Kind::Field if text[t.range.clone()].starts_with('`') => {
+                let s = &text[t.range.clone()];
+                if s.len() < 2 || !s.ends_with('`') {
+                    return true;
+                }
+            }
+            Kind::Punct => match &text[t.range.clone()] {
+                "(" | "[" => depth += 1,
+                ")" | "]" => depth -= 1,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(Kind, &str)> {
+        scan(text)
+            .into_iter()
+            .map(|t| (t.kind, &text[t.range]))
+            .collect()
+    }
+
+    #[test]
+    fn the_example_query_is_classified_token_by_token() {
+        assert_eq!(
+            kinds("createTime >= 2022-01-01 and phone verified"),
+            vec![
+                (Kind::Field, "createTime"),
+                (Kind::Operator, ">="),
+                (Kind::Number, "2022-01-01"),
+                (Kind::Keyword, "and"),
+                (Kind::Field, "phone"),
+                (Kind::Keyword, "verified"),
+            ]
+        );
+    }
+
+    #[test]
+    fn strings_labels_and_quoted_fields() {
+        assert_eq!(
+            kinds(r#"手机 != "a\"b" OR `my field` in ('x',"#),
+            vec![
+                (Kind::Field, "手机"),
+                (Kind::Operator, "!="),
+                (Kind::String { closed: true }, r#""a\"b""#),
+                (Kind::Keyword, "OR"),
+                (Kind::Field, "`my field`"),
+                (Kind::Keyword, "in"),
+                (Kind::Punct, "("),
+                (Kind::String { closed: true }, "'x'"),
+                (Kind::Punct, ","),
+            ]
+        );
+        assert_eq!(
+            kinds("a = \"open"),
+            vec![
+                (Kind::Field, "a"),
+                (Kind::Operator, "="),
+                (Kind::String { closed: false }, "\"open"),
+            ]
+        );
+    }
+
+    #[test]
+    fn incomplete_input_continues_on_the_next_line() {
+        assert!(is_incomplete("(a = 1 or"));
+        assert!(is_incomplete("a in [1,"));
+        assert!(is_incomplete("a = \"x"));
+        assert!(is_incomplete("`half"));
+        assert!(!is_incomplete("(a = 1) and b = \"(\""));
+        assert!(!is_incomplete("a = 1 # (comment"));
+        // Too many closers is a syntax error for the parser to report, not more input.
+        assert!(!is_incomplete("a = 1)"));
+    }
+}

@@ -1,0 +1,210 @@
+//! No-schema mode: infer each unknown field's type from how the query uses it.
+//!
+//! Each use narrows the field to a set of candidate types (in order of preference):
+//!
+//! | use | candidates |
+//! |---|---|
+//! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
+//! | `=` `!=` `in` with a number | number, flowstate, dept |
+//! | any comparison with a date, datetime, `now`, `today` | datetime |
+//! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
+//! | `contains` | text, phone, sn |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` with strings / numbers | multiselect, usergroup / deptgroup |
+//! | `a.b` | `a` is a subform |
+//! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
+//!
+//! A field gets the first candidate left after all its uses; uses with no candidate in
+//! common are a `conflicting_types` error, and the field's other predicates are not
+//! checked further (their errors would only repeat the conflict).
+
+use super::error::CheckError;
+use crate::schema::{Field, FieldType, ResolveError, Schema};
+use crate::syntax::ast::{CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, TextOp, Value};
+use std::collections::HashSet;
+
+pub(super) struct Inferred {
+    /// The base schema plus the inferred fields.
+    pub schema: Schema,
+    /// Fields whose uses conflict: their predicates are skipped.
+    pub poisoned: HashSet<Vec<String>>,
+    /// The `inferred_types` warning.
+    pub warning: CheckError,
+}
+
+struct Entry {
+    path: Vec<String>,
+    candidates: Option<Vec<FieldType>>,
+}
+
+enum Kind {
+    Str,
+    Num,
+    Time,
+}
+
+fn kind(lit: &Literal) -> Option<Kind> {
+    match lit.value {
+        Value::String(_) => Some(Kind::Str),
+        Value::Number(_) => Some(Kind::Num),
+        Value::Date(_) | Value::DateTime(_) | Value::Relative(_) => Some(Kind::Time),
+        Value::Bool(_) => None,
+    }
+}
+
+fn constraint(p: &PredKind) -> Option<Vec<FieldType>> {
+    use FieldType::*;
+    let equality = |lit: Option<&Literal>| match lit.and_then(kind)? {
+        Kind::Str => Some(vec![Text, Phone, Select, Sn, User, Dataid]),
+        Kind::Num => Some(vec![Number, Flowstate, Dept]),
+        Kind::Time => Some(vec![Datetime]),
+    };
+    let order = |lit: &Literal| match kind(lit)? {
+        Kind::Str => Some(vec![Text]),
+        Kind::Num => Some(vec![Number]),
+        Kind::Time => Some(vec![Datetime]),
+    };
+    match p {
+        PredKind::Compare {
+            op: CmpOp::Eq | CmpOp::Ne,
+            value,
+        } => equality(Some(value)),
+        PredKind::In { list, .. } => equality(list.items.first()),
+        PredKind::Compare { value, .. } => order(value),
+        PredKind::Between { low, .. } => order(low),
+        PredKind::IsEmpty { .. } => None,
+        PredKind::Phone { .. } => Some(vec![Phone]),
+        PredKind::Text {
+            op: TextOp::Contains,
+            ..
+        } => Some(vec![Text, Phone, Sn]),
+        PredKind::Text { .. } => Some(vec![Text, Sn]),
+        PredKind::Has { values, .. } => {
+            let first = match values {
+                HasOperand::One(l) => Some(l),
+                HasOperand::List(l) => l.items.first(),
+            };
+            match first.and_then(kind) {
+                Some(Kind::Num) => Some(vec![Deptgroup]),
+                _ => Some(vec![Multiselect, Usergroup]),
+            }
+        }
+    }
+}
+
+fn type_name(c: &Option<Vec<FieldType>>) -> String {
+    match c.as_deref().and_then(|c| c.first()) {
+        Some(FieldType::Subform) => "a subform".to_owned(),
+        Some(t) => t.name().to_owned(),
+        None => "any type".to_owned(),
+    }
+}
+
+pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) -> Inferred {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut poisoned: HashSet<Vec<String>> = HashSet::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().rev()),
+            Expr::Not(b, _) => stack.push(b),
+            Expr::Pred(p) => use_field(p, base, &mut entries, &mut poisoned, errors),
+        }
+    }
+    let mut schema = base.clone();
+    let mut listed = Vec::new();
+    for e in entries.iter().filter(|e| e.path.len() == 1) {
+        if poisoned.contains(&e.path) {
+            continue;
+        }
+        let ty = e
+            .candidates
+            .as_deref()
+            .and_then(|c| c.first().copied())
+            .unwrap_or(FieldType::Other);
+        let mut field = Field::new(e.path[0].clone(), ty);
+        listed.push(format!("`{}`: {ty}", e.path[0]));
+        if ty == FieldType::Subform {
+            for c in entries.iter().filter(|c| {
+                c.path.len() == 2 && c.path[0] == e.path[0] && !poisoned.contains(&c.path)
+            }) {
+                let cty = c
+                    .candidates
+                    .as_deref()
+                    .and_then(|c| c.first().copied())
+                    .unwrap_or(FieldType::Other);
+                listed.push(format!("`{}.{}`: {cty}", c.path[0], c.path[1]));
+                field.fields.push(Field::new(c.path[1].clone(), cty));
+            }
+        }
+        schema.fields.push(field);
+    }
+    let list = if listed.is_empty() {
+        "none (only system fields are used)".to_owned()
+    } else {
+        listed.join(", ")
+    };
+    Inferred {
+        schema,
+        poisoned,
+        warning: CheckError::InferredTypes {
+            list,
+            span: expr.span(),
+        },
+    }
+}
+
+fn use_field(
+    p: &Predicate,
+    base: &Schema,
+    entries: &mut Vec<Entry>,
+    poisoned: &mut HashSet<Vec<String>>,
+    errors: &mut Vec<CheckError>,
+) {
+    let path = &p.field.path;
+    // Only names the base schema (the system fields) does not know are inferred; any
+    // other resolution problem is reported by the checker proper.
+    if path.is_empty()
+        || path.len() > 2
+        || !matches!(base.resolve(&path[..1]), Err(ResolveError::Unknown { .. }))
+    {
+        return;
+    }
+    let mut uses = vec![(path.clone(), constraint(&p.kind))];
+    if path.len() == 2 {
+        uses.insert(0, (path[..1].to_vec(), Some(vec![FieldType::Subform])));
+    }
+    for (path, wanted) in uses {
+        if poisoned.contains(&path) {
+            return;
+        }
+        let Some(entry) = entries.iter_mut().find(|e| e.path == path) else {
+            entries.push(Entry {
+                path,
+                candidates: wanted,
+            });
+            continue;
+        };
+        let Some(wanted) = wanted else { continue };
+        let narrowed: Vec<FieldType> = match &entry.candidates {
+            None => wanted.clone(),
+            Some(have) => have
+                .iter()
+                .copied()
+                .filter(|t| wanted.contains(t))
+                .collect(),
+        };
+        if narrowed.is_empty() {
+            errors.push(CheckError::ConflictingTypes {
+                field: path.join("."),
+                now: type_name(&Some(wanted)),
+                before: type_name(&entry.candidates),
+                span: p.field.span,
+            });
+            poisoned.insert(path);
+            return;
+        }
+        entry.candidates = Some(narrowed);
+    }
+}

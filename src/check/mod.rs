@@ -1,0 +1,563 @@
+//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`ir::Pred`].
+//!
+//! The checker resolves each predicate's field ([`Schema::resolve`]: by name, then by
+//! label, `subform.column` for subform columns), checks the operator against the field
+//! type (table in `rules`), converts each literal to the field's typed value (table in
+//! `values`) and builds the IR:
+//!
+//! - `x < 5`, `x >= 5`, `between` → [`Test::Range`] (`x > 5` is an exclusive lower end);
+//!   `!=`, `not in`, `not between`, `not contains` → the negated positive leaf.
+//! - On a datetime field a date literal (and `today ± n d/w`) is the whole day
+//!   `[00:00, next 00:00)` in the query's time zone: `d = D` is that range, `d > D` starts
+//!   at the next day's 00:00, `d <= D` ends (exclusively) there, `d < D` ends at D's
+//!   00:00, `d >= D` starts there, `between D1 and D2` is `[D1 00:00, D2+1 00:00)`.
+//!   A datetime without offset is read in the query zone; `now ± n` is an instant.
+//!   The zone is [`Options::tz`], else the schema's, else +08:00.
+//! - `has v` → `HasAll([v])`; `has any (..)` → `HasAny`; `has [all] (..)` → `HasAll`.
+//! - A subform itself only takes `is [not] empty`; a predicate on a column
+//!   (`items.qty > 1`) matches when some row does.
+//!
+//! Every problem in the query is reported (no stop at the first); the IR is returned
+//! only when there is none. With [`Schema::none`] field types are inferred from their
+//! uses (see `infer`) and a warning lists them.
+
+mod error;
+mod infer;
+mod rules;
+mod values;
+
+pub use error::CheckError;
+pub use values::FLOW_STATES;
+
+use crate::diagnostic::Diagnostics;
+use crate::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use crate::schema::{FieldType, ResolveError, Schema};
+use crate::span::Span;
+use crate::syntax::ast::{
+    CmpOp, Expr, Field as AstField, HasOperand, Literal, PredKind, Predicate, Quantifier, Value,
+};
+use crate::Options;
+use chrono::{DateTime, FixedOffset};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use values::Time;
+
+/// The deepest `and`/`or`/`not` nesting the checker accepts. The parser's own limit is
+/// lower, so only hand-built trees reach it; it keeps every pass's recursion bounded.
+pub const MAX_DEPTH: usize = 256;
+
+/// Checks `expr` against `schema`, pushing every error (and the no-schema warning) into
+/// `diags`; returns the (un-normalized) IR when there is no error.
+///
+/// Diagnostics point into the query text `diags.source` (used to place the operator
+/// label; hand-built trees with no source get the span between field and operand).
+pub fn check(
+    expr: &Expr,
+    schema: &Schema,
+    opts: &Options,
+    diags: &mut Diagnostics,
+) -> Option<Pred> {
+    if depth(expr) > MAX_DEPTH {
+        diags.push(CheckError::TooDeep {
+            max: MAX_DEPTH,
+            span: expr.span(),
+        });
+        return None;
+    }
+    let mut errors = Vec::new();
+    let (schema, poisoned, warning) = if schema.infer {
+        let inferred = infer::infer(expr, schema, &mut errors);
+        (
+            Cow::Owned(inferred.schema),
+            inferred.poisoned,
+            Some(inferred.warning),
+        )
+    } else {
+        (Cow::Borrowed(schema), HashSet::new(), None)
+    };
+    let mut checker = Checker {
+        schema: &schema,
+        tz: opts.tz.unwrap_or(schema.timezone),
+        now: opts.now,
+        source: &diags.source,
+        poisoned,
+        errors,
+    };
+    let pred = checker.expr(expr);
+    let errors = checker.errors;
+    if let Some(w) = warning {
+        diags.push(w);
+    }
+    let failed = !errors.is_empty();
+    for e in errors {
+        diags.push(e);
+    }
+    if failed {
+        None
+    } else {
+        pred
+    }
+}
+
+/// Nesting depth, computed without recursion so any tree can be measured.
+fn depth(expr: &Expr) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(expr, 1usize)];
+    while let Some((e, d)) = stack.pop() {
+        max = max.max(d);
+        match e {
+            Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().map(|c| (c, d + 1))),
+            Expr::Not(b, _) => stack.push((b, d + 1)),
+            Expr::Pred(_) => {}
+        }
+    }
+    max
+}
+
+struct Checker<'a> {
+    schema: &'a Schema,
+    tz: FixedOffset,
+    now: DateTime<FixedOffset>,
+    source: &'a str,
+    poisoned: HashSet<Vec<String>>,
+    errors: Vec<CheckError>,
+}
+
+impl Checker<'_> {
+    fn expr(&mut self, e: &Expr) -> Option<Pred> {
+        match e {
+            Expr::And(v, span) | Expr::Or(v, span) => {
+                let is_and = matches!(e, Expr::And(..));
+                if v.is_empty() {
+                    let what = if is_and { "`and` group" } else { "`or` group" };
+                    self.errors.push(CheckError::Empty {
+                        what: what.into(),
+                        span: *span,
+                    });
+                    return None;
+                }
+                // Check every operand before giving up, so all errors are reported.
+                let parts: Vec<Option<Pred>> = v.iter().map(|c| self.expr(c)).collect();
+                let parts: Vec<Pred> = parts.into_iter().collect::<Option<_>>()?;
+                Some(if is_and {
+                    Pred::And(parts)
+                } else {
+                    Pred::Or(parts)
+                })
+            }
+            Expr::Not(b, _) => self.expr(b).map(|p| Pred::Not(Box::new(p))),
+            Expr::Pred(p) => self.predicate(p),
+        }
+    }
+
+    fn predicate(&mut self, p: &Predicate) -> Option<Pred> {
+        let path = &p.field.path;
+        if self.poisoned.contains(path) || (path.len() > 1 && self.poisoned.contains(&path[..1])) {
+            return None;
+        }
+        let written = p.field.dotted();
+        let resolved = match self.schema.resolve(path) {
+            Ok(r) => r,
+            Err(e) => {
+                self.errors.push(resolve_error(e, &p.field));
+                return None;
+            }
+        };
+        let field = resolved.field;
+        let class = rules::class_of(&p.kind);
+        if !rules::supports(field.ty, class) {
+            let example = field
+                .fields
+                .first()
+                .map(|c| format!("{written}.{} is not empty", c.name));
+            self.errors.push(CheckError::OperatorType {
+                op: rules::op_text(&p.kind),
+                ty: field.ty,
+                field: written.clone(),
+                help: rules::help(field.ty, class, example.as_deref()),
+                span: self.op_span(p),
+            });
+            return None;
+        }
+        let leaf = Leaf {
+            field: resolved.to_ref(),
+            span: p.span,
+        };
+        match &p.kind {
+            PredKind::IsEmpty { negated } => Some(leaf.make(Test::Empty, *negated)),
+            PredKind::Phone { verified } => {
+                let test = if *verified {
+                    Test::Verified
+                } else {
+                    Test::Unverified
+                };
+                Some(leaf.make(test, false))
+            }
+            PredKind::Text { negated, op, value } => match &value.value {
+                Value::String(s) if s.is_empty() => {
+                    self.errors.push(CheckError::EmptyTextOperand {
+                        op: rules::text_op(*op).to_owned(),
+                        span: value.span,
+                    });
+                    None
+                }
+                Value::String(s) => Some(leaf.make(Test::Text(*op, s.clone()), *negated)),
+                _ => {
+                    let err = values::mismatch(value, field, &written, "a string");
+                    self.errors.push(err);
+                    None
+                }
+            },
+            PredKind::Has { quantifier, values } => {
+                let (lits, test): (Vec<&Literal>, HasTest) = match values {
+                    HasOperand::One(l) => (vec![l], Test::HasAll),
+                    HasOperand::List(l) => (
+                        l.items.iter().collect(),
+                        match quantifier {
+                            Quantifier::Any => Test::HasAny,
+                            Quantifier::All => Test::HasAll,
+                        },
+                    ),
+                };
+                if let HasOperand::List(l) = values {
+                    self.non_empty_list(l.items.is_empty(), l.span)?;
+                }
+                let scalars = self.scalars(&lits, field, &written)?;
+                Some(leaf.make(test(dedup(scalars)), false))
+            }
+            PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
+                let t = self.time(value, field, &written)?;
+                let (test, negated) = time_compare(*op, t);
+                Some(leaf.make(test, negated))
+            }
+            PredKind::Compare { op, value } => {
+                let v = self.scalars(&[value], field, &written)?.pop()?;
+                let (test, negated) = scalar_compare(*op, v);
+                Some(leaf.make(test, negated))
+            }
+            PredKind::In { negated, list } => {
+                self.non_empty_list(list.items.is_empty(), list.span)?;
+                let lits: Vec<&Literal> = list.items.iter().collect();
+                if field.ty == FieldType::Datetime {
+                    let times: Vec<Option<Time>> =
+                        lits.iter().map(|l| self.time(l, field, &written)).collect();
+                    let times: Vec<Time> = times.into_iter().collect::<Option<_>>()?;
+                    return Some(time_in(&leaf, times, *negated));
+                }
+                let scalars = self.scalars(&lits, field, &written)?;
+                Some(leaf.make(Test::In(dedup(scalars)), *negated))
+            }
+            PredKind::Between { negated, low, high } => {
+                let (lo, hi) = if field.ty == FieldType::Datetime {
+                    let lo = self.time(low, field, &written);
+                    let hi = self.time(high, field, &written);
+                    let (lo, hi) = (lo?, hi?);
+                    let lo = match lo {
+                        Time::Instant(t) | Time::Day { start: t, .. } => {
+                            bound(Scalar::DateTime(t), true)
+                        }
+                    };
+                    let hi = match hi {
+                        Time::Instant(t) => bound(Scalar::DateTime(t), true),
+                        Time::Day { end, .. } => bound(Scalar::DateTime(end), false),
+                    };
+                    (lo, hi)
+                } else {
+                    let mut v = self.scalars(&[low, high], field, &written)?;
+                    let hi = v.pop()?;
+                    let lo = v.pop()?;
+                    (bound(lo, true), bound(hi, true))
+                };
+                if range_is_empty(&lo, &hi) {
+                    self.errors.push(CheckError::EmptyRange {
+                        span: low.span.to(high.span),
+                    });
+                    return None;
+                }
+                let range = Range {
+                    lo: Some(lo),
+                    hi: Some(hi),
+                };
+                Some(leaf.make(Test::Range(range), *negated))
+            }
+        }
+    }
+
+    fn non_empty_list(&mut self, empty: bool, span: Span) -> Option<()> {
+        if empty {
+            self.errors.push(CheckError::Empty {
+                what: "list".into(),
+                span,
+            });
+            return None;
+        }
+        Some(())
+    }
+
+    /// Converts every literal (reporting each bad one) or none.
+    fn scalars(
+        &mut self,
+        lits: &[&Literal],
+        field: &crate::schema::Field,
+        written: &str,
+    ) -> Option<Vec<Scalar>> {
+        let mut out = Vec::with_capacity(lits.len());
+        let mut ok = true;
+        for lit in lits {
+            match values::scalar(lit, field, written) {
+                Ok(v) => out.push(v),
+                Err(e) => {
+                    self.errors.push(e);
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn time(&mut self, lit: &Literal, field: &crate::schema::Field, written: &str) -> Option<Time> {
+        match values::time(lit, field, written, self.tz, self.now) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// The operator's span: the text between the field and the operand, trimmed.
+    fn op_span(&self, p: &Predicate) -> Span {
+        let operand = match &p.kind {
+            PredKind::Compare { value, .. } | PredKind::Text { value, .. } => Some(value.span),
+            PredKind::In { list, .. } => Some(list.span),
+            PredKind::Between { low, .. } => Some(low.span),
+            PredKind::Has {
+                values: HasOperand::One(l),
+                ..
+            } => Some(l.span),
+            PredKind::Has {
+                values: HasOperand::List(l),
+                ..
+            } => Some(l.span),
+            PredKind::IsEmpty { .. } | PredKind::Phone { .. } => None,
+        };
+        let start = p.field.span.end;
+        let end = operand.map_or(p.span.end, |s| s.start);
+        if end <= start {
+            return p.span;
+        }
+        match self.source.get(start..end) {
+            Some(text) if !text.trim().is_empty() => {
+                let lead = text.len() - text.trim_start().len();
+                let trail = text.len() - text.trim_end().len();
+                Span::new(start + lead, end - trail)
+            }
+            _ => Span::new(start, end),
+        }
+    }
+}
+
+/// `Test::HasAll` or `Test::HasAny`.
+type HasTest = fn(Vec<Scalar>) -> Test;
+
+/// A leaf under construction: the resolved field and the predicate's span.
+struct Leaf {
+    field: FieldRef,
+    span: Span,
+}
+
+impl Leaf {
+    fn make(&self, test: Test, negated: bool) -> Pred {
+        Pred::leaf(self.field.clone(), test, negated, self.span)
+    }
+}
+
+fn bound(value: Scalar, inclusive: bool) -> Bound {
+    Bound { value, inclusive }
+}
+
+fn scalar_compare(op: CmpOp, v: Scalar) -> (Test, bool) {
+    let lo = |inclusive| {
+        Test::Range(Range {
+            lo: Some(Bound {
+                value: v.clone(),
+                inclusive,
+            }),
+            hi: None,
+        })
+    };
+    let hi = |inclusive| {
+        Test::Range(Range {
+            lo: None,
+            hi: Some(Bound {
+                value: v.clone(),
+                inclusive,
+            }),
+        })
+    };
+    match op {
+        CmpOp::Eq => (Test::Eq(v.clone()), false),
+        CmpOp::Ne => (Test::Eq(v.clone()), true),
+        CmpOp::Lt => (hi(false), false),
+        CmpOp::Le => (hi(true), false),
+        CmpOp::Gt => (lo(false), false),
+        CmpOp::Ge => (lo(true), false),
+    }
+}
+
+fn day_range(start: i64, end: i64) -> Test {
+    Test::Range(Range {
+        lo: Some(bound(Scalar::DateTime(start), true)),
+        hi: Some(bound(Scalar::DateTime(end), false)),
+    })
+}
+
+fn time_compare(op: CmpOp, t: Time) -> (Test, bool) {
+    let (start, end) = match t {
+        Time::Instant(ms) => return scalar_compare(op, Scalar::DateTime(ms)),
+        Time::Day { start, end } => (start, end),
+    };
+    let lo = |ms| {
+        Test::Range(Range {
+            lo: Some(bound(Scalar::DateTime(ms), true)),
+            hi: None,
+        })
+    };
+    let hi = |ms| {
+        Test::Range(Range {
+            lo: None,
+            hi: Some(bound(Scalar::DateTime(ms), false)),
+        })
+    };
+    match op {
+        CmpOp::Eq => (day_range(start, end), false),
+        CmpOp::Ne => (day_range(start, end), true),
+        CmpOp::Lt => (hi(start), false),
+        CmpOp::Le => (hi(end), false),
+        CmpOp::Gt => (lo(end), false),
+        CmpOp::Ge => (lo(start), false),
+    }
+}
+
+/// `d in (...)` on a datetime field: instants are an `In`; once a whole day is among the
+/// values, an `or` of one leaf per value.
+fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
+    if times.iter().all(|t| matches!(t, Time::Instant(_))) {
+        let instants = times
+            .iter()
+            .filter_map(|t| match t {
+                Time::Instant(ms) => Some(Scalar::DateTime(*ms)),
+                Time::Day { .. } => None,
+            })
+            .collect();
+        return leaf.make(Test::In(dedup(instants)), negated);
+    }
+    let tests: Vec<Test> = times
+        .into_iter()
+        .map(|t| match t {
+            Time::Instant(ms) => Test::Eq(Scalar::DateTime(ms)),
+            Time::Day { start, end } => day_range(start, end),
+        })
+        .collect();
+    let mut tests = dedup(tests);
+    if tests.len() == 1 {
+        if let Some(t) = tests.pop() {
+            return leaf.make(t, negated);
+        }
+    }
+    let any = Pred::Or(tests.into_iter().map(|t| leaf.make(t, false)).collect());
+    if negated {
+        Pred::Not(Box::new(any))
+    } else {
+        any
+    }
+}
+
+fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(items.len());
+    for i in items {
+        if !out.contains(&i) {
+            out.push(i);
+        }
+    }
+    out
+}
+
+fn key(s: &Scalar) -> Option<f64> {
+    match s {
+        Scalar::Number(n) => Some(*n),
+        Scalar::DateTime(ms) => Some(*ms as f64),
+        Scalar::Text(_) | Scalar::Bool(_) => None,
+    }
+}
+
+fn range_is_empty(lo: &Bound, hi: &Bound) -> bool {
+    // Instants compare exactly as i64; numbers as f64.
+    let ordering = match (&lo.value, &hi.value) {
+        (Scalar::DateTime(a), Scalar::DateTime(b)) => a.partial_cmp(b),
+        (a, b) => key(a).zip(key(b)).and_then(|(a, b)| a.partial_cmp(&b)),
+    };
+    match ordering {
+        Some(std::cmp::Ordering::Greater) => true,
+        Some(std::cmp::Ordering::Equal) => !(lo.inclusive && hi.inclusive),
+        _ => false,
+    }
+}
+
+fn resolve_error(e: ResolveError, field: &AstField) -> CheckError {
+    let path = &field.path;
+    let upto = |segment: usize| path[..=segment.min(path.len().saturating_sub(1))].join(".");
+    match e {
+        ResolveError::Unknown {
+            segment,
+            suggestions,
+        } => {
+            let prefix = if segment > 0 {
+                format!("{}.", path[..segment].join("."))
+            } else {
+                String::new()
+            };
+            let quoted: Vec<String> = suggestions
+                .iter()
+                .map(|s| format!("`{prefix}{s}`"))
+                .collect();
+            let help = match quoted.as_slice() {
+                [] if segment > 0 => format!(
+                    "`{}` is a subform; this is not one of its columns",
+                    path[..segment].join(".")
+                ),
+                [] => "fields are found by name or by label; check the spelling against the schema"
+                    .to_owned(),
+                [one] => format!("did you mean {one}?"),
+                [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
+            };
+            CheckError::UnknownField {
+                name: upto(segment),
+                help,
+                span: field.span,
+            }
+        }
+        ResolveError::Ambiguous {
+            segment,
+            candidates,
+        } => CheckError::AmbiguousField {
+            name: upto(segment),
+            candidates: candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            span: field.span,
+        },
+        ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
+            name: upto(segment),
+            ty,
+            span: field.span,
+        },
+        ResolveError::EmptyPath => CheckError::UnknownField {
+            name: String::new(),
+            help: "a predicate needs a field".to_owned(),
+            span: field.span,
+        },
+    }
+}

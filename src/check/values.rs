@@ -1,0 +1,326 @@
+//! Literal × field type: turning a literal into the typed [`Scalar`] a field needs.
+//!
+//! | field type | literal |
+//! |---|---|
+//! | number | a number |
+//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
+//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
+//! | dept (`has` on deptgroup too) | an integer: the department number |
+//! | multiselect, usergroup (`has`) | a non-empty string |
+//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
+//!
+//! Select and multiselect values must be among the field's options when the schema lists
+//! them. Booleans are a value of no field type: jdy has no boolean widget.
+
+use super::error::CheckError;
+use crate::ir::Scalar;
+use crate::schema::{edit_distance, Field, FieldType};
+use crate::syntax::ast::{Literal, RelBase, RelUnit, Value};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
+
+/// The flow-state labels jdy shows, by state number.
+pub const FLOW_STATES: [&str; 4] = ["进行中", "已完成", "手动结束", "否决"];
+
+/// A resolved datetime literal.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Time {
+    /// One instant (ms since the epoch).
+    Instant(i64),
+    /// A whole day `[start, end)` in the query time zone (ms since the epoch).
+    Day { start: i64, end: i64 },
+}
+
+/// How the field is named in messages: "number field `amount`".
+pub(crate) fn describe(field: &Field, written: &str) -> String {
+    format!("{} field `{written}`", field.ty)
+}
+
+fn found(v: &Value) -> &'static str {
+    match v {
+        Value::String(s) if s.is_empty() => "an empty string",
+        Value::String(_) => "a string",
+        Value::Number(_) => "a number",
+        Value::Date(_) => "a date",
+        Value::DateTime(_) => "a datetime",
+        Value::Bool(_) => "a boolean",
+        Value::Relative(r) => match r.base {
+            RelBase::Now => "`now`",
+            RelBase::Today => "`today`",
+        },
+    }
+}
+
+pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &str) -> CheckError {
+    let help = match (&lit.value, field.ty) {
+        (Value::Bool(_), _) => {
+            "booleans are not values of any field type; test emptiness with `is empty`, a phone with `verified`".to_owned()
+        }
+        (Value::Relative(_), _) => "`now` and `today` are times: they only apply to datetime fields".to_owned(),
+        (Value::String(s), FieldType::Number | FieldType::Dept | FieldType::Deptgroup)
+            if s.trim().parse::<f64>().is_ok() =>
+        {
+            format!("write the number without quotes: {}", s.trim())
+        }
+        (_, FieldType::Datetime) => {
+            "write a date (2022-01-01), a datetime (2022-01-01T08:30) or `now`/`today` with an optional offset (`now - 3d`)".to_owned()
+        }
+        (_, FieldType::Dept | FieldType::Deptgroup) => {
+            "a department is given by its number (`dept_no`), e.g. 12".to_owned()
+        }
+        (Value::Number(_) | Value::Date(_) | Value::DateTime(_), _) => {
+            "quote the value to compare it as text: \"...\"".to_owned()
+        }
+        _ => format!("a {} field compares with {expected}", field.ty),
+    };
+    CheckError::LiteralType {
+        field: describe(field, written),
+        expected: expected.to_owned(),
+        found: found(&lit.value).to_owned(),
+        help,
+        span: lit.span,
+    }
+}
+
+/// A non-datetime value for `=`, `in` or `has` on `field`.
+pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
+    use FieldType::*;
+    match field.ty {
+        Number => match lit.value {
+            Value::Number(n) => Ok(Scalar::Number(n)),
+            _ => Err(mismatch(lit, field, written, "a number")),
+        },
+        Dept | Deptgroup => match lit.value {
+            Value::Number(n) if n.fract() == 0.0 => Ok(Scalar::Number(n)),
+            _ => Err(mismatch(lit, field, written, "a department number")),
+        },
+        Flowstate => flow_state(lit, field, written),
+        Text | Sn | Select | User | Dataid | Phone | Multiselect | Usergroup => match &lit.value {
+            Value::String(s) if s.is_empty() => Err(CheckError::EmptyString {
+                field: written.to_owned(),
+                span: lit.span,
+            }),
+            Value::String(s) => {
+                check_option(s, lit, field, written)?;
+                Ok(Scalar::Text(s.clone()))
+            }
+            _ => Err(mismatch(lit, field, written, "a string")),
+        },
+        // The operator table keeps these from reaching here; reject rather than guess.
+        Datetime | Subform | Other => Err(mismatch(lit, field, written, "no value")),
+    }
+}
+
+fn flow_state(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
+    match &lit.value {
+        Value::Number(n) if [0.0, 1.0, 2.0, 3.0].contains(n) => Ok(Scalar::Number(*n)),
+        Value::Number(n) => Err(CheckError::FlowState {
+            found: n.to_string(),
+            span: lit.span,
+        }),
+        Value::String(s) => match FLOW_STATES.iter().position(|l| l == s) {
+            Some(i) => Ok(Scalar::Number(i as f64)),
+            None => Err(CheckError::FlowState {
+                found: s.clone(),
+                span: lit.span,
+            }),
+        },
+        _ => Err(mismatch(
+            lit,
+            field,
+            written,
+            "a flow state (0–3 or its label)",
+        )),
+    }
+}
+
+fn check_option(
+    value: &str,
+    lit: &Literal,
+    field: &Field,
+    written: &str,
+) -> Result<(), CheckError> {
+    let listed = matches!(field.ty, FieldType::Select | FieldType::Multiselect);
+    if !listed || field.options.is_empty() || field.options.iter().any(|o| o == value) {
+        return Ok(());
+    }
+    let limit = (value.chars().count() / 3).max(1);
+    let best = field
+        .options
+        .iter()
+        .map(|o| (edit_distance(value, o), o))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d);
+    let help = match best {
+        Some((_, o)) => format!("did you mean \"{o}\"?"),
+        None => {
+            let shown: Vec<String> = field
+                .options
+                .iter()
+                .take(12)
+                .map(|o| format!("\"{o}\""))
+                .collect();
+            let more = if field.options.len() > 12 {
+                ", ..."
+            } else {
+                ""
+            };
+            format!("the options are {}{more}", shown.join(", "))
+        }
+    };
+    Err(CheckError::UnknownOption {
+        value: value.to_owned(),
+        field: written.to_owned(),
+        help,
+        span: lit.span,
+    })
+}
+
+/// A datetime-field value, resolved in `tz` against the clock `now`.
+pub(crate) fn time(
+    lit: &Literal,
+    field: &Field,
+    written: &str,
+    tz: FixedOffset,
+    now: DateTime<FixedOffset>,
+) -> Result<Time, CheckError> {
+    let out_of_range = || CheckError::OutOfRange { span: lit.span };
+    let t = match &lit.value {
+        Value::Date(d) => day(*d, tz).ok_or_else(out_of_range)?,
+        Value::DateTime(dt) => {
+            let offset = dt.offset.unwrap_or(tz.local_minus_utc());
+            Time::Instant(local_ms(dt.local, offset).ok_or_else(out_of_range)?)
+        }
+        Value::Relative(r) => {
+            let seconds = r
+                .amount
+                .checked_mul(r.unit.seconds())
+                .ok_or_else(out_of_range)?;
+            match r.base {
+                RelBase::Now => {
+                    let ms = seconds
+                        .checked_mul(1000)
+                        .and_then(|d| now.timestamp_millis().checked_add(d))
+                        .ok_or_else(out_of_range)?;
+                    valid(ms).map(Time::Instant).ok_or_else(out_of_range)?
+                }
+                RelBase::Today => {
+                    if r.amount != 0 && matches!(r.unit, RelUnit::Minute | RelUnit::Hour) {
+                        return Err(CheckError::TodayUnit { span: lit.span });
+                    }
+                    let today = now.with_timezone(&tz).date_naive();
+                    let d = Duration::try_days(seconds / 86_400)
+                        .and_then(|delta| today.checked_add_signed(delta))
+                        .ok_or_else(out_of_range)?;
+                    day(d, tz).ok_or_else(out_of_range)?
+                }
+            }
+        }
+        _ => return Err(mismatch(lit, field, written, "a date or time")),
+    };
+    Ok(t)
+}
+
+/// `[d 00:00, d+1 00:00)` in `tz`.
+fn day(d: NaiveDate, tz: FixedOffset) -> Option<Time> {
+    let offset = tz.local_minus_utc();
+    let start = local_ms(d.and_hms_opt(0, 0, 0)?, offset)?;
+    let end = local_ms(d.succ_opt()?.and_hms_opt(0, 0, 0)?, offset)?;
+    Some(Time::Day { start, end })
+}
+
+/// Wall-clock time at `offset` seconds east of UTC → ms since the epoch, if representable.
+fn local_ms(local: NaiveDateTime, offset: i32) -> Option<i64> {
+    let ms = local
+        .and_utc()
+        .timestamp_millis()
+        .checked_sub(i64::from(offset) * 1000)?;
+    valid(ms)
+}
+
+/// Keeps only instants chrono (and so every backend) can format back into a date.
+fn valid(ms: i64) -> Option<i64> {
+    DateTime::from_timestamp_millis(ms).map(|_| ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    fn lit(value: Value) -> Literal {
+        Literal {
+            value,
+            span: Span::new(0, 1),
+        }
+    }
+
+    #[test]
+    fn flow_state_labels_map_to_numbers() {
+        let f = Field::new("flowState", FieldType::Flowstate);
+        for (i, label) in FLOW_STATES.iter().enumerate() {
+            let got = scalar(&lit(Value::String((*label).into())), &f, "flowState");
+            assert_eq!(got, Ok(Scalar::Number(i as f64)));
+        }
+        assert!(scalar(&lit(Value::Number(4.0)), &f, "flowState").is_err());
+        assert!(scalar(&lit(Value::Number(1.5)), &f, "flowState").is_err());
+        assert!(scalar(&lit(Value::String("done".into())), &f, "flowState").is_err());
+    }
+
+    #[test]
+    fn date_is_a_whole_day_in_the_zone() {
+        let f = Field::new("d", FieldType::Datetime);
+        let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+        let now = DateTime::parse_from_rfc3339("2024-03-10T12:00:00+08:00").unwrap();
+        let d = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+        let got = time(&lit(Value::Date(d)), &f, "d", tz, now).unwrap();
+        // 2022-01-01T00:00+08:00 is 2021-12-31T16:00Z.
+        let start = DateTime::parse_from_rfc3339("2021-12-31T16:00:00Z")
+            .unwrap()
+            .timestamp_millis();
+        assert_eq!(
+            got,
+            Time::Day {
+                start,
+                end: start + 86_400_000
+            }
+        );
+    }
+
+    #[test]
+    fn extreme_dates_are_errors_not_panics() {
+        let f = Field::new("d", FieldType::Datetime);
+        let west = FixedOffset::east_opt(-12 * 3600).unwrap();
+        let east = FixedOffset::east_opt(12 * 3600).unwrap();
+        let now = DateTime::parse_from_rfc3339("2024-03-10T12:00:00+08:00").unwrap();
+        let rel = |amount, unit, base| {
+            lit(Value::Relative(crate::syntax::ast::Relative {
+                base,
+                amount,
+                unit,
+            }))
+        };
+        use crate::syntax::ast::RelUnit::*;
+        // The last day has no next day to end at; the first day's midnight east of UTC
+        // falls before the first representable instant.
+        for (l, tz) in [
+            (lit(Value::Date(NaiveDate::MAX)), west),
+            (lit(Value::Date(NaiveDate::MIN)), east),
+            (rel(i64::MAX, Week, RelBase::Now), west),
+            (rel(i64::MIN, Minute, RelBase::Now), west),
+            (rel(i64::MAX / 1000, Day, RelBase::Today), west),
+            (rel(-(1 << 40), Day, RelBase::Today), west),
+        ] {
+            let got = time(&l, &f, "d", tz, now);
+            assert!(
+                matches!(got, Err(CheckError::OutOfRange { .. })),
+                "{l:?}: {got:?}"
+            );
+        }
+        // The first day seen from west of UTC is representable: not every extreme fails.
+        assert!(time(&lit(Value::Date(NaiveDate::MIN)), &f, "d", west, now).is_ok());
+        assert!(matches!(
+            time(&rel(3, Hour, RelBase::Today), &f, "d", west, now),
+            Err(CheckError::TodayUnit { .. })
+        ));
+    }
+}

@@ -1,0 +1,296 @@
+//! Lexical helpers under the nom rules: whitespace and comments, identifiers, keywords,
+//! token descriptions for messages, and the token-aware skipping used for error recovery.
+//!
+//! These are plain byte scanners rather than combinator chains because they sit on the
+//! hot path of every token: they never allocate and never build an error value.
+
+/// The reserved words of the language. Matching is ASCII case-insensitive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kw {
+    And,
+    Or,
+    Not,
+    In,
+    Between,
+    Is,
+    Empty,
+    Null,
+    Verified,
+    Unverified,
+    Contains,
+    StartsWith,
+    EndsWith,
+    Has,
+    Any,
+    All,
+    True,
+    False,
+    Now,
+    Today,
+}
+
+/// Classifies `word` as a keyword (ASCII case-insensitively).
+pub(crate) fn keyword(word: &str) -> Option<Kw> {
+    let b = word.as_bytes();
+    if b.len() < 2 || b.len() > 10 {
+        return None;
+    }
+    let mut buf = [0u8; 10];
+    for (d, s) in buf.iter_mut().zip(b) {
+        *d = s.to_ascii_lowercase();
+    }
+    Some(match &buf[..b.len()] {
+        b"and" => Kw::And,
+        b"or" => Kw::Or,
+        b"not" => Kw::Not,
+        b"in" => Kw::In,
+        b"between" => Kw::Between,
+        b"is" => Kw::Is,
+        b"empty" => Kw::Empty,
+        b"null" => Kw::Null,
+        b"verified" => Kw::Verified,
+        b"unverified" => Kw::Unverified,
+        b"contains" => Kw::Contains,
+        b"startswith" => Kw::StartsWith,
+        b"endswith" => Kw::EndsWith,
+        b"has" => Kw::Has,
+        b"any" => Kw::Any,
+        b"all" => Kw::All,
+        b"true" => Kw::True,
+        b"false" => Kw::False,
+        b"now" => Kw::Now,
+        b"today" => Kw::Today,
+        _ => return None,
+    })
+}
+
+/// Whether `word` is a keyword of the language (case-insensitive). Such a word can only
+/// be used as a field name in backticks.
+pub fn is_keyword(word: &str) -> bool {
+    keyword(word).is_some()
+}
+
+/// Whether `word` can be written as a bare field segment: a non-empty identifier that is
+/// not a keyword.
+pub(crate) fn is_bare_ident(word: &str) -> bool {
+    !word.is_empty() && ident_len(word) == word.len() && !is_keyword(word)
+}
+
+/// Skips whitespace and `#` comments.
+pub(crate) fn skip_ws(i: &str) -> &str {
+    let b = i.as_bytes();
+    let mut p = 0;
+    while let Some(&c) = b.get(p) {
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => p += 1,
+            b'#' => {
+                p += 1;
+                while let Some(&c) = b.get(p) {
+                    if c == b'\n' {
+                        break;
+                    }
+                    p += 1;
+                }
+            }
+            c if c < 0x80 => {
+                if (c as char).is_whitespace() {
+                    p += 1;
+                } else {
+                    break;
+                }
+            }
+            _ => match i[p..].chars().next() {
+                Some(ch) if ch.is_whitespace() => p += ch.len_utf8(),
+                _ => break,
+            },
+        }
+    }
+    &i[p..]
+}
+
+/// Length in bytes of the identifier at the start of `i` (0 when there is none):
+/// a Unicode letter or `_`, then letters, digits and `_`.
+pub(crate) fn ident_len(i: &str) -> usize {
+    let b = i.as_bytes();
+    let mut p = 0;
+    while let Some(&c) = b.get(p) {
+        if c.is_ascii_alphabetic() || c == b'_' || (p > 0 && c.is_ascii_digit()) {
+            p += 1;
+            continue;
+        }
+        if c < 0x80 {
+            break;
+        }
+        match i[p..].chars().next() {
+            Some(ch) if ch.is_alphabetic() || (p > 0 && ch.is_alphanumeric()) => p += ch.len_utf8(),
+            _ => break,
+        }
+    }
+    p
+}
+
+/// Whether `c` may continue an identifier (used to reject `12abc` as one bad token).
+pub(crate) fn is_ident_continue(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
+}
+
+/// Length in bytes of the token at the start of `i` (which must not start with
+/// whitespace), for messages and recovery. Quoted tokens run to their closing quote or
+/// the end of the text.
+pub(crate) fn token_len(i: &str) -> usize {
+    let b = i.as_bytes();
+    let Some(&c) = b.first() else { return 0 };
+    match c {
+        b'"' | b'\'' | b'`' => quoted_len(i),
+        b'0'..=b'9' | b'-' | b'+' => {
+            let mut p = 1;
+            while let Some(&c) = b.get(p) {
+                if c.is_ascii_alphanumeric() || matches!(c, b'.' | b':' | b'_') {
+                    p += 1;
+                } else if matches!(c, b'-' | b'+') && p > 0 && b[p - 1].is_ascii_alphanumeric() {
+                    // Inside dates, datetimes, exponents and offsets.
+                    p += 1;
+                } else {
+                    break;
+                }
+            }
+            if p == 1 && c == b'-' && b.get(1) == Some(&b'-') {
+                return 1;
+            }
+            p
+        }
+        _ => {
+            let n = ident_len(i);
+            if n > 0 {
+                return n;
+            }
+            let two = i.get(..2).unwrap_or("");
+            if matches!(two, "==" | "!=" | "<>" | "<=" | ">=" | "&&" | "||") {
+                return 2;
+            }
+            i.chars().next().map_or(0, char::len_utf8)
+        }
+    }
+}
+
+/// Length of a quoted string or field name starting at `i`, including both quotes, or
+/// the whole rest of `i` when the quote is never closed.
+fn quoted_len(i: &str) -> usize {
+    let b = i.as_bytes();
+    let q = b[0];
+    let mut p = 1;
+    while let Some(&c) = b.get(p) {
+        if c == q {
+            if q == b'`' && b.get(p + 1) == Some(&b'`') {
+                p += 2;
+                continue;
+            }
+            return p + 1;
+        }
+        if c == b'\\' && q != b'`' {
+            p += 2;
+            continue;
+        }
+        p += 1;
+    }
+    i.len()
+}
+
+/// Describes the token at the start of `i` for an "expected X, found Y" message.
+pub(crate) fn describe(i: &str) -> String {
+    let n = token_len(i);
+    if n == 0 {
+        return "end of query".to_owned();
+    }
+    let text = i.get(..n).unwrap_or(i);
+    if keyword(text).is_some() {
+        return format!("keyword `{text}`");
+    }
+    let mut shown: String = text.chars().take(24).collect();
+    if shown.len() < text.len() {
+        shown.push('…');
+    }
+    format!("`{shown}`")
+}
+
+/// Error recovery: skips tokens until a point where parsing can resume — the end of the
+/// text, a `)` that closes a group opened before `i`, or an `and`/`or` (`&&`, `||`, `&`,
+/// `|`) outside any bracket opened after `i`. Strings are skipped whole so that their
+/// contents never look like operators.
+pub(crate) fn skip_to_sync(mut i: &str) -> &str {
+    let mut depth = 0usize;
+    loop {
+        i = skip_ws(i);
+        let Some(&c) = i.as_bytes().first() else {
+            return i;
+        };
+        let n = match c {
+            b'(' | b'[' => {
+                depth += 1;
+                1
+            }
+            b')' | b']' => {
+                if depth == 0 && c == b')' {
+                    return i;
+                }
+                depth = depth.saturating_sub(1);
+                1
+            }
+            b'&' | b'|' if depth == 0 => return i,
+            _ => {
+                let n = token_len(i);
+                if depth == 0 && matches!(keyword(&i[..n]), Some(Kw::And | Kw::Or)) {
+                    return i;
+                }
+                n.max(1)
+            }
+        };
+        i = i.get(n..).unwrap_or("");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_ignore_ascii_case_only() {
+        assert_eq!(keyword("AnD"), Some(Kw::And));
+        assert_eq!(keyword("StartsWith"), Some(Kw::StartsWith));
+        assert_eq!(keyword("andx"), None);
+        assert_eq!(keyword("a"), None);
+        assert!(!is_keyword("ı n"));
+    }
+
+    #[test]
+    fn identifiers_take_unicode_letters() {
+        assert_eq!(ident_len("手机 = 1"), "手机".len());
+        assert_eq!(ident_len("_a1.b"), 3);
+        assert_eq!(ident_len("1a"), 0);
+    }
+
+    #[test]
+    fn comments_are_whitespace() {
+        assert_eq!(skip_ws("  # note\n\t x"), "x");
+        assert_eq!(skip_ws("# only"), "");
+        assert_eq!(skip_ws("\u{3000}x"), "x");
+    }
+
+    #[test]
+    fn recovery_stops_at_top_level_and() {
+        assert_eq!(skip_to_sync("= (x and y) \"and\" and z"), "and z");
+        assert_eq!(skip_to_sync("1 2) or z"), ") or z");
+        assert_eq!(skip_to_sync("\"unclosed and"), "");
+    }
+
+    #[test]
+    fn describe_shows_the_token() {
+        assert_eq!(describe(""), "end of query");
+        assert_eq!(describe("AND x"), "keyword `AND`");
+        assert_eq!(describe(">= 1"), "`>=`");
+        assert_eq!(
+            describe("2022-01-01T10:00+08:00 x"),
+            "`2022-01-01T10:00+08:00`"
+        );
+    }
+}

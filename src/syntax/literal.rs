@@ -1,0 +1,554 @@
+//! Literal rules of `grammar/filterql.ebnf`: values, lists, strings, numbers, dates,
+//! datetimes and relative times.
+//!
+//! Each rule dispatches on its first byte instead of trying alternatives in turn, so the
+//! success path never constructs (and throws away) an error.
+
+use super::ast::{DateTimeLit, List, Literal, RelBase, RelUnit, Relative, Value};
+use super::error::SyntaxError;
+use super::lexer::{describe, ident_len, is_ident_continue, keyword, skip_to_sync, skip_ws, Kw};
+use super::parser::{Cx, PResult};
+use crate::span::Span;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use nom::bytes::complete::take_while1;
+use nom::Parser;
+
+/// `value = string | number | date | datetime | "true" | "false" | relative`
+///
+/// `after` names what the value belongs to (`` `=` ``, `` `between` ``), for the
+/// "missing value" message.
+pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'a, Literal> {
+    let i = skip_ws(i);
+    let b = i.as_bytes();
+    match b.first() {
+        Some(b'"' | b'\'') => parse_string(cx, i),
+        Some(b'0'..=b'9') if looks_like_date(b) => parse_date_time(cx, i),
+        Some(b'0'..=b'9') => parse_number(cx, i),
+        Some(b'-') if b.get(1).is_some_and(u8::is_ascii_digit) => parse_number(cx, i),
+        _ => {
+            let n = ident_len(i);
+            if n == 0 {
+                return cx.fail(
+                    SyntaxError::MissingValue {
+                        after: after.to_owned(),
+                        found: describe(i),
+                        span: cx.token_span(i),
+                    },
+                    i,
+                );
+            }
+            let start = cx.off(i);
+            let word = &i[..n];
+            let lit = |v| Literal {
+                value: Value::Bool(v),
+                span: Span::new(start, start + n),
+            };
+            match keyword(word) {
+                Some(Kw::True) => Ok((&i[n..], lit(true))),
+                Some(Kw::False) => Ok((&i[n..], lit(false))),
+                Some(Kw::Now | Kw::Today) => parse_relative(cx, i),
+                Some(_) => cx.fail(
+                    SyntaxError::MissingValue {
+                        after: after.to_owned(),
+                        found: describe(i),
+                        span: cx.token_span(i),
+                    },
+                    i,
+                ),
+                None => cx.fail(
+                    SyntaxError::Expected {
+                        expected: "a value".to_owned(),
+                        found: describe(i),
+                        span: cx.token_span(i),
+                        help: Some(format!(
+                            "to compare with the text {word}, quote it: \"{}\"",
+                            word.escape_default()
+                        )),
+                    },
+                    &i[n..],
+                ),
+            }
+        }
+    }
+}
+
+/// `list = "(" value { "," value } [ "," ] ")" | "[" value { "," value } [ "," ] "]"`
+///
+/// Recovers by itself: an error inside the list is recorded and the rest of the list is
+/// skipped, so that one bad item yields one diagnostic. The caller must have checked that
+/// `i` starts with `(` or `[`.
+pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
+    let start = cx.off(i);
+    let (open, close) = match i.as_bytes().first() {
+        Some(b'[') => ("`[`", b']'),
+        _ => ("`(`", b')'),
+    };
+    let close_str = if close == b']' { "`]`" } else { "`)`" };
+    let open_span = Span::new(start, start + 1);
+    let mut items = Vec::new();
+    let mut i = &i[1..];
+    loop {
+        i = skip_ws(i);
+        if i.as_bytes().first() == Some(&close) {
+            i = &i[1..];
+            if items.is_empty() {
+                cx.record(SyntaxError::EmptyList {
+                    span: Span::new(start, cx.off(i)),
+                });
+            }
+            break;
+        }
+        if i.is_empty() {
+            cx.record(unclosed(open, close_str, open_span, i));
+            break;
+        }
+        let after = if items.is_empty() { open } else { "`,`" };
+        match parse_value(cx, i, after) {
+            Ok((rest, lit)) => {
+                items.push(lit);
+                i = skip_ws(rest);
+            }
+            Err(e) => {
+                let resume = cx.recover(e)?;
+                i = close_after_recovery(skip_to_sync(resume), close);
+                break;
+            }
+        }
+        match i.as_bytes().first() {
+            Some(b',') => i = &i[1..],
+            Some(&c) if c == close => {
+                i = &i[1..];
+                break;
+            }
+            None => {
+                cx.record(unclosed(open, close_str, open_span, i));
+                break;
+            }
+            Some(_) => {
+                cx.record(SyntaxError::Expected {
+                    expected: format!("`,` or {close_str}"),
+                    found: describe(i),
+                    span: cx.token_span(i),
+                    help: None,
+                });
+                i = close_after_recovery(skip_to_sync(i), close);
+                break;
+            }
+        }
+    }
+    let span = Span::new(start, cx.off(i));
+    Ok((i, List { items, span }))
+}
+
+/// After recovery inside a list, consumes the list's closing bracket if that is where
+/// recovery stopped.
+fn close_after_recovery(i: &str, close: u8) -> &str {
+    if i.as_bytes().first() == Some(&close) {
+        &i[1..]
+    } else {
+        i
+    }
+}
+
+fn unclosed(open: &'static str, close: &'static str, span: Span, found: &str) -> SyntaxError {
+    SyntaxError::UnclosedParen {
+        open,
+        close,
+        found: describe(found),
+        span,
+        help: format!("add {close} to close this {open}"),
+    }
+}
+
+/// `string = '"' { char | escape } '"' | "'" { char | escape } "'"`
+/// `escape = "\\" ( "\\" | '"' | "'" | "n" | "r" | "t" | "u{" hex{1,6} "}" )`
+pub(crate) fn parse_string<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
+    let start = cx.off(i);
+    let b = i.as_bytes();
+    let q = b[0];
+    // Fast path: no escape before the closing quote, one allocation for the value.
+    let mut p = 1;
+    while let Some(&c) = b.get(p) {
+        if c == q {
+            let value = Value::String(i[1..p].to_owned());
+            let span = Span::new(start, start + p + 1);
+            return Ok((&i[p + 1..], Literal { value, span }));
+        }
+        if c == b'\\' {
+            break;
+        }
+        p += 1;
+    }
+    let mut out = String::with_capacity(p + 16);
+    out.push_str(&i[1..p]);
+    let mut rest = &i[p..];
+    loop {
+        let rb = rest.as_bytes();
+        let Some(&c) = rb.first() else {
+            let quote = if q == b'"' { "`\"`" } else { "`'`" };
+            return cx.fail(
+                SyntaxError::UnclosedString {
+                    quote,
+                    span: Span::new(start, start + 1),
+                    help: format!("add {quote} at the end of the string"),
+                },
+                rest,
+            );
+        };
+        if c == q {
+            let span = Span::new(start, cx.off(rest) + 1);
+            return Ok((
+                &rest[1..],
+                Literal {
+                    value: Value::String(out),
+                    span,
+                },
+            ));
+        }
+        if c != b'\\' {
+            // Copy the run up to the next quote or backslash in one go.
+            let n = rb
+                .iter()
+                .position(|&x| x == q || x == b'\\')
+                .unwrap_or(rb.len());
+            out.push_str(&rest[..n]);
+            rest = &rest[n..];
+            continue;
+        }
+        let esc_start = cx.off(rest);
+        let (ch, len) = match rb.get(1) {
+            Some(b'\\') => (Some('\\'), 2),
+            Some(b'"') => (Some('"'), 2),
+            Some(b'\'') => (Some('\''), 2),
+            Some(b'n') => (Some('\n'), 2),
+            Some(b'r') => (Some('\r'), 2),
+            Some(b't') => (Some('\t'), 2),
+            Some(b'u') => unicode_escape(rb),
+            Some(_) => (None, 1 + rest[1..].chars().next().map_or(0, char::len_utf8)),
+            None => (None, 1),
+        };
+        match ch {
+            Some(ch) => {
+                out.push(ch);
+                rest = &rest[len..];
+            }
+            None => {
+                let escape = format!("`{}`", &rest[..len]);
+                let after_string = skip_string_rest(&rest[len.min(rest.len())..], q);
+                return cx.fail(
+                    SyntaxError::InvalidEscape {
+                        escape,
+                        span: Span::new(esc_start, esc_start + len),
+                    },
+                    after_string,
+                );
+            }
+        }
+    }
+}
+
+/// Decodes `\u{X..}` at the start of `b`: the character (if valid) and the length of the
+/// escape as written (up to the `}`, or as far as it looks like an escape).
+fn unicode_escape(b: &[u8]) -> (Option<char>, usize) {
+    if b.get(2) != Some(&b'{') {
+        return (None, 2);
+    }
+    let mut p = 3;
+    let mut v: u32 = 0;
+    while let Some(&c) = b.get(p) {
+        let Some(d) = (c as char).to_digit(16) else {
+            break;
+        };
+        if p - 3 >= 6 {
+            return (None, p);
+        }
+        v = v * 16 + d;
+        p += 1;
+    }
+    if p == 3 || b.get(p) != Some(&b'}') {
+        return (None, p);
+    }
+    (char::from_u32(v), p + 1)
+}
+
+/// The text after the closing quote of a string whose contents are at `i` (or the end of
+/// the text), so recovery resumes after a bad string as a whole.
+fn skip_string_rest(i: &str, q: u8) -> &str {
+    let b = i.as_bytes();
+    let mut p = 0;
+    while let Some(&c) = b.get(p) {
+        if c == q {
+            return &i[p + 1..];
+        }
+        p += if c == b'\\' { 2 } else { 1 };
+    }
+    ""
+}
+
+/// Whether `b` starts with `dddd-`, the start of a date (which a number never has).
+fn looks_like_date(b: &[u8]) -> bool {
+    b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+/// Length of the run of ASCII digits at `b[p..]`.
+fn digits(b: &[u8], p: usize) -> usize {
+    b.get(p..)
+        .map_or(0, |s| s.iter().take_while(|c| c.is_ascii_digit()).count())
+}
+
+/// Whether the character at `i` continues a word, which makes the token before it
+/// malformed (`12abc`, `3.5.1`).
+fn glued(i: &str) -> bool {
+    i.chars()
+        .next()
+        .is_some_and(|c| is_ident_continue(c) || c == '.')
+}
+
+/// `number = [ "-" ] digits [ "." digits ] [ ( "e" | "E" ) [ "+" | "-" ] digits ]`
+pub(crate) fn parse_number<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
+    let start = cx.off(i);
+    let b = i.as_bytes();
+    let mut p = usize::from(b.first() == Some(&b'-'));
+    p += digits(b, p);
+    let mut ok = true;
+    if b.get(p) == Some(&b'.') {
+        let n = digits(b, p + 1);
+        ok &= n > 0;
+        p += 1 + n;
+    }
+    if matches!(b.get(p), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(b.get(p + 1), Some(b'+' | b'-')));
+        let n = digits(b, p + 1 + sign);
+        if n > 0 {
+            p += 1 + sign + n;
+        } else {
+            ok = false;
+        }
+    }
+    if !ok || glued(&i[p..]) {
+        let n = super::lexer::token_len(i).max(p);
+        return cx.fail(
+            SyntaxError::InvalidNumber {
+                text: format!("`{}`", &i[..n]),
+                span: Span::new(start, start + n),
+            },
+            &i[n..],
+        );
+    }
+    let text = &i[..p];
+    let span = Span::new(start, start + p);
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok((
+            &i[p..],
+            Literal {
+                value: Value::Number(v),
+                span,
+            },
+        )),
+        _ => cx.fail(
+            SyntaxError::NumberOutOfRange {
+                text: format!("`{text}`"),
+                span,
+            },
+            &i[p..],
+        ),
+    }
+}
+
+/// `date     = digit{4} "-" digit{2} "-" digit{2}`
+/// `datetime = date ( "T" | "t" ) digit{2} ":" digit{2} [ ":" digit{2} [ "." digit{1,9} ] ]
+///             [ "Z" | "z" | ( "+" | "-" ) digit{2} ":" digit{2} ]`
+pub(crate) fn parse_date_time<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
+    let start = cx.off(i);
+    let b = i.as_bytes();
+    let bad = |reason: &'static str, n: usize| {
+        let n = super::lexer::token_len(i).max(n);
+        cx.fail(
+            SyntaxError::InvalidDate {
+                text: format!("`{}`", &i[..n]),
+                reason,
+                span: Span::new(start, start + n),
+            },
+            &i[n..],
+        )
+    };
+    let num = |p: usize, len: usize| -> Option<u32> {
+        let s = b.get(p..p + len)?;
+        if !s.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        Some(s.iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')))
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0, 4), num(5, 2), num(8, 2)) else {
+        return bad("expected YYYY-MM-DD", 0);
+    };
+    if b.get(7) != Some(&b'-') || b.get(10).is_some_and(u8::is_ascii_digit) {
+        return bad("expected YYYY-MM-DD", 0);
+    }
+    // `y` has four digits, so it always fits an i32.
+    let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) else {
+        return bad("no such day in the calendar", 10);
+    };
+    let mut p = 10;
+    if !matches!(b.get(p), Some(b'T' | b't')) {
+        if glued(&i[p..]) {
+            return bad("unexpected characters after the date", p);
+        }
+        let span = Span::new(start, start + p);
+        return Ok((
+            &i[p..],
+            Literal {
+                value: Value::Date(date),
+                span,
+            },
+        ));
+    }
+    p += 1;
+    let (Some(hh), Some(mm)) = (num(p, 2), num(p + 3, 2)) else {
+        return bad("expected hh:mm after `T`", p);
+    };
+    if b.get(p + 2) != Some(&b':') {
+        return bad("expected hh:mm after `T`", p);
+    }
+    p += 5;
+    let mut ss = 0;
+    let mut nano = 0;
+    if b.get(p) == Some(&b':') {
+        let Some(s) = num(p + 1, 2) else {
+            return bad("expected two digits of seconds", p);
+        };
+        ss = s;
+        p += 3;
+        if b.get(p) == Some(&b'.') {
+            let n = digits(b, p + 1);
+            if n == 0 || n > 9 {
+                return bad("expected 1 to 9 digits of fractional seconds", p);
+            }
+            let frac = num(p + 1, n).unwrap_or(0);
+            nano = frac * 10u32.pow(9 - n as u32);
+            p += 1 + n;
+        }
+    }
+    let Some(time) =
+        NaiveTime::from_hms_nano_opt(hh, mm, ss, nano).filter(|_| ss < 60 && nano < 1_000_000_000)
+    else {
+        return bad("no such time of day", p);
+    };
+    let offset = match b.get(p) {
+        Some(b'Z' | b'z') => {
+            p += 1;
+            Some(0)
+        }
+        Some(&c @ (b'+' | b'-')) => {
+            let (Some(oh), Some(om)) = (num(p + 1, 2), num(p + 4, 2)) else {
+                return bad("expected a UTC offset ±hh:mm", p);
+            };
+            if b.get(p + 3) != Some(&b':') {
+                return bad("expected a UTC offset ±hh:mm", p);
+            }
+            if oh > 23 || om > 59 {
+                return bad("UTC offset out of range", p + 6);
+            }
+            p += 6;
+            let secs = (oh * 3600 + om * 60) as i32;
+            Some(if c == b'-' { -secs } else { secs })
+        }
+        _ => None,
+    };
+    if glued(&i[p..]) || matches!(i.as_bytes().get(p), Some(b':')) {
+        return bad("unexpected characters after the time", p);
+    }
+    let span = Span::new(start, start + p);
+    Ok((
+        &i[p..],
+        Literal {
+            value: Value::DateTime(DateTimeLit {
+                local: NaiveDateTime::new(date, time),
+                offset,
+            }),
+            span,
+        },
+    ))
+}
+
+/// `relative = ( "now" | "today" ) [ ( "+" | "-" ) digits ( "m" | "h" | "d" | "w" ) ]`
+///
+/// Whitespace is allowed around the sign, not between the amount and its unit.
+pub(crate) fn parse_relative<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
+    let start = cx.off(i);
+    let n = ident_len(i);
+    let base = match keyword(&i[..n]) {
+        Some(Kw::Today) => RelBase::Today,
+        _ => RelBase::Now,
+    };
+    let after_base = &i[n..];
+    let plain = |rest: &'a str| {
+        let lit = Literal {
+            value: Value::Relative(Relative {
+                base,
+                amount: 0,
+                unit: RelUnit::Day,
+            }),
+            span: Span::new(start, cx.off(rest)),
+        };
+        Ok((rest, lit))
+    };
+    let j = skip_ws(after_base);
+    let negative = match j.as_bytes().first() {
+        Some(b'+') => false,
+        Some(b'-') => true,
+        _ => return plain(after_base),
+    };
+    let j = skip_ws(&j[1..]);
+    let amount_start = cx.off(j);
+    let unit_help = "write the amount with a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `now - 3d`";
+    let expected_amount = |at: &'a str| {
+        cx.fail(
+            SyntaxError::Expected {
+                expected: "an amount with a unit, such as `3d`".to_owned(),
+                found: describe(at),
+                span: cx.token_span(at),
+                help: Some(unit_help.to_owned()),
+            },
+            at,
+        )
+    };
+    let Ok((rest, amount_text)) =
+        take_while1::<_, _, nom::error::Error<&str>>(|c: char| c.is_ascii_digit()).parse(j)
+    else {
+        return expected_amount(j);
+    };
+    let unit = match rest.as_bytes().first() {
+        Some(b'm' | b'M') => RelUnit::Minute,
+        Some(b'h' | b'H') => RelUnit::Hour,
+        Some(b'd' | b'D') => RelUnit::Day,
+        Some(b'w' | b'W') => RelUnit::Week,
+        _ => return expected_amount(j),
+    };
+    let rest = &rest[1..];
+    if glued(rest) {
+        return expected_amount(j);
+    }
+    let magnitude: Option<u64> = amount_text.parse().ok();
+    let amount = magnitude.and_then(|m| {
+        if negative {
+            0i64.checked_sub_unsigned(m)
+        } else {
+            i64::try_from(m).ok()
+        }
+    });
+    let Some(amount) = amount else {
+        return cx.fail(
+            SyntaxError::RelativeOutOfRange {
+                text: format!("`{amount_text}`"),
+                span: Span::new(amount_start, amount_start + amount_text.len()),
+            },
+            rest,
+        );
+    };
+    let lit = Literal {
+        value: Value::Relative(Relative { base, amount, unit }),
+        span: Span::new(start, cx.off(rest)),
+    };
+    Ok((rest, lit))
+}

@@ -1,0 +1,111 @@
+//! The jdy (Jiandaoyun) backend: v5 `POST /api/v5/app/entry/data/list` filters.
+//!
+//! # API
+//!
+//! - [`compile`] (strict): a normalized [`Pred`](crate::ir::Pred) → one flat
+//!   [`JdyFilter`] meaning exactly the same, or every [`JdyError`] at once.
+//! - [`pushdown`]: the largest part jdy can evaluate as a filter plus a residual
+//!   predicate for [`crate::eval::matches`]; never fails.
+//! - [`decompile`]: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
+//!   syntax ([`ast::Expr`](crate::syntax::ast::Expr)), whose canonical text compiles
+//!   back to the same meaning.
+//! - [`ListRequest`]: the request envelope, with paging helpers.
+//!
+//! # What filterql assumes jdy's methods mean
+//!
+//! The vendor documents the methods only by name. filterql assumes the following, and
+//! the test-side simulator (`tests/jdy_sim/mod.rs`) implements exactly this:
+//!
+//! | method | matches a record when the field's value ... |
+//! |---|---|
+//! | `eq [v]` | is not empty and equals `v` (text case-sensitively; user by username, dept by number, datetime as an instant) |
+//! | `in [v..]` | is not empty and equals one of the values; on multi-valued fields (multiselect, usergroup, deptgroup): contains at least one |
+//! | `all [v..]` | (multi-valued) contains every value |
+//! | `range [lo, hi]` | is not empty and `lo <= value <= hi`, `null` leaving an end open |
+//! | `gt [v]` / `lt [v]` | (numbers) is not empty and `> v` / `< v` |
+//! | `like [s]` | (text, sn, phone number) is not empty and contains `s`, case-sensitively |
+//! | `verified` / `unverified` | (phone) has a number that is / is not verified |
+//! | `empty` / `not_empty` | is / is not empty: absent, null, `""`, `[]`, a phone without a number (exact complements) |
+//! | `ne [v]` / `nin [v..]` | on a non-empty value: differs from `v` / from every value. **On an empty value: unknown** |
+//!
+//! jdy does not say whether `ne`/`nin` match records whose field is empty. The language's
+//! `!=` does (two-valued logic), so filterql never relies on either answer: `x != v`
+//! becomes `ne` only where the output is right **whichever way jdy behaves** —
+//! `{"rel":"or"}` with an extra `empty` condition (`x != v` alone, or in a top-level `or`),
+//! or in a top-level `and` that already rules out an empty `x` (e.g.
+//! `x != v and x is not empty`). Elsewhere strict mode rejects it (with a help line
+//! saying what works) and pushdown leaves it in the residual. The tests simulate jdy both
+//! ways. [`decompile`], which must give `ne` *a* meaning, reads it as "not empty and
+//! different" (the stricter reading).
+//!
+//! # Values
+//!
+//! - Datetimes are sent as ISO-8601 with milliseconds and the query's UTC offset
+//!   (`2022-01-01T00:00:00.000+08:00`): the explicit offset makes the instant exact
+//!   whatever time zone the jdy tenant uses, and milliseconds are jdy's precision (records
+//!   come back as `2017-10-20T22:41:51.430Z`).
+//! - jdy's `range` is inclusive at both ends, so an exclusive datetime end moves by one
+//!   millisecond: a date literal's day `[00:00, next 00:00)` is sent as
+//!   `[00:00:00.000, 23:59:59.999]`, and `d > t` as `range [t + 1 ms, null]`. This is
+//!   exact because stored datetimes have millisecond precision. Numbers have `gt`/`lt`
+//!   for exclusive ends.
+//! - Numbers are JSON numbers (integral ones without a fraction), users their username,
+//!   departments their number, flow states 0–3.
+//! - `in`/`nin`/`all` take at most 200 values: a longer `in` (or `has any`) is split into
+//!   several `in` conditions only in an `or`, a longer `has all` into several `all` only in
+//!   an `and` — the only places where the split means the same. Elsewhere: rejected
+//!   (strict) or left in the residual (pushdown).
+//!
+//! Subform columns cannot be filtered on jdy (rejected / residual); a subform as a whole
+//! can be tested for emptiness. A condition's `type` is the schema's widget type when
+//! known, otherwise derived from the field type (`radiogroup` for select, `combocheck`
+//! for multiselect, `dataid` for `_id`, ...).
+
+mod compile;
+mod decompile;
+mod encode;
+mod error;
+mod filter;
+
+pub use compile::{compile, pushdown, Pushdown};
+pub use decompile::decompile;
+pub use encode::{methods, MAX_VALUES};
+pub use error::{DecompileError, JdyError};
+pub use filter::{JdyCond, JdyFilter, ListRequest, Method, Rel, MAX_LIMIT};
+
+use chrono::{FixedOffset, Offset};
+
+/// Options of the jdy backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JdyOptions {
+    /// The UTC offset datetimes are written in (the query's time zone). It does not
+    /// change which instants are meant, only how they read.
+    pub tz: FixedOffset,
+}
+
+/// The project's default time zone, `+08:00` (China Standard Time, jdy's home zone).
+pub fn default_tz() -> FixedOffset {
+    // 8 hours is within the ±24 h FixedOffset accepts, so the fallback never applies.
+    FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::Utc.fix())
+}
+
+impl Default for JdyOptions {
+    fn default() -> Self {
+        JdyOptions { tz: default_tz() }
+    }
+}
+
+impl JdyFilter {
+    /// Reads a filter from JSON text (the `filter` object of a list request).
+    pub fn from_json(text: &str) -> Result<JdyFilter, DecompileError> {
+        serde_json::from_str(text).map_err(|e| DecompileError::Json {
+            message: e.to_string(),
+        })
+    }
+
+    /// The filter as pretty-printed JSON.
+    pub fn to_json_pretty(&self) -> String {
+        // A filter holds only strings, numbers, nulls and arrays: serializing cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}

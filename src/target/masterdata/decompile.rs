@@ -1,0 +1,565 @@
+//! Condition tree → query syntax, meaning-preserving.
+//!
+//! The tree is read under the backend's SQL semantics and storage model (see
+//! [the module docs](super)); the result is a query that matches exactly the same
+//! records under the language's two-valued semantics. Where no such query exists the
+//! tree is refused:
+//!
+//! - a text column can hold `NULL` and `""`, which the language lumps together as
+//!   *empty*; a tree that treats the two differently (a bare `ISNULL t`, `EQUAL t ""`,
+//!   `NOT_EQUAL t "a"` without its `ISNULL` arm, ...) has no equivalent query. The
+//!   check is per column: the tree with that column set to `NULL` must simplify to the
+//!   same formula as with it set to `""`;
+//! - ordering on a text column, `LIKE` on a number or datetime column, LIKE patterns
+//!   other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
+//! - values that do not read in the column's format, unknown columns (with a schema),
+//!   field types the backend never emits, and trees that are constant.
+//!
+//! Columns resolve against the schema by column name (a field's `column`, else its
+//! name) and are written back by field name. Without a schema (`Schema::infer`), a
+//! column whose values all read as numbers is taken as numeric, else one whose values
+//! all read as datetimes as a datetime, else as text. Datetimes are written with the
+//! explicit offset of the time zone they were read in, so the text means the same
+//! instant whatever zone it is later compiled in.
+
+use super::error::DecompileError;
+use super::tree::{CmpOp as MdCmp, Condition, Leaf, LeafOp};
+use super::value::{parse_datetime, parse_number, ColumnKind};
+use crate::schema::Schema;
+use crate::span::Span;
+use crate::syntax::ast::{
+    CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
+};
+use chrono::{DateTime, FixedOffset};
+
+/// The deepest tree decompiled (group levels), well above anything serde_json reads.
+const MAX_TREE_DEPTH: usize = 200;
+
+/// Reads a condition tree from JSON text and decompiles it.
+pub fn decompile_json(
+    text: &str,
+    schema: &Schema,
+    tz: FixedOffset,
+) -> Result<Expr, Vec<DecompileError>> {
+    let cond = Condition::from_json(text).map_err(|e| {
+        vec![DecompileError::Json {
+            message: e.to_string(),
+        }]
+    })?;
+    decompile(&cond, schema, tz)
+}
+
+/// Decompiles a condition tree into a query, reading datetimes in `tz`. Collects every
+/// error.
+pub fn decompile(
+    cond: &Condition,
+    schema: &Schema,
+    tz: FixedOffset,
+) -> Result<Expr, Vec<DecompileError>> {
+    if cond.depth() > MAX_TREE_DEPTH {
+        return Err(vec![DecompileError::Json {
+            message: format!("the tree nests more than {MAX_TREE_DEPTH} groups deep"),
+        }]);
+    }
+    let mut cx = Decompiler {
+        schema,
+        tz,
+        atoms: Vec::new(),
+        errors: Vec::new(),
+    };
+    let kinds = cx.column_kinds(cond);
+    let tree = cx.node(cond, "", &kinds);
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    // Text columns: NULL and "" must be indistinguishable.
+    let mut checked: Vec<&str> = Vec::new();
+    for a in &cx.atoms {
+        if a.kind != ColumnKind::Text || checked.contains(&a.col.as_str()) {
+            continue;
+        }
+        checked.push(&a.col);
+        let as_null = restrict(&tree, &|i| {
+            let b = &cx.atoms[i];
+            (b.col == a.col).then_some(b.on_null)
+        });
+        let as_blank = restrict(&tree, &|i| {
+            let b = &cx.atoms[i];
+            (b.col == a.col).then_some(b.on_blank)
+        });
+        if as_null != as_blank {
+            cx.errors
+                .push(DecompileError::NullVersusEmpty { col: a.col.clone() });
+        }
+    }
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    match emit(&tree, &cx.atoms) {
+        Out::Const(always) => Err(vec![DecompileError::Constant { always }]),
+        Out::Expr(e) => Ok(e),
+    }
+}
+
+/// One leaf, split by the value class of its column: a non-empty value (`nonempty`),
+/// `NULL` (`on_null`) and, in text columns, `""` (`on_blank`).
+struct Atom {
+    /// The column as written in the tree.
+    col: String,
+    /// The field name to write.
+    field: String,
+    kind: ColumnKind,
+    nonempty: NonEmpty,
+    on_null: bool,
+    on_blank: bool,
+}
+
+/// A leaf's meaning on non-empty values.
+enum NonEmpty {
+    Const(bool),
+    /// This positive test (false on empty).
+    Pos(PredKind),
+    /// The complement of this positive test.
+    Neg(PredKind),
+}
+
+/// The tree with leaves replaced by atom indices.
+#[derive(Clone, Debug, PartialEq)]
+enum Node {
+    Const(bool),
+    Atom(usize),
+    And(Vec<Node>),
+    Or(Vec<Node>),
+}
+
+struct Decompiler<'a> {
+    schema: &'a Schema,
+    tz: FixedOffset,
+    atoms: Vec<Atom>,
+    errors: Vec<DecompileError>,
+}
+
+/// A column's resolved field name and kind, or `None` when it failed to resolve.
+type Kinds = Vec<(String, Option<(String, ColumnKind)>)>;
+
+impl Decompiler<'_> {
+    /// Resolves every column once, so a bad column is reported once.
+    fn column_kinds(&mut self, cond: &Condition) -> Kinds {
+        let mut leaves: Vec<(&Leaf, String)> = Vec::new();
+        let mut stack = vec![(cond, String::new())];
+        while let Some((c, path)) = stack.pop() {
+            match c {
+                Condition::Leaf(l) => leaves.push((l, path)),
+                Condition::And(cs) | Condition::Or(cs) => {
+                    for (i, c) in cs.iter().enumerate().rev() {
+                        stack.push((c, format!("{path}/condition/{i}")));
+                    }
+                }
+            }
+        }
+        let mut kinds: Kinds = Vec::new();
+        for (l, path) in &leaves {
+            if kinds.iter().any(|(c, _)| *c == l.col) {
+                continue;
+            }
+            let path = if path.is_empty() { "/" } else { path };
+            let found = self
+                .schema
+                .fields
+                .iter()
+                .find(|f| f.column.as_deref().unwrap_or(&f.name) == l.col);
+            let resolved = match found {
+                Some(f) => match ColumnKind::of(f.ty) {
+                    Some(k) => Some((f.name.clone(), k)),
+                    None => {
+                        self.errors.push(DecompileError::UnsupportedType {
+                            path: path.to_owned(),
+                            col: l.col.clone(),
+                            ty: f.ty.name().to_owned(),
+                        });
+                        None
+                    }
+                },
+                None if self.schema.infer => {
+                    let same: Vec<&Leaf> = leaves
+                        .iter()
+                        .map(|(l, _)| *l)
+                        .filter(|m| m.col == l.col)
+                        .collect();
+                    Some((l.col.clone(), self.guess_kind(&same)))
+                }
+                None => {
+                    self.errors.push(DecompileError::UnknownColumn {
+                        path: path.to_owned(),
+                        col: l.col.clone(),
+                    });
+                    None
+                }
+            };
+            kinds.push((l.col.clone(), resolved));
+        }
+        kinds
+    }
+
+    fn guess_kind(&self, leaves: &[&Leaf]) -> ColumnKind {
+        let mut values = Vec::new();
+        for l in leaves {
+            match &l.test {
+                LeafOp::Cmp(MdCmp::Like | MdCmp::NotLike, _) => return ColumnKind::Text,
+                LeafOp::Cmp(_, v) => values.push(v.as_str()),
+                LeafOp::In { values: vs, .. } => values.extend(vs.iter().map(String::as_str)),
+                LeafOp::IsNull | LeafOp::NotNull => {}
+            }
+        }
+        if values.is_empty() {
+            ColumnKind::Text
+        } else if values.iter().all(|v| parse_number(v).is_some()) {
+            ColumnKind::Number
+        } else if values.iter().all(|v| parse_datetime(v, self.tz).is_some()) {
+            ColumnKind::DateTime
+        } else {
+            ColumnKind::Text
+        }
+    }
+
+    fn node(&mut self, c: &Condition, path: &str, kinds: &Kinds) -> Node {
+        match c {
+            Condition::And(cs) | Condition::Or(cs) => {
+                let nodes = cs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| self.node(c, &format!("{path}/condition/{i}"), kinds))
+                    .collect();
+                group(nodes, matches!(c, Condition::And(_)))
+            }
+            Condition::Leaf(l) => {
+                let path = if path.is_empty() { "/" } else { path };
+                let Some(Some((field, kind))) = kinds
+                    .iter()
+                    .find(|(col, _)| *col == l.col)
+                    .map(|(_, k)| k.clone())
+                else {
+                    return Node::Const(false); // already reported
+                };
+                match self.atom(l, field, kind, path) {
+                    Some(a) => {
+                        self.atoms.push(a);
+                        Node::Atom(self.atoms.len() - 1)
+                    }
+                    None => Node::Const(false),
+                }
+            }
+        }
+    }
+
+    fn atom(&mut self, l: &Leaf, field: String, kind: ColumnKind, path: &str) -> Option<Atom> {
+        let text = kind == ColumnKind::Text;
+        // (meaning on non-empty values, on NULL, on "")
+        let (nonempty, on_null, on_blank) = match &l.test {
+            LeafOp::IsNull => (NonEmpty::Const(false), true, false),
+            LeafOp::NotNull => (NonEmpty::Const(true), false, true),
+            LeafOp::Cmp(op @ (MdCmp::Equal | MdCmp::NotEqual), v) => {
+                let negated = *op == MdCmp::NotEqual;
+                let ne = if text && v.is_empty() {
+                    NonEmpty::Const(false)
+                } else {
+                    NonEmpty::Pos(PredKind::Compare {
+                        op: CmpOp::Eq,
+                        value: self.literal(l, v, kind, path)?,
+                    })
+                };
+                let blank_eq = v.is_empty();
+                (flip(ne, negated), false, blank_eq != negated)
+            }
+            LeafOp::In { negated, values } => {
+                let mut items: Vec<Literal> = Vec::new();
+                let mut seen: Vec<&str> = Vec::new();
+                let mut bad = false;
+                for v in values {
+                    if (text && v.is_empty()) || seen.contains(&v.as_str()) {
+                        continue;
+                    }
+                    seen.push(v);
+                    match self.literal(l, v, kind, path) {
+                        Some(lit) => items.push(lit),
+                        None => bad = true,
+                    }
+                }
+                if bad {
+                    return None;
+                }
+                let ne = match items.len() {
+                    0 => NonEmpty::Const(false),
+                    1 => NonEmpty::Pos(PredKind::Compare {
+                        op: CmpOp::Eq,
+                        value: items.pop()?,
+                    }),
+                    _ => NonEmpty::Pos(PredKind::In {
+                        negated: false,
+                        list: List {
+                            items,
+                            span: Span::default(),
+                        },
+                    }),
+                };
+                let blank_in = values.iter().any(String::is_empty);
+                (flip(ne, *negated), false, blank_in != *negated)
+            }
+            LeafOp::Cmp(op @ (MdCmp::Like | MdCmp::NotLike), p) => {
+                if !text {
+                    self.unsupported_op(l, kind, path);
+                    return None;
+                }
+                let negated = *op == MdCmp::NotLike;
+                let ne = match like_pattern(p) {
+                    Some(Pattern::Any) => NonEmpty::Const(true),
+                    Some(Pattern::Exact(s)) if s.is_empty() => NonEmpty::Const(false),
+                    Some(Pattern::Exact(s)) => NonEmpty::Pos(PredKind::Compare {
+                        op: CmpOp::Eq,
+                        value: string_lit(s),
+                    }),
+                    Some(Pattern::Text(op, s)) => NonEmpty::Pos(PredKind::Text {
+                        negated: false,
+                        op,
+                        value: string_lit(s),
+                    }),
+                    None => {
+                        self.errors.push(DecompileError::LikePattern {
+                            path: path.to_owned(),
+                            pattern: p.clone(),
+                        });
+                        return None;
+                    }
+                };
+                // "" LIKE p holds only when p is all `%`.
+                let blank_like = p.chars().all(|c| c == '%');
+                (flip(ne, negated), false, blank_like != negated)
+            }
+            LeafOp::Cmp(op, v) => {
+                if text {
+                    self.unsupported_op(l, kind, path);
+                    return None;
+                }
+                let op = match op {
+                    MdCmp::Less => CmpOp::Lt,
+                    MdCmp::LessEqual => CmpOp::Le,
+                    MdCmp::Greater => CmpOp::Gt,
+                    _ => CmpOp::Ge,
+                };
+                let value = self.literal(l, v, kind, path)?;
+                (NonEmpty::Pos(PredKind::Compare { op, value }), false, false)
+            }
+        };
+        Some(Atom {
+            col: l.col.clone(),
+            field,
+            kind,
+            nonempty,
+            on_null,
+            // Number and datetime columns have no "" value: their one empty is NULL.
+            on_blank: if text { on_blank } else { on_null },
+        })
+    }
+
+    fn literal(&mut self, l: &Leaf, v: &str, kind: ColumnKind, path: &str) -> Option<Literal> {
+        let value = match kind {
+            ColumnKind::Text => Some(Value::String(v.to_owned())),
+            ColumnKind::Number => parse_number(v).map(Value::Number),
+            ColumnKind::DateTime => parse_datetime(v, self.tz)
+                .and_then(DateTime::from_timestamp_millis)
+                .map(|utc| {
+                    Value::DateTime(DateTimeLit {
+                        local: utc.with_timezone(&self.tz).naive_local(),
+                        offset: Some(self.tz.local_minus_utc()),
+                    })
+                }),
+        };
+        match value {
+            Some(value) => Some(Literal {
+                value,
+                span: Span::default(),
+            }),
+            None => {
+                self.errors.push(DecompileError::Value {
+                    path: path.to_owned(),
+                    col: l.col.clone(),
+                    value: v.to_owned(),
+                    kind: kind.name().to_owned(),
+                });
+                None
+            }
+        }
+    }
+
+    fn unsupported_op(&mut self, l: &Leaf, kind: ColumnKind, path: &str) {
+        self.errors.push(DecompileError::UnsupportedOp {
+            path: path.to_owned(),
+            op: serde_json::to_string(&l.test.op()).unwrap_or_default(),
+            col: l.col.clone(),
+            kind: kind.name().to_owned(),
+        });
+    }
+}
+
+fn flip(ne: NonEmpty, negated: bool) -> NonEmpty {
+    match (ne, negated) {
+        (ne, false) => ne,
+        (NonEmpty::Const(b), true) => NonEmpty::Const(!b),
+        (NonEmpty::Pos(k), true) => NonEmpty::Neg(k),
+        (NonEmpty::Neg(k), true) => NonEmpty::Pos(k),
+    }
+}
+
+fn string_lit(s: String) -> Literal {
+    Literal {
+        value: Value::String(s),
+        span: Span::default(),
+    }
+}
+
+/// What a LIKE pattern means, when the language can say it.
+enum Pattern {
+    /// Matches every string (the pattern is all `%`).
+    Any,
+    /// No wildcard: equality.
+    Exact(String),
+    /// `%a%`, `a%`, `%a`.
+    Text(TextOp, String),
+}
+
+fn like_pattern(p: &str) -> Option<Pattern> {
+    if !p.is_empty() && p.chars().all(|c| c == '%') {
+        return Some(Pattern::Any);
+    }
+    let body = p.trim_start_matches('%');
+    let lead = body.len() != p.len();
+    let inner = body.trim_end_matches('%');
+    let trail = inner.len() != body.len();
+    if inner.contains(['%', '_', '\\']) {
+        return None;
+    }
+    let inner = inner.to_owned();
+    Some(match (lead, trail) {
+        (false, false) => Pattern::Exact(inner),
+        (true, true) => Pattern::Text(TextOp::Contains, inner),
+        (false, true) => Pattern::Text(TextOp::StartsWith, inner),
+        (true, false) => Pattern::Text(TextOp::EndsWith, inner),
+    })
+}
+
+/// Folds constants, flattens same-kind children, unwraps single children.
+fn group(nodes: Vec<Node>, is_and: bool) -> Node {
+    let mut out = Vec::new();
+    for n in nodes {
+        match n {
+            Node::Const(b) if b == is_and => {}
+            Node::Const(b) => return Node::Const(b),
+            Node::And(ns) if is_and => out.extend(ns),
+            Node::Or(ns) if !is_and => out.extend(ns),
+            n => out.push(n),
+        }
+    }
+    match out.len() {
+        0 => Node::Const(is_and),
+        1 => out.pop().unwrap_or(Node::Const(is_and)),
+        _ if is_and => Node::And(out),
+        _ => Node::Or(out),
+    }
+}
+
+/// `n` with the atoms `fix` decides replaced by constants, simplified.
+fn restrict(n: &Node, fix: &dyn Fn(usize) -> Option<bool>) -> Node {
+    match n {
+        Node::Atom(i) => fix(*i).map_or(Node::Atom(*i), Node::Const),
+        Node::Const(b) => Node::Const(*b),
+        Node::And(ns) => group(ns.iter().map(|m| restrict(m, fix)).collect(), true),
+        Node::Or(ns) => group(ns.iter().map(|m| restrict(m, fix)).collect(), false),
+    }
+}
+
+/// Query syntax or a constant still to fold.
+enum Out {
+    Const(bool),
+    Expr(Expr),
+}
+
+fn emit(n: &Node, atoms: &[Atom]) -> Out {
+    match n {
+        Node::Const(b) => Out::Const(*b),
+        Node::Atom(i) => emit_atom(&atoms[*i]),
+        Node::And(ns) | Node::Or(ns) => {
+            let is_and = matches!(n, Node::And(_));
+            out_group(ns.iter().map(|m| emit(m, atoms)).collect(), is_and)
+        }
+    }
+}
+
+fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
+    let mut exprs = Vec::new();
+    for o in outs {
+        match o {
+            Out::Const(b) if b == is_and => {}
+            Out::Const(b) => return Out::Const(b),
+            Out::Expr(e) => exprs.push(e),
+        }
+    }
+    match exprs.len() {
+        0 => Out::Const(is_and),
+        1 => exprs.pop().map_or(Out::Const(is_and), Out::Expr),
+        _ if is_and => Out::Expr(Expr::And(exprs, Span::default())),
+        _ => Out::Expr(Expr::Or(exprs, Span::default())),
+    }
+}
+
+/// The atom as a query whose value on empty is the atom's value on `NULL` (the caller
+/// has checked that `""` behaves the same).
+fn emit_atom(a: &Atom) -> Out {
+    let pred = |kind: PredKind| {
+        Expr::Pred(Predicate {
+            field: Field {
+                path: vec![a.field.clone()],
+                span: Span::default(),
+            },
+            kind,
+            span: Span::default(),
+        })
+    };
+    let empty = |negated: bool| pred(PredKind::IsEmpty { negated });
+    let b = a.on_null;
+    match &a.nonempty {
+        NonEmpty::Const(x) if *x == b => Out::Const(b),
+        NonEmpty::Const(x) => Out::Expr(empty(*x)),
+        NonEmpty::Pos(k) if !b => Out::Expr(pred(k.clone())),
+        NonEmpty::Pos(k) => Out::Expr(Expr::Or(
+            vec![pred(k.clone()), empty(false)],
+            Span::default(),
+        )),
+        NonEmpty::Neg(k) => {
+            // The language's negated forms are true on empty.
+            let neg = match k {
+                PredKind::Compare {
+                    op: CmpOp::Eq,
+                    value,
+                } => pred(PredKind::Compare {
+                    op: CmpOp::Ne,
+                    value: value.clone(),
+                }),
+                PredKind::In { list, .. } => pred(PredKind::In {
+                    negated: true,
+                    list: list.clone(),
+                }),
+                PredKind::Text { op, value, .. } => pred(PredKind::Text {
+                    negated: true,
+                    op: *op,
+                    value: value.clone(),
+                }),
+                other => Expr::Not(Box::new(pred(other.clone())), Span::default()),
+            };
+            if b {
+                Out::Expr(neg)
+            } else {
+                Out::Expr(Expr::And(vec![neg, empty(true)], Span::default()))
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The masterdata backend: condition trees for the industrial master-data API
+//! (`/industry/masterdata/record/query` and `/industry/masterdata/record/write`).
+//!
+//! # Output
+//!
+//! [`compile`] turns an [`ir::Pred`](crate::ir::Pred) into a [`Condition`]: leaves
+//! `{"col","op","value"}` and `{"op":"AND"|"OR","condition":[...]}` groups. The column
+//! is the field's [`column`](crate::ir::FieldRef::column). [`query_request`] and
+//! [`write_request`] wrap a tree in the request envelope
+//! `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}`;
+//! [`decompile`] reads a tree back into query syntax.
+//!
+//! # Semantics
+//!
+//! The API evaluates a tree like SQL: every comparison (`EQUAL` ... `GREATER`, `IN`,
+//! `NOT_IN`, `LIKE`, `NOT_LIKE`) is **false on `NULL`** — `NOT_EQUAL` and `NOT_IN`
+//! included — `ISNULL` is true exactly on `NULL`, `NOTNULL` exactly elsewhere. The
+//! query language is two-valued (DESIGN §3), so the backend adds the missing arms:
+//!
+//! | query | condition |
+//! |---|---|
+//! | `x = v` | `EQUAL x v` |
+//! | `x != v` | `OR(NOT_EQUAL x v, ISNULL x)` |
+//! | `x in (a, b)` / `not in` | `IN x [a,b]` / `OR(NOT_IN x [a,b], ISNULL x)` |
+//! | `x between a and b` | `AND(GREATER_EQUAL x a, LESS_EQUAL x b)` |
+//! | `not (x > 5)` | `OR(LESS_EQUAL x 5, ISNULL x)` |
+//! | `d = 2022-01-01` (datetime `d`) | `AND(GREATER_EQUAL d "2022-01-01 00:00:00", LESS d "2022-01-02 00:00:00")` |
+//! | `t contains "a"` / `startswith` / `endswith` | `LIKE t "%a%"` / `"a%"` / `"%a"` |
+//! | `t not contains "a"` | `OR(NOT_LIKE t "%a%", ISNULL t)` |
+//! | `t is empty` (text column) | `OR(ISNULL t, EQUAL t "")` |
+//! | `t is not empty` (text column) | `AND(NOTNULL t, NOT_EQUAL t "")` |
+//! | `n is empty` / `is not empty` (number, datetime) | `ISNULL n` / `NOTNULL n` |
+//!
+//! There is no `NOT` node: negation is pushed to the leaves by De Morgan, so a tree
+//! never contains one. A negated leaf needs no `EQUAL ""` arm: `""` already satisfies
+//! `NOT_EQUAL x "a"`, `NOT_IN` and `NOT_LIKE "%a%"` (a LIKE operand is never empty).
+//!
+//! # Storage model
+//!
+//! The API documents columns as strings; this backend assumes (and the tests model)
+//! that the service compares a value by its column's type:
+//!
+//! - **text** columns — text, sn, select, `_id`, phone (the number only), user (the
+//!   username) — compare exactly and case-sensitively, `LIKE` included; they may hold
+//!   `""` as well as `NULL`, and both are *empty*;
+//! - **number** columns — number, flowstate, dept (the department number) — compare
+//!   numerically; an empty value is `NULL`;
+//! - **datetime** columns compare chronologically; an empty value is `NULL`.
+//!
+//! Values are strings in these forms (see [`value`]): numbers in their shortest
+//! round-trip decimal, positional, integers without `.0` (`5`, `0.0000001`);
+//! datetimes as `YYYY-MM-DD HH:MM:SS[.fff]` in [`MdOptions::tz`] (the query's time
+//! zone), milliseconds only when non-zero.
+//!
+//! # Rejected (fail closed, with a `filterql::masterdata::*` diagnostic)
+//!
+//! - multiselect, usergroup, deptgroup, subform and `other` fields: the API does not
+//!   say how such values are stored, so no test on them is known to be exact;
+//! - subform columns ("some row matches");
+//! - `verified` / `unverified`: the phone's flag is not a column;
+//! - a `contains`/`startswith`/`endswith` operand with `%`, `_` or `\`: the API
+//!   documents no LIKE escape, and such a value is never sent unescaped;
+//! - ordering on text, text tests on number/datetime columns, booleans, non-finite
+//!   numbers, datetimes outside the years 0001–9999;
+//! - a query that folds to a constant (always true/false): no tree states it;
+//! - `and`/`or` nested more than [`MAX_DEPTH`] levels.
+
+mod compile;
+mod decompile;
+mod envelope;
+mod error;
+pub mod tree;
+pub mod value;
+
+pub use compile::{compile, MAX_DEPTH};
+pub use decompile::{decompile, decompile_json};
+pub use envelope::{
+    query_request, write_request, Caller, Envelope, QueryParams, RequestError, RequestInfo, Table,
+    WriteAction, WriteParams,
+};
+pub use error::{DecompileError, MasterdataError};
+pub use tree::{CmpOp, Condition, Leaf, LeafOp, Op};
+
+use chrono::FixedOffset;
+
+/// Options of the masterdata backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MdOptions {
+    /// The time zone datetime values are written in (the query's time zone).
+    pub tz: FixedOffset,
+}
+
+impl MdOptions {
+    /// Datetimes written in `tz`.
+    pub fn new(tz: FixedOffset) -> Self {
+        MdOptions { tz }
+    }
+}
+
+impl Default for MdOptions {
+    /// The language's default zone, `+08:00`.
+    fn default() -> Self {
+        MdOptions {
+            tz: FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset"),
+        }
+    }
+}

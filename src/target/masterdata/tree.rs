@@ -1,0 +1,332 @@
+//! The wire types of a masterdata condition tree.
+//!
+//! On the wire a leaf is `{"col": "phone", "op": "EQUAL", "value": "139..."}` (no
+//! `value` for `NOTNULL`/`ISNULL`, a list of strings for `IN`/`NOT_IN`) and a group is
+//! `{"op": "AND", "condition": [...]}`. There is no `NOT` node. The Rust types make
+//! ill-formed trees unrepresentable where cheap (a leaf's operand shape follows its
+//! operator) and deserialization validates the rest, so a [`Condition`] read from JSON
+//! is always well formed.
+
+use serde::{Deserialize, Serialize};
+
+/// A condition tree: a leaf test on one column or an `AND`/`OR` group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawCondition", into = "RawCondition")]
+pub enum Condition {
+    /// Every child holds. Never empty.
+    And(Vec<Condition>),
+    /// Some child holds. Never empty.
+    Or(Vec<Condition>),
+    /// A test on one column.
+    Leaf(Leaf),
+}
+
+/// A leaf test `{"col","op","value"}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leaf {
+    /// The column name (`col`).
+    pub col: String,
+    /// The test and its operand.
+    pub test: LeafOp,
+}
+
+/// A leaf operator with its operand; the operand's shape is fixed by the operator.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LeafOp {
+    /// `EQUAL`, `NOT_EQUAL`, the orderings, `LIKE`, `NOT_LIKE`: one string operand.
+    Cmp(CmpOp, String),
+    /// `IN`, or `NOT_IN` when `negated`: a non-empty list of strings.
+    In {
+        /// `NOT_IN` rather than `IN`.
+        negated: bool,
+        /// The operands.
+        values: Vec<String>,
+    },
+    /// `ISNULL`: the column is SQL `NULL`.
+    IsNull,
+    /// `NOTNULL`: the column is not SQL `NULL`.
+    NotNull,
+}
+
+/// The operators that take one string operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpOp {
+    /// `EQUAL`.
+    Equal,
+    /// `NOT_EQUAL`.
+    NotEqual,
+    /// `LESS`.
+    Less,
+    /// `LESS_EQUAL`.
+    LessEqual,
+    /// `GREATER`.
+    Greater,
+    /// `GREATER_EQUAL`.
+    GreaterEqual,
+    /// `LIKE` (`%` any run of characters, `_` one character).
+    Like,
+    /// `NOT_LIKE`.
+    NotLike,
+}
+
+/// Every `op` string the API documents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Op {
+    /// Group: all children.
+    And,
+    /// Group: some child.
+    Or,
+    /// `=`.
+    Equal,
+    /// `<>`.
+    NotEqual,
+    /// `<=`.
+    LessEqual,
+    /// `>=`.
+    GreaterEqual,
+    /// `<`.
+    Less,
+    /// `>`.
+    Greater,
+    /// Member of a list.
+    In,
+    /// Not a member of a list.
+    NotIn,
+    /// Pattern match.
+    Like,
+    /// Negated pattern match.
+    NotLike,
+    /// Not SQL `NULL`.
+    Notnull,
+    /// SQL `NULL`.
+    Isnull,
+}
+
+impl CmpOp {
+    /// The wire operator.
+    pub fn op(self) -> Op {
+        match self {
+            CmpOp::Equal => Op::Equal,
+            CmpOp::NotEqual => Op::NotEqual,
+            CmpOp::Less => Op::Less,
+            CmpOp::LessEqual => Op::LessEqual,
+            CmpOp::Greater => Op::Greater,
+            CmpOp::GreaterEqual => Op::GreaterEqual,
+            CmpOp::Like => Op::Like,
+            CmpOp::NotLike => Op::NotLike,
+        }
+    }
+}
+
+impl LeafOp {
+    /// The wire operator.
+    pub fn op(&self) -> Op {
+        match self {
+            LeafOp::Cmp(op, _) => op.op(),
+            LeafOp::In { negated: false, .. } => Op::In,
+            LeafOp::In { negated: true, .. } => Op::NotIn,
+            LeafOp::IsNull => Op::Isnull,
+            LeafOp::NotNull => Op::Notnull,
+        }
+    }
+}
+
+impl Leaf {
+    /// A one-operand leaf.
+    pub fn cmp(col: impl Into<String>, op: CmpOp, value: impl Into<String>) -> Condition {
+        Condition::Leaf(Leaf {
+            col: col.into(),
+            test: LeafOp::Cmp(op, value.into()),
+        })
+    }
+
+    /// `IN` (or `NOT_IN`) over `values`, which should not be empty.
+    pub fn in_list(col: impl Into<String>, negated: bool, values: Vec<String>) -> Condition {
+        Condition::Leaf(Leaf {
+            col: col.into(),
+            test: LeafOp::In { negated, values },
+        })
+    }
+
+    /// `ISNULL`.
+    pub fn is_null(col: impl Into<String>) -> Condition {
+        Condition::Leaf(Leaf {
+            col: col.into(),
+            test: LeafOp::IsNull,
+        })
+    }
+
+    /// `NOTNULL`.
+    pub fn not_null(col: impl Into<String>) -> Condition {
+        Condition::Leaf(Leaf {
+            col: col.into(),
+            test: LeafOp::NotNull,
+        })
+    }
+}
+
+impl Condition {
+    /// Reads a condition tree from JSON text, validating its shape.
+    pub fn from_json(text: &str) -> Result<Condition, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The tree as pretty-printed JSON (what `compile --target masterdata` prints).
+    pub fn to_json_pretty(&self) -> String {
+        // A Condition always serializes: every key is a string and every value is a
+        // string, a list of strings, or a nested condition.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The tree as a JSON value (to embed in a request).
+    pub fn to_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Whether any group in the tree nests deeper than `max` levels (a leaf alone is
+    /// depth 0, a group of leaves depth 1).
+    pub fn depth(&self) -> usize {
+        let mut max = 0;
+        let mut stack = vec![(self, 0usize)];
+        while let Some((c, d)) = stack.pop() {
+            match c {
+                Condition::Leaf(_) => max = max.max(d),
+                Condition::And(cs) | Condition::Or(cs) => {
+                    max = max.max(d + 1);
+                    stack.extend(cs.iter().map(|c| (c, d + 1)));
+                }
+            }
+        }
+        max
+    }
+}
+
+/// The `value` of a leaf on the wire: one string or a list of strings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RawValue {
+    /// One string.
+    One(String),
+    /// A list of strings.
+    Many(Vec<String>),
+}
+
+/// The wire shape, before validation. Public only because serde's `try_from`/`into`
+/// need it; use [`Condition`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCondition {
+    /// Column (leaves only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub col: Option<String>,
+    /// Operator.
+    pub op: Op,
+    /// Operand (leaves except `NOTNULL`/`ISNULL`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<RawValue>,
+    /// Children (groups only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Vec<Condition>>,
+}
+
+impl TryFrom<RawCondition> for Condition {
+    type Error = String;
+
+    fn try_from(raw: RawCondition) -> Result<Self, String> {
+        let RawCondition {
+            col,
+            op,
+            value,
+            condition,
+        } = raw;
+        let name = serde_json::to_string(&op).unwrap_or_default();
+        if let Op::And | Op::Or = op {
+            if col.is_some() || value.is_some() {
+                return Err(format!("{name} group takes `condition`, not `col`/`value`"));
+            }
+            let children = condition.ok_or_else(|| format!("{name} group without `condition`"))?;
+            if children.is_empty() {
+                return Err(format!("{name} group with no conditions"));
+            }
+            return Ok(if op == Op::And {
+                Condition::And(children)
+            } else {
+                Condition::Or(children)
+            });
+        }
+        if condition.is_some() {
+            return Err(format!(
+                "{name} is a leaf operator and takes no `condition`"
+            ));
+        }
+        let col = col.ok_or_else(|| format!("{name} leaf without `col`"))?;
+        let one = |value: Option<RawValue>, op: CmpOp| match value {
+            Some(RawValue::One(s)) => Ok(LeafOp::Cmp(op, s)),
+            _ => Err(format!("{name} takes one string `value`")),
+        };
+        let test = match op {
+            Op::Equal => one(value, CmpOp::Equal)?,
+            Op::NotEqual => one(value, CmpOp::NotEqual)?,
+            Op::Less => one(value, CmpOp::Less)?,
+            Op::LessEqual => one(value, CmpOp::LessEqual)?,
+            Op::Greater => one(value, CmpOp::Greater)?,
+            Op::GreaterEqual => one(value, CmpOp::GreaterEqual)?,
+            Op::Like => one(value, CmpOp::Like)?,
+            Op::NotLike => one(value, CmpOp::NotLike)?,
+            Op::In | Op::NotIn => match value {
+                Some(RawValue::Many(values)) if !values.is_empty() => LeafOp::In {
+                    negated: op == Op::NotIn,
+                    values,
+                },
+                _ => return Err(format!("{name} takes a non-empty list of strings")),
+            },
+            Op::Isnull | Op::Notnull => {
+                if value.is_some() {
+                    return Err(format!("{name} takes no `value`"));
+                }
+                if op == Op::Isnull {
+                    LeafOp::IsNull
+                } else {
+                    LeafOp::NotNull
+                }
+            }
+            // Handled above; listed so the match stays exhaustive.
+            Op::And | Op::Or => return Err(format!("{name} group")),
+        };
+        Ok(Condition::Leaf(Leaf { col, test }))
+    }
+}
+
+impl From<Condition> for RawCondition {
+    fn from(c: Condition) -> Self {
+        match c {
+            Condition::And(cs) => RawCondition {
+                col: None,
+                op: Op::And,
+                value: None,
+                condition: Some(cs),
+            },
+            Condition::Or(cs) => RawCondition {
+                col: None,
+                op: Op::Or,
+                value: None,
+                condition: Some(cs),
+            },
+            Condition::Leaf(Leaf { col, test }) => {
+                let op = test.op();
+                let value = match test {
+                    LeafOp::Cmp(_, s) => Some(RawValue::One(s)),
+                    LeafOp::In { values, .. } => Some(RawValue::Many(values)),
+                    LeafOp::IsNull | LeafOp::NotNull => None,
+                };
+                RawCondition {
+                    col: Some(col),
+                    op,
+                    value,
+                    condition: None,
+                }
+            }
+        }
+    }
+}
