@@ -305,11 +305,9 @@ impl Lower<'_> {
                 check(matches!(k, Kind::Number | Kind::Datetime) && range_fits(k, r))?;
                 let pos = self.range(l, &col, r)?;
                 // SQLite stores datetimes as text and `''` sorts before every datetime,
-                // so `d < x` would be true on `''`: guard it there.
-                (
-                    pos,
-                    !(sqlite && k == Kind::Datetime) && (r.lo.is_some() || r.hi.is_some()),
-                )
+                // so a range without a lower end would hold on `''`: guard it there.
+                let sqlite_text_hole = sqlite && k == Kind::Datetime && r.lo.is_none();
+                (pos, !sqlite_text_hole && (r.lo.is_some() || r.hi.is_some()))
             }
             Test::Verified | Test::Unverified => {
                 check(f.ty == FieldType::Phone)?;
