@@ -371,6 +371,8 @@ fn compile_masterdata_prints_a_condition_tree_and_an_envelope_on_request() {
         "--target",
         "masterdata",
         "--envelope",
+        "--table",
+        "物料",
         "--schema",
         &fixture("schema.json"),
         "status in (\"open\", \"closed\")",
@@ -378,6 +380,20 @@ fn compile_masterdata_prints_a_condition_tree_and_an_envelope_on_request() {
     assert_eq!(code, 0);
     let env = json(&out);
     assert_eq!(env["version"], "1.0", "{env}");
+    assert_eq!(env["params"]["metaDataName"], "物料", "{env}");
+    assert_eq!(env["params"]["condition"], tree, "{env}");
+    // The envelope must name its master data.
+    filterql()
+        .args([
+            "compile",
+            "--target",
+            "masterdata",
+            "--envelope",
+            "a = \"1\"",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--table"));
 }
 
 #[test]

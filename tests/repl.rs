@@ -33,21 +33,27 @@ fn quit(mut s: expectrl::session::OsSession) {
     }
 }
 
+// rustyline drops input typed ahead of a prompt, so every step waits for the next
+// prompt (named after the current target) before sending more.
+
 #[test]
 fn tab_completes_field_names() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spawn(&dir, &[]);
     s.expect("jdy> ").unwrap();
     s.send("crea\t").unwrap();
-    // `crea` is a prefix of createTime and creator: the list shows both.
+    // `crea` is a prefix of createTime and creator: the common part is inserted and
+    // the list shows both.
     s.expect("createTime").expect("createTime offered");
+    s.expect("creator").expect("creator offered");
+    s.expect("jdy> creat").expect("the line now reads `creat`");
     s.send(ControlCode::EndOfText).unwrap();
     s.expect("jdy> ").unwrap();
-    s.send("createT\t").unwrap();
-    s.send(" >= 2022-01-01\r").unwrap();
+    s.send("createT\t >= 2022-01-01\r").unwrap();
     // The completed field compiled: jdy JSON came back.
     s.expect("\"field\": \"createTime\"")
         .expect("completed query compiled");
+    s.expect("jdy> ").unwrap();
     quit(s);
 }
 
@@ -55,11 +61,13 @@ fn tab_completes_field_names() {
 fn the_example_query_prints_jdy_json() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spawn(&dir, &[]);
+    s.expect("jdy> ").unwrap();
     s.send_line("createTime >= 2022-01-01 and phone verified")
         .unwrap();
     s.expect("\"rel\": \"and\"").expect("a jdy filter");
     s.expect("\"method\": \"verified\"")
         .expect("the phone condition");
+    s.expect("jdy> ").unwrap();
     quit(s);
 }
 
@@ -67,24 +75,31 @@ fn the_example_query_prints_jdy_json() {
 fn a_typo_shows_a_diagnostic_with_a_suggestion() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spawn(&dir, &[]);
+    s.expect("jdy> ").unwrap();
     s.send_line("createTme >= 2022-01-01").unwrap();
-    s.expect("did you mean").expect("a suggestion");
-    s.expect("createTime").unwrap();
+    s.expect("unknown field").expect("a diagnostic");
+    s.expect("did you mean `createTime`").expect("a suggestion");
+    s.expect("jdy> ").unwrap();
     quit(s);
 }
 
 #[test]
-fn target_switches_the_output_to_sql() {
+fn target_switches_the_output_to_sql_and_masterdata() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spawn(&dir, &[]);
+    s.expect("jdy> ").unwrap();
     s.send_line(":target sql:sqlite").unwrap();
     s.expect("target: sql:sqlite").unwrap();
+    s.expect("sql:sqlite> ").unwrap();
     s.send_line("amount > 3").unwrap();
-    s.expect("SELECT * FROM").expect("SQL output");
-    s.expect("\"amount\"").unwrap();
+    s.expect("SELECT * FROM \"t\" WHERE \"amount\" >")
+        .expect("SQL output");
+    s.expect("sql:sqlite> ").unwrap();
     s.send_line(":target masterdata").unwrap();
+    s.expect("masterdata> ").unwrap();
     s.send_line("amount > 3").unwrap();
     s.expect("\"op\": \"GREATER\"").expect("a masterdata tree");
+    s.expect("masterdata> ").unwrap();
     quit(s);
 }
 
@@ -92,10 +107,13 @@ fn target_switches_the_output_to_sql() {
 fn open_parentheses_continue_on_the_next_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spawn(&dir, &["--target", "sql"]);
-    s.send_line("(amount > 3 or").unwrap();
-    s.send_line("amount < 1)").unwrap();
-    s.expect("SELECT * FROM")
+    s.expect("sql:mysql> ").unwrap();
+    // Enter inside an open parenthesis inserts a newline instead of submitting.
+    s.send("(amount > 3 or\r").unwrap();
+    s.send("amount < 1)\r").unwrap();
+    s.expect("SELECT * FROM `t` WHERE")
         .expect("the two lines compiled as one query");
+    s.expect("sql:mysql> ").unwrap();
     quit(s);
 }
 
@@ -103,8 +121,10 @@ fn open_parentheses_continue_on_the_next_line() {
 fn history_persists_across_sessions() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = spawn(&dir, &[]);
+    s.expect("jdy> ").unwrap();
     s.send_line("amount > 42").unwrap();
     s.expect("\"cond\"").unwrap();
+    s.expect("jdy> ").unwrap();
     quit(s);
     let saved = std::fs::read_to_string(dir.path().join("history")).expect("history file");
     assert!(saved.contains("amount > 42"), "{saved}");

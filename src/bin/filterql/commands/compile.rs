@@ -35,8 +35,11 @@ pub fn validate(
         if dialect.is_some() {
             return Err(only("--dialect", "sql"));
         }
-        if shape.table.is_some() {
-            return Err(only("--table", "sql"));
+        if shape.table.is_some() && !(target == TargetKind::Masterdata && shape.envelope) {
+            return Err(Failure::usage(
+                "--table only applies to --target sql, or to --target masterdata --envelope",
+                Some("drop --table"),
+            ));
         }
         if shape.params {
             return Err(only("--params", "sql"));
@@ -47,6 +50,12 @@ pub fn validate(
     }
     if target != TargetKind::Masterdata && shape.envelope {
         return Err(only("--envelope", "masterdata"));
+    }
+    if target == TargetKind::Masterdata && shape.envelope && shape.table.is_none() {
+        return Err(Failure::usage(
+            "the masterdata request envelope names the master data it queries",
+            Some("pass --table NAME (sent as `metaDataName`)"),
+        ));
     }
     if target == TargetKind::Sql && !shape.params && shape.table.is_none() {
         return Err(Failure::usage(
