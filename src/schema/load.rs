@@ -258,8 +258,9 @@ fn with_system_fields(mut fields: Vec<Field>, system: bool, tz: FixedOffset) -> 
 }
 
 fn check_unique(fields: &[Field], base: &str, key: &str) -> Result<(), SchemaError> {
+    let mut seen = std::collections::HashSet::new();
     for (i, f) in fields.iter().enumerate() {
-        if fields[..i].iter().any(|g| g.name == f.name) {
+        if !seen.insert(f.name.as_str()) {
             return Err(SchemaError::Duplicate {
                 path: format!("{base}[{i}].{key}"),
                 name: f.name.clone(),
