@@ -170,10 +170,18 @@ fn use_field(
     let path = &p.field.path;
     // Only names the base schema (the system fields) does not know are inferred; any
     // other resolution problem is reported by the checker proper.
-    if path.is_empty() || path.len() > 2 || known.knows(&path[0]) {
+    if path.is_empty() || known.knows(&path[0]) {
         return;
     }
-    let mut uses = vec![(path.clone(), constraint(&p.kind))];
+    // `a.b.c` makes `a` a subform and `a.b` a column of no known type; the checker then
+    // reports that subforms do not nest.
+    let own = if path.len() > 2 {
+        None
+    } else {
+        constraint(&p.kind)
+    };
+    let path = path[..path.len().min(2)].to_vec();
+    let mut uses = vec![(path.clone(), own)];
     if path.len() == 2 {
         uses.insert(0, (path[..1].to_vec(), Some(vec![FieldType::Subform])));
     }

@@ -384,7 +384,12 @@ fn native_field(v: &Value, path: &str, in_subform: bool) -> Result<Field, Schema
         .find(|t| t.name() == ty_text)
         .ok_or_else(|| {
             let names: Vec<&str> = TYPES.iter().map(|t| t.name()).collect();
+            let jdy = jdy_type(ty_text);
             let help = match closest_of(&ty_text.to_lowercase(), &names) {
+                // A jdy widget type in a native schema: name the native type it maps to.
+                _ if jdy != FieldType::Other => format!(
+                    "`{ty_text}` is a jdy widget type; write \"type\": \"{jdy}\" (and \"widget\": \"{ty_text}\" to keep it)"
+                ),
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("field types: {}", names.join(", ")),
             };
