@@ -18,6 +18,7 @@ pub mod schema;
 pub mod span;
 pub mod syntax;
 pub mod target;
+pub mod unparse;
 
 pub use diagnostic::{Diagnostics, Error};
 pub use schema::{FieldType, Schema};
