@@ -117,12 +117,14 @@ pub fn describe(test: &Test, negated: bool) -> String {
         Test::Eq(_) => if negated { "`!=`" } else { "`=`" }.to_owned(),
         Test::In(_) => format!("`{not}in`"),
         Test::Range(r) => {
+            let lo = |b: &Bound| if b.inclusive { ">=" } else { ">" };
+            let hi = |b: &Bound| if b.inclusive { "<=" } else { "<" };
             let op = match (&r.lo, &r.hi) {
-                (Some(_), Some(_)) => "between",
-                (Some(b), None) if b.inclusive => ">=",
-                (Some(_), None) => ">",
-                (None, Some(b)) if b.inclusive => "<=",
-                _ => "<",
+                (Some(l), Some(h)) if l.inclusive && h.inclusive => "between".to_owned(),
+                (Some(l), Some(h)) => format!("{} … {}", lo(l), hi(h)),
+                (Some(l), None) => lo(l).to_owned(),
+                (None, Some(h)) => hi(h).to_owned(),
+                (None, None) => "range".to_owned(),
             };
             format!("`{not}{op}`")
         }

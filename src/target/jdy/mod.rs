@@ -73,6 +73,7 @@ pub use decompile::decompile;
 pub use encode::{default_type, methods, MAX_VALUES};
 pub use error::{DecompileError, JdyError};
 pub use filter::{JdyCond, JdyFilter, ListRequest, Method, Rel, MAX_LIMIT};
+pub use query::JdyPlan;
 
 use chrono::{FixedOffset, Offset};
 
