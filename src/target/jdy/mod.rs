@@ -10,6 +10,31 @@
 //!   syntax ([`ast::Expr`](crate::syntax::ast::Expr)), whose canonical text compiles
 //!   back to the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
+//! - On a compiled [`Query`](crate::Query): `to_jdy()` (strict, errors as
+//!   [`Diagnostics`](crate::Diagnostics) over the query text) and `to_jdy_pushdown()`
+//!   ([`JdyPlan`]: the filter plus the residual as canonical query text and as IR; it
+//!   serializes as the CLI's `{"filter": ..., "residual": ...}`).
+//!
+//! ```
+//! use filterql::{Options, Schema};
+//! let now = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+//! let opts = Options::at(now);
+//! let q = filterql::compile("createTime >= 2022-01-01 and phone verified", &Schema::demo(), &opts)
+//!     .unwrap();
+//! let f = q.to_jdy().unwrap();
+//! assert_eq!(
+//!     serde_json::to_string(&f).unwrap(),
+//!     r#"{"rel":"and","cond":[{"field":"createTime","type":"datetime","method":"range","value":["2022-01-01T00:00:00.000+08:00",null]},{"field":"phone","type":"phone","method":"verified"}]}"#
+//! );
+//!
+//! // A nested `or` is not one flat jdy level: strict mode refuses, pushdown splits.
+//! let q = filterql::compile(r#"amount = 1 and (class = "A" or class = "B" or phone verified)"#, &Schema::demo(), &opts)
+//!     .unwrap();
+//! assert!(q.to_jdy().is_err());
+//! let plan = q.to_jdy_pushdown().unwrap();
+//! assert_eq!(plan.filter.unwrap().cond.len(), 1);
+//! assert_eq!(plan.residual.as_deref(), Some(r#"class = "A" or class = "B" or phone verified"#));
+//! ```
 //!
 //! # What filterql assumes jdy's methods mean
 //!
