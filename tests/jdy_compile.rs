@@ -343,7 +343,7 @@ fn unnormalized_not_is_handled_exactly() {
 #[test]
 fn deep_trees_fail_closed() {
     let mut p = leaf(field("a", FieldType::Number), Test::Eq(n(1.0)));
-    for _ in 0..200 {
+    for _ in 0..300 {
         p = Pred::Not(Box::new(p));
     }
     assert!(matches!(errors(&p)[..], [JdyError::TooDeep { .. }]));
