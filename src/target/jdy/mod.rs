@@ -48,7 +48,7 @@
 //! | `all [v..]` | (multi-valued) contains every value |
 //! | `range [lo, hi]` | is not empty and `lo <= value <= hi`, `null` leaving an end open |
 //! | `gt [v]` / `lt [v]` | (numbers) is not empty and `> v` / `< v` |
-//! | `like [s]` | (text, sn, phone number) is not empty and contains `s`, case-sensitively |
+//! | `like [s]` | (text, sn, phone number) is not empty and contains `s`, case-sensitively, for an `s` without any of `` %_\.*+?[](){}^$\| `` (how jdy treats those is undocumented, so filterql never sends them: rejected / residual) |
 //! | `verified` / `unverified` | (phone) has a number that is / is not verified |
 //! | `empty` / `not_empty` | is / is not empty: absent, null, `""`, `[]`, a phone without a number (exact complements) |
 //! | `ne [v]` / `nin [v..]` | on a non-empty value: differs from `v` / from every value. **On an empty value: unknown** |
