@@ -10,10 +10,18 @@
 //!   `NOT_EQUAL t "a"` without its `ISNULL` arm, ...) has no equivalent query. The
 //!   check is per column: the tree with that column set to `NULL` must simplify to the
 //!   same formula as with it set to `""`;
-//! - ordering on a text column, `LIKE` on a number or datetime column, LIKE patterns
-//!   other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
+//! - what the checker would refuse in the decompiled text: ordering other than on
+//!   number and datetime fields, `LIKE` other than `contains` on text/sn/phone and
+//!   `startswith`/`endswith` on text/sn, a select value that is not one of the field's
+//!   options, a flow state outside 0-3, a fractional department number;
+//! - LIKE patterns other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
 //! - values that do not read in the column's format, unknown columns (with a schema),
-//!   field types the backend never emits, and trees that are constant.
+//!   field types the backend never emits, trees that are constant (a contradiction
+//!   such as `AND(ISNULL x, NOTNULL x)` is seen through), and trees deeper than 200
+//!   groups or wider than 5000 leaves.
+//!
+//! The text is kept short where the meaning allows: `OR(NOT_EQUAL x "a", ISNULL x)`
+//! decompiles to `x != "a"`, `AND(NOTNULL x, NOT_EQUAL x "")` to `x is not empty`.
 //!
 //! Columns resolve against the schema by column name (a field's `column`, else its
 //! name) and are written back by field name. Without a schema (`Schema::infer`), a
