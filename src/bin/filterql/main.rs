@@ -5,16 +5,15 @@
 mod args;
 mod batch;
 mod commands;
-#[allow(dead_code)]
+mod engine;
 mod failure;
-#[allow(dead_code)]
 mod output;
-#[allow(dead_code)]
 mod repl;
 
 use args::{Cli, Command};
 use batch::Mode;
 use clap::Parser;
+use engine::{Clock, Shape};
 use failure::Failure;
 use std::process::ExitCode;
 
@@ -31,7 +30,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints a usage or I/O failure like any other miette report.
+/// Prints a usage or I/O failure as a miette report (JSON with `--diagnostics json`
+/// would mix it with query diagnostics, so it is always human text).
 fn report_failure(failure: Failure) {
     let report: miette::Report = failure.into();
     eprintln!("{report:?}");
@@ -45,10 +45,70 @@ fn run(cli: Cli) -> Result<bool, Failure> {
     };
     match cli.command {
         Command::Fmt { query } => batch::run(&query, mode, commands::fmt::step),
+        Command::Check {
+            schema,
+            clock,
+            query,
+        } => {
+            let schema = engine::schema_from_args(&schema)?;
+            let clock = Clock::from(&clock);
+            batch::run(&query, mode, |q| commands::check::step(q, &schema, &clock))
+        }
+        Command::Compile {
+            target,
+            dialect,
+            schema,
+            table,
+            params,
+            pushdown,
+            envelope,
+            clock,
+            query,
+        } => {
+            let shape = Shape {
+                table,
+                params,
+                pushdown,
+                envelope,
+            };
+            let target = commands::compile::validate(target, dialect, &shape)?;
+            let job = commands::compile::Job {
+                schema: engine::schema_from_args(&schema)?,
+                clock: Clock::from(&clock),
+                target,
+                shape,
+            };
+            batch::run(&query, mode, |q| commands::compile::step(q, &job))
+        }
+        Command::Eval {
+            data,
+            schema,
+            clock,
+            query,
+        } => {
+            if data == "-" && query == "-" {
+                return Err(Failure::usage(
+                    "--data - and QUERY - cannot both read stdin",
+                    Some("put the records or the queries in a file"),
+                ));
+            }
+            let records = engine::load_records(&data)?;
+            let schema = engine::schema_from_args(&schema)?;
+            let clock = Clock::from(&clock);
+            batch::run(&query, mode, |q| {
+                commands::eval::step(q, &schema, &clock, &records)
+            })
+        }
+        Command::Decompile {
+            from,
+            schema,
+            tz,
+            file,
+        } => commands::decompile::run(from, &schema, tz, &file, mode),
+        Command::Repl { schema, target } => repl::run(schema, target),
         Command::Completions { shell } => {
             commands::completions::write(shell, &mut std::io::stdout());
             Ok(true)
         }
-        _ => Err(Failure::usage("this subcommand is not available yet", None)),
     }
 }
