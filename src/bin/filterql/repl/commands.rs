@@ -39,12 +39,12 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":fields" => fields(s),
         ":ast" => with_query(s, arg, |s, text| {
             if let Ok(ast) = filterql::syntax::parse(text).map_err(|d| s.report(&d)) {
-                println!("{ast:#?}");
+                print!("{}", super::tree::ast(&ast));
             }
         }),
         ":ir" => with_query(s, arg, |s, text| {
             if let Some(q) = s.compile(text) {
-                println!("{:#?}", q.pred);
+                print!("{}", super::tree::ir(&q.pred, q.tz));
             }
         }),
         ":explain" => with_query(s, arg, explain),

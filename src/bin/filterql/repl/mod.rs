@@ -7,6 +7,7 @@ pub mod complete;
 pub mod editor;
 pub mod highlight;
 pub mod scan;
+pub mod tree;
 
 use crate::args::TargetSpec;
 use crate::engine::{self, Clock, Shape};
