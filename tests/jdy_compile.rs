@@ -416,3 +416,31 @@ fn seed_request_round_trips_through_serde() {
         Some(100)
     );
 }
+
+#[test]
+fn ill_typed_ir_is_rejected_not_guessed() {
+    // `has` is a set test; jdy's `in` on a single user is not.
+    let p = leaf(
+        field("owner", FieldType::User),
+        Test::HasAny(vec![text("a")]),
+    );
+    assert!(matches!(errors(&p)[..], [JdyError::Unsupported { .. }]));
+    // A number compared with a text field has no jdy form.
+    let p = leaf(field("t", FieldType::Text), Test::Eq(n(1.0)));
+    assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
+    // A text bound on a datetime range.
+    let p = leaf(
+        field("d", FieldType::Datetime),
+        range(bound(text("x"), true), None),
+    );
+    assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
+    // A datetime beyond year 9999.
+    let p = leaf(
+        field("d", FieldType::Datetime),
+        Test::Eq(Scalar::DateTime(300_000_000_000_000)),
+    );
+    assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
+    // Nothing of it is pushed, and all of it stays as residual.
+    let pd = jdy::pushdown(&p, &opts());
+    assert_eq!((pd.filter, pd.residual), (None, Some(p)));
+}

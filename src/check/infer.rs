@@ -1,23 +1,7 @@
-//! No-schema mode: infer each unknown field's type from how the query uses it.
-//!
-//! Each use narrows the field to a set of candidate types (in order of preference):
-//!
-//! | use | candidates |
-//! |---|---|
-//! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
-//! | `=` `!=` `in` with a number | number, flowstate, dept |
-//! | any comparison with a date, datetime, `now`, `today` | datetime |
-//! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
-//! | `contains` | text, phone, sn |
-//! | `startswith` `endswith` | text, sn |
-//! | `verified` `unverified` | phone |
-//! | `has` with strings / numbers | multiselect, usergroup / deptgroup |
-//! | `a.b` | `a` is a subform |
-//! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
-//!
-//! A field gets the first candidate left after all its uses; uses with no candidate in
-//! common are a `conflicting_types` error, and the field's other predicates are not
-//! checked further (their errors would only repeat the conflict).
+//! No-schema mode: infer each unknown field's type from how the query uses it (the
+//! table is in the `check` module docs). A field gets the first candidate left after all
+//! its uses; after a conflict the field's other predicates are not checked further
+//! (their errors would only repeat the conflict).
 
 use super::error::CheckError;
 use crate::schema::{Field, FieldType, ResolveError, Schema};

@@ -1,9 +1,45 @@
-//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`ir::Pred`].
+//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`Pred`].
 //!
 //! The checker resolves each predicate's field ([`Schema::resolve`]: by name, then by
 //! label, `subform.column` for subform columns), checks the operator against the field
-//! type (table in `rules`), converts each literal to the field's typed value (table in
-//! `values`) and builds the IR:
+//! type, converts each literal to the field's typed value and builds the IR. Every
+//! problem in the query is reported (no stop at the first); the IR is returned only when
+//! there is none.
+//!
+//! # Operators by field type
+//!
+//! | operator | field types |
+//! |---|---|
+//! | `is [not] empty` | every type (the only test on a subform itself and on `other`) |
+//! | `=` `!=` `in` `not in` | text, number, datetime, select, sn, flowstate, user, dept, dataid, phone (the number) |
+//! | `<` `<=` `>` `>=` `between` | number, datetime — not flowstate (jdy has no range on it), not text (no order) |
+//! | `contains` | text, sn, phone (jdy's `like`) |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` | multiselect, usergroup, deptgroup |
+//!
+//! Select fields take no text tests: their values are exact choices. A subform column
+//! (`items.qty > 1`) follows its own type and matches when some row does.
+//!
+//! # Literals by field type
+//!
+//! | field type | literal |
+//! |---|---|
+//! | number | a number |
+//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
+//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
+//! | dept, and `has` on deptgroup | an integer: the department number |
+//! | multiselect, usergroup (`has`) | a non-empty string |
+//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
+//!
+//! Select and multiselect values must be among the field's options when the schema lists
+//! them ("did you mean"). Booleans are a value of no field type (jdy has no boolean
+//! widget), so [`crate::ir::Scalar::Bool`] is never produced. An empty string as a value
+//! is an error suggesting `is empty` (an empty value never equals anything); an empty
+//! text-test operand is an error (every text contains it). `between` with the lower bound
+//! above the upper one is an error rather than a filter matching nothing.
+//!
+//! # The IR built
 //!
 //! - `x < 5`, `x >= 5`, `between` → [`Test::Range`] (`x > 5` is an exclusive lower end);
 //!   `!=`, `not in`, `not between`, `not contains` → the negated positive leaf.
@@ -11,15 +47,33 @@
 //!   `[00:00, next 00:00)` in the query's time zone: `d = D` is that range, `d > D` starts
 //!   at the next day's 00:00, `d <= D` ends (exclusively) there, `d < D` ends at D's
 //!   00:00, `d >= D` starts there, `between D1 and D2` is `[D1 00:00, D2+1 00:00)`.
-//!   A datetime without offset is read in the query zone; `now ± n` is an instant.
-//!   The zone is [`Options::tz`], else the schema's, else +08:00.
+//!   A datetime without offset is read in the query zone; `now ± n` is an instant;
+//!   `today + 3h` is an error (a day cannot move by hours). The zone is [`Options::tz`],
+//!   else the schema's, else +08:00. `d in (D, T)` is an `or` of one leaf per value when
+//!   a whole day is among them, otherwise an `In` of instants.
 //! - `has v` → `HasAll([v])`; `has any (..)` → `HasAny`; `has [all] (..)` → `HasAll`.
-//! - A subform itself only takes `is [not] empty`; a predicate on a column
-//!   (`items.qty > 1`) matches when some row does.
+//! - `In`/`Has` value lists are deduplicated.
 //!
-//! Every problem in the query is reported (no stop at the first); the IR is returned
-//! only when there is none. With [`Schema::none`] field types are inferred from their
-//! uses (see `infer`) and a warning lists them.
+//! # No-schema mode
+//!
+//! With [`Schema::none`] only the system fields are known; every other field's type is
+//! inferred from its uses, each narrowing it to a set of candidates (in order of
+//! preference), and a warning (`filterql::check::inferred_types`) lists the result:
+//!
+//! | use | candidates |
+//! |---|---|
+//! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
+//! | `=` `!=` `in` with a number | number, flowstate, dept |
+//! | any comparison with a date, datetime, `now`, `today` | datetime |
+//! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
+//! | `contains` | text, phone, sn |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` with strings / numbers | multiselect, usergroup / deptgroup |
+//! | `a.b` | `a` is a subform |
+//! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
+//!
+//! Uses with no candidate in common are a `conflicting_types` error.
 
 mod error;
 mod infer;
@@ -173,6 +227,7 @@ impl Checker<'_> {
             self.errors.push(CheckError::OperatorType {
                 op: rules::op_text(&p.kind),
                 ty: field.ty,
+                article: rules::article(field.ty),
                 field: written.clone(),
                 help: rules::help(field.ty, class, example.as_deref()),
                 span: self.op_span(p),
@@ -552,6 +607,7 @@ fn resolve_error(e: ResolveError, field: &AstField) -> CheckError {
         ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
             name: upto(segment),
             ty,
+            article: rules::article(ty),
             span: field.span,
         },
         ResolveError::EmptyPath => CheckError::UnknownField {

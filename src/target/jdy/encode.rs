@@ -97,7 +97,7 @@ impl LeafEnc {
     }
 }
 
-/// How a leaf is shown in messages: `name` or `label` (`name`).
+/// How a leaf's field is shown in messages: `` `name` `` or `` `label` (`name`) ``.
 pub fn field_display(leaf: &Leaf) -> String {
     let f = &leaf.field;
     let name = match &f.subform {
@@ -105,8 +105,8 @@ pub fn field_display(leaf: &Leaf) -> String {
         None => f.name.clone(),
     };
     match &f.label {
-        Some(l) if *l != f.name => format!("{l}` (`{name}"),
-        _ => name,
+        Some(l) if *l != f.name => format!("`{l}` (`{name}`)"),
+        _ => format!("`{name}`"),
     }
 }
 
@@ -480,17 +480,21 @@ fn encode_in(cx: &Ctx, vs: &[Scalar]) -> Result<LeafEnc, JdyError> {
 
 /// An inclusive datetime end: jdy `range` is inclusive and datetimes have millisecond
 /// precision, so an exclusive end moves one millisecond inwards.
-fn dt_end(b: &Bound, lower: bool) -> Option<i64> {
+fn dt_end(cx: &Ctx, b: &Bound, lower: bool) -> Result<i64, JdyError> {
     let Scalar::DateTime(ms) = b.value else {
-        return None;
+        return Err(cx.bad_value(format!(
+            "a {} bound on a datetime field",
+            scalar_kind(&b.value)
+        )));
     };
-    if b.inclusive {
+    let end = if b.inclusive {
         Some(ms)
     } else if lower {
         ms.checked_add(1)
     } else {
         ms.checked_sub(1)
-    }
+    };
+    end.ok_or_else(|| cx.bad_value("a datetime bound at the end of the representable range"))
 }
 
 fn encode_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
@@ -517,11 +521,11 @@ fn dt_range_cond(cx: &Ctx, lo: Option<i64>, hi: Option<i64>) -> Result<JdyCond, 
 fn encode_dt_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
     let overflow = || cx.bad_value("a datetime bound at the end of the representable range");
     let lo = match &r.lo {
-        Some(b) => Some(dt_end(b, true).ok_or_else(overflow)?),
+        Some(b) => Some(dt_end(cx, b, true)?),
         None => None,
     };
     let hi = match &r.hi {
-        Some(b) => Some(dt_end(b, false).ok_or_else(overflow)?),
+        Some(b) => Some(dt_end(cx, b, false)?),
         None => None,
     };
     if !cx.leaf.negated {
@@ -665,7 +669,12 @@ fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
 }
 
 fn encode_has(cx: &Ctx, vs: &[Scalar], method: Method) -> Result<LeafEnc, JdyError> {
-    if !cx.has(method) {
+    let multi = matches!(
+        cx.ty(),
+        FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup
+    );
+    // `has` is a set test: on a single-valued field it is not jdy's `in`.
+    if !multi || !cx.has(method) {
         return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
     }
     if cx.leaf.negated {

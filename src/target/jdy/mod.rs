@@ -66,10 +66,11 @@ mod decompile;
 mod encode;
 mod error;
 mod filter;
+mod query;
 
 pub use compile::{compile, pushdown, Pushdown};
 pub use decompile::decompile;
-pub use encode::{methods, MAX_VALUES};
+pub use encode::{default_type, methods, MAX_VALUES};
 pub use error::{DecompileError, JdyError};
 pub use filter::{JdyCond, JdyFilter, ListRequest, Method, Rel, MAX_LIMIT};
 

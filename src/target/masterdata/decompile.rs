@@ -25,7 +25,7 @@
 use super::error::DecompileError;
 use super::tree::{CmpOp as MdCmp, Condition, Leaf, LeafOp};
 use super::value::{parse_datetime, parse_number, ColumnKind};
-use crate::schema::Schema;
+use crate::schema::{FieldType, Schema};
 use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
@@ -139,8 +139,18 @@ struct Decompiler<'a> {
     errors: Vec<DecompileError>,
 }
 
-/// A column's resolved field name and kind, or `None` when it failed to resolve.
-type Kinds = Vec<(String, Option<(String, ColumnKind)>)>;
+/// A column's resolved field name, type and kind, or `None` when it failed to resolve.
+type Kinds = Vec<(String, Option<Resolved>)>;
+
+/// A column resolved to a field.
+#[derive(Clone)]
+struct Resolved {
+    field: String,
+    ty: FieldType,
+    kind: ColumnKind,
+    /// A select field's options (empty: any value).
+    options: Vec<String>,
+}
 
 impl Decompiler<'_> {
     /// Resolves every column once, so a bad column is reported once.
@@ -170,7 +180,12 @@ impl Decompiler<'_> {
                 .find(|f| f.column.as_deref().unwrap_or(&f.name) == l.col);
             let resolved = match found {
                 Some(f) => match ColumnKind::of(f.ty) {
-                    Some(k) => Some((f.name.clone(), k)),
+                    Some(kind) => Some(Resolved {
+                        field: f.name.clone(),
+                        ty: f.ty,
+                        kind,
+                        options: f.options.clone(),
+                    }),
                     None => {
                         self.errors.push(DecompileError::UnsupportedType {
                             path: path.to_owned(),
@@ -186,7 +201,18 @@ impl Decompiler<'_> {
                         .map(|(l, _)| *l)
                         .filter(|m| m.col == l.col)
                         .collect();
-                    Some((l.col.clone(), self.guess_kind(&same)))
+                    let kind = self.guess_kind(&same);
+                    let ty = match kind {
+                        ColumnKind::Text => FieldType::Text,
+                        ColumnKind::Number => FieldType::Number,
+                        ColumnKind::DateTime => FieldType::Datetime,
+                    };
+                    Some(Resolved {
+                        field: l.col.clone(),
+                        ty,
+                        kind,
+                        options: Vec::new(),
+                    })
                 }
                 None => {
                     self.errors.push(DecompileError::UnknownColumn {
@@ -234,14 +260,14 @@ impl Decompiler<'_> {
             }
             Condition::Leaf(l) => {
                 let path = if path.is_empty() { "/" } else { path };
-                let Some(Some((field, kind))) = kinds
+                let Some(Some(res)) = kinds
                     .iter()
                     .find(|(col, _)| *col == l.col)
                     .map(|(_, k)| k.clone())
                 else {
                     return Node::Const(false); // already reported
                 };
-                match self.atom(l, field, kind, path) {
+                match self.atom(l, res, path) {
                     Some(a) => {
                         self.atoms.push(a);
                         Node::Atom(self.atoms.len() - 1)
@@ -252,7 +278,9 @@ impl Decompiler<'_> {
         }
     }
 
-    fn atom(&mut self, l: &Leaf, field: String, kind: ColumnKind, path: &str) -> Option<Atom> {
+    fn atom(&mut self, l: &Leaf, res: Resolved, path: &str) -> Option<Atom> {
+        let field = res.field.clone();
+        let (ty, kind) = (res.ty, res.kind);
         let text = kind == ColumnKind::Text;
         // (meaning on non-empty values, on NULL, on "")
         let (nonempty, on_null, on_blank) = match &l.test {
@@ -265,7 +293,7 @@ impl Decompiler<'_> {
                 } else {
                     NonEmpty::Pos(PredKind::Compare {
                         op: CmpOp::Eq,
-                        value: self.literal(l, v, kind, path)?,
+                        value: self.literal(l, v, &res, path)?,
                     })
                 };
                 let blank_eq = v.is_empty();
@@ -280,7 +308,7 @@ impl Decompiler<'_> {
                         continue;
                     }
                     seen.push(v);
-                    match self.literal(l, v, kind, path) {
+                    match self.literal(l, v, &res, path) {
                         Some(lit) => items.push(lit),
                         None => bad = true,
                     }
@@ -307,7 +335,7 @@ impl Decompiler<'_> {
             }
             LeafOp::Cmp(op @ (MdCmp::Like | MdCmp::NotLike), p) => {
                 if !text {
-                    self.unsupported_op(l, kind, path);
+                    self.unsupported_op(l, ty, path);
                     return None;
                 }
                 let negated = *op == MdCmp::NotLike;
@@ -316,8 +344,12 @@ impl Decompiler<'_> {
                     Some(Pattern::Exact(s)) if s.is_empty() => NonEmpty::Const(false),
                     Some(Pattern::Exact(s)) => NonEmpty::Pos(PredKind::Compare {
                         op: CmpOp::Eq,
-                        value: string_lit(s),
+                        value: self.literal(l, &s, &res, path)?,
                     }),
+                    Some(Pattern::Text(op, _)) if !text_test_allowed(ty, op) => {
+                        self.unsupported_op(l, ty, path);
+                        return None;
+                    }
                     Some(Pattern::Text(op, s)) => NonEmpty::Pos(PredKind::Text {
                         negated: false,
                         op,
@@ -336,8 +368,10 @@ impl Decompiler<'_> {
                 (flip(ne, negated), false, blank_like != negated)
             }
             LeafOp::Cmp(op, v) => {
-                if text {
-                    self.unsupported_op(l, kind, path);
+                // The checker orders only numbers and datetimes (not flow states or
+                // department numbers), so neither does decompiled text.
+                if !matches!(ty, FieldType::Number | FieldType::Datetime) {
+                    self.unsupported_op(l, ty, path);
                     return None;
                 }
                 let op = match op {
@@ -346,7 +380,7 @@ impl Decompiler<'_> {
                     MdCmp::Greater => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                let value = self.literal(l, v, kind, path)?;
+                let value = self.literal(l, v, &res, path)?;
                 (NonEmpty::Pos(PredKind::Compare { op, value }), false, false)
             }
         };
@@ -361,10 +395,33 @@ impl Decompiler<'_> {
         })
     }
 
-    fn literal(&mut self, l: &Leaf, v: &str, kind: ColumnKind, path: &str) -> Option<Literal> {
+    /// `v` as a literal of the column's type, limited to the values the checker takes
+    /// for the field (select options, flow states 0-3, whole department numbers), so
+    /// the decompiled text always compiles.
+    fn literal(&mut self, l: &Leaf, v: &str, res: &Resolved, path: &str) -> Option<Literal> {
+        let kind = res.kind;
+        let expected = match res.ty {
+            FieldType::Select if !res.options.is_empty() => "select option",
+            FieldType::Flowstate => "flow state (0-3)",
+            FieldType::Dept => "department number",
+            _ => kind.name(),
+        };
         let value = match kind {
-            ColumnKind::Text => Some(Value::String(v.to_owned())),
-            ColumnKind::Number => parse_number(v).map(Value::Number),
+            ColumnKind::Text if res.options.is_empty() || res.options.iter().any(|o| o == v) => {
+                Some(Value::String(v.to_owned()))
+            }
+            ColumnKind::Text => None,
+            ColumnKind::Number => {
+                parse_number(v)
+                    .map(Value::Number)
+                    .filter(|n| match (res.ty, n) {
+                        (FieldType::Flowstate, Value::Number(n)) => {
+                            [0.0, 1.0, 2.0, 3.0].contains(n)
+                        }
+                        (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
+                        _ => true,
+                    })
+            }
             ColumnKind::DateTime => parse_datetime(v, self.tz)
                 .and_then(DateTime::from_timestamp_millis)
                 .map(|utc| {
@@ -384,20 +441,42 @@ impl Decompiler<'_> {
                     path: path.to_owned(),
                     col: l.col.clone(),
                     value: v.to_owned(),
-                    kind: kind.name().to_owned(),
+                    kind: expected.to_owned(),
+                    help: match (res.ty, kind) {
+                        (FieldType::Select, _) => format!("the options are {:?}", res.options),
+                        (FieldType::Flowstate, _) => "flow states are 0, 1, 2 and 3".to_owned(),
+                        (FieldType::Dept, _) => "a department number is a whole number".to_owned(),
+                        (_, ColumnKind::DateTime) => {
+                            "datetimes are written `YYYY-MM-DD HH:MM:SS[.fff]`".to_owned()
+                        }
+                        _ => "numbers are written `-?digits[.digits]`, without an exponent"
+                            .to_owned(),
+                    },
                 });
                 None
             }
         }
     }
 
-    fn unsupported_op(&mut self, l: &Leaf, kind: ColumnKind, path: &str) {
+    fn unsupported_op(&mut self, l: &Leaf, ty: FieldType, path: &str) {
         self.errors.push(DecompileError::UnsupportedOp {
             path: path.to_owned(),
-            op: serde_json::to_string(&l.test.op()).unwrap_or_default(),
+            op: serde_json::to_string(&l.test.op())
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned(),
             col: l.col.clone(),
-            kind: kind.name().to_owned(),
+            kind: ty.name().to_owned(),
         });
+    }
+}
+
+/// The text tests the language allows on a field type (as the checker does): `contains`
+/// on text, sn and phone; `startswith`/`endswith` on text and sn.
+fn text_test_allowed(ty: FieldType, op: TextOp) -> bool {
+    match op {
+        TextOp::Contains => matches!(ty, FieldType::Text | FieldType::Sn | FieldType::Phone),
+        _ => matches!(ty, FieldType::Text | FieldType::Sn),
     }
 }
 
@@ -486,12 +565,94 @@ enum Out {
 fn emit(n: &Node, atoms: &[Atom]) -> Out {
     match n {
         Node::Const(b) => Out::Const(*b),
-        Node::Atom(i) => emit_atom(&atoms[*i]),
+        Node::Atom(i) => emit_atom(&atoms[*i], atoms[*i].on_null),
         Node::And(ns) | Node::Or(ns) => {
             let is_and = matches!(n, Node::And(_));
-            out_group(ns.iter().map(|m| emit(m, atoms)).collect(), is_and)
+            let empties = empty_values(ns, atoms, is_and);
+            let outs = ns
+                .iter()
+                .zip(empties)
+                .map(|(m, b)| match (m, b) {
+                    (Node::Atom(i), Some(b)) => emit_atom(&atoms[*i], b),
+                    _ => emit(m, atoms),
+                })
+                .collect();
+            out_group(outs, is_and)
         }
     }
+}
+
+/// The value on an empty column each atom child of a group is written with (`None`
+/// for non-atom children).
+///
+/// Faithful is the atom's value on `NULL`. But when some atom child on column `c` of an
+/// `or` is true on empty `c`, the whole group is true there, so the other atoms on `c`
+/// may take whichever value reads best: one "keeper" keeps the group true on empty,
+/// and the rest take their natural value (false for a positive test, true for a
+/// negated one, the constant itself for a constant, which then folds away). Dually for
+/// `and` with false. This turns `OR(NOT_EQUAL x "a", ISNULL x)` into `x != "a"`
+/// rather than `x != "a" and x is not empty or x is empty`.
+fn empty_values(children: &[Node], atoms: &[Atom], is_and: bool) -> Vec<Option<bool>> {
+    let forced = !is_and;
+    let natural = |a: &Atom| match a.nonempty {
+        NonEmpty::Const(x) => x,
+        NonEmpty::Pos(_) => false,
+        NonEmpty::Neg(_) => true,
+    };
+    let mut out: Vec<Option<bool>> = children
+        .iter()
+        .map(|n| match n {
+            Node::Atom(i) => Some(atoms[*i].on_null),
+            _ => None,
+        })
+        .collect();
+    let mut done: Vec<&str> = Vec::new();
+    for n in children {
+        let Node::Atom(i) = n else { continue };
+        let col = atoms[*i].col.as_str();
+        if done.contains(&col) {
+            continue;
+        }
+        done.push(col);
+        let on_col: Vec<usize> = children
+            .iter()
+            .enumerate()
+            .filter_map(|(k, m)| match m {
+                Node::Atom(j) if atoms[*j].col == col => Some(k),
+                _ => None,
+            })
+            .collect();
+        let atom_at = |k: usize| match &children[k] {
+            Node::Atom(j) => Some(&atoms[*j]),
+            _ => None,
+        };
+        if !on_col
+            .iter()
+            .any(|&k| atom_at(k).is_some_and(|a| a.on_null == forced))
+        {
+            continue;
+        }
+        let keeper = on_col
+            .iter()
+            .copied()
+            .find(|&k| atom_at(k).is_some_and(|a| natural(a) == forced))
+            .or_else(|| {
+                on_col
+                    .iter()
+                    .copied()
+                    .find(|&k| atom_at(k).is_some_and(|a| a.on_null == forced))
+            });
+        for &k in &on_col {
+            if let Some(a) = atom_at(k) {
+                out[k] = Some(if Some(k) == keeper {
+                    forced
+                } else {
+                    natural(a)
+                });
+            }
+        }
+    }
+    out
 }
 
 fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
@@ -511,9 +672,9 @@ fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
     }
 }
 
-/// The atom as a query whose value on empty is the atom's value on `NULL` (the caller
-/// has checked that `""` behaves the same).
-fn emit_atom(a: &Atom) -> Out {
+/// The atom as a query that is `b` on an empty value (the caller has checked that this
+/// keeps the tree's meaning).
+fn emit_atom(a: &Atom, b: bool) -> Out {
     let pred = |kind: PredKind| {
         Expr::Pred(Predicate {
             field: Field {
@@ -525,7 +686,6 @@ fn emit_atom(a: &Atom) -> Out {
         })
     };
     let empty = |negated: bool| pred(PredKind::IsEmpty { negated });
-    let b = a.on_null;
     match &a.nonempty {
         NonEmpty::Const(x) if *x == b => Out::Const(b),
         NonEmpty::Const(x) => Out::Expr(empty(*x)),

@@ -72,6 +72,7 @@ mod frag;
 mod lower;
 mod mysql;
 mod postgres;
+mod query;
 mod sqlite;
 
 pub use dialect::Dialect;
