@@ -597,3 +597,30 @@ fn eval_accepts_a_jdy_list_response_and_json_lines() {
         .code(2)
         .stderr(predicate::str::contains("a string"));
 }
+
+#[test]
+fn only_one_input_may_read_stdin() {
+    filterql()
+        .args(["eval", "--data", "-", "-"])
+        .write_stdin("[]")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stdin"));
+    filterql()
+        .args(["check", "--schema", "-", "-"])
+        .write_stdin("{}")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_batch_shares_one_clock() {
+    // Without --now the clock is read once, so `now` means the same on every line.
+    let (code, out, _) = run(filterql()
+        .args(["--jsonl", "compile", "--target", "jdy", "-"])
+        .write_stdin("createTime < now\ncreateTime < now\n"));
+    assert_eq!(code, 0);
+    let lines: Vec<Value> = out.lines().map(json).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["output"], lines[1]["output"]);
+}

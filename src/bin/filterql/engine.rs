@@ -21,10 +21,12 @@ pub struct Clock {
 }
 
 impl From<&ClockArgs> for Clock {
+    /// A command-line clock: without `--now`, the system clock read once, so that every
+    /// query of a batch sees the same `now`.
     fn from(c: &ClockArgs) -> Self {
         Clock {
             tz: c.tz,
-            now: c.now,
+            now: Some(c.now.unwrap_or_else(|| chrono::Local::now().fixed_offset())),
         }
     }
 }
