@@ -236,7 +236,11 @@ impl Lower<'_> {
             Kind::TextArray | Kind::NumberArray => engine.json_empty(&col),
         };
         let arms_are_or = matches!(k, Kind::Text) || (sqlite && k == Kind::Datetime);
-        let empty = if arms_are_or { arms.paren() } else { arms.clone() };
+        let empty = if arms_are_or {
+            arms.paren()
+        } else {
+            arms.clone()
+        };
         let check = |ok: bool| if ok { Ok(()) } else { Err(unsupported(l)) };
         let (pos, false_on_empty) = match &l.test {
             Test::Empty => {
@@ -288,7 +292,10 @@ impl Lower<'_> {
                 let pos = self.range(l, &col, r)?;
                 // SQLite stores datetimes as text and `''` sorts before every datetime,
                 // so `d < x` would be true on `''`: guard it there.
-                (pos, !(sqlite && k == Kind::Datetime) && (r.lo.is_some() || r.hi.is_some()))
+                (
+                    pos,
+                    !(sqlite && k == Kind::Datetime) && (r.lo.is_some() || r.hi.is_some()),
+                )
             }
             Test::Verified | Test::Unverified => {
                 check(f.ty == FieldType::Phone)?;
