@@ -170,6 +170,15 @@ impl Schema {
         self.fields.iter().find(|f| f.name == name)
     }
 
+    /// The top-level field with this name, else the one field with this label; `None`
+    /// when there is none or the label is ambiguous (use [`Schema::resolve`] to learn
+    /// why).
+    pub fn lookup(&self, name_or_label: &str) -> Option<&Field> {
+        self.resolve(std::slice::from_ref(&name_or_label.to_owned()))
+            .ok()
+            .map(|r| r.field)
+    }
+
     /// The resolved reference of a field given by name or label, dotted for a subform
     /// column (`items.qty`); `None` when it does not resolve to exactly one field.
     pub fn field_ref(&self, dotted: &str) -> Option<FieldRef> {
