@@ -618,3 +618,30 @@ fn large_queries() {
     assert!(filterql::eval::matches(&p, &json!({"amount": 49_999})));
     assert!(!filterql::eval::matches(&p, &json!({"amount": 50_000})));
 }
+
+/// The deepest query the parser accepts is within the checker's depth limit.
+#[test]
+fn the_deepest_parsable_query_checks() {
+    let nested = |depth: usize, not: bool| {
+        let mut text = String::from("amount = 1");
+        for i in 0..depth {
+            let op = if i % 2 == 0 { "or" } else { "and" };
+            text = if not && i % 3 == 0 {
+                format!("not ({text})")
+            } else {
+                format!("amount = 1 {op} ({text})")
+            };
+        }
+        text
+    };
+    for not in [false, true] {
+        let deepest = (0..=filterql::syntax::MAX_DEPTH + 2)
+            .rev()
+            .find(|d| filterql::syntax::parse(&nested(*d, not)).is_ok())
+            .unwrap();
+        // `not (..)` counts twice towards the parser limit.
+        assert!(deepest >= filterql::syntax::MAX_DEPTH / 2, "{deepest}");
+        let q = ok(&nested(deepest, not));
+        assert!(q.matches(&json!({"amount": 1})));
+    }
+}

@@ -98,9 +98,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use values::Time;
 
-/// The deepest `and`/`or`/`not` nesting the checker accepts. The parser's own limit is
-/// lower, so only hand-built trees reach it; it keeps every pass's recursion bounded.
-pub const MAX_DEPTH: usize = 256;
+/// The deepest `and`/`or`/`not` nesting the checker accepts: twice the parser's limit on
+/// parentheses and `not` (each of which adds at most one tree level, plus the chain it
+/// opens), so only hand-built trees reach it; it keeps every pass's recursion bounded.
+pub const MAX_DEPTH: usize = 2 * crate::syntax::MAX_DEPTH + 2;
 
 /// Checks `expr` against `schema`, pushing every error (and the no-schema warning) into
 /// `diags`; returns the (un-normalized) IR when there is no error.
