@@ -293,6 +293,21 @@ fn no_schema_mode_infers_and_warns() {
 }
 
 #[test]
+fn the_demo_schema_checks_the_readme_tour() {
+    for text in [
+        "createTime >= 2022-01-01 and phone verified",
+        r#"status in ("open", "pending") or amount > 1000"#,
+        r#"not (手机 is empty) && `order no` startswith "PO-""#,
+        r#"tags has any ("red", "blue")"#,
+        "items.qty between 1 and 10",
+        r#"updateTime >= now - 7d and flowState = "进行中""#,
+    ] {
+        let q = ok_with(text, &Schema::demo(), &opts());
+        assert!(q.warnings.is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn the_demo_schema_runs_the_readme_example() {
     let q = ok_with(
         "createTime >= 2022-01-01 and phone verified",

@@ -152,15 +152,17 @@ impl Schema {
     /// | `class` | 班级 | text |
     /// | `amount` | 金额 | number |
     /// | `phone` | 手机 | phone |
-    /// | `status` | 状态 | select: 待处理, 处理中, 已完成 |
-    /// | `tags` | 标签 | multiselect: 重要, 紧急, 普通 |
+    /// | `status` | 状态 | select: open, pending, closed |
+    /// | `tags` | 标签 | multiselect: red, blue, green |
     /// | `due` | 截止时间 | datetime |
     /// | `owner` | 负责人 | user |
     /// | `dept` | 部门 | dept |
     /// | `sn` | 流水号 | sn |
+    /// | `order no` | 订单号 | text |
     /// | `items` | 明细 | subform: `name` 物品 (text), `qty` 数量 (number) |
     ///
-    /// plus the system fields, so `createTime >= 2022-01-01 and phone verified` checks.
+    /// plus the system fields, so the README's examples (`createTime >= 2022-01-01 and
+    /// phone verified`, `tags has any ("red", "blue")`, ...) check.
     pub fn demo() -> Schema {
         demo::demo()
     }
