@@ -6,6 +6,14 @@
 //! [`Schema::demo`] for the built-in demo form, or [`Schema::none`] to let the checker
 //! infer field types from the query.
 //!
+//! Resolution ([`Schema::resolve`], [`Resolver`]): each segment of a field path is looked
+//! up among the fields of its level (the form, then the subform's columns) by exact name
+//! first, then by exact label, so a name always wins over another field's label. A label
+//! carried by several fields is ambiguous (the error lists their names). An unknown
+//! segment gets suggestions: the names or labels (compared case-insensitively, in
+//! characters) within an edit distance of a third of its length (at least 1), all of
+//! those tied at the smallest distance, at most three.
+//!
 //! ```
 //! use filterql::{FieldType, Schema};
 //! let schema = Schema::from_json(r#"{"fields":[{"name":"_widget_1","label":"手机","type":"phone"}]}"#)
