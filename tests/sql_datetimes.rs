@@ -19,13 +19,13 @@ use std::cell::RefCell;
 const MIN_MS: i64 = -30_609_705_600_000;
 const MAX_MS: i64 = 253_402_041_600_000;
 
-fn arb_case() -> impl Strategy<
-    Value = (
-        i32,
-        Vec<i64>,
-        Vec<(Option<(usize, bool)>, Option<(usize, bool)>)>,
-    ),
-> {
+/// Range ends as (row index, inclusive), either end optional.
+type Ends = (Option<(usize, bool)>, Option<(usize, bool)>);
+
+/// (zone offset in minutes, row instants, ranges).
+type Case = (i32, Vec<i64>, Vec<Ends>);
+
+fn arb_case() -> impl Strategy<Value = Case> {
     // A base instant, and rows a few ms to a few days around it, so bounds hit rows.
     let offsets = prop_oneof![Just(0i64), -3i64..3, -200_000_000i64..200_000_000,];
     (
