@@ -16,8 +16,8 @@ use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
 
 /// 1000-01-02 and 9999-12-30 (UTC), a day inside MySQL's range at both ends in any zone.
-const MIN_MS: i64 = -30_609_705_600_000;
-const MAX_MS: i64 = 253_402_041_600_000;
+const MIN_MS: i64 = -30_610_137_600_000;
+const MAX_MS: i64 = 253_402_128_000_000;
 
 /// Range ends as (row index, inclusive), either end optional.
 type Ends = (Option<(usize, bool)>, Option<(usize, bool)>);
