@@ -575,3 +575,52 @@ fn help_shows_examples_and_usage_errors_exit_2() {
         .code(2);
     filterql().assert().code(2);
 }
+
+#[test]
+fn eval_accepts_a_jdy_list_response_and_json_lines() {
+    let response = r#"{"data": [{"_id": "a", "qty": 9}, {"_id": "b", "qty": 1}]}"#;
+    let (code, out, _) = run(filterql()
+        .args(["eval", "--data", "-", "qty > 5"])
+        .write_stdin(response));
+    assert_eq!(code, 0);
+    assert_eq!(ids(&json(&out)), ["a"]);
+    let lines = "{\"_id\": \"a\", \"qty\": 9}\n\n{\"_id\": \"b\", \"qty\": 7}\n";
+    let (code, out, _) = run(filterql()
+        .args(["eval", "--data", "-", "qty > 5"])
+        .write_stdin(lines));
+    assert_eq!(code, 0);
+    assert_eq!(ids(&json(&out)), ["a", "b"]);
+    filterql()
+        .args(["eval", "--data", "-", "qty > 5"])
+        .write_stdin("\"just a string\"")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a string"));
+}
+
+#[test]
+fn only_one_input_may_read_stdin() {
+    filterql()
+        .args(["eval", "--data", "-", "-"])
+        .write_stdin("[]")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("stdin"));
+    filterql()
+        .args(["check", "--schema", "-", "-"])
+        .write_stdin("{}")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_batch_shares_one_clock() {
+    // Without --now the clock is read once, so `now` means the same on every line.
+    let (code, out, _) = run(filterql()
+        .args(["--jsonl", "compile", "--target", "jdy", "-"])
+        .write_stdin("createTime < now\ncreateTime < now\n"));
+    assert_eq!(code, 0);
+    let lines: Vec<Value> = out.lines().map(json).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["output"], lines[1]["output"]);
+}

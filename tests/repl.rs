@@ -129,3 +129,40 @@ fn history_persists_across_sessions() {
     let saved = std::fs::read_to_string(dir.path().join("history")).expect("history file");
     assert!(saved.contains("amount > 42"), "{saved}");
 }
+
+#[test]
+fn schema_eval_and_explain_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli");
+    let mut s = spawn(&dir, &[]);
+    s.expect("jdy> ").unwrap();
+    s.send_line(format!(
+        ":schema {}",
+        fixtures.join("schema.json").display()
+    ))
+    .unwrap();
+    s.expect("fields; :fields lists them")
+        .expect("schema loaded");
+    s.expect("jdy> ").unwrap();
+    // `数量` is a label of the loaded schema, not of the demo form.
+    s.send_line("数量 > 5").unwrap();
+    s.expect("\"field\": \"qty\"")
+        .expect("label resolved in the new schema");
+    s.expect("jdy> ").unwrap();
+    s.send_line(format!(":eval {}", fixtures.join("records.json").display()))
+        .unwrap();
+    s.expect("\"_id\": \"r4\"").unwrap();
+    s.expect("(1 of 4 records match)")
+        .expect("the last query evaluated");
+    s.expect("jdy> ").unwrap();
+    s.send_line(":explain name endswith \"e\"").unwrap();
+    s.expect("canonical:  name endswith \"e\"").unwrap();
+    s.expect("kept client-side: name endswith \"e\"")
+        .expect("pushdown residual");
+    s.expect("sql:sqlite:").unwrap();
+    s.expect("jdy> ").unwrap();
+    s.send_line(":help").unwrap();
+    s.expect(":target [jdy|masterdata|sql").unwrap();
+    s.expect("jdy> ").unwrap();
+    quit(s);
+}

@@ -40,7 +40,7 @@ pub struct Cli {
 pub enum DiagFormat {
     /// rustc-like text, coloured on a terminal unless NO_COLOR is set.
     Human,
-    /// A JSON array of diagnostic objects per rejected query.
+    /// a JSON array of diagnostic objects per rejected query.
     Json,
 }
 
@@ -81,8 +81,7 @@ pub enum Command {
         dialect: Option<Dialect>,
         #[command(flatten)]
         schema: SchemaArgs,
-        /// SQL: the table of `SELECT * FROM <table>` (required for inline SQL);
-        /// masterdata with --envelope: the master data's name (`metaDataName`).
+        /// sql: `SELECT * FROM <TABLE>` (needed inline); masterdata: `metaDataName`.
         #[arg(long)]
         table: Option<String>,
         /// SQL with `?`/`$n` placeholders and a parameter list (`{"sql","params"}`).

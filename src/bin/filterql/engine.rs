@@ -7,6 +7,7 @@ use crate::failure::{read_input, Failure};
 use crate::output::Output;
 use chrono::{DateTime, FixedOffset};
 use filterql::target::{jdy, masterdata, sql};
+use filterql::unparse::Constant;
 use filterql::{Diagnostics, Options, Query, Schema};
 use serde_json::{json, Value};
 
@@ -20,10 +21,12 @@ pub struct Clock {
 }
 
 impl From<&ClockArgs> for Clock {
+    /// A command-line clock: without `--now`, the system clock read once, so that every
+    /// query of a batch sees the same `now`.
     fn from(c: &ClockArgs) -> Self {
         Clock {
             tz: c.tz,
-            now: c.now,
+            now: Some(c.now.unwrap_or_else(|| chrono::Local::now().fixed_offset())),
         }
     }
 }
@@ -83,8 +86,8 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
             let opts = jdy::JdyOptions { tz };
             if shape.pushdown {
                 let p = jdy::pushdown(&query.pred, &opts);
-                let residual = match &p.residual {
-                    Some(r) => Value::String(residual_text(query, r)?),
+                let residual = match p.residual.as_ref().and_then(|r| residual_text(query, r)) {
+                    Some(text) => Value::String(text),
                     None => Value::Null,
                 };
                 let filter = match &p.filter {
@@ -144,15 +147,23 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
     }
 }
 
-/// The canonical query text of a residual predicate, for `eval` on fetched records.
-fn residual_text(query: &Query, residual: &filterql::ir::Pred) -> Result<String, Diagnostics> {
-    unparse(residual, query.tz).map_err(|_| Diagnostics::new(query.source.clone()))
+/// The canonical query text of a residual predicate, for `eval` on fetched records;
+/// `None` when nothing is left to check.
+fn residual_text(query: &Query, residual: &filterql::ir::Pred) -> Option<String> {
+    match filterql::unparse::to_ast(residual, query.tz) {
+        Ok(e) => Some(e.to_string()),
+        Err(Constant::True) => None,
+        // The language cannot write "no record": keep the query itself as the residual,
+        // which eval finds false everywhere just the same.
+        Err(Constant::False) => Some(query.source.trim().to_owned()),
+    }
 }
 
-/// Query text meaning the same as `pred`; `Err` when it folds to a constant.
+/// Query text meaning the same as `pred`, or why there is none.
 pub fn unparse(pred: &filterql::ir::Pred, tz: FixedOffset) -> Result<String, String> {
-    let _ = (pred, tz);
-    Err("unparse has not landed".to_owned())
+    filterql::unparse::to_ast(pred, tz)
+        .map(|e| e.to_string())
+        .map_err(|c| c.to_string())
 }
 
 fn to_json(v: &impl serde::Serialize) -> Value {

@@ -37,6 +37,27 @@ fn report_failure(failure: Failure) {
     eprintln!("{report:?}");
 }
 
+/// Refuses a command line on which more than one input is `-`: stdin can be read once.
+fn one_stdin(inputs: &[(&str, Option<&str>)]) -> Result<(), Failure> {
+    let readers: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, v)| *v == Some("-"))
+        .map(|(name, _)| *name)
+        .collect();
+    if readers.len() > 1 {
+        let (last, rest) = readers.split_last().unwrap_or((&"", &[]));
+        return Err(Failure::usage(
+            format!(
+                "{} and {last} {} read stdin, which can only be read once",
+                rest.join(", "),
+                if readers.len() == 2 { "both" } else { "all" }
+            ),
+            Some("put all but one of them in a file"),
+        ));
+    }
+    Ok(())
+}
+
 /// Runs the command; `Ok(false)` when a query was rejected.
 fn run(cli: Cli) -> Result<bool, Failure> {
     let mode = Mode {
@@ -50,6 +71,7 @@ fn run(cli: Cli) -> Result<bool, Failure> {
             clock,
             query,
         } => {
+            one_stdin(&[("--schema", schema_arg(&schema)), ("QUERY", Some(&query))])?;
             let schema = engine::schema_from_args(&schema)?;
             let clock = Clock::from(&clock);
             batch::run(&query, mode, |q| commands::check::step(q, &schema, &clock))
@@ -72,6 +94,7 @@ fn run(cli: Cli) -> Result<bool, Failure> {
                 envelope,
             };
             let target = commands::compile::validate(target, dialect, &shape)?;
+            one_stdin(&[("--schema", schema_arg(&schema)), ("QUERY", Some(&query))])?;
             let job = commands::compile::Job {
                 schema: engine::schema_from_args(&schema)?,
                 clock: Clock::from(&clock),
@@ -86,12 +109,11 @@ fn run(cli: Cli) -> Result<bool, Failure> {
             clock,
             query,
         } => {
-            if data == "-" && query == "-" {
-                return Err(Failure::usage(
-                    "--data - and QUERY - cannot both read stdin",
-                    Some("put the records or the queries in a file"),
-                ));
-            }
+            one_stdin(&[
+                ("--data", Some(&data)),
+                ("--schema", schema_arg(&schema)),
+                ("QUERY", Some(&query)),
+            ])?;
             let records = engine::load_records(&data)?;
             let schema = engine::schema_from_args(&schema)?;
             let clock = Clock::from(&clock);
@@ -104,11 +126,19 @@ fn run(cli: Cli) -> Result<bool, Failure> {
             schema,
             tz,
             file,
-        } => commands::decompile::run(from, &schema, tz, &file, mode),
+        } => {
+            one_stdin(&[("--schema", schema_arg(&schema)), ("FILE", Some(&file))])?;
+            commands::decompile::run(from, &schema, tz, &file, mode)
+        }
         Command::Repl { schema, target } => repl::run(schema, target),
         Command::Completions { shell } => {
             commands::completions::write(shell, &mut std::io::stdout());
             Ok(true)
         }
     }
+}
+
+/// The `--schema` argument as written.
+fn schema_arg(s: &args::SchemaArgs) -> Option<&str> {
+    s.schema.as_deref().and_then(|p| p.to_str())
 }

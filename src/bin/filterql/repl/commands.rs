@@ -3,6 +3,7 @@
 use super::{Flow, Session};
 use crate::args::{parse_now, parse_target_spec, parse_tz, Dialect, TargetKind, TargetSpec};
 use crate::engine::{self, Shape};
+use crate::output::width;
 
 /// The `:help` text.
 pub const HELP: &str = "\
@@ -39,12 +40,12 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":fields" => fields(s),
         ":ast" => with_query(s, arg, |s, text| {
             if let Ok(ast) = filterql::syntax::parse(text).map_err(|d| s.report(&d)) {
-                println!("{ast:#?}");
+                print!("{}", super::tree::ast(&ast));
             }
         }),
         ":ir" => with_query(s, arg, |s, text| {
             if let Some(q) = s.compile(text) {
-                println!("{:#?}", q.pred);
+                print!("{}", super::tree::ir(&q.pred, q.tz));
             }
         }),
         ":explain" => with_query(s, arg, explain),
@@ -231,11 +232,18 @@ fn explain(s: &mut Session, text: &str) {
     for (name, spec, shape) in targets {
         println!("\n{name}:");
         match engine::render(&q, spec, &shape) {
-            Ok(out) => println!("{}", out.to_text().unwrap_or_default()),
-            Err(d) => {
-                println!("  (not expressible)");
-                s.report(&d);
+            Ok(out) => {
+                println!("{}", out.to_text().unwrap_or_default());
+                if shape.pushdown {
+                    let kept = match out.to_json().get("residual") {
+                        Some(serde_json::Value::String(r)) => r.clone(),
+                        _ => "nothing (the filter is exact)".to_owned(),
+                    };
+                    println!("kept client-side: {kept}");
+                }
             }
+            // Inline on stdout, so the explanation reads in order.
+            Err(d) => print!("not expressible:\n{}", d.render(width(), s.color)),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod complete;
 pub mod editor;
 pub mod highlight;
 pub mod scan;
+pub mod tree;
 
 use crate::args::TargetSpec;
 use crate::engine::{self, Clock, Shape};
@@ -245,7 +246,8 @@ fn save_history(rl: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&std::
     if let Some(dir) = path.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
-    if let Err(e) = rl.save_history(path) {
+    // Appending (rather than rewriting) keeps the entries of sessions running side by side.
+    if let Err(e) = rl.append_history(path) {
         eprintln!("warning: could not save history to {}: {e}", path.display());
     }
 }
