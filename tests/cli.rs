@@ -624,3 +624,28 @@ fn a_batch_shares_one_clock() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["output"], lines[1]["output"]);
 }
+
+#[test]
+fn repl_with_an_unreadable_schema_exits_2_and_without_a_terminal_reads_lines() {
+    filterql()
+        .args(["repl", "--schema", &fixture("no_such_schema.json")])
+        .assert()
+        .code(2);
+    filterql()
+        .args(["repl", "--target", "mongo"])
+        .assert()
+        .code(2);
+    // Piped input: no line editing, but the same commands and results.
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(filterql()
+        .args(["repl", "--target", "sql:postgres"])
+        .env("FILTERQL_HISTORY", dir.path().join("h"))
+        .write_stdin("amount > 3\nbogus >\n:target jdy\namount > 3\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("SELECT * FROM \"t\" WHERE \"amount\" > "),
+        "{out}"
+    );
+    assert!(out.contains("\"method\": \"gt\""), "{out}");
+    assert!(err.contains("filterql::"), "{err}");
+}
