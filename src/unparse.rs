@@ -70,9 +70,29 @@ impl Constant {
 /// assert_eq!(filterql::unparse::to_ast(&p, tz).unwrap().to_string(), "amount != 5");
 /// ```
 pub fn to_ast(p: &Pred, tz: FixedOffset) -> Result<Expr, Constant> {
+    // A chain of `Not`s is walked in a loop, not by recursion, and rebuilt as one.
+    let mut p = p;
+    let mut nots = 0usize;
+    while let Pred::Not(inner) = p {
+        p = inner;
+        nots += 1;
+    }
+    if nots > 0 {
+        return match to_ast(p, tz) {
+            Ok(mut e) => {
+                for _ in 0..nots {
+                    e = Expr::Not(Box::new(e), Span::default());
+                }
+                Ok(e)
+            }
+            Err(c) if nots % 2 == 1 => Err(c.not()),
+            Err(c) => Err(c),
+        };
+    }
     match p {
         Pred::True => Err(Constant::True),
         Pred::False => Err(Constant::False),
+        // Not reached after the loop; still the right answer.
         Pred::Not(inner) => to_ast(inner, tz)
             .map(|e| Expr::Not(Box::new(e), Span::default()))
             .map_err(Constant::not),

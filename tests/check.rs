@@ -585,3 +585,36 @@ fn checked_queries_on_jdy_record_shapes() {
         assert_eq!(ok(text).matches(record), *want, "{text} on {record}");
     }
 }
+
+/// Large queries (near the parser's input limit) are checked in linear time: many
+/// distinct fields in no-schema mode, long value lists with repeats. (The checker alone:
+/// normalization is another pass.)
+#[test]
+fn large_queries() {
+    let run = |text: &str, schema: &Schema| {
+        let ast = filterql::syntax::parse(text).unwrap();
+        let mut d = Diagnostics::new(text);
+        let p = check(&ast, schema, &opts(), &mut d);
+        (p.unwrap_or_else(|| panic!("{}", d.render(80, false))), d)
+    };
+    let n = 40_000;
+    let text: Vec<String> = (0..n).map(|i| format!("f{i} > {i}")).collect();
+    let (p, d) = run(&text.join(" or "), &Schema::none());
+    assert!(d.items[0]
+        .to_string()
+        .contains(&format!("`f{}`: number", n - 1)));
+    assert!(filterql::eval::matches(&p, &json!({"f39999": 40000})));
+    assert!(!filterql::eval::matches(&p, &json!({"f39999": 39999})));
+
+    let values: Vec<String> = (0..100_000).map(|i| (i % 50_000).to_string()).collect();
+    let (p, _) = run(&format!("amount in ({})", values.join(", ")), &schema());
+    match &p {
+        Pred::Leaf(l) => match &l.test {
+            filterql::ir::Test::In(v) => assert_eq!(v.len(), 50_000),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+    assert!(filterql::eval::matches(&p, &json!({"amount": 49_999})));
+    assert!(!filterql::eval::matches(&p, &json!({"amount": 50_000})));
+}

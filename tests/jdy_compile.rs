@@ -343,7 +343,7 @@ fn unnormalized_not_is_handled_exactly() {
 #[test]
 fn deep_trees_fail_closed() {
     let mut p = leaf(field("a", FieldType::Number), Test::Eq(n(1.0)));
-    for _ in 0..200 {
+    for _ in 0..300 {
         p = Pred::Not(Box::new(p));
     }
     assert!(matches!(errors(&p)[..], [JdyError::TooDeep { .. }]));
@@ -443,4 +443,19 @@ fn ill_typed_ir_is_rejected_not_guessed() {
     // Nothing of it is pushed, and all of it stays as residual.
     let pd = jdy::pushdown(&p, &opts());
     assert_eq!((pd.filter, pd.residual), (None, Some(p)));
+}
+
+#[test]
+fn like_is_only_sent_for_plain_text() {
+    let t = || field("t", FieldType::Text);
+    for s in ["50%", "a_b", "a.b", "x*", "(a)", "^a", "a$", "a\\b", "a|b"] {
+        let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
+        assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]), "{s}");
+        let sw = leaf(t(), Test::Text(TextOp::StartsWith, s.into()));
+        assert_eq!(jdy::pushdown(&sw, &opts()).filter, None, "{s}");
+    }
+    for s in ["abc", "张三", "139 0000", "a-b", "a@b", "a/b"] {
+        let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
+        assert_eq!(strict(&p)["cond"][0]["value"], json!([s]));
+    }
 }

@@ -60,6 +60,32 @@ fn strict_err() {
 }
 
 #[test]
+fn pushdown() {
+    insta::glob!("fixtures/jdy/pushdown/*.fq", |path| {
+        let q = query(path);
+        let plan = q
+            .to_jdy_pushdown()
+            .unwrap_or_else(|d| panic!("{} has no plan:\n{}", path.display(), d.render(80, false)));
+        // The residual text must compile back to the residual predicate's meaning.
+        if let (Some(text), Some(pred)) = (&plan.residual, &plan.residual_pred) {
+            let back = filterql::compile(text, &schema(), &Options::at(q_clock()))
+                .unwrap_or_else(|d| panic!("residual `{text}`: {}", d.render(80, false)));
+            assert_eq!(
+                &back.pred,
+                &filterql::normalize::normalize(pred.clone()),
+                "{text}"
+            );
+        }
+        let json = serde_json::to_string_pretty(&plan).expect("serializes");
+        insta::assert_snapshot!(format!("{}\n{}", q.source.trim_end(), json));
+    });
+}
+
+fn q_clock() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap()
+}
+
+#[test]
 fn fixture_schema_has_every_field_type() {
     use filterql::FieldType::*;
     let s = schema();

@@ -816,3 +816,32 @@ fn decompile_without_a_schema_guesses_column_kinds() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn wide_trees_decompile_or_are_refused_as_too_large() {
+    // Many columns, each needing the NULL-versus-"" check.
+    let mut arms = Vec::new();
+    for i in 0..1000 {
+        arms.push(json!({"col": format!("c{i}"), "op": "NOT_EQUAL", "value": "a"}));
+        arms.push(json!({"col": format!("c{i}"), "op": "ISNULL"}));
+    }
+    let tree = json!({"op": "OR", "condition": arms}).to_string();
+    let e = decompile_json(&tree, &Schema::none(), cst()).unwrap();
+    let text = e.to_string();
+    assert!(
+        text.starts_with(r#"c0 != "a" or c1 != "a" or "#),
+        "{}",
+        &text[..80]
+    );
+    assert_eq!(text.matches(" or ").count(), 999);
+
+    let too_many: Vec<Value> = (0..5001)
+        .map(|i| json!({"col": format!("c{i}"), "op": "ISNULL"}))
+        .collect();
+    let tree = json!({"op": "AND", "condition": too_many}).to_string();
+    let errs = decompile_json(&tree, &Schema::none(), cst()).unwrap_err();
+    assert!(
+        matches!(errs[..], [DecompileError::TooLarge { .. }]),
+        "{errs:?}"
+    );
+}

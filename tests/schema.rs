@@ -294,6 +294,10 @@ fn schema_errors_suggest_the_likely_fix() {
         "did you mean `label`?"
     );
     assert!(help(r#"{"fields": [{"name":"a","type":"blob"}]}"#).contains("multiselect"));
+    assert_eq!(
+        help(r#"{"fields": [{"name":"a","type":"radiogroup"}]}"#),
+        r#"`radiogroup` is a jdy widget type; write "type": "select" (and "widget": "radiogroup" to keep it)"#
+    );
 }
 
 #[test]

@@ -85,7 +85,7 @@ pub use values::FLOW_STATES;
 
 use crate::diagnostic::Diagnostics;
 use crate::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
-use crate::schema::{FieldType, ResolveError, Schema};
+use crate::schema::{FieldType, ResolveError, Resolver, Schema};
 use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, Expr, Field as AstField, HasOperand, Literal, PredKind, Predicate, Quantifier, Value,
@@ -130,7 +130,7 @@ pub fn check(
         (Cow::Borrowed(schema), HashSet::new(), None)
     };
     let mut checker = Checker {
-        schema: &schema,
+        resolver: Resolver::new(&schema),
         tz: opts.tz.unwrap_or(schema.timezone),
         now: opts.now,
         source: &diags.source,
@@ -169,7 +169,7 @@ fn depth(expr: &Expr) -> usize {
 }
 
 struct Checker<'a> {
-    schema: &'a Schema,
+    resolver: Resolver<'a>,
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
     source: &'a str,
@@ -210,7 +210,7 @@ impl Checker<'_> {
             return None;
         }
         let written = p.field.dotted();
-        let resolved = match self.schema.resolve(path) {
+        let resolved = match self.resolver.resolve(path) {
             Ok(r) => r,
             Err(e) => {
                 self.errors.push(resolve_error(e, &p.field));
@@ -278,7 +278,7 @@ impl Checker<'_> {
                     self.non_empty_list(l.items.is_empty(), l.span)?;
                 }
                 let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(test(dedup(scalars)), false))
+                Some(leaf.make(test(dedup_scalars(scalars)), false))
             }
             PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
                 let t = self.time(value, field, &written)?;
@@ -300,7 +300,7 @@ impl Checker<'_> {
                     return Some(time_in(&leaf, times, *negated));
                 }
                 let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(Test::In(dedup(scalars)), *negated))
+                Some(leaf.make(Test::In(dedup_scalars(scalars)), *negated))
             }
             PredKind::Between { negated, low, high } => {
                 let (lo, hi) = if field.ty == FieldType::Datetime {
@@ -505,8 +505,12 @@ fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
                 Time::Day { .. } => None,
             })
             .collect();
-        return leaf.make(Test::In(dedup(instants)), negated);
+        return leaf.make(Test::In(dedup_scalars(instants)), negated);
     }
+    let times = dedup(times, |t| match t {
+        Time::Instant(ms) => (*ms, None),
+        Time::Day { start, end } => (*start, Some(*end)),
+    });
     let tests: Vec<Test> = times
         .into_iter()
         .map(|t| match t {
@@ -514,7 +518,7 @@ fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
             Time::Day { start, end } => day_range(start, end),
         })
         .collect();
-    let mut tests = dedup(tests);
+    let mut tests = tests;
     if tests.len() == 1 {
         if let Some(t) = tests.pop() {
             return leaf.make(t, negated);
@@ -528,14 +532,34 @@ fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
     }
 }
 
-fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
-    let mut out: Vec<T> = Vec::with_capacity(items.len());
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
+/// Drops repeated values, keeping first occurrences; hashing keeps a list of any length
+/// linear.
+fn dedup<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(|i| seen.insert(key(i))).collect()
+}
+
+/// Identity of a scalar for deduplication: numbers by value (`-0` = `0`).
+#[derive(Hash, PartialEq, Eq)]
+enum ScalarKey {
+    Text(String),
+    Number(u64),
+    DateTime(i64),
+    Bool(bool),
+}
+
+fn scalar_key(s: &Scalar) -> ScalarKey {
+    match s {
+        Scalar::Text(t) => ScalarKey::Text(t.clone()),
+        // `+ 0.0` turns -0 into +0, so the two equal numbers share a key.
+        Scalar::Number(n) => ScalarKey::Number((n + 0.0).to_bits()),
+        Scalar::DateTime(ms) => ScalarKey::DateTime(*ms),
+        Scalar::Bool(b) => ScalarKey::Bool(*b),
     }
-    out
+}
+
+fn dedup_scalars(items: Vec<Scalar>) -> Vec<Scalar> {
+    dedup(items, scalar_key)
 }
 
 fn key(s: &Scalar) -> Option<f64> {

@@ -307,12 +307,19 @@ impl Conn {
             }
             Conn::My(c) => {
                 use mysql::prelude::Queryable;
-                if q.params.is_empty() {
+                let rows: Vec<mysql::Row> = if q.params.is_empty() {
                     // The text protocol: the statement is sent exactly as written.
-                    c.query::<i64, _>(&q.sql)?
+                    c.query(&q.sql)?
                 } else {
-                    c.exec::<i64, _, _>(&q.sql, mysql_params(&q.params))?
-                }
+                    c.exec(&q.sql, mysql_params(&q.params))?
+                };
+                rows.iter()
+                    .map(|r| {
+                        r.get_opt::<i64, _>(0)
+                            .ok_or("no column")?
+                            .map_err(Into::into)
+                    })
+                    .collect::<Res<Vec<i64>>>()?
             }
         };
         ids.sort_unstable();
@@ -350,7 +357,7 @@ impl Conn {
                     c.exec(&q.sql, mysql_params(&q.params))?
                 };
                 rows.into_iter()
-                    .map(|b| b.map(|b| String::from_utf8(b)).transpose())
+                    .map(|b| b.map(String::from_utf8).transpose())
                     .collect::<Result<_, _>>()?
             }
         })

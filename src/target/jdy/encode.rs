@@ -117,12 +117,14 @@ pub fn describe(test: &Test, negated: bool) -> String {
         Test::Eq(_) => if negated { "`!=`" } else { "`=`" }.to_owned(),
         Test::In(_) => format!("`{not}in`"),
         Test::Range(r) => {
+            let lo = |b: &Bound| if b.inclusive { ">=" } else { ">" };
+            let hi = |b: &Bound| if b.inclusive { "<=" } else { "<" };
             let op = match (&r.lo, &r.hi) {
-                (Some(_), Some(_)) => "between",
-                (Some(b), None) if b.inclusive => ">=",
-                (Some(_), None) => ">",
-                (None, Some(b)) if b.inclusive => "<=",
-                _ => "<",
+                (Some(l), Some(h)) if l.inclusive && h.inclusive => "between".to_owned(),
+                (Some(l), Some(h)) => format!("{} … {}", lo(l), hi(h)),
+                (Some(l), None) => lo(l).to_owned(),
+                (None, Some(h)) => hi(h).to_owned(),
+                (None, None) => "range".to_owned(),
             };
             format!("`{not}{op}`")
         }
@@ -395,7 +397,7 @@ fn encode_eq(cx: &Ctx, v: &Scalar) -> Result<LeafEnc, JdyError> {
             if cx.has(Method::Like) {
                 // Equal implies contains: `like` is a superset to push.
                 if let Scalar::Text(t) = v {
-                    if !t.is_empty() {
+                    if !t.is_empty() && !t.chars().any(|c| LIKE_SPECIAL.contains(c)) {
                         e.loose = Some(cx.cond(Method::Like, Some(vec![cx.value(v)?])));
                     }
                 }
@@ -642,6 +644,12 @@ fn encode_phone(cx: &Ctx, pos: Method, neg: Method) -> Result<LeafEnc, JdyError>
     Ok(e)
 }
 
+/// Characters that are wildcards in SQL `LIKE` or special in regular expressions. How
+/// jdy's `like` treats them (escaping, wildcards, patterns) is not documented, so an
+/// operand holding one is never sent: `like` is only used where it is surely a literal
+/// substring test.
+pub const LIKE_SPECIAL: &str = "%_\\.*+?[](){}^$|";
+
 fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
     if s.is_empty() {
         return Err(cx.bad_value("an empty text operand"));
@@ -653,6 +661,11 @@ fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
         return Ok(LeafEnc::none(cx.unsupported(
             "jdy has no negated `like`; use --pushdown to evaluate it client-side",
         )));
+    }
+    if let Some(c) = s.chars().find(|c| LIKE_SPECIAL.contains(*c)) {
+        return Ok(LeafEnc::none(cx.bad_value(format!(
+            "the text contains `{c}`, and jdy does not document whether `like` treats it as a wildcard or pattern character"
+        ))));
     }
     let like = cx.cond(Method::Like, Some(vec![Value::String(s.to_owned())]));
     match op {

@@ -10,10 +10,18 @@
 //!   `NOT_EQUAL t "a"` without its `ISNULL` arm, ...) has no equivalent query. The
 //!   check is per column: the tree with that column set to `NULL` must simplify to the
 //!   same formula as with it set to `""`;
-//! - ordering on a text column, `LIKE` on a number or datetime column, LIKE patterns
-//!   other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
+//! - what the checker would refuse in the decompiled text: ordering other than on
+//!   number and datetime fields, `LIKE` other than `contains` on text/sn/phone and
+//!   `startswith`/`endswith` on text/sn, a select value that is not one of the field's
+//!   options, a flow state outside 0-3, a fractional department number;
+//! - LIKE patterns other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
 //! - values that do not read in the column's format, unknown columns (with a schema),
-//!   field types the backend never emits, and trees that are constant.
+//!   field types the backend never emits, trees that are constant (a contradiction
+//!   such as `AND(ISNULL x, NOTNULL x)` is seen through), and trees deeper than 200
+//!   groups or wider than 5000 leaves.
+//!
+//! The text is kept short where the meaning allows: `OR(NOT_EQUAL x "a", ISNULL x)`
+//! decompiles to `x != "a"`, `AND(NOTNULL x, NOT_EQUAL x "")` to `x is not empty`.
 //!
 //! Columns resolve against the schema by column name (a field's `column`, else its
 //! name) and are written back by field name. Without a schema (`Schema::infer`), a
@@ -31,9 +39,14 @@ use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
 };
 use chrono::{DateTime, FixedOffset};
+use std::collections::HashMap;
 
 /// The deepest tree decompiled (group levels), well above anything serde_json reads.
 const MAX_TREE_DEPTH: usize = 200;
+
+/// The most leaves decompiled. The NULL-versus-"" check costs a pass over the tree per
+/// column that needs it, so the size is bounded to keep that quick.
+const MAX_LEAVES: usize = 5_000;
 
 /// Reads a condition tree from JSON text and decompiles it.
 pub fn decompile_json(
@@ -57,8 +70,14 @@ pub fn decompile(
     tz: FixedOffset,
 ) -> Result<Expr, Vec<DecompileError>> {
     if cond.depth() > MAX_TREE_DEPTH {
-        return Err(vec![DecompileError::Json {
-            message: format!("the tree nests more than {MAX_TREE_DEPTH} groups deep"),
+        return Err(vec![DecompileError::TooLarge {
+            reason: format!("it nests more than {MAX_TREE_DEPTH} groups deep"),
+        }]);
+    }
+    let leaves = cond.leaf_count();
+    if leaves > MAX_LEAVES {
+        return Err(vec![DecompileError::TooLarge {
+            reason: format!("it has {leaves} leaves, more than {MAX_LEAVES}"),
         }]);
     }
     let mut cx = Decompiler {
@@ -72,10 +91,12 @@ pub fn decompile(
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
-    // Text columns: NULL and "" must be indistinguishable.
+    // Text columns: NULL and "" must be indistinguishable. Only a column with a leaf
+    // that tells them apart can fail, so only those are checked (which keeps wide
+    // trees fast).
     let mut checked: Vec<&str> = Vec::new();
     for a in &cx.atoms {
-        if a.kind != ColumnKind::Text || checked.contains(&a.col.as_str()) {
+        if a.on_null == a.on_blank || checked.contains(&a.col.as_str()) {
             continue;
         }
         checked.push(&a.col);
@@ -108,7 +129,6 @@ struct Atom {
     col: String,
     /// The field name to write.
     field: String,
-    kind: ColumnKind,
     nonempty: NonEmpty,
     on_null: bool,
     on_blank: bool,
@@ -139,8 +159,8 @@ struct Decompiler<'a> {
     errors: Vec<DecompileError>,
 }
 
-/// A column's resolved field name, type and kind, or `None` when it failed to resolve.
-type Kinds = Vec<(String, Option<Resolved>)>;
+/// Each column's resolved field, or `None` when it failed to resolve.
+type Kinds = HashMap<String, Option<Resolved>>;
 
 /// A column resolved to a field.
 #[derive(Clone)]
@@ -155,11 +175,24 @@ struct Resolved {
 impl Decompiler<'_> {
     /// Resolves every column once, so a bad column is reported once.
     fn column_kinds(&mut self, cond: &Condition) -> Kinds {
-        let mut leaves: Vec<(&Leaf, String)> = Vec::new();
+        // Leaves grouped by column, columns in order of first appearance.
+        let mut cols: Vec<(&str, String, Vec<&Leaf>)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         let mut stack = vec![(cond, String::new())];
         while let Some((c, path)) = stack.pop() {
             match c {
-                Condition::Leaf(l) => leaves.push((l, path)),
+                Condition::Leaf(l) => match index.get(l.col.as_str()) {
+                    Some(&i) => cols[i].2.push(l),
+                    None => {
+                        index.insert(&l.col, cols.len());
+                        let path = if path.is_empty() {
+                            "/".to_owned()
+                        } else {
+                            path
+                        };
+                        cols.push((&l.col, path, vec![l]));
+                    }
+                },
                 Condition::And(cs) | Condition::Or(cs) => {
                     for (i, c) in cs.iter().enumerate().rev() {
                         stack.push((c, format!("{path}/condition/{i}")));
@@ -167,17 +200,13 @@ impl Decompiler<'_> {
                 }
             }
         }
-        let mut kinds: Kinds = Vec::new();
-        for (l, path) in &leaves {
-            if kinds.iter().any(|(c, _)| *c == l.col) {
-                continue;
-            }
-            let path = if path.is_empty() { "/" } else { path };
+        let mut kinds: Kinds = HashMap::new();
+        for (col, path, leaves) in cols {
             let found = self
                 .schema
                 .fields
                 .iter()
-                .find(|f| f.column.as_deref().unwrap_or(&f.name) == l.col);
+                .find(|f| f.column.as_deref().unwrap_or(&f.name) == col);
             let resolved = match found {
                 Some(f) => match ColumnKind::of(f.ty) {
                     Some(kind) => Some(Resolved {
@@ -188,27 +217,22 @@ impl Decompiler<'_> {
                     }),
                     None => {
                         self.errors.push(DecompileError::UnsupportedType {
-                            path: path.to_owned(),
-                            col: l.col.clone(),
+                            path,
+                            col: col.to_owned(),
                             ty: f.ty.name().to_owned(),
                         });
                         None
                     }
                 },
                 None if self.schema.infer => {
-                    let same: Vec<&Leaf> = leaves
-                        .iter()
-                        .map(|(l, _)| *l)
-                        .filter(|m| m.col == l.col)
-                        .collect();
-                    let kind = self.guess_kind(&same);
+                    let kind = self.guess_kind(&leaves);
                     let ty = match kind {
                         ColumnKind::Text => FieldType::Text,
                         ColumnKind::Number => FieldType::Number,
                         ColumnKind::DateTime => FieldType::Datetime,
                     };
                     Some(Resolved {
-                        field: l.col.clone(),
+                        field: col.to_owned(),
                         ty,
                         kind,
                         options: Vec::new(),
@@ -216,13 +240,13 @@ impl Decompiler<'_> {
                 }
                 None => {
                     self.errors.push(DecompileError::UnknownColumn {
-                        path: path.to_owned(),
-                        col: l.col.clone(),
+                        path,
+                        col: col.to_owned(),
                     });
                     None
                 }
             };
-            kinds.push((l.col.clone(), resolved));
+            kinds.insert(col.to_owned(), resolved);
         }
         kinds
     }
@@ -260,11 +284,7 @@ impl Decompiler<'_> {
             }
             Condition::Leaf(l) => {
                 let path = if path.is_empty() { "/" } else { path };
-                let Some(Some(res)) = kinds
-                    .iter()
-                    .find(|(col, _)| *col == l.col)
-                    .map(|(_, k)| k.clone())
-                else {
+                let Some(Some(res)) = kinds.get(&l.col).cloned() else {
                     return Node::Const(false); // already reported
                 };
                 match self.atom(l, res, path) {
@@ -387,7 +407,6 @@ impl Decompiler<'_> {
         Some(Atom {
             col: l.col.clone(),
             field,
-            kind,
             nonempty,
             on_null,
             // Number and datetime columns have no "" value: their one empty is NULL.
@@ -606,22 +625,22 @@ fn empty_values(children: &[Node], atoms: &[Atom], is_and: bool) -> Vec<Option<b
             _ => None,
         })
         .collect();
-    let mut done: Vec<&str> = Vec::new();
-    for n in children {
-        let Node::Atom(i) = n else { continue };
-        let col = atoms[*i].col.as_str();
-        if done.contains(&col) {
-            continue;
+    // Child positions of the atoms on each column, columns in order of appearance.
+    let mut by_col: Vec<Vec<usize>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (k, n) in children.iter().enumerate() {
+        if let Node::Atom(i) = n {
+            let col = atoms[*i].col.as_str();
+            match index.get(col) {
+                Some(&g) => by_col[g].push(k),
+                None => {
+                    index.insert(col, by_col.len());
+                    by_col.push(vec![k]);
+                }
+            }
         }
-        done.push(col);
-        let on_col: Vec<usize> = children
-            .iter()
-            .enumerate()
-            .filter_map(|(k, m)| match m {
-                Node::Atom(j) if atoms[*j].col == col => Some(k),
-                _ => None,
-            })
-            .collect();
+    }
+    for on_col in by_col {
         let atom_at = |k: usize| match &children[k] {
             Node::Atom(j) => Some(&atoms[*j]),
             _ => None,

@@ -214,6 +214,13 @@ pub enum DecompileError {
         /// The column.
         col: String,
     },
+    /// The tree is too deep or too wide to decompile.
+    #[error("the condition tree is too large to decompile: {reason}")]
+    #[diagnostic(code(filterql::masterdata::decompile::too_large))]
+    TooLarge {
+        /// What limit it exceeds.
+        reason: String,
+    },
     /// The tree is constant.
     #[error("the condition is always {}; the query language has no constant", if *always { "true" } else { "false" })]
     #[diagnostic(code(filterql::masterdata::decompile::constant))]
