@@ -332,7 +332,7 @@ mod tests {
 
     #[test]
     fn select_options_are_offered_quoted_in_value_position() {
-        let quoted = vec!["\"待处理\"".to_owned(), "\"已完成\"".to_owned()];
+        let quoted = ["\"待处理\"".to_owned(), "\"已完成\"".to_owned()];
         assert_eq!(words("status = ", 9).1[..2], quoted[..]);
         assert_eq!(words("状态 in (\"待处理\", ", 23).1[..2], quoted[..]);
         let line = "status != 已";
