@@ -137,23 +137,20 @@ fn fields(s: &Session) {
         })
         .collect();
     let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    let w1 = rows.iter().map(|r| display_width(&r.1)).max().unwrap_or(0);
+    let w1 = rows
+        .iter()
+        .map(|r| super::display_width(&r.1))
+        .max()
+        .unwrap_or(0);
     for (name, label, ty) in rows {
         let pad0 = w0 - name.chars().count();
-        let pad1 = w1 - display_width(&label);
+        let pad1 = w1 - super::display_width(&label);
         println!(
             "  {name}{}  {label}{}  {ty}",
             " ".repeat(pad0),
             " ".repeat(pad1)
         );
     }
-}
-
-/// Terminal columns of `s`, counting CJK characters as two.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-        .sum()
 }
 
 fn describe(f: &filterql::schema::Field) -> String {

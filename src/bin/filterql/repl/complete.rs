@@ -74,7 +74,7 @@ fn spellings(schema: &Schema) -> Vec<(String, &Field)> {
 
 /// How a field spelling is written in a query: each path segment bare when it is a plain
 /// identifier and not a keyword, otherwise between backticks (a backtick doubled).
-fn written(spelling: &str) -> String {
+pub fn written(spelling: &str) -> String {
     spelling
         .split('.')
         .map(|seg| {

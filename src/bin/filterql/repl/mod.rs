@@ -107,13 +107,27 @@ impl Session {
 
     /// The greeting: what is loaded and what to try.
     pub fn banner(&self) -> String {
-        let mut fields = Vec::new();
-        for f in self.schema.fields.iter().filter(|f| !f.system) {
-            fields.push(match &f.label {
+        const SHOWN: usize = 12;
+        let own: Vec<&filterql::schema::Field> =
+            self.schema.fields.iter().filter(|f| !f.system).collect();
+        let mut fields: Vec<String> = own
+            .iter()
+            .take(SHOWN)
+            .map(|f| match &f.label {
                 Some(l) => format!("{} ({l})", f.name),
                 None => f.name.clone(),
-            });
+            })
+            .collect();
+        if own.len() > SHOWN {
+            fields.push(format!("… {} more (:fields lists them)", own.len() - SHOWN));
         }
+        let system: Vec<&str> = self
+            .schema
+            .fields
+            .iter()
+            .filter(|f| f.system)
+            .map(|f| f.name.as_str())
+            .collect();
         let mut s = format!(
             "filterql {} — interactive shell. Schema: {}.\n",
             env!("CARGO_PKG_VERSION"),
@@ -121,15 +135,64 @@ impl Session {
         );
         if !fields.is_empty() {
             s.push_str(&wrap(&format!("Fields: {}", fields.join(", ")), 78, "  "));
-            s.push_str("\n  plus createTime, updateTime, creator, updater, flowState, _id\n");
+            s.push('\n');
+        }
+        if !system.is_empty() {
+            s.push_str("  ");
+            s.push_str(&wrap(&format!("plus {}", system.join(", ")), 76, "  "));
+            s.push('\n');
         }
         s.push_str(&format!(
-            "Target: {}. Tab completes fields and keywords; :help lists commands.\n\
-             try: createTime >= 2022-01-01 and phone verified",
-            self.target
+            "Target: {}. Tab completes fields and keywords; :help lists commands.\ntry: {}",
+            self.target,
+            self.example()
         ));
         s
     }
+
+    /// A query that compiles against the current schema, for the banner.
+    fn example(&self) -> String {
+        let has = |name: &str, ty: filterql::FieldType| {
+            self.schema
+                .fields
+                .iter()
+                .any(|f| f.name == name && f.ty == ty)
+        };
+        let created = has("createTime", filterql::FieldType::Datetime);
+        if created && has("phone", filterql::FieldType::Phone) {
+            "createTime >= 2022-01-01 and phone verified".to_owned()
+        } else if created {
+            "createTime >= 2022-01-01".to_owned()
+        } else {
+            match self.schema.fields.first() {
+                Some(f) => format!("{} is not empty", complete::written(&f.name)),
+                None => "createTime >= 2022-01-01".to_owned(),
+            }
+        }
+    }
+}
+
+/// Terminal columns of `s`, counting East Asian wide characters as two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// Whether `c` takes two terminal columns (the common wide blocks: Hangul Jamo, CJK,
+/// Hangul syllables, compatibility ideographs, full-width forms, CJK extensions).
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
 }
 
 /// Wraps `text` at spaces to `width` columns, indenting continuation lines.
@@ -137,7 +200,7 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut col = 0;
     for word in text.split(' ') {
-        let w = word.chars().count();
+        let w = display_width(word);
         if col > 0 && col + 1 + w > width {
             out.push('\n');
             out.push_str(indent);
