@@ -314,3 +314,45 @@ fn save_history(rl: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&std::
         eprintln!("warning: could not save history to {}: {e}", path.display());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(schema: Schema) -> Session {
+        Session {
+            schema,
+            schema_name: "test".to_owned(),
+            target: crate::args::parse_target_spec("jdy").unwrap(),
+            clock: Clock::default(),
+            last: None,
+            color: false,
+        }
+    }
+
+    #[test]
+    fn the_banner_example_compiles_against_the_loaded_schema() {
+        let schemas = [
+            Schema::demo(),
+            Schema::from_json(r#"{"fields":[{"name":"qty","type":"number"}]}"#).unwrap(),
+            Schema::from_json(
+                r#"{"fields":[{"name":"my field","type":"text"}],"system_fields":false}"#,
+            )
+            .unwrap(),
+        ];
+        for schema in schemas {
+            let s = session(schema);
+            let example = s.example();
+            assert!(s.banner().ends_with(&format!("try: {example}")));
+            let compiled = engine::compile(&example, &s.schema, &s.clock);
+            assert!(compiled.is_ok(), "{example}: {:?}", compiled.err());
+        }
+    }
+
+    #[test]
+    fn wide_characters_count_double_when_wrapping() {
+        assert_eq!(display_width("班级a"), 5);
+        let w = wrap("aaaa 班级班级 bb", 9, " ");
+        assert_eq!(w, "aaaa\n 班级班级\n bb");
+    }
+}
