@@ -649,3 +649,19 @@ fn repl_with_an_unreadable_schema_exits_2_and_without_a_terminal_reads_lines() {
     assert!(out.contains("\"method\": \"gt\""), "{out}");
     assert!(err.contains("filterql::"), "{err}");
 }
+
+#[test]
+fn json_diagnostics_also_cover_input_errors() {
+    let (code, _, err) = run(filterql().args([
+        "--diagnostics",
+        "json",
+        "check",
+        "--schema",
+        &fixture("bad_schema.json"),
+        "qty > 1",
+    ]));
+    assert_eq!(code, 2);
+    let d = json(&err);
+    assert_eq!(d[0]["code"], "filterql::cli::schema");
+    assert!(d[0]["message"].as_str().unwrap().contains("numbr"), "{d}");
+}
