@@ -3,9 +3,9 @@
 
 use crate::args::DiagFormat;
 use crate::failure::{read_input, Failure};
-use crate::output::{jsonl_err, jsonl_ok, Output, Reporter};
+use crate::output::{color_wanted, jsonl_err, jsonl_ok, Output, Reporter};
 use filterql::Diagnostics;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// A successful step: what to print and any warnings.
 #[derive(Debug)]
@@ -65,6 +65,7 @@ pub fn run(
 ) -> Result<bool, Failure> {
     let batch = arg == "-";
     let reporter = Reporter::stderr(mode.diagnostics);
+    let color = color_wanted(std::io::stdout().is_terminal());
     let mut all_ok = true;
     let mut out = std::io::stdout().lock();
     for (line, query) in queries(arg)? {
@@ -75,7 +76,7 @@ pub fn run(
             (Err(d), true) => writeln!(out, "{}", jsonl_err(line, d)),
             (Ok(p), false) => {
                 reporter.report(&p.warnings, label);
-                match p.output.to_text() {
+                match p.output.render(color) {
                     Some(t) => writeln!(out, "{t}"),
                     None => Ok(()),
                 }

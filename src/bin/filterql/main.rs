@@ -7,6 +7,7 @@ mod batch;
 mod commands;
 mod engine;
 mod failure;
+mod json_color;
 mod output;
 mod repl;
 

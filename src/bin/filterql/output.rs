@@ -27,10 +27,12 @@ impl Output {
         }
     }
 
-    /// The human rendering (without a trailing newline), if any.
-    pub fn to_text(&self) -> Option<String> {
+    /// The human rendering (without a trailing newline), if any; JSON is coloured like
+    /// jq's when `color` is set.
+    pub fn render(&self, color: bool) -> Option<String> {
         match self {
             Output::Text(s) => Some(s.clone()),
+            Output::Json(v) if color => Some(crate::json_color::pretty(v)),
             // Serializing a `Value` cannot fail.
             Output::Json(v) => Some(serde_json::to_string_pretty(v).unwrap_or_default()),
             Output::Nothing => None,

@@ -230,7 +230,7 @@ fn explain(s: &mut Session, text: &str) {
         println!("\n{name}:");
         match engine::render(&q, spec, &shape) {
             Ok(out) => {
-                println!("{}", out.to_text().unwrap_or_default());
+                println!("{}", out.render(s.color).unwrap_or_default());
                 if shape.pushdown {
                     let kept = match out.to_json().get("residual") {
                         Some(serde_json::Value::String(r)) => r.clone(),
@@ -264,11 +264,8 @@ fn eval(s: &mut Session, arg: &str) {
     with_query(s, query, |s, text| {
         if let Some(q) = s.compile(text) {
             let hits = engine::filter_records(&q, &records);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::Value::Array(hits.clone()))
-                    .unwrap_or_default()
-            );
+            let shown = crate::output::Output::Json(serde_json::Value::Array(hits.clone()));
+            println!("{}", shown.render(s.color).unwrap_or_default());
             println!("({} of {} records match)", hits.len(), records.len());
         }
     });

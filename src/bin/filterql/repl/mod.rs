@@ -84,7 +84,7 @@ impl Session {
         };
         match engine::render(&q, self.target, &Self::sql_shape()) {
             Ok(out) => {
-                if let Some(t) = out.to_text() {
+                if let Some(t) = out.render(self.color) {
                     println!("{t}");
                 }
             }
