@@ -665,3 +665,35 @@ fn json_diagnostics_also_cover_input_errors() {
     assert_eq!(d[0]["code"], "filterql::cli::schema");
     assert!(d[0]["message"].as_str().unwrap().contains("numbr"), "{d}");
 }
+
+#[test]
+fn batch_results_stream_before_stdin_ends() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_filterql"))
+        .args(["--jsonl", "fmt", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(l)) = lines.next() {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    stdin.write_all(b"a  =  1\n").unwrap();
+    stdin.flush().unwrap();
+    // stdin is still open: the answer to the first line must come anyway.
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("a result while stdin is still open");
+    assert_eq!(json(&first)["output"], "a = 1");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
