@@ -24,7 +24,7 @@ Commands:
   :tz [±hh:mm]          show or set the time zone of date literals
   :now [RFC3339|system] show or pin the instant `now` and `today` refer to
   :help                 this text
-  :quit                 leave (also Ctrl-D)";
+  :quit                 leave (also Ctrl-D, \\q, .quit or exit)";
 
 /// Runs the command line `line` (starting with `:`).
 pub fn run(s: &mut Session, line: &str) -> Flow {

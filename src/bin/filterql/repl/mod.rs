@@ -99,6 +99,10 @@ impl Session {
             Flow::Continue
         } else if t.starts_with(':') {
             commands::run(self, t)
+        } else if let Some(cmd) = foreign_command(t) {
+            // psql's `\q`, sqlite3's `.quit`, a bare `exit`: never a query, so honour
+            // them rather than report a syntax error.
+            commands::run(self, cmd)
         } else {
             self.run_query(line);
             Flow::Continue
@@ -169,6 +173,16 @@ impl Session {
                 None => "createTime >= 2022-01-01".to_owned(),
             }
         }
+    }
+}
+
+/// The shell command another tool's habit means: psql (`\q`, `\?`), sqlite3 (`.quit`,
+/// `.help`), or a bare `quit`/`exit` (as psql accepts).
+fn foreign_command(line: &str) -> Option<&'static str> {
+    match line.to_ascii_lowercase().as_str() {
+        "\\q" | "\\quit" | ".quit" | ".exit" | ".q" | "quit" | "exit" => Some(":quit"),
+        "\\?" | "\\h" | "\\help" | ".help" | "help" => Some(":help"),
+        _ => None,
     }
 }
 
@@ -346,6 +360,17 @@ mod tests {
             assert!(s.banner().ends_with(&format!("try: {example}")));
             let compiled = engine::compile(&example, &s.schema, &s.clock);
             assert!(compiled.is_ok(), "{example}: {:?}", compiled.err());
+        }
+    }
+
+    #[test]
+    fn other_shells_quit_and_help_commands_are_understood() {
+        let mut s = session(Schema::demo());
+        for q in ["\\q", ".quit", "exit", "QUIT", ":q"] {
+            assert_eq!(s.handle(q), Flow::Quit, "{q}");
+        }
+        for q in ["\\?", ".help", "amount > 3", "", "# comment"] {
+            assert_eq!(s.handle(q), Flow::Continue, "{q}");
         }
     }
 
