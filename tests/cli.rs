@@ -697,3 +697,13 @@ fn batch_results_stream_before_stdin_ends() {
     drop(stdin);
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn eval_refuses_records_that_are_not_objects() {
+    filterql()
+        .args(["eval", "--data", "-", "qty != 1"])
+        .write_stdin(r#"[{"qty": 2}, 3]"#)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("record 2 is a number"));
+}

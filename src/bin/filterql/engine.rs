@@ -146,8 +146,21 @@ pub fn load_records(path: &str) -> Result<Vec<Value>, Failure> {
     })
 }
 
-/// The records in `text` (see [`load_records`]).
+/// The records in `text` (see [`load_records`]). Every record must be a JSON object: a
+/// stray number or string has no fields, and filtering it would only mislead.
 pub fn parse_records(text: &str) -> Result<Vec<Value>, String> {
+    let records = parse_documents(text)?;
+    match records.iter().position(|r| !r.is_object()) {
+        Some(i) => Err(format!(
+            "record {} is {}, not an object",
+            i + 1,
+            json_kind(&records[i])
+        )),
+        None => Ok(records),
+    }
+}
+
+fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(records)) => Ok(records),
         Ok(Value::Object(mut o)) => match o.remove("data") {
