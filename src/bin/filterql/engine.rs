@@ -46,9 +46,18 @@ impl Clock {
 pub fn load_schema(path: &str) -> Result<Schema, Failure> {
     let text = read_input(path)?;
     Schema::from_json(&text).map_err(|e| Failure::Schema {
-        path: path.to_owned(),
+        path: display_name(path),
         source: Box::new(e),
     })
+}
+
+/// How an input is named in messages: `stdin` for `-`.
+fn display_name(path: &str) -> String {
+    if path == "-" {
+        "stdin".to_owned()
+    } else {
+        path.to_owned()
+    }
 }
 
 /// The schema of `--schema F`, or no-schema mode.
@@ -137,7 +146,7 @@ pub fn unparse(pred: &filterql::ir::Pred, tz: FixedOffset) -> Result<String, Str
 pub fn load_records(path: &str) -> Result<Vec<Value>, Failure> {
     let text = read_input(path)?;
     parse_records(&text).map_err(|message| Failure::Input {
-        path: path.to_owned(),
+        path: display_name(path),
         message,
         help: Some(
             "give a JSON array of records, {\"data\": [...]}, or one JSON object per line"
