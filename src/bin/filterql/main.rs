@@ -9,6 +9,7 @@ mod engine;
 mod failure;
 mod json_color;
 mod output;
+mod render;
 mod repl;
 
 use args::{Cli, Command};

@@ -76,7 +76,7 @@ impl Reporter {
 
     /// The human rendering of `diags`.
     pub fn render(&self, diags: &Diagnostics) -> String {
-        diags.render(self.width, self.color)
+        crate::render::render(diags, self.width, self.color)
     }
 
     /// Reports `diags` (errors or warnings) on stderr; `line` names the stdin line in

@@ -240,7 +240,10 @@ fn explain(s: &mut Session, text: &str) {
                 }
             }
             // Inline on stdout, so the explanation reads in order.
-            Err(d) => print!("not expressible:\n{}", d.render(width(), s.color)),
+            Err(d) => print!(
+                "not expressible:\n{}",
+                crate::render::render(&d, width(), s.color)
+            ),
         }
     }
 }

@@ -50,7 +50,7 @@ impl Session {
     /// Prints diagnostics (errors or warnings) to stderr.
     pub fn report(&self, d: &Diagnostics) {
         if !d.is_empty() {
-            eprint!("{}", d.render(width(), self.color));
+            eprint!("{}", crate::render::render(d, width(), self.color));
         }
     }
 
