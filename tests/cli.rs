@@ -707,3 +707,14 @@ fn eval_refuses_records_that_are_not_objects() {
         .code(2)
         .stderr(predicate::str::contains("record 2 is a number"));
 }
+
+#[test]
+fn deep_nesting_from_stdin_is_rejected_with_a_short_diagnostic() {
+    let deep = format!("{}a = 1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let (code, out, err) = run(filterql().args(["fmt", "-"]).write_stdin(deep));
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert!(err.contains("filterql::syntax::too_deep"), "{err}");
+    // The 200 KB line is shown only around the error.
+    assert!(err.len() < 4_000, "{} bytes of diagnostics", err.len());
+}
