@@ -21,6 +21,7 @@ Commands:
   :explain [QUERY]      canonical and normalized text, every target's output, and
                         what jdy pushdown leaves to be filtered client-side
   :eval FILE [QUERY]    the records of a JSON file that QUERY matches
+  :table [NAME]         show or set the table of SQL output (default t)
   :tz [±hh:mm]          show or set the time zone of date literals
   :now [RFC3339|system] show or pin the instant `now` and `today` refer to
   :help                 this text
@@ -51,6 +52,12 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":explain" => with_query(s, arg, explain),
         ":eval" => eval(s, arg),
         ":tz" => tz(s, arg),
+        ":table" => {
+            if !arg.is_empty() {
+                s.table = arg.to_owned();
+            }
+            println!("SQL table: {}", s.table);
+        }
         ":now" => now(s, arg),
         other => {
             let near = super::complete::COMMANDS
@@ -207,7 +214,7 @@ fn explain(s: &mut Session, text: &str) {
                 kind: TargetKind::Sql,
                 dialect: Dialect::Mysql,
             },
-            Session::sql_shape(),
+            s.sql_shape(),
         ),
         (
             "sql:postgres",
@@ -215,7 +222,7 @@ fn explain(s: &mut Session, text: &str) {
                 kind: TargetKind::Sql,
                 dialect: Dialect::Postgres,
             },
-            Session::sql_shape(),
+            s.sql_shape(),
         ),
         (
             "sql:sqlite",
@@ -223,7 +230,7 @@ fn explain(s: &mut Session, text: &str) {
                 kind: TargetKind::Sql,
                 dialect: Dialect::Sqlite,
             },
-            Session::sql_shape(),
+            s.sql_shape(),
         ),
     ];
     for (name, spec, shape) in targets {

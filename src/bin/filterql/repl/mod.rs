@@ -35,6 +35,8 @@ pub struct Session {
     pub last: Option<String>,
     /// Whether to colour output.
     pub color: bool,
+    /// The table of the SQL target's `SELECT * FROM <table>`.
+    pub table: String,
 }
 
 /// What the loop does after a line.
@@ -68,10 +70,10 @@ impl Session {
         }
     }
 
-    /// The SQL shape used in the shell: inline, against a table named `t`.
-    pub fn sql_shape() -> Shape {
+    /// The SQL shape used in the shell: inline, against the session's table.
+    pub fn sql_shape(&self) -> Shape {
         Shape {
-            table: Some("t".to_owned()),
+            table: Some(self.table.clone()),
             ..Shape::default()
         }
     }
@@ -82,7 +84,7 @@ impl Session {
         let Some(q) = self.compile(text) else {
             return;
         };
-        match engine::render(&q, self.target, &Self::sql_shape()) {
+        match engine::render(&q, self.target, &self.sql_shape()) {
             Ok(out) => {
                 if let Some(t) = out.render(self.color) {
                     println!("{t}");
@@ -259,6 +261,7 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
         clock: Clock::default(),
         last: None,
         color,
+        table: "t".to_owned(),
     };
 
     let config = Config::builder()
@@ -341,6 +344,7 @@ mod tests {
             clock: Clock::default(),
             last: None,
             color: false,
+            table: "t".to_owned(),
         }
     }
 
