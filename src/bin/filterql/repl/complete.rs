@@ -344,7 +344,11 @@ mod tests {
 
     #[test]
     fn commands_and_targets_complete() {
-        assert_eq!(words(":ta", 3).1, vec![":target".to_owned()]);
+        assert_eq!(
+            words(":ta", 3).1,
+            vec![":target".to_owned(), ":table".to_owned()]
+        );
+        assert_eq!(words(":tar", 4).1, vec![":target".to_owned()]);
         assert_eq!(
             words(":target sql:p", 13),
             (8, vec!["sql:postgres".to_owned()])
