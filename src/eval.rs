@@ -60,14 +60,23 @@ use std::cmp::Ordering;
 ///
 /// A record that is not a JSON object has every field empty.
 pub fn matches(pred: &Pred, record: &Value) -> bool {
-    match pred {
-        Pred::True => true,
-        Pred::False => false,
-        Pred::And(ps) => ps.iter().all(|p| matches(p, record)),
-        Pred::Or(ps) => ps.iter().any(|p| matches(p, record)),
-        Pred::Not(p) => !matches(p, record),
-        Pred::Leaf(leaf) => leaf_matches(leaf, record) != leaf.negated,
+    // A chain of `Not`s is walked in a loop, not by recursion.
+    let mut pred = pred;
+    let mut negated = false;
+    while let Pred::Not(inner) = pred {
+        pred = inner;
+        negated = !negated;
     }
+    negated
+        != match pred {
+            Pred::True => true,
+            Pred::False => false,
+            Pred::And(ps) => ps.iter().all(|p| matches(p, record)),
+            Pred::Or(ps) => ps.iter().any(|p| matches(p, record)),
+            // Not reached after the loop; still the right answer.
+            Pred::Not(inner) => !matches(inner, record),
+            Pred::Leaf(leaf) => leaf_matches(leaf, record) != leaf.negated,
+        }
 }
 
 /// The positive test of `leaf`, ignoring `negated`.

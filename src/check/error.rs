@@ -34,7 +34,7 @@ pub enum CheckError {
         span: Span,
     },
     /// A dotted path through a field that is not a subform.
-    #[error("`{name}` is a {ty} field, not a subform: it has no columns")]
+    #[error("`{name}` is {article} {ty} field, not a subform: it has no columns")]
     #[diagnostic(
         code(filterql::check::not_a_subform),
         help("only subform fields have columns (`subform.column`); quote a name containing a dot with backticks")
@@ -44,18 +44,22 @@ pub enum CheckError {
         name: String,
         /// Its type.
         ty: FieldType,
+        /// "a" or "an", for the type.
+        article: &'static str,
         /// The field reference.
         #[label("not a subform")]
         span: Span,
     },
     /// An operator applied to a field type that does not support it.
-    #[error("`{op}` does not apply to a {ty} field (`{field}`)")]
+    #[error("`{op}` does not apply to {article} {ty} field (`{field}`)")]
     #[diagnostic(code(filterql::check::operator_type), help("{help}"))]
     OperatorType {
         /// The operator as written in canonical form.
         op: String,
         /// The field's type.
         ty: FieldType,
+        /// "a" or "an", for the type.
+        article: &'static str,
         /// The field as written.
         field: String,
         /// What the type supports.

@@ -1,9 +1,45 @@
-//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`ir::Pred`].
+//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`Pred`].
 //!
 //! The checker resolves each predicate's field ([`Schema::resolve`]: by name, then by
 //! label, `subform.column` for subform columns), checks the operator against the field
-//! type (table in `rules`), converts each literal to the field's typed value (table in
-//! `values`) and builds the IR:
+//! type, converts each literal to the field's typed value and builds the IR. Every
+//! problem in the query is reported (no stop at the first); the IR is returned only when
+//! there is none.
+//!
+//! # Operators by field type
+//!
+//! | operator | field types |
+//! |---|---|
+//! | `is [not] empty` | every type (the only test on a subform itself and on `other`) |
+//! | `=` `!=` `in` `not in` | text, number, datetime, select, sn, flowstate, user, dept, dataid, phone (the number) |
+//! | `<` `<=` `>` `>=` `between` | number, datetime — not flowstate (jdy has no range on it), not text (no order) |
+//! | `contains` | text, sn, phone (jdy's `like`) |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` | multiselect, usergroup, deptgroup |
+//!
+//! Select fields take no text tests: their values are exact choices. A subform column
+//! (`items.qty > 1`) follows its own type and matches when some row does.
+//!
+//! # Literals by field type
+//!
+//! | field type | literal |
+//! |---|---|
+//! | number | a number |
+//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
+//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
+//! | dept, and `has` on deptgroup | an integer: the department number |
+//! | multiselect, usergroup (`has`) | a non-empty string |
+//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
+//!
+//! Select and multiselect values must be among the field's options when the schema lists
+//! them ("did you mean"). Booleans are a value of no field type (jdy has no boolean
+//! widget), so [`crate::ir::Scalar::Bool`] is never produced. An empty string as a value
+//! is an error suggesting `is empty` (an empty value never equals anything); an empty
+//! text-test operand is an error (every text contains it). `between` with the lower bound
+//! above the upper one is an error rather than a filter matching nothing.
+//!
+//! # The IR built
 //!
 //! - `x < 5`, `x >= 5`, `between` → [`Test::Range`] (`x > 5` is an exclusive lower end);
 //!   `!=`, `not in`, `not between`, `not contains` → the negated positive leaf.
@@ -11,15 +47,33 @@
 //!   `[00:00, next 00:00)` in the query's time zone: `d = D` is that range, `d > D` starts
 //!   at the next day's 00:00, `d <= D` ends (exclusively) there, `d < D` ends at D's
 //!   00:00, `d >= D` starts there, `between D1 and D2` is `[D1 00:00, D2+1 00:00)`.
-//!   A datetime without offset is read in the query zone; `now ± n` is an instant.
-//!   The zone is [`Options::tz`], else the schema's, else +08:00.
+//!   A datetime without offset is read in the query zone; `now ± n` is an instant;
+//!   `today + 3h` is an error (a day cannot move by hours). The zone is [`Options::tz`],
+//!   else the schema's, else +08:00. `d in (D, T)` is an `or` of one leaf per value when
+//!   a whole day is among them, otherwise an `In` of instants.
 //! - `has v` → `HasAll([v])`; `has any (..)` → `HasAny`; `has [all] (..)` → `HasAll`.
-//! - A subform itself only takes `is [not] empty`; a predicate on a column
-//!   (`items.qty > 1`) matches when some row does.
+//! - `In`/`Has` value lists are deduplicated.
 //!
-//! Every problem in the query is reported (no stop at the first); the IR is returned
-//! only when there is none. With [`Schema::none`] field types are inferred from their
-//! uses (see `infer`) and a warning lists them.
+//! # No-schema mode
+//!
+//! With [`Schema::none`] only the system fields are known; every other field's type is
+//! inferred from its uses, each narrowing it to a set of candidates (in order of
+//! preference), and a warning (`filterql::check::inferred_types`) lists the result:
+//!
+//! | use | candidates |
+//! |---|---|
+//! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
+//! | `=` `!=` `in` with a number | number, flowstate, dept |
+//! | any comparison with a date, datetime, `now`, `today` | datetime |
+//! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
+//! | `contains` | text, phone, sn |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` with strings / numbers | multiselect, usergroup / deptgroup |
+//! | `a.b` | `a` is a subform |
+//! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
+//!
+//! Uses with no candidate in common are a `conflicting_types` error.
 
 mod error;
 mod infer;
@@ -31,7 +85,7 @@ pub use values::FLOW_STATES;
 
 use crate::diagnostic::Diagnostics;
 use crate::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
-use crate::schema::{FieldType, ResolveError, Schema};
+use crate::schema::{FieldType, ResolveError, Resolver, Schema};
 use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, Expr, Field as AstField, HasOperand, Literal, PredKind, Predicate, Quantifier, Value,
@@ -76,7 +130,7 @@ pub fn check(
         (Cow::Borrowed(schema), HashSet::new(), None)
     };
     let mut checker = Checker {
-        schema: &schema,
+        resolver: Resolver::new(&schema),
         tz: opts.tz.unwrap_or(schema.timezone),
         now: opts.now,
         source: &diags.source,
@@ -115,7 +169,7 @@ fn depth(expr: &Expr) -> usize {
 }
 
 struct Checker<'a> {
-    schema: &'a Schema,
+    resolver: Resolver<'a>,
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
     source: &'a str,
@@ -156,7 +210,7 @@ impl Checker<'_> {
             return None;
         }
         let written = p.field.dotted();
-        let resolved = match self.schema.resolve(path) {
+        let resolved = match self.resolver.resolve(path) {
             Ok(r) => r,
             Err(e) => {
                 self.errors.push(resolve_error(e, &p.field));
@@ -173,6 +227,7 @@ impl Checker<'_> {
             self.errors.push(CheckError::OperatorType {
                 op: rules::op_text(&p.kind),
                 ty: field.ty,
+                article: rules::article(field.ty),
                 field: written.clone(),
                 help: rules::help(field.ty, class, example.as_deref()),
                 span: self.op_span(p),
@@ -223,7 +278,7 @@ impl Checker<'_> {
                     self.non_empty_list(l.items.is_empty(), l.span)?;
                 }
                 let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(test(dedup(scalars)), false))
+                Some(leaf.make(test(dedup_scalars(scalars)), false))
             }
             PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
                 let t = self.time(value, field, &written)?;
@@ -245,7 +300,7 @@ impl Checker<'_> {
                     return Some(time_in(&leaf, times, *negated));
                 }
                 let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(Test::In(dedup(scalars)), *negated))
+                Some(leaf.make(Test::In(dedup_scalars(scalars)), *negated))
             }
             PredKind::Between { negated, low, high } => {
                 let (lo, hi) = if field.ty == FieldType::Datetime {
@@ -450,8 +505,12 @@ fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
                 Time::Day { .. } => None,
             })
             .collect();
-        return leaf.make(Test::In(dedup(instants)), negated);
+        return leaf.make(Test::In(dedup_scalars(instants)), negated);
     }
+    let times = dedup(times, |t| match t {
+        Time::Instant(ms) => (*ms, None),
+        Time::Day { start, end } => (*start, Some(*end)),
+    });
     let tests: Vec<Test> = times
         .into_iter()
         .map(|t| match t {
@@ -459,7 +518,7 @@ fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
             Time::Day { start, end } => day_range(start, end),
         })
         .collect();
-    let mut tests = dedup(tests);
+    let mut tests = tests;
     if tests.len() == 1 {
         if let Some(t) = tests.pop() {
             return leaf.make(t, negated);
@@ -473,14 +532,34 @@ fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
     }
 }
 
-fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
-    let mut out: Vec<T> = Vec::with_capacity(items.len());
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
+/// Drops repeated values, keeping first occurrences; hashing keeps a list of any length
+/// linear.
+fn dedup<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
+    let mut seen = HashSet::new();
+    items.into_iter().filter(|i| seen.insert(key(i))).collect()
+}
+
+/// Identity of a scalar for deduplication: numbers by value (`-0` = `0`).
+#[derive(Hash, PartialEq, Eq)]
+enum ScalarKey {
+    Text(String),
+    Number(u64),
+    DateTime(i64),
+    Bool(bool),
+}
+
+fn scalar_key(s: &Scalar) -> ScalarKey {
+    match s {
+        Scalar::Text(t) => ScalarKey::Text(t.clone()),
+        // `+ 0.0` turns -0 into +0, so the two equal numbers share a key.
+        Scalar::Number(n) => ScalarKey::Number((n + 0.0).to_bits()),
+        Scalar::DateTime(ms) => ScalarKey::DateTime(*ms),
+        Scalar::Bool(b) => ScalarKey::Bool(*b),
     }
-    out
+}
+
+fn dedup_scalars(items: Vec<Scalar>) -> Vec<Scalar> {
+    dedup(items, scalar_key)
 }
 
 fn key(s: &Scalar) -> Option<f64> {
@@ -552,6 +631,7 @@ fn resolve_error(e: ResolveError, field: &AstField) -> CheckError {
         ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
             name: upto(segment),
             ty,
+            article: rules::article(ty),
             span: field.span,
         },
         ResolveError::EmptyPath => CheckError::UnknownField {

@@ -1,16 +1,5 @@
-//! Literal × field type: turning a literal into the typed [`Scalar`] a field needs.
-//!
-//! | field type | literal |
-//! |---|---|
-//! | number | a number |
-//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
-//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
-//! | dept (`has` on deptgroup too) | an integer: the department number |
-//! | multiselect, usergroup (`has`) | a non-empty string |
-//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
-//!
-//! Select and multiselect values must be among the field's options when the schema lists
-//! them. Booleans are a value of no field type: jdy has no boolean widget.
+//! Literal × field type: a literal into the typed [`Scalar`] a field needs (the table is
+//! in the `check` module docs).
 
 use super::error::CheckError;
 use crate::ir::Scalar;
@@ -37,6 +26,7 @@ pub(crate) fn describe(field: &Field, written: &str) -> String {
 
 fn found(v: &Value) -> &'static str {
     match v {
+        Value::Number(n) if n.fract() != 0.0 => "a fractional number",
         Value::String(s) if s.is_empty() => "an empty string",
         Value::String(_) => "a string",
         Value::Number(_) => "a number",
@@ -70,7 +60,11 @@ pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &s
         (Value::Number(_) | Value::Date(_) | Value::DateTime(_), _) => {
             "quote the value to compare it as text: \"...\"".to_owned()
         }
-        _ => format!("a {} field compares with {expected}", field.ty),
+        _ => format!(
+            "{} {} field compares with {expected}",
+            super::rules::article(field.ty),
+            field.ty
+        ),
     };
     CheckError::LiteralType {
         field: describe(field, written),

@@ -21,7 +21,7 @@ mod resolve;
 mod types;
 
 pub use load::{parse_offset, SchemaError};
-pub use resolve::{edit_distance, Resolution, ResolveError};
+pub use resolve::{edit_distance, Resolution, ResolveError, Resolver};
 pub use types::FieldType;
 
 use crate::ir::FieldRef;

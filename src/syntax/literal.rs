@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use nom::bytes::complete::take_while1;
 use nom::Parser;
 
-/// `value = string | number | date | datetime | "true" | "false" | relative`
+/// `value = string | number | date | datetime | "true" | "false" | relative ;`
 ///
 /// `after` names what the value belongs to (`` `=` ``, `` `between` ``), for the
 /// "missing value" message.
@@ -72,7 +72,7 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
     }
 }
 
-/// `list = "(" value { "," value } [ "," ] ")" | "[" value { "," value } [ "," ] "]"`
+/// `list = "(" value { "," value } [ "," ] ")" | "[" value { "," value } [ "," ] "]" ;`
 ///
 /// Recovers by itself: an error inside the list is recorded and the rest of the list is
 /// skipped, so that one bad item yields one diagnostic. The caller must have checked that
@@ -160,8 +160,9 @@ fn unclosed(open: &'static str, close: &'static str, span: Span, found: &str) ->
     }
 }
 
-/// `string = '"' { char | escape } '"' | "'" { char | escape } "'"`
-/// `escape = "\\" ( "\\" | '"' | "'" | "n" | "r" | "t" | "u{" hex{1,6} "}" )`
+/// `string = '"' { string_char | "'" | escape } '"' | "'" { string_char | '"' | escape } "'" ;`
+///
+/// With `escape = "\" ( "\" | '"' | "'" | "n" | "r" | "t" | "u{" hex{1,6} "}" ) ;`.
 pub(crate) fn parse_string<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
     let start = cx.off(i);
     let b = i.as_bytes();
@@ -304,7 +305,7 @@ fn glued(i: &str) -> bool {
         .is_some_and(|c| is_ident_continue(c) || c == '.')
 }
 
-/// `number = [ "-" ] digits [ "." digits ] [ ( "e" | "E" ) [ "+" | "-" ] digits ]`
+/// `number = [ "-" ] digits [ "." digits ] [ ( "e" | "E" ) [ "+" | "-" ] digits ] ;`
 pub(crate) fn parse_number<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
     let start = cx.off(i);
     let b = i.as_bytes();
@@ -355,9 +356,9 @@ pub(crate) fn parse_number<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> 
     }
 }
 
-/// `date     = digit{4} "-" digit{2} "-" digit{2}`
-/// `datetime = date ( "T" | "t" ) digit{2} ":" digit{2} [ ":" digit{2} [ "." digit{1,9} ] ]
-///             [ "Z" | "z" | ( "+" | "-" ) digit{2} ":" digit{2} ]`
+/// `date = dec{4} "-" dec{2} "-" dec{2} ;` and
+/// `datetime = date ( "T" | "t" ) dec{2} ":" dec{2} [ ":" dec{2} [ "." dec{1,9} ] ]
+/// [ "Z" | "z" | ( "+" | "-" ) dec{2} ":" dec{2} ] ;`
 pub(crate) fn parse_date_time<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
     let start = cx.off(i);
     let b = i.as_bytes();
@@ -471,7 +472,8 @@ pub(crate) fn parse_date_time<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Litera
     ))
 }
 
-/// `relative = ( "now" | "today" ) [ ( "+" | "-" ) digits ( "m" | "h" | "d" | "w" ) ]`
+/// `relative = ( "now" | "today" ) [ ( "+" | "-" ) digits unit ] ;` with
+/// `unit = "m" | "h" | "d" | "w" ;`
 ///
 /// Whitespace is allowed around the sign, not between the amount and its unit.
 pub(crate) fn parse_relative<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
@@ -519,10 +521,10 @@ pub(crate) fn parse_relative<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal
         return expected_amount(j);
     };
     let unit = match rest.as_bytes().first() {
-        Some(b'm' | b'M') => RelUnit::Minute,
-        Some(b'h' | b'H') => RelUnit::Hour,
-        Some(b'd' | b'D') => RelUnit::Day,
-        Some(b'w' | b'W') => RelUnit::Week,
+        Some(b'm') => RelUnit::Minute,
+        Some(b'h') => RelUnit::Hour,
+        Some(b'd') => RelUnit::Day,
+        Some(b'w') => RelUnit::Week,
         _ => return expected_amount(j),
     };
     let rest = &rest[1..];

@@ -84,10 +84,19 @@ impl<'a> Cx<'a> {
         self.src.len() - i.len()
     }
 
-    /// The span of the token at the start of `i` (empty at the end of the text).
+    /// The span of the token at the start of `i`. At the end of the text it is the last
+    /// character written: a report cannot show a label past the end of its line.
     pub(crate) fn token_span(&self, i: &str) -> Span {
         let start = self.off(i);
-        Span::new(start, start + token_len(i))
+        let len = token_len(i);
+        if len > 0 {
+            return Span::new(start, start + len);
+        }
+        let written = self.src.trim_end();
+        match written.chars().next_back() {
+            Some(c) => Span::new(written.len() - c.len_utf8(), written.len()),
+            None => Span::at(start),
+        }
     }
 
     /// Fails the current rule with `error`; recovery will scan from `resume`.
@@ -169,11 +178,20 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     match result {
         Ok((_, Some(expr))) if errors.is_empty() => Ok(expr),
         other => {
-            if let Err(e) = other {
-                // Only a fatal error escapes recovery; it is not recorded yet.
-                if let nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f)) = e {
-                    errors.push(f.error);
-                }
+            // Only a fatal error escapes recovery; it is not recorded yet.
+            if let Err(nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f))) =
+                other
+            {
+                errors.push(f.error);
+            }
+            if errors.is_empty() {
+                // Unreachable by construction; fail closed with a diagnostic anyway.
+                errors.push(SyntaxError::Expected {
+                    expected: "a condition".to_owned(),
+                    found: describe(text),
+                    span: cx_free_span(text),
+                    help: None,
+                });
             }
             let mut diags = Diagnostics::new(text);
             for e in errors {
@@ -182,6 +200,10 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
             Err(diags)
         }
     }
+}
+
+fn cx_free_span(text: &str) -> Span {
+    Span::new(0, token_len(text))
 }
 
 /// The size-limit diagnostic. Its source is only the start of the query, so rendering
@@ -201,7 +223,7 @@ fn too_large(text: &str) -> Diagnostics {
     diags
 }
 
-/// `query = or_expr EOF`
+/// `query = or_expr EOF ;`
 ///
 /// Returns `None` when there is no expression at all (the empty query). Stray closing
 /// parentheses are reported and skipped, and parsing goes on after them.
@@ -234,57 +256,74 @@ fn parse_query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
     Ok((i, Some(expr)))
 }
 
-/// `or_expr = and_expr { ( "or" | "||" ) and_expr }`
-fn parse_or_expr<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let (mut i, first) = parse_and_expr(cx, i)?;
-    let mut items = vec![first];
+// The five rules below recurse into each other once per parenthesis. Each calls its
+// recursive callee from a single site and keeps error construction in separate cold
+// functions, because unoptimised builds give every temporary its own stack slot: this
+// keeps a nesting level to a few KiB even in debug builds.
+
+/// `or_expr = and_expr { ( "or" | "||" ) and_expr } ;`
+fn parse_or_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
+    let mut items = Vec::new();
     loop {
-        let j = skip_ws(i);
-        let Some(rest) = or_op(j).or_else(|| single_op(cx, j, b'|')) else {
-            break;
-        };
-        let (rest, e) = parse_and_expr(cx, rest)?;
+        let (rest, e) = parse_and_expr(cx, i)?;
         items.push(e);
-        i = rest;
+        let j = skip_ws(rest);
+        match or_op(j).or_else(|| single_op(cx, j, b'|')) {
+            Some(after) => i = after,
+            None => return Ok((rest, chain(items, Expr::Or))),
+        }
     }
-    Ok((i, chain(items, Expr::Or)))
 }
 
-/// `and_expr = unary { ( "and" | "&&" ) unary }`
+/// `and_expr = unary { ( "and" | "&&" ) unary } ;`
 ///
 /// Also where recovery happens: a failed operand is recorded and skipped, and so is
 /// anything between operands that is not an operator.
-fn parse_and_expr<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let (mut i, first) = unary_or_recover(cx, i)?;
-    let mut items = vec![first];
+fn parse_and_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
+    let mut items = Vec::new();
+    loop {
+        let (rest, e) = unary_or_recover(cx, i)?;
+        items.push(e);
+        match after_operand(cx, rest) {
+            Ok(after_and) => i = after_and,
+            Err(end) => return Ok((end, chain(items, Expr::And))),
+        }
+    }
+}
+
+/// What follows an operand of `and`: `Ok` with the input after an `and` operator, or
+/// `Err` with the input where the `and` chain ends (`or`, `)`, end of text). Anything
+/// else is reported and skipped.
+fn after_operand<'a>(cx: &Cx<'a>, mut i: &'a str) -> Result<&'a str, &'a str> {
     loop {
         let j = skip_ws(i);
         if let Some(rest) = and_op(j).or_else(|| single_op(cx, j, b'&')) {
-            let (rest, e) = unary_or_recover(cx, rest)?;
-            items.push(e);
-            i = rest;
-            continue;
+            return Ok(rest);
         }
         match j.as_bytes().first() {
-            None | Some(b')') | Some(b'|') => break,
-            _ if or_op(j).is_some() => break,
-            _ => {
-                let expected = if cx.parens.get() > 0 {
-                    "`and`, `or` or `)`"
-                } else {
-                    "`and`, `or` or end of query"
-                };
-                cx.record(SyntaxError::Expected {
-                    expected: expected.to_owned(),
-                    found: describe(j),
-                    span: cx.token_span(j),
-                    help: None,
-                });
-                i = skip_to_sync(&j[token_len(j).max(1).min(j.len())..]);
-            }
+            None | Some(b')') | Some(b'|') => return Err(i),
+            _ if or_op(j).is_some() => return Err(i),
+            _ => i = unexpected_after_operand(cx, j),
         }
     }
-    Ok((i, chain(items, Expr::And)))
+}
+
+/// Reports a token between operands that is no operator; returns where to resume.
+#[cold]
+#[inline(never)]
+fn unexpected_after_operand<'a>(cx: &Cx<'a>, j: &'a str) -> &'a str {
+    let expected = if cx.parens.get() > 0 {
+        "`and`, `or` or `)`"
+    } else {
+        "`and`, `or` or end of query"
+    };
+    cx.record(SyntaxError::Expected {
+        expected: expected.to_owned(),
+        found: describe(j),
+        span: cx.token_span(j),
+        help: None,
+    });
+    skip_to_sync(&j[token_len(j).max(1).min(j.len())..])
 }
 
 /// One operand of `and`: on error, records it and resumes at the next `and`/`or` (or
@@ -292,13 +331,17 @@ fn parse_and_expr<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
 /// [`parse`] because an error was recorded.
 fn unary_or_recover<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     match parse_unary(cx, i) {
-        Ok(ok) => Ok(ok),
-        Err(e) => {
-            let resume = cx.recover(e)?;
-            let rest = skip_to_sync(resume);
-            Ok((rest, Expr::Or(Vec::new(), Span::at(cx.off(rest)))))
-        }
+        Err(e) => recover_operand(cx, e),
+        ok => ok,
     }
+}
+
+#[cold]
+#[inline(never)]
+fn recover_operand<'a>(cx: &Cx<'a>, e: nom::Err<PErr>) -> PResult<'a, Expr> {
+    let resume = cx.recover(e)?;
+    let rest = skip_to_sync(resume);
+    Ok((rest, Expr::Or(Vec::new(), Span::at(cx.off(rest)))))
 }
 
 /// A chain of one operand is the operand itself.
@@ -368,36 +411,60 @@ fn next_keyword(i: &str) -> Option<(Kw, &str)> {
     keyword(&i[..n]).map(|k| (k, &i[n..]))
 }
 
-/// `unary = ( "not" | "!" ) unary | group | predicate`
+/// `unary = ( "not" | "!" ) unary | group | predicate ;`
+///
+/// A run of `not`s is read in a loop (each counts towards [`MAX_DEPTH`]) and wrapped
+/// around the operand afterwards, so only parentheses recurse.
 fn parse_unary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let i = skip_ws(i);
-    let not_rest = if i.starts_with('!') && !i.starts_with("!=") {
-        Some(&i[1..])
+    let mut i = skip_ws(i);
+    let mut nots: Vec<usize> = Vec::new();
+    while let Some(rest) = not_op(i) {
+        if let Err(e) = cx.enter(i) {
+            unwind(cx, nots.len());
+            return Err(e);
+        }
+        nots.push(cx.off(i));
+        i = skip_ws(rest);
+    }
+    let r = if i.starts_with('(') {
+        parse_group(cx, i)
     } else {
-        word(i, Kw::Not)
+        predicate_expr(cx, i)
     };
-    if let Some(rest) = not_rest {
-        let start = cx.off(i);
-        cx.enter(i)?;
-        let r = parse_unary(cx, rest);
+    unwind(cx, nots.len());
+    let (rest, mut e) = r?;
+    while let Some(start) = nots.pop() {
+        let span = Span::new(start, e.span().end);
+        e = Expr::Not(Box::new(e), span);
+    }
+    Ok((rest, e))
+}
+
+/// `"not" | "!"` (but not the `!` of `!=`) at `i`: the input after it.
+fn not_op(i: &str) -> Option<&str> {
+    if i.starts_with('!') && !i.starts_with("!=") {
+        return Some(&i[1..]);
+    }
+    word(i, Kw::Not)
+}
+
+fn unwind(cx: &Cx<'_>, levels: usize) {
+    for _ in 0..levels {
         cx.leave();
-        let (rest, inner) = r?;
-        let span = Span::new(start, inner.span().end);
-        return Ok((rest, Expr::Not(Box::new(inner), span)));
     }
-    if i.starts_with('(') {
-        return parse_group(cx, i);
-    }
+}
+
+#[inline(never)]
+fn predicate_expr<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let (rest, p) = parse_predicate(cx, i)?;
     Ok((rest, Expr::Pred(p)))
 }
 
-/// `group = "(" or_expr ")"`
+/// `group = "(" or_expr ")" ;`
 ///
 /// A missing `)` is recorded (labelled on the opening parenthesis) and the group is
 /// treated as closed, so the rest of the query is not reported again.
 fn parse_group<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
-    let start = cx.off(i);
     cx.enter(i)?;
     cx.parens.set(cx.parens.get() + 1);
     let r = parse_or_expr(cx, &i[1..]);
@@ -408,23 +475,31 @@ fn parse_group<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     match rest.strip_prefix(')') {
         Some(after) => Ok((after, inner)),
         None => {
-            cx.record(SyntaxError::UnclosedParen {
-                open: "`(`",
-                close: "`)`",
-                found: describe(rest),
-                span: Span::new(start, start + 1),
-                help: "add `)` to close this `(`".to_owned(),
-            });
+            unclosed_group(cx, i, rest);
             Ok((rest, inner))
         }
     }
 }
 
-/// `predicate = field test`
-/// `test      = compare | in_test | between_test | is_test | phone_test | text_test | has_test`
+#[cold]
+#[inline(never)]
+fn unclosed_group(cx: &Cx<'_>, open: &str, found: &str) {
+    let start = cx.off(open);
+    cx.record(SyntaxError::UnclosedParen {
+        open: "`(`",
+        close: "`)`",
+        found: describe(found),
+        span: Span::new(start, start + 1),
+        help: "add `)` to close this `(`".to_owned(),
+    });
+}
+
+/// `predicate = field test ;`
 ///
-/// The test is chosen by its first token (an operator or keyword); once chosen it is
-/// committed (`cut`).
+/// Also the rules `test = compare | "in" in_test | "between" between_test | "is" is_test
+/// | phone_test | text_test | "has" has_test | "not" negated_test ;` and
+/// `phone_test = "verified" | "unverified" ;`. The test is chosen by its first token (an
+/// operator or keyword); once chosen it is committed (`cut`).
 fn parse_predicate<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Predicate> {
     let (rest, field) = parse_field(cx, i)?;
     let start = field.span.start;
@@ -475,7 +550,7 @@ fn expected_test<'a, T>(cx: &Cx<'a>, j: &'a str) -> PResult<'a, T> {
     )
 }
 
-/// `negated_test = "not" ( in_test | between_test | text_test )` (after the field)
+/// `negated_test = "in" in_test | "between" between_test | text_test ;`
 fn parse_negated_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     let j = skip_ws(i);
     match next_keyword(j) {
@@ -498,7 +573,7 @@ fn parse_negated_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     }
 }
 
-/// `compare = cmp_op value`
+/// `compare = cmp_op value ;`
 fn parse_compare<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     let (rest, op) = match parse_cmp_op(i) {
         Ok(ok) => ok,
@@ -519,7 +594,7 @@ fn parse_compare<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     Ok((rest, PredKind::Compare { op, value }))
 }
 
-/// `cmp_op = "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">="`
+/// `cmp_op = "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=" ;`
 fn parse_cmp_op(i: &str) -> IResult<&str, CmpOp, PErr> {
     alt((
         value(CmpOp::Eq, tag("==")),
@@ -534,7 +609,7 @@ fn parse_cmp_op(i: &str) -> IResult<&str, CmpOp, PErr> {
     .parse(i)
 }
 
-/// `in_test = [ "not" ] "in" list` (after the keywords)
+/// `in_test = list ;`
 fn parse_in_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
     let j = skip_ws(i);
     let (rest, list) = expect_list(cx, j, "in")?;
@@ -562,11 +637,11 @@ fn expect_list<'a>(cx: &Cx<'a>, j: &'a str, after: &str) -> PResult<'a, List> {
     )
 }
 
-/// `between_test = [ "not" ] "between" value "and" value` (after the keywords)
+/// `between_test = value "and" value ;`
 fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
     let (rest, low) = parse_value(cx, i, "`between`")?;
     let j = skip_ws(rest);
-    let Some(after_and) = and_op(j) else {
+    let Some(after_and) = word(j, Kw::And) else {
         return cx.fail(
             SyntaxError::Expected {
                 expected: "`and` between the two bounds".to_owned(),
@@ -581,7 +656,7 @@ fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a,
     Ok((rest, PredKind::Between { negated, low, high }))
 }
 
-/// `is_test = "is" [ "not" ] ( "empty" | "null" )` (after `is`)
+/// `is_test = [ "not" ] ( "empty" | "null" ) ;`
 fn parse_is_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     let j = skip_ws(i);
     let (negated, j) = match word(j, Kw::Not) {
@@ -610,8 +685,7 @@ fn parse_is_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     }
 }
 
-/// `text_test = [ "not" ] ( "contains" | "startswith" | "endswith" ) value`
-/// (`i` at the text keyword)
+/// `text_test = ( "contains" | "startswith" | "endswith" ) value ;`
 fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
     let n = ident_len(i);
     let op = match keyword(&i[..n]) {
@@ -623,7 +697,7 @@ fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, Pr
     Ok((rest, PredKind::Text { negated, op, value }))
 }
 
-/// `has_test = "has" [ "any" | "all" ] ( value | list )` (after `has`)
+/// `has_test = [ "any" | "all" ] ( value | list ) ;`
 ///
 /// Without a quantifier a list means `all`; a single value is always `all` (for one
 /// value `any` and `all` agree), so the tree has one form for it.
@@ -654,7 +728,7 @@ fn parse_has_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     ))
 }
 
-/// `field = segment { "." segment }`
+/// `field = segment { "." segment } ;`
 fn parse_field<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Field> {
     let start = cx.off(i);
     let (mut i, first) = parse_segment(cx, i)?;
@@ -672,13 +746,13 @@ fn parse_field<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Field> {
     Ok((i, Field { path, span }))
 }
 
-/// `segment = ident | "`" { any char but "`" | "``" } "`"`
-/// `ident   = ( letter | "_" ) { letter | digit | "_" }` (Unicode letters and digits;
-/// not a keyword)
+/// `segment = ident | quoted_ident ;`
+///
+/// With `ident = ( letter | "_" ) { letter | digit | "_" } ;` (not a keyword).
 fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
     let start = cx.off(i);
     if i.starts_with('`') {
-        return parse_quoted_segment(cx, i);
+        return parse_quoted_ident(cx, i);
     }
     let n = ident_len(i);
     if n == 0 {
@@ -732,8 +806,12 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
     Ok((&i[n..], text.to_owned()))
 }
 
-/// A backtick-quoted segment; a doubled backtick inside stands for one backtick.
-fn parse_quoted_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+/// ```text
+/// quoted_ident = "`" ( quoted_char | "``" ) { quoted_char | "``" } "`" ;
+/// ```
+///
+/// A doubled backtick inside stands for one backtick.
+fn parse_quoted_ident<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
     let start = cx.off(i);
     let b = i.as_bytes();
     let mut out = String::new();

@@ -72,11 +72,6 @@ impl Reporter {
         }
     }
 
-    /// Whether output is coloured.
-    pub fn color(&self) -> bool {
-        self.color
-    }
-
     /// The human rendering of `diags`.
     pub fn render(&self, diags: &Diagnostics) -> String {
         diags.render(self.width, self.color)

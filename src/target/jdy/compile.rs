@@ -215,20 +215,28 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
             residual: split.residual,
         };
     }
-    // Nothing fits an `and`: push one conjunct that fits an `or` on its own.
-    for (i, c) in cs.iter().enumerate() {
-        if let Some((cond, exact)) = superset_any(c, opts) {
-            let rest: Vec<Pred> = cs
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i || !exact)
-                .map(|(_, c)| (*c).clone())
-                .collect();
-            return Pushdown {
-                filter: Some(JdyFilter { rel: Rel::Or, cond }),
-                residual: plan::and_of(rest),
-            };
-        }
+    // Nothing fits an `and`: push one conjunct that fits an `or` on its own, an exact
+    // one if there is one (it then leaves the residual).
+    let candidates: Vec<(usize, Vec<JdyCond>, bool)> = cs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| superset_any(c, opts).map(|(cond, exact)| (i, cond, exact)))
+        .collect();
+    let best = candidates
+        .iter()
+        .position(|(_, _, exact)| *exact)
+        .unwrap_or(0);
+    if let Some((i, cond, exact)) = candidates.into_iter().nth(best) {
+        let rest: Vec<Pred> = cs
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i || !exact)
+            .map(|(_, c)| (*c).clone())
+            .collect();
+        return Pushdown {
+            filter: Some(JdyFilter { rel: Rel::Or, cond }),
+            residual: plan::and_of(rest),
+        };
     }
     Pushdown {
         filter: None,

@@ -4,8 +4,8 @@
 //! JSON-array membership.
 
 use super::frag::Frag;
-use super::lower::Values;
 use super::literal::LiteralError;
+use super::lower::Values;
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
 use serde::{Deserialize, Serialize};
@@ -104,14 +104,7 @@ pub(crate) trait Engine: Sync {
     /// `col <op> value` for a text test, exact and case-sensitive. `pattern` is the
     /// LIKE pattern (already escaped with `!`), `value` the operand itself, `chars` its
     /// length in characters.
-    fn text_test(
-        &self,
-        col: &str,
-        op: TextOp,
-        pattern: &Frag,
-        value: &Frag,
-        chars: usize,
-    ) -> Frag;
+    fn text_test(&self, col: &str, op: TextOp, pattern: &Frag, value: &Frag, chars: usize) -> Frag;
 
     /// A never-NULL test that the JSON-array column `col` is NULL, `''` or `[]`.
     fn json_empty(&self, col: &str) -> Frag;

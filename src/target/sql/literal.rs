@@ -159,9 +159,15 @@ mod tests {
     #[test]
     fn mysql_strings_switch_to_hex_for_backslashes_and_non_ascii() {
         assert_eq!(string(Dialect::Mysql, "it's").unwrap(), "'it''s'");
-        assert_eq!(string(Dialect::Mysql, "a\\b").unwrap(), "_utf8mb4 X'615C62'");
+        assert_eq!(
+            string(Dialect::Mysql, "a\\b").unwrap(),
+            "_utf8mb4 X'615C62'"
+        );
         assert_eq!(string(Dialect::Mysql, "é").unwrap(), "_utf8mb4 X'C3A9'");
-        assert_eq!(string(Dialect::Mysql, "a\nb").unwrap(), "_utf8mb4 X'610A62'");
+        assert_eq!(
+            string(Dialect::Mysql, "a\nb").unwrap(),
+            "_utf8mb4 X'610A62'"
+        );
     }
 
     #[test]

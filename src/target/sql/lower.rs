@@ -236,9 +236,27 @@ impl Lower<'_> {
             Kind::TextArray | Kind::NumberArray => engine.json_empty(&col),
         };
         let arms_are_or = matches!(k, Kind::Text) || (sqlite && k == Kind::Datetime);
-        let empty = if arms_are_or { arms.paren() } else { arms.clone() };
+        let empty = if arms_are_or {
+            arms.paren()
+        } else {
+            arms.clone()
+        };
         let check = |ok: bool| if ok { Ok(()) } else { Err(unsupported(l)) };
-        let (pos, false_on_empty) = match &l.test {
+        // On array columns `=` and `in` hold when some element matches (eval's reading,
+        // jdy's `in` on member groups): that is `has any`.
+        let any_of;
+        let test = match (&l.test, k) {
+            (Test::Eq(s), Kind::TextArray | Kind::NumberArray) => {
+                any_of = Test::HasAny(vec![s.clone()]);
+                &any_of
+            }
+            (Test::In(vs), Kind::TextArray | Kind::NumberArray) => {
+                any_of = Test::HasAny(vs.clone());
+                &any_of
+            }
+            (t, _) => t,
+        };
+        let (pos, false_on_empty) = match test {
             Test::Empty => {
                 return Ok(if negated {
                     Frag::fill("NOT ({})", &[&arms])
@@ -287,13 +305,14 @@ impl Lower<'_> {
                 check(matches!(k, Kind::Number | Kind::Datetime) && range_fits(k, r))?;
                 let pos = self.range(l, &col, r)?;
                 // SQLite stores datetimes as text and `''` sorts before every datetime,
-                // so `d < x` would be true on `''`: guard it there.
-                (pos, !(sqlite && k == Kind::Datetime) && (r.lo.is_some() || r.hi.is_some()))
+                // so a range without a lower end would hold on `''`: guard it there.
+                let sqlite_text_hole = sqlite && k == Kind::Datetime && r.lo.is_none();
+                (pos, !sqlite_text_hole && (r.lo.is_some() || r.hi.is_some()))
             }
             Test::Verified | Test::Unverified => {
                 check(f.ty == FieldType::Phone)?;
                 let flag = self.quote(l, &format!("{}_verified", f.column))?;
-                let is = if l.test == Test::Verified {
+                let is = if *test == Test::Verified {
                     "IS TRUE"
                 } else {
                     "IS NOT TRUE"
@@ -318,7 +337,7 @@ impl Lower<'_> {
                     matches!(k, Kind::TextArray | Kind::NumberArray)
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
-                let any = matches!(l.test, Test::HasAny(_));
+                let any = matches!(test, Test::HasAny(_));
                 if vs.is_empty() {
                     // Vacuous: any-of-nothing is false, all-of-nothing holds for every
                     // non-empty value.

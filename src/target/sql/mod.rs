@@ -72,6 +72,7 @@ mod frag;
 mod lower;
 mod mysql;
 mod postgres;
+mod query;
 mod sqlite;
 
 pub use dialect::Dialect;
@@ -143,7 +144,9 @@ pub enum SqlError {
     #[error("a datetime compared with `{field}` is outside what {dialect} datetimes hold")]
     #[diagnostic(
         code(filterql::sql::datetime_range),
-        help("use a datetime in the years 1000-9999 for MySQL, 0001-9999 for PostgreSQL and SQLite")
+        help(
+            "use a datetime in the years 1000-9999 for MySQL, 0001-9999 for PostgreSQL and SQLite"
+        )
     )]
     DatetimeRange {
         /// The field.

@@ -72,18 +72,24 @@ fn spellings(schema: &Schema) -> Vec<(String, &Field)> {
     out
 }
 
-/// How a field spelling is written in a query: bare when it is a plain identifier path,
-/// otherwise between backticks.
+/// How a field spelling is written in a query: each path segment bare when it is a plain
+/// identifier and not a keyword, otherwise between backticks (a backtick doubled).
 fn written(spelling: &str) -> String {
-    let bare = spelling.split('.').all(|seg| {
-        let mut cs = seg.chars();
-        cs.next().is_some_and(is_ident_start) && cs.all(|c| c != '.' && is_ident_char(c))
-    });
-    if bare && !super::scan::is_keyword(spelling) {
-        spelling.to_owned()
-    } else {
-        format!("`{}`", spelling.replace('`', "``"))
-    }
+    spelling
+        .split('.')
+        .map(|seg| {
+            let mut cs = seg.chars();
+            let bare = cs.next().is_some_and(is_ident_start)
+                && cs.all(|c| c != '.' && is_ident_char(c))
+                && !super::scan::is_keyword(seg);
+            if bare {
+                seg.to_owned()
+            } else {
+                format!("`{}`", seg.replace('`', "``"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn pair(s: String) -> Pair {

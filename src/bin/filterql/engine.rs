@@ -1,0 +1,249 @@
+//! The binary's single point of contact with the library: loading schemas and records,
+//! compiling queries, and rendering a compiled query for a target. Commands and the REPL
+//! go through here so that the library's API is used in one place.
+
+use crate::args::{ClockArgs, Dialect, SchemaArgs, TargetKind, TargetSpec};
+use crate::failure::{read_input, Failure};
+use crate::output::Output;
+use chrono::{DateTime, FixedOffset};
+use filterql::target::{jdy, masterdata, sql};
+use filterql::unparse::Constant;
+use filterql::{Diagnostics, Options, Query, Schema};
+use serde_json::{json, Value};
+
+/// The clock and time zone a query is compiled against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    /// Overrides the schema's time zone.
+    pub tz: Option<FixedOffset>,
+    /// The instant `now` means; `None` reads the system clock at each compilation.
+    pub now: Option<DateTime<FixedOffset>>,
+}
+
+impl From<&ClockArgs> for Clock {
+    /// A command-line clock: without `--now`, the system clock read once, so that every
+    /// query of a batch sees the same `now`.
+    fn from(c: &ClockArgs) -> Self {
+        Clock {
+            tz: c.tz,
+            now: Some(c.now.unwrap_or_else(|| chrono::Local::now().fixed_offset())),
+        }
+    }
+}
+
+impl Clock {
+    /// The library options for one compilation.
+    pub fn options(&self) -> Options {
+        let mut o = match self.now {
+            Some(now) => Options::at(now),
+            None => Options::default(),
+        };
+        o.tz = self.tz;
+        o
+    }
+}
+
+/// Loads a schema file (native or jdy widget list).
+pub fn load_schema(path: &str) -> Result<Schema, Failure> {
+    let text = read_input(path)?;
+    Schema::from_json(&text).map_err(|e| Failure::Schema {
+        path: path.to_owned(),
+        source: Box::new(e),
+    })
+}
+
+/// The schema of `--schema F`, or no-schema mode.
+pub fn schema_from_args(args: &SchemaArgs) -> Result<Schema, Failure> {
+    match &args.schema {
+        Some(p) => load_schema(&p.to_string_lossy()),
+        None => Ok(Schema::none()),
+    }
+}
+
+/// Compiles a query: parse, check, normalize.
+pub fn compile(text: &str, schema: &Schema, clock: &Clock) -> Result<Query, Diagnostics> {
+    filterql::compile(text, schema, &clock.options())
+}
+
+/// How a target's output is shaped.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    /// SQL: the table of `SELECT * FROM <table>`.
+    pub table: Option<String>,
+    /// SQL: placeholders and a parameter list.
+    pub params: bool,
+    /// jdy: send what jdy can filter, keep the rest as a residual query.
+    pub pushdown: bool,
+    /// masterdata: wrap the tree in the request envelope.
+    pub envelope: bool,
+}
+
+/// Renders a compiled query for a target.
+pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output, Diagnostics> {
+    let tz = query.tz;
+    match target.kind {
+        TargetKind::Jdy => {
+            let opts = jdy::JdyOptions { tz };
+            if shape.pushdown {
+                let p = jdy::pushdown(&query.pred, &opts);
+                let residual = match p.residual.as_ref().and_then(|r| residual_text(query, r)) {
+                    Some(text) => Value::String(text),
+                    None => Value::Null,
+                };
+                let filter = match &p.filter {
+                    Some(f) => to_json(f),
+                    None => Value::Null,
+                };
+                Ok(Output::Json(
+                    json!({"filter": filter, "residual": residual}),
+                ))
+            } else {
+                jdy::compile(&query.pred, &opts)
+                    .map(|f| Output::Json(to_json(&f)))
+                    .map_err(|es| diagnostics(query, es))
+            }
+        }
+        TargetKind::Masterdata => {
+            let tree = masterdata::compile(&query.pred, &masterdata::MdOptions::new(tz))
+                .map_err(|es| diagnostics(query, es))?;
+            match (&shape.table, shape.envelope) {
+                (Some(table), true) => {
+                    let req = masterdata::query_request(
+                        "1",
+                        masterdata::Table::MetaDataName(table.clone()),
+                        tree,
+                        masterdata::Caller::default(),
+                        serde_json::Map::new(),
+                    )
+                    // No extra parameters are passed, so none can clash.
+                    .map(|r| r.to_value())
+                    .unwrap_or(Value::Null);
+                    Ok(Output::Json(req))
+                }
+                _ => Ok(Output::Json(tree.to_value())),
+            }
+        }
+        TargetKind::Sql => {
+            let dialect = match target.dialect {
+                Dialect::Mysql => sql::Dialect::Mysql,
+                Dialect::Postgres => sql::Dialect::Postgres,
+                Dialect::Sqlite => sql::Dialect::Sqlite,
+            };
+            let opts = sql::SqlOptions {
+                tz,
+                params: shape.params,
+            };
+            let frag = match &shape.table {
+                Some(t) => sql::Select::new(t.clone()).render(&query.pred, dialect, &opts),
+                None => sql::compile_where(&query.pred, dialect, &opts),
+            }
+            .map_err(|es| diagnostics(query, es))?;
+            if shape.params {
+                Ok(Output::Json(to_json(&frag)))
+            } else {
+                Ok(Output::Text(frag.sql))
+            }
+        }
+    }
+}
+
+/// The canonical query text of a residual predicate, for `eval` on fetched records;
+/// `None` when nothing is left to check.
+fn residual_text(query: &Query, residual: &filterql::ir::Pred) -> Option<String> {
+    match filterql::unparse::to_ast(residual, query.tz) {
+        Ok(e) => Some(e.to_string()),
+        Err(Constant::True) => None,
+        // The language cannot write "no record": keep the query itself as the residual,
+        // which eval finds false everywhere just the same.
+        Err(Constant::False) => Some(query.source.trim().to_owned()),
+    }
+}
+
+/// Query text meaning the same as `pred`, or why there is none.
+pub fn unparse(pred: &filterql::ir::Pred, tz: FixedOffset) -> Result<String, String> {
+    filterql::unparse::to_ast(pred, tz)
+        .map(|e| e.to_string())
+        .map_err(|c| c.to_string())
+}
+
+fn to_json(v: &impl serde::Serialize) -> Value {
+    // The backends' output types hold only strings, finite numbers, nulls and arrays.
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// A backend's errors as diagnostics over the query text.
+fn diagnostics<E: Into<filterql::Error>>(query: &Query, errors: Vec<E>) -> Diagnostics {
+    let mut d = Diagnostics::new(query.source.clone());
+    for e in errors {
+        d.push(e);
+    }
+    d
+}
+
+/// Reads records for `eval`: a JSON array, an object with a `data` array (a jdy list
+/// response), or one JSON object per line.
+pub fn load_records(path: &str) -> Result<Vec<Value>, Failure> {
+    let text = read_input(path)?;
+    parse_records(&text).map_err(|message| Failure::Input {
+        path: path.to_owned(),
+        message,
+        help: Some(
+            "give a JSON array of records, {\"data\": [...]}, or one JSON object per line"
+                .to_owned(),
+        ),
+    })
+}
+
+/// The records in `text` (see [`load_records`]).
+pub fn parse_records(text: &str) -> Result<Vec<Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(records)) => Ok(records),
+        Ok(Value::Object(mut o)) => match o.remove("data") {
+            Some(Value::Array(records)) => Ok(records),
+            _ => Ok(vec![Value::Object(o)]),
+        },
+        Ok(other) => Err(format!("expected records, found {}", json_kind(&other))),
+        Err(whole) => {
+            // Not one JSON document: try JSON lines before giving up.
+            let mut records = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<Value>(line) {
+                    Ok(v @ Value::Object(_)) => records.push(v),
+                    Ok(other) => {
+                        return Err(format!(
+                            "line {}: expected a record object, found {}",
+                            i + 1,
+                            json_kind(&other)
+                        ))
+                    }
+                    Err(_) if records.is_empty() => return Err(whole.to_string()),
+                    Err(e) => return Err(format!("line {}: {e}", i + 1)),
+                }
+            }
+            Ok(records)
+        }
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The records `query` matches, in input order.
+pub fn filter_records(query: &Query, records: &[Value]) -> Vec<Value> {
+    records
+        .iter()
+        .filter(|r| filterql::eval::matches(&query.pred, r))
+        .cloned()
+        .collect()
+}
