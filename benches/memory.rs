@@ -73,15 +73,14 @@ fn measure<T>(f: impl FnOnce() -> T) -> (usize, usize) {
     PEAK.store(base, Relaxed);
     let allocs = ALLOCS.load(Relaxed);
     black_box(f());
-    (
-        PEAK.load(Relaxed) - base,
-        ALLOCS.load(Relaxed) - allocs,
-    )
+    (PEAK.load(Relaxed) - base, ALLOCS.load(Relaxed) - allocs)
 }
 
 fn main() {
     let opts = shapes::options();
-    println!("| shape | input bytes | pipeline | peak heap (bytes) | bytes / input byte | allocations |");
+    println!(
+        "| shape | input bytes | pipeline | peak heap (bytes) | bytes / input byte | allocations |"
+    );
     println!("|---|---:|---|---:|---:|---:|");
     for shape in shapes::shapes() {
         let row = |pipeline: &str, len: usize, (peak, allocs): (usize, usize)| {
@@ -106,7 +105,11 @@ fn main() {
             shape.sql.len(),
             measure(|| shapes::sqlparser_parse(&shape.sql)),
         );
-        row("filterql parse", shape.fq.len(), measure(|| shapes::parse(&shape.fq)));
+        row(
+            "filterql parse",
+            shape.fq.len(),
+            measure(|| shapes::parse(&shape.fq)),
+        );
         for (target, pipeline) in shapes::PIPELINES {
             row(
                 &format!("filterql compile → {target}"),

@@ -94,14 +94,24 @@ fn alternating_and_or_at_the_depth_limit_compiles_everywhere_on_a_small_stack() 
             .collect::<Vec<_>>();
         (jdy_codes, md_codes, sql_ok, ast_depth_ok)
     });
-    assert!(ast_depth_ok, "Display/parse round trip of the deepest query");
-    // jdy filters are one flat level; masterdata trees stop at their own depth limit;
-    // both say so with their depth diagnostic instead of recursing.
-    assert_eq!(jdy_codes, ["filterql::jdy::too_deep"]);
+    assert!(
+        ast_depth_ok,
+        "Display/parse round trip of the deepest query"
+    );
+    // jdy filters are one flat level (a nested group, or a tree past its planner's
+    // depth limit, is refused); masterdata trees stop at their own depth limit.
+    assert!(
+        jdy_codes == ["filterql::jdy::nested_group"] || jdy_codes == ["filterql::jdy::too_deep"],
+        "{jdy_codes:?}"
+    );
     assert_eq!(md_codes, ["filterql::masterdata::too_deep"]);
     for r in sql_ok {
         let parens = r.expect("SQL takes 128 levels");
-        assert!(parens >= MAX_DEPTH, "every level is parenthesised, got {parens}");
+        // Every level but the outermost is parenthesised: nothing was flattened away.
+        assert!(
+            parens >= MAX_DEPTH - 1,
+            "every inner level is parenthesised, got {parens}"
+        );
     }
 }
 
@@ -116,24 +126,37 @@ fn nested_not_and_parentheses_at_the_depth_limit_compile_on_a_small_stack() {
             "(".repeat(MAX_DEPTH - half),
             ")".repeat(MAX_DEPTH - half)
         );
-        let q = filterql::compile(&text, &schema(), &opts()).expect("compiles");
-        let jdy = jdy::compile(&q.pred, &jdy::JdyOptions { tz: q.tz }).map(|f| f.cond.len());
-        let md = masterdata::compile(&q.pred, &masterdata::MdOptions::new(q.tz)).is_ok();
-        let sql = sql::compile_where(&q.pred, Dialect::Mysql, &SqlOptions::default())
-            .map(|f| f.sql);
-        (q.matches(&serde_json::json!({"a": 1})), jdy.ok(), md, sql.ok())
+        // An even number of `not`s: the query means `a = 1`, and every backend must
+        // say exactly what it says for the flat query.
+        let deep = filterql::compile(&text, &schema(), &opts()).expect("compiles");
+        let flat = filterql::compile("a = 1", &schema(), &opts()).expect("compiles");
+        let outputs = |q: &filterql::Query| {
+            let jdy = jdy::compile(&q.pred, &jdy::JdyOptions { tz: q.tz }).ok();
+            let md = masterdata::compile(&q.pred, &masterdata::MdOptions::new(q.tz)).ok();
+            let sql = sql::compile_where(&q.pred, Dialect::Mysql, &SqlOptions::default()).ok();
+            (jdy, md, sql)
+        };
+        let records = [serde_json::json!({"a": 1}), serde_json::json!({"a": 2})];
+        let matches = records.map(|r| deep.matches(&r));
+        (outputs(&deep), outputs(&flat), matches)
     });
-    // An even number of `not`s: the query means `a = 1`.
-    assert_eq!(out.0, true);
-    assert_eq!(out.1, Some(1));
-    assert!(out.2);
-    assert_eq!(out.3.as_deref(), Some("`a` = 1"));
+    let (deep, flat, matches) = out;
+    assert_eq!(matches, [true, false]);
+    assert!(
+        deep.0.is_some() && deep.1.is_some() && deep.2.is_some(),
+        "{deep:?}"
+    );
+    assert_eq!(deep, flat);
 }
 
 #[test]
 fn one_level_past_the_depth_limit_is_a_syntax_diagnostic() {
     let results = on_small_stack(|| {
-        let parens = format!("{}a = 1{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+        let parens = format!(
+            "{}a = 1{}",
+            "(".repeat(MAX_DEPTH + 1),
+            ")".repeat(MAX_DEPTH + 1)
+        );
         let nots = format!("{}a = 1", "not ".repeat(MAX_DEPTH + 1));
         let alt = alternating(MAX_DEPTH + 1);
         // Far past the limit too: the parser must stop at the limit, not recurse on.
@@ -153,7 +176,11 @@ fn long_query(len: usize) -> String {
     let mut q = String::with_capacity(len);
     let mut i = 0usize;
     loop {
-        let next = format!("{}{}={i}", if i > 0 { "||" } else { "" }, if i % 2 == 0 { 'a' } else { 'b' });
+        let next = format!(
+            "{}{}={i}",
+            if i > 0 { "||" } else { "" },
+            if i % 2 == 0 { 'a' } else { 'b' }
+        );
         if q.len() + next.len() > len {
             break;
         }
