@@ -764,7 +764,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
         };
         return cx.fail(
             SyntaxError::Expected {
-                expected: "a field name".to_owned(),
+                expected: "a condition".to_owned(),
                 found: describe(i),
                 span: cx.token_span(i),
                 help,
