@@ -559,7 +559,13 @@ fn cell_for(
         _ => Cell::Null,
     };
     if is_empty_form(v) && ty != Phone {
-        return (Some(v.clone()), empty_cell(v), Cell::Null);
+        // An `other` field holds JSON text, so its empty list is stored as `[]`.
+        let cell = if ty == Other && v == &json!([]) {
+            Cell::Text("[]".into())
+        } else {
+            empty_cell(v)
+        };
+        return (Some(v.clone()), cell, Cell::Null);
     }
     let dropped = (None, Cell::Null, Cell::Null);
     match ty {

@@ -26,7 +26,8 @@
 //!
 //! | field type | column | empty value |
 //! |---|---|---|
-//! | text, sn, select, `_id`, other | text (`VARCHAR`/`TEXT`) | NULL or `''` |
+//! | text, sn, select, `_id` | text (`VARCHAR`/`TEXT`) | NULL or `''` |
+//! | other (attachments, images, ...) | text, JSON text when structured | NULL, `''` or `[]` |
 //! | user (creator, updater) | text: the username | NULL or `''` |
 //! | phone | text: the number; flag in `<column>_verified` | NULL or `''` |
 //! | number, flowState, dept (`dept_no`) | `DOUBLE` / `float8` / `REAL` (an integer type also works) | NULL |
@@ -209,6 +210,12 @@ impl SqlError {
             LiteralError::DatetimeRange => SqlError::DatetimeRange {
                 field,
                 dialect,
+                span,
+            },
+            LiteralError::Unrepresentable => SqlError::Unsupported {
+                field,
+                ty: l.field.ty,
+                test: lower::test_name(&l.test).to_owned(),
                 span,
             },
         }
