@@ -62,7 +62,8 @@
 //! literal, escaped for the dialect (see [`literal`]). Parameterised: the statement has
 //! placeholders (`?` on MySQL and SQLite, `$1, $2, ...` on PostgreSQL) and
 //! [`SqlFragment::params`] holds the values in order as JSON: strings for text, JSON
-//! arrays (as text) and datetimes (`YYYY-MM-DD HH:MM:SS.fff`), numbers for numbers.
+//! arrays (as text) and datetimes (`YYYY-MM-DD HH:MM:SS.fff`), numbers for numbers (whole
+//! numbers below 2^53 as JSON integers, so they bind to integer columns too).
 //! Serialised, a [`SqlFragment`] is the `{"sql": ..., "params": [...]}` object of
 //! `filterql compile --target sql --params`.
 
