@@ -15,7 +15,7 @@ use nom::Parser;
 
 /// `value = string | number | date | datetime | "true" | "false" | relative ;`
 ///
-/// `after` names what the value belongs to (`` `=` ``, `` `between` ``), for the
+/// `after` is the token the value belongs to (`=`, `between`), as written, for the
 /// "missing value" message.
 pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'a, Literal> {
     let i = skip_ws(i);
@@ -30,7 +30,7 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
             if n == 0 {
                 return cx.fail(
                     SyntaxError::MissingValue {
-                        after: after.to_owned(),
+                        after: format!("`{after}`"),
                         found: describe(i),
                         span: cx.token_span(i),
                     },
@@ -49,7 +49,7 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
                 Some(Kw::Now | Kw::Today) => parse_relative(cx, i),
                 Some(_) => cx.fail(
                     SyntaxError::MissingValue {
-                        after: after.to_owned(),
+                        after: format!("`{after}`"),
                         found: describe(i),
                         span: cx.token_span(i),
                     },
@@ -102,7 +102,7 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
             cx.record(unclosed(open, close_str, open_span, i));
             break;
         }
-        let after = if items.is_empty() { open } else { "`,`" };
+        let after = if items.is_empty() { &open[1..2] } else { "," };
         match parse_value(cx, i, after) {
             Ok((rest, lit)) => {
                 items.push(lit);

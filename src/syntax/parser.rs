@@ -590,7 +590,7 @@ fn parse_compare<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
         }
     };
     let op_text = &i[..i.len() - rest.len()];
-    let (rest, value) = parse_value(cx, rest, &format!("`{op_text}`"))?;
+    let (rest, value) = parse_value(cx, rest, op_text)?;
     Ok((rest, PredKind::Compare { op, value }))
 }
 
@@ -639,7 +639,7 @@ fn expect_list<'a>(cx: &Cx<'a>, j: &'a str, after: &str) -> PResult<'a, List> {
 
 /// `between_test = value "and" value ;`
 fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
-    let (rest, low) = parse_value(cx, i, "`between`")?;
+    let (rest, low) = parse_value(cx, i, "between")?;
     let j = skip_ws(rest);
     let Some(after_and) = word(j, Kw::And) else {
         return cx.fail(
@@ -652,7 +652,7 @@ fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a,
             j,
         );
     };
-    let (rest, high) = parse_value(cx, after_and, "`and`")?;
+    let (rest, high) = parse_value(cx, after_and, "and")?;
     Ok((rest, PredKind::Between { negated, low, high }))
 }
 
@@ -693,7 +693,7 @@ fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, Pr
         Some(Kw::EndsWith) => TextOp::EndsWith,
         _ => TextOp::Contains,
     };
-    let (rest, value) = parse_value(cx, &i[n..], &format!("`{}`", &i[..n]))?;
+    let (rest, value) = parse_value(cx, &i[n..], &i[..n])?;
     Ok((rest, PredKind::Text { negated, op, value }))
 }
 
@@ -704,9 +704,9 @@ fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, Pr
 fn parse_has_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     let j = skip_ws(i);
     let (quantifier, j, after) = match next_keyword(j) {
-        Some((Kw::Any, rest)) => (Quantifier::Any, skip_ws(rest), "`any`"),
-        Some((Kw::All, rest)) => (Quantifier::All, skip_ws(rest), "`all`"),
-        _ => (Quantifier::All, j, "`has`"),
+        Some((Kw::Any, rest)) => (Quantifier::Any, skip_ws(rest), "any"),
+        Some((Kw::All, rest)) => (Quantifier::All, skip_ws(rest), "all"),
+        _ => (Quantifier::All, j, "has"),
     };
     if matches!(j.as_bytes().first(), Some(b'(' | b'[')) {
         let (rest, list) = parse_list(cx, j)?;
