@@ -1,5 +1,5 @@
-//! Number literals: every finite double, written inline, is read back by each engine
-//! as the same double (checked against its neighbours one ulp away on both sides).
+//! Number literals: every finite double, written inline or sent as a parameter, is read
+//! back by each engine as the same double (checked against its neighbours one ulp away on both sides).
 
 mod sqldb;
 
@@ -94,19 +94,25 @@ fn run(conn: Conn) {
             false,
             Span::default(),
         );
-        let q = sel
-            .render(&p, d, &SqlOptions::default())
-            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-        let got = c
-            .ids(&q)
-            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
-        // -0.0 and 0.0 are equal doubles, and so are their neighbours' signs.
+        // -0.0 and 0.0 are equal doubles.
         let want: Vec<i64> = rows
             .iter()
             .filter(|(_, c)| c[0] == Cell::Num(x))
             .map(|(i, _)| *i)
             .collect();
-        prop_assert_eq!(got, want, "{}", q.sql);
+        for params in [false, true] {
+            let opts = SqlOptions {
+                params,
+                ..SqlOptions::default()
+            };
+            let q = sel
+                .render(&p, d, &opts)
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let got = c
+                .ids(&q)
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
+            prop_assert_eq!(&got, &want, "{} {:?}", q.sql, q.params);
+        }
         Ok(())
     });
     let _ = conn.borrow_mut().drop_table(&table);

@@ -632,7 +632,9 @@ fn cell_for(
                 let e = match ty {
                     Multiselect => it.as_str().map(|s| json!(s)),
                     Usergroup => username(it).map(|u| json!(u)),
-                    _ => dept_no(it).map(|n| json!(n)),
+                    // Keep the number as written (jdy sends integers: `[2]`, while
+                    // the backend writes `2.0`), so the engines' JSON equality is tested.
+                    _ => dept_value(it).cloned(),
                 };
                 if let Some(e) = e {
                     kept.push(it.clone());
@@ -653,6 +655,14 @@ fn username(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Object(o) => o.get("username")?.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn dept_value(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Number(_) => Some(v),
+        Value::Object(o) => o.get("dept_no").filter(|n| n.is_number()),
         _ => None,
     }
 }

@@ -45,7 +45,14 @@ impl Values {
     /// A number.
     pub(crate) fn number(&self, x: f64) -> Result<Frag, LiteralError> {
         if self.params {
-            let n = serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?;
+            // Whole numbers go out as JSON integers, which bind to integer and floating
+            // columns alike; below 2^53 the integer is the double exactly.
+            const EXACT: f64 = 9_007_199_254_740_992.0;
+            let n = if x.fract() == 0.0 && x.abs() < EXACT {
+                serde_json::Number::from(x as i64)
+            } else {
+                serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?
+            };
             Ok(Frag::param(serde_json::Value::Number(n)))
         } else {
             literal::number(x).map(Frag::sql)
