@@ -660,3 +660,12 @@ fn the_deepest_parsable_query_checks() {
         assert!(q.matches(&json!({"amount": 1})));
     }
 }
+
+#[test]
+fn a_swapped_pair_in_a_short_name_is_suggested() {
+    // Audit finding 10, end to end: the diagnostic's help names the field.
+    let j = rejected(r#"nmae = "a""#).to_json();
+    assert_eq!(j.len(), 1);
+    assert_eq!(j[0].code.as_deref(), Some("filterql::check::unknown_field"));
+    assert_eq!(j[0].help.as_deref(), Some("did you mean `name`?"));
+}

@@ -386,6 +386,27 @@ fn unknown_names_get_suggestions() {
 }
 
 #[test]
+fn swapped_letters_in_short_names_get_suggestions() {
+    // Audit finding 10: a transposition is one slip, not two.
+    let s = fixture();
+    let suggestions = |name: &str| match s.resolve_str(name) {
+        Err(ResolveError::Unknown { suggestions, .. }) => suggestions,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(suggestions("nmae"), ["name"]);
+    assert_eq!(suggestions("stauts"), ["status"]);
+    assert_eq!(suggestions("dpet"), ["dept"]);
+    // Labels, Chinese ones included: 机手 is 手机 with its characters swapped.
+    assert_eq!(suggestions("机手"), ["手机"]);
+    assert_eq!(suggestions("金颔"), ["金额"]);
+    // Five characters and more allow two slips.
+    assert_eq!(suggestions("amuont1"), ["amount"]);
+    assert_eq!(suggestions("ownre"), ["owner"]);
+    // Short names stay strict: two slips in four letters is another word.
+    assert!(suggestions("mnea").is_empty(), "{:?}", suggestions("mnea"));
+}
+
+#[test]
 fn paths_through_non_subforms_fail() {
     let s = fixture();
     assert_eq!(

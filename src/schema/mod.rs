@@ -11,8 +11,9 @@
 //! first, then by exact label, so a name always wins over another field's label. A label
 //! carried by several fields is ambiguous (the error lists their names). An unknown
 //! segment gets suggestions: the names or labels (compared case-insensitively, in
-//! characters) within an edit distance of a third of its length (at least 1), all of
-//! those tied at the smallest distance, at most three.
+//! characters, a swapped pair of neighbours counting as one edit) within one edit for a
+//! segment of up to 4 characters, two edits up to 8, a third of its length beyond, all
+//! of those tied at the smallest distance, at most three.
 //!
 //! ```
 //! use filterql::{FieldType, Schema};
