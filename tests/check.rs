@@ -293,6 +293,60 @@ fn no_schema_mode_infers_and_warns() {
 }
 
 #[test]
+fn no_schema_booleans_get_one_error_on_the_literal() {
+    // Audit finding 12: `x = true` used to infer `x: other` and then reject its own `=`.
+    let text = "x = true";
+    let d = compile(text, &Schema::none(), &opts()).unwrap_err();
+    let j = d.to_json();
+    let errors: Vec<_> = j
+        .iter()
+        .filter(|e| e.code.as_deref() != Some("filterql::check::inferred_types"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", d.render(80, false));
+    assert_eq!(
+        errors[0].code.as_deref(),
+        Some("filterql::check::boolean_value")
+    );
+    assert_eq!(
+        (errors[0].labels[0].start, errors[0].labels[0].end),
+        (4, 8),
+        "the label is on `true`"
+    );
+    assert!(errors[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("is [not] empty"));
+    // Every boolean is reported, subform columns included.
+    let d = compile(
+        "x in (true, false) or items.y != false",
+        &Schema::none(),
+        &opts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        codes(&d)
+            .iter()
+            .filter(|c| *c == "filterql::check::boolean_value")
+            .count(),
+        3,
+        "{}",
+        d.render(80, false)
+    );
+    // A boolean next to a typed literal: the field is typed by the other literal and
+    // the boolean is a literal of the wrong kind for it.
+    let d = compile("x in (true, 1)", &Schema::none(), &opts()).unwrap_err();
+    assert_eq!(
+        codes(&d),
+        [
+            "filterql::check::inferred_types",
+            "filterql::check::literal_type"
+        ]
+    );
+    assert!(d.to_json()[0].message.contains("`x`: number"));
+}
+
+#[test]
 fn the_demo_schema_checks_the_readme_tour() {
     for text in [
         "createTime >= 2022-01-01 and phone verified",

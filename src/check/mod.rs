@@ -73,7 +73,10 @@
 //! | `a.b` | `a` is a subform |
 //! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
 //!
-//! Uses with no candidate in common are a `conflicting_types` error.
+//! The literal kind of an `in`, `between` or `has` is its first non-boolean literal's.
+//! Uses with no candidate in common are a `conflicting_types` error. A field constrained
+//! by nothing but booleans (`x = true`) is not inferred `other` (which would then reject
+//! its own `=`): each boolean gets a `boolean_value` error on the literal instead.
 
 mod build;
 mod error;
