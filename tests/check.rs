@@ -723,3 +723,30 @@ fn a_swapped_pair_in_a_short_name_is_suggested() {
     assert_eq!(j[0].code.as_deref(), Some("filterql::check::unknown_field"));
     assert_eq!(j[0].help.as_deref(), Some("did you mean `name`?"));
 }
+
+#[test]
+fn a_jdy_widget_id_and_its_alias_compile_to_the_same_filter() {
+    // jdy returns records keyed by alias and filters by alias or widget id: the IR
+    // carries the alias, whichever was written.
+    let schema = Schema::from_json(
+        r#"{"widgets": [
+            {"label": "手机", "name": "phone", "widgetName": "_widget_3", "type": "phone"},
+            {"label": "金额", "name": "amount", "widgetName": "_widget_4", "type": "number"}
+        ]}"#,
+    )
+    .unwrap();
+    let by_alias = ok_with("phone verified and amount > 5", &schema, &opts());
+    let by_id = ok_with("_widget_3 verified and _widget_4 > 5", &schema, &opts());
+    assert_eq!(by_alias.pred, by_id.pred);
+    let filter = serde_json::to_value(by_id.to_jdy().unwrap()).unwrap();
+    let fields: Vec<&str> = filter["cond"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["phone", "amount"], "{filter}");
+    assert!(by_id.matches(&json!({
+        "phone": {"phone": "139", "verified": true}, "amount": 6
+    })));
+}

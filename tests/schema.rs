@@ -153,6 +153,75 @@ fn jdy_widget_list_loads() {
 }
 
 #[test]
+fn a_jdy_widget_with_an_alias_resolves_by_alias_and_by_widget_id() {
+    let s = Schema::from_json(
+        r#"{"widgets": [
+            {"label": "手机", "name": "phone", "widgetName": "_widget_3", "type": "phone"},
+            {"label": "明细", "name": "items", "widgetName": "_widget_8", "type": "subform",
+             "items": [{"label": "数量", "name": "qty", "widgetName": "_widget_9", "type": "number"}]},
+            {"label": "无别名", "name": "_widget_5", "widgetName": "_widget_5", "type": "text"}
+        ]}"#,
+    )
+    .unwrap();
+    // The alias stays the record key; the widget id is an alias of it.
+    let phone = s.field("phone").unwrap();
+    assert_eq!(phone.aliases, ["_widget_3"]);
+    for written in ["phone", "_widget_3", "手机"] {
+        let r = s.resolve_str(written).unwrap();
+        assert_eq!(r.field.name, "phone", "{written}");
+        assert_eq!(r.to_ref().name, "phone", "{written}");
+    }
+    // Subform and column, each by either name.
+    for written in [
+        "items.qty",
+        "_widget_8.qty",
+        "items._widget_9",
+        "_widget_8._widget_9",
+        "明细.数量",
+    ] {
+        let r = s.resolve_str(written).unwrap();
+        let f = r.to_ref();
+        assert_eq!(
+            (f.subform.as_deref(), f.name.as_str()),
+            (Some("items"), "qty"),
+            "{written}"
+        );
+    }
+    // A widget without an alias has no extra name.
+    assert!(s.field("_widget_5").unwrap().aliases.is_empty());
+    // Widget ids are suggested too.
+    assert_eq!(
+        s.resolve_str("_widget_33"),
+        Err(ResolveError::Unknown {
+            segment: 0,
+            suggestions: vec!["_widget_3".into()]
+        })
+    );
+}
+
+#[test]
+fn native_aliases_resolve_after_names_and_before_labels() {
+    let s = Schema::from_json(
+        r#"{"fields":[
+            {"name":"a","aliases":["x","b"],"type":"text"},
+            {"name":"b","type":"number"},
+            {"name":"c","label":"x","type":"number"}
+        ]}"#,
+    )
+    .unwrap();
+    assert_eq!(s.field("a").unwrap().aliases, ["x", "b"]);
+    // `x` is `a`'s alias and `c`'s label: the alias wins.
+    assert_eq!(s.resolve_str("x").unwrap().field.name, "a");
+    // `b` is `a`'s alias and another field's name: the name wins.
+    assert_eq!(s.resolve_str("b").unwrap().field.name, "b");
+    let e = err(r#"{"fields":[{"name":"a","aliases":"x","type":"text"}]}"#);
+    assert_eq!(code(&e), "filterql::schema::wrong_type");
+    assert!(e.to_string().contains("fields[0].aliases"), "{e}");
+    let e = err(r#"{"fields":[{"name":"a","aliases":[""],"type":"text"}]}"#);
+    assert_eq!(code(&e), "filterql::schema::empty_name");
+}
+
+#[test]
 fn every_jdy_widget_type_maps_as_documented() {
     let cases = [
         ("text", FieldType::Text),

@@ -1,7 +1,7 @@
 //! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`Pred`].
 //!
 //! The checker resolves each predicate's field ([`Schema::resolve`]: by name, then by
-//! label, `subform.column` for subform columns), checks the operator against the field
+//! alias, then by label, `subform.column` for subform columns), checks the operator against the field
 //! type, converts each literal to the field's typed value and builds the IR. Every
 //! problem in the query is reported (no stop at the first); the IR is returned only when
 //! there is none.

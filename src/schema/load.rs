@@ -2,11 +2,14 @@
 //!
 //! Native (strict: unknown keys are errors, since a misspelt key would silently change
 //! meaning):
-//! `{"fields":[{"name","label"?,"type","options"?,"column"?,"widget"?,"fields"?}],
+//! `{"fields":[{"name","aliases"?,"label"?,"type","options"?,"column"?,"widget"?,"fields"?}],
 //!   "timezone":"+08:00"?, "system_fields":true?}`
 //!
 //! jdy (lenient: the API response carries many keys we do not need):
 //! `{"widgets":[{"name"|"widgetName","label"?,"type","items"?}], "sysWidgets":[...]?}`.
+//! `name` is the record key (the alias when one is set), `widgetName` the widget id; when
+//! they differ the widget id becomes an alias ([`Field::aliases`]), so a query may use
+//! either.
 //! `items` are a subform's columns, or a select's options (strings or `{"value"}` /
 //! `{"text"}` objects).
 
@@ -285,7 +288,7 @@ fn closest_of(written: &str, known: &[&str]) -> Option<String> {
 
 const TOP_KEYS: &[&str] = &["fields", "timezone", "system_fields"];
 const FIELD_KEYS: &[&str] = &[
-    "name", "label", "type", "options", "column", "widget", "fields",
+    "name", "aliases", "label", "type", "options", "column", "widget", "fields",
 ];
 const TYPES: &[FieldType] = &[
     FieldType::Text,
@@ -405,6 +408,20 @@ fn native_field(v: &Value, path: &str, in_subform: bool) -> Result<Field, Schema
         return Err(SchemaError::NestedSubform { path: path.into() });
     }
     let mut field = Field::new(name, ty);
+    if let Some(aliases) = obj.get("aliases") {
+        let apath = format!("{path}.aliases");
+        for (j, a) in array(aliases, &apath)?.iter().enumerate() {
+            let a = string(a, &format!("{apath}[{j}]"))?;
+            if a.is_empty() {
+                return Err(SchemaError::EmptyName {
+                    path: format!("{apath}[{j}]"),
+                });
+            }
+            if a != field.name && !field.aliases.iter().any(|b| b == a) {
+                field.aliases.push(a.to_owned());
+            }
+        }
+    }
     field.label = opt_string(obj, "label", path)?;
     field.column = opt_string(obj, "column", path)?;
     field.widget = opt_string(obj, "widget", path)?;
@@ -486,10 +503,8 @@ fn jdy_widgets(list: &Value, path: &str, in_subform: bool) -> Result<Vec<Field>,
 fn jdy_widget(v: &Value, path: &str, in_subform: bool) -> Result<Field, SchemaError> {
     let obj = object(v, path)?;
     // `name` is the record key (the alias when one is set); `widgetName` the widget id.
-    let name = match (
-        opt_string(obj, "name", path)?,
-        opt_string(obj, "widgetName", path)?,
-    ) {
+    let widget_id = opt_string(obj, "widgetName", path)?;
+    let name = match (opt_string(obj, "name", path)?, widget_id.clone()) {
         (Some(n), _) if !n.is_empty() => n,
         (_, Some(w)) if !w.is_empty() => w,
         (Some(_), _) | (_, Some(_)) => {
@@ -518,6 +533,10 @@ fn jdy_widget(v: &Value, path: &str, in_subform: bool) -> Result<Field, SchemaEr
         return Err(SchemaError::NestedSubform { path: path.into() });
     }
     let mut field = Field::new(name, ty);
+    // The jdy filter API takes the widget id as well as the alias: both must resolve.
+    if let Some(id) = widget_id.filter(|id| !id.is_empty() && *id != field.name) {
+        field.aliases.push(id);
+    }
     field.label = opt_string(obj, "label", path)?;
     field.widget = Some(widget);
     if let Some(items) = obj.get("items") {

@@ -1,7 +1,7 @@
 //! Name resolution: a written field path → a schema field.
 //!
 //! Each path segment is looked up among the fields of its level (top level, then the
-//! subform's columns): first by exact name, then by exact label. A label shared by several
+//! subform's columns): first by exact name, then by exact alias, then by exact label. A label shared by several
 //! fields is ambiguous; a segment matching nothing gets "did you mean" suggestions by edit
 //! distance over names and labels.
 
@@ -29,7 +29,7 @@ impl Resolution<'_> {
 /// Why a field path did not resolve. `segment` is the index of the failing path segment.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResolveError {
-    /// No field has this name or label.
+    /// No field has this name, alias or label.
     Unknown {
         /// Index of the segment in the path.
         segment: usize,
@@ -95,6 +95,12 @@ impl<'a> Level<'a> {
                 labels.entry(l.as_str()).or_default().push(f);
             }
         }
+        // Aliases after all names, so a name wins over another field's alias.
+        for f in fields {
+            for a in &f.aliases {
+                names.entry(a.as_str()).or_insert(f);
+            }
+        }
         Level {
             fields,
             names,
@@ -137,12 +143,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Whether some top-level field has this name or label (no suggestions computed).
+    /// Whether some top-level field has this name, alias or label (no suggestions
+    /// computed).
     pub fn knows(&self, name_or_label: &str) -> bool {
         self.top.names.contains_key(name_or_label) || self.top.labels.contains_key(name_or_label)
     }
 
-    /// Resolves a field path: by name, then by label, at each level.
+    /// Resolves a field path: by name, then by alias, then by label, at each level.
     pub fn resolve(&self, path: &[String]) -> Result<Resolution<'a>, ResolveError> {
         match path {
             [one] => self.top.lookup(one, 0).map(|field| Resolution {
@@ -188,8 +195,10 @@ fn suggest(fields: &[Field], written: &str) -> Vec<String> {
     let mut best: Option<usize> = None;
     let mut found: Vec<String> = Vec::new();
     for f in fields {
-        // A field's name and label are one candidate: the closer spelling is suggested.
+        // A field's name, aliases and label are one candidate: the closer spelling is
+        // suggested.
         let mut candidates = vec![f.name.as_str()];
+        candidates.extend(f.aliases.iter().map(String::as_str));
         candidates.extend(f.label.as_deref());
         let Some((d, spelling)) = candidates
             .into_iter()
