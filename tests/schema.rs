@@ -359,6 +359,69 @@ fn errors_name_the_problem_and_its_place() {
 }
 
 #[test]
+fn every_problem_of_a_schema_is_reported() {
+    let e = err(r#"{"fields": [
+        {"name": "a", "type": "nubmer"},
+        {"name": "b", "lable": "B", "type": "text"},
+        {"name": "c", "type": "text", "options": ["x"]},
+        {"name": "b", "type": "number"},
+        {"name": "s", "type": "subform", "fields": [{"name": "q"}, {"name": "r", "type": "select", "options": [1]}]}
+    ], "timezone": "Asia/Shanghai", "system_fields": "no"}"#);
+    assert_eq!(code(&e), "filterql::schema::many");
+    let got: Vec<(String, String)> = e
+        .problems()
+        .iter()
+        .map(|p| (code(p), p.to_string()))
+        .collect();
+    let want = [
+        ("timezone", "`timezone`: invalid time zone `Asia/Shanghai`"),
+        (
+            "wrong_type",
+            "`system_fields`: expected a boolean, found a string",
+        ),
+        (
+            "unknown_type",
+            "`fields[0].type`: unknown field type `nubmer`",
+        ),
+        ("unknown_key", "`fields[1]`: unknown key `lable`"),
+        (
+            "misplaced",
+            "`fields[2].options`: `options` does not apply to a text field",
+        ),
+        ("missing", "`fields[4].fields[0]`: missing key `type`"),
+        (
+            "wrong_type",
+            "`fields[4].fields[1].options[0]`: expected a string, found a number",
+        ),
+        // Duplicates are found once a level's fields are all read.
+        ("duplicate", "`fields[3].name`: duplicate field name `b`"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(c, m)| (format!("filterql::schema::{c}"), (*m).to_owned()))
+        .collect();
+    assert_eq!(got, want);
+    // The message lists every problem with its help, for renderers that show only it.
+    let text = e.to_string();
+    assert!(text.starts_with("8 problems in the schema:"), "{text}");
+    assert!(
+        text.contains("unknown field type `nubmer` (did you mean `number`?)"),
+        "{text}"
+    );
+    // jdy widget lists too, and a single problem stays itself.
+    let e = err(
+        r#"{"widgets": [{"name": "a"}, {"name": "b", "type": 3}, {"name": "c", "type": "text", "label": 5}]}"#,
+    );
+    let paths: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths[0].starts_with("`widgets[0]`"), "{paths:?}");
+    assert!(paths[2].starts_with("`widgets[2].label`"), "{paths:?}");
+    let one = err(r#"{"fields": [{"name": "a", "type": "nubmer"}]}"#);
+    assert_eq!(code(&one), "filterql::schema::unknown_type");
+    assert_eq!(one.problems(), std::slice::from_ref(&one));
+}
+
+#[test]
 fn schema_errors_suggest_the_likely_fix() {
     let help = |text: &str| err(text).help().map(|h| h.to_string()).unwrap_or_default();
     assert_eq!(
