@@ -59,15 +59,43 @@ use std::cmp::Ordering;
 /// Whether `record` satisfies `pred` under the two-valued semantics of DESIGN §3.
 ///
 /// A record that is not a JSON object has every field empty.
+///
+/// ```
+/// use filterql::eval::matches;
+/// use filterql::ir::{FieldRef, Pred, Scalar, Test};
+/// use filterql::{FieldType, Span};
+/// use serde_json::json;
+///
+/// let amount = FieldRef {
+///     name: "amount".into(), subform: None, ty: FieldType::Number,
+///     widget: None, column: "amount".into(), label: None,
+/// };
+/// // amount != 5
+/// let ne = Pred::leaf(amount, Test::Eq(Scalar::Number(5.0)), true, Span::default());
+/// assert!(matches(&ne, &json!({"amount": 7})));
+/// assert!(!matches(&ne, &json!({"amount": 5})));
+/// // Two-valued: an empty (or absent) amount is not 5, so it matches.
+/// assert!(matches(&ne, &json!({"amount": null})));
+/// assert!(matches(&ne, &json!({})));
+/// ```
 pub fn matches(pred: &Pred, record: &Value) -> bool {
-    match pred {
-        Pred::True => true,
-        Pred::False => false,
-        Pred::And(ps) => ps.iter().all(|p| matches(p, record)),
-        Pred::Or(ps) => ps.iter().any(|p| matches(p, record)),
-        Pred::Not(p) => !matches(p, record),
-        Pred::Leaf(leaf) => leaf_matches(leaf, record) != leaf.negated,
+    // A chain of `Not`s is walked in a loop, not by recursion.
+    let mut pred = pred;
+    let mut negated = false;
+    while let Pred::Not(inner) = pred {
+        pred = inner;
+        negated = !negated;
     }
+    negated
+        != match pred {
+            Pred::True => true,
+            Pred::False => false,
+            Pred::And(ps) => ps.iter().all(|p| matches(p, record)),
+            Pred::Or(ps) => ps.iter().any(|p| matches(p, record)),
+            // Not reached after the loop; still the right answer.
+            Pred::Not(inner) => !matches(inner, record),
+            Pred::Leaf(leaf) => leaf_matches(leaf, record) != leaf.negated,
+        }
 }
 
 /// The positive test of `leaf`, ignoring `negated`.

@@ -6,6 +6,32 @@
 //! Pipeline: text → [`syntax::parse`] → [`syntax::ast::Expr`] → [`check`] against a
 //! [`Schema`] → [`ir::Pred`] → [`normalize`] → a backend in [`target`]; [`eval`] is the
 //! reference semantics every backend is tested against.
+//!
+//! ```
+//! use filterql::{compile, Options, Schema};
+//! use serde_json::json;
+//!
+//! // A schema: the native format, or a jdy widget-list response (detected).
+//! let schema = Schema::from_json(r#"{"fields": [
+//!     {"name": "_widget_1", "label": "手机", "type": "phone"},
+//!     {"name": "amount", "label": "金额", "type": "number"}
+//! ]}"#).unwrap();
+//! // A fixed clock for `now`/`today`; dates are read in +08:00 unless told otherwise.
+//! let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+//!
+//! let query = compile("手机 verified and createTime >= 2022-01-01 and 金额 > 5", &schema, &opts)
+//!     .unwrap();
+//! let record = json!({
+//!     "_widget_1": {"phone": "13900000000", "verified": true},
+//!     "createTime": "2023-06-01T09:30:00.000Z",
+//!     "amount": 12
+//! });
+//! assert!(query.matches(&record));
+//!
+//! // Rejected queries carry every diagnostic, rendered like rustc's.
+//! let errors = compile("金额 contains 5", &schema, &opts).unwrap_err();
+//! eprintln!("{}", errors.render(80, false));
+//! ```
 #![warn(missing_docs)]
 
 pub mod check;
@@ -18,6 +44,7 @@ pub mod schema;
 pub mod span;
 pub mod syntax;
 pub mod target;
+pub mod unparse;
 
 pub use diagnostic::{Diagnostics, Error};
 pub use schema::{FieldType, Schema};
@@ -76,6 +103,27 @@ pub struct Query {
 ///
 /// On failure the [`Diagnostics`] hold every syntax error, or every check error (with
 /// any warning); render them with [`Diagnostics::render`].
+///
+/// ```
+/// use filterql::{compile, Options, Schema};
+/// use serde_json::json;
+///
+/// let schema = Schema::from_json(
+///     r#"{"fields":[{"name":"_widget_1","label":"手机","type":"phone"}]}"#,
+/// ).unwrap();
+/// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+///
+/// let q = compile("手机 verified and createTime >= 2022-01-01", &schema, &opts).unwrap();
+/// assert!(q.matches(&json!({
+///     "_widget_1": {"phone": "13900000000", "verified": true},
+///     "createTime": "2022-03-01T08:00:00.000Z",
+/// })));
+///
+/// // Every error of the query at once, each pointing at its token.
+/// let errs = compile("createTim >= 2022-01-01 and 手机 > 5", &schema, &opts).unwrap_err();
+/// assert_eq!(errs.len(), 2);
+/// assert!(errs.render(80, false).contains("did you mean `createTime`?"));
+/// ```
 pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Diagnostics> {
     let ast = syntax::parse(text)?;
     let mut diags = Diagnostics::new(text);
@@ -83,7 +131,7 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
         Some(pred) if !diags.has_errors() => Ok(Query {
             source: text.to_owned(),
             ast,
-            pred: normalized(pred),
+            pred: normalize::normalize(pred),
             warnings: diags,
             tz: opts.tz.unwrap_or(schema.timezone),
         }),
@@ -91,8 +139,23 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
     }
 }
 
-/// Normalization is the eval engineer's pass; until it lands the checked tree is kept
-/// as is (it already means the same).
-fn normalized(pred: ir::Pred) -> ir::Pred {
-    pred
+impl Query {
+    /// Whether a record (a JSON object shaped like a jdy data record) matches, under the
+    /// two-valued semantics of DESIGN §3 (see [`eval`]).
+    ///
+    /// ```
+    /// use filterql::{compile, Options, Schema};
+    /// use serde_json::json;
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = compile("amount != 5", &Schema::demo(), &opts).unwrap();
+    /// assert!(q.matches(&json!({"amount": 7})));
+    /// assert!(!q.matches(&json!({"amount": 5})));
+    /// // `!=` is the complement of `=`: an empty amount matches.
+    /// assert!(q.matches(&json!({"amount": null})));
+    /// assert!(q.matches(&json!({})));
+    /// ```
+    pub fn matches(&self, record: &serde_json::Value) -> bool {
+        eval::matches(&self.pred, record)
+    }
 }

@@ -21,10 +21,34 @@
 use crate::ir::{Bound, FieldRef, Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 
 /// Rewrite `p` into normal form (see the module docs) without changing its meaning.
 ///
-/// Recursion depth equals the nesting depth of `p`, which the parser bounds.
+/// ```
+/// use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+/// use filterql::normalize::normalize;
+/// use filterql::{FieldType, Span};
+///
+/// let x = FieldRef {
+///     name: "x".into(), subform: None, ty: FieldType::Number,
+///     widget: None, column: "x".into(), label: None,
+/// };
+/// let range = |lo: Option<Bound>, hi: Option<Bound>| Test::Range(Range { lo, hi });
+/// let five = |inclusive| Some(Bound { value: Scalar::Number(5.0), inclusive });
+/// // not (x > 5)  →  x <= 5 or x is empty
+/// let p = Pred::Not(Box::new(Pred::leaf(x.clone(), range(five(false), None), false, Span::default())));
+/// assert_eq!(
+///     normalize(p),
+///     Pred::Or(vec![
+///         Pred::leaf(x.clone(), range(None, five(true)), false, Span::default()),
+///         Pred::leaf(x, Test::Empty, false, Span::default()),
+///     ])
+/// );
+/// ```
+///
+/// Recursion depth is the number of nested `And`/`Or` levels of `p` (chains of `Not` are
+/// walked in a loop), which the parser and checker bound.
 pub fn normalize(p: Pred) -> Pred {
     nnf(p, false)
 }
@@ -34,10 +58,16 @@ pub fn normalize(p: Pred) -> Pred {
 /// Negation is pushed down by De Morgan (`not (a and b)` = `not a or not b`, and dually),
 /// double negation cancels and `not true` = `false`: all exact in two-valued logic,
 /// which is the logic of `eval` (a negated leaf is the exact complement of its test).
-fn nnf(p: Pred, neg: bool) -> Pred {
+fn nnf(mut p: Pred, mut neg: bool) -> Pred {
+    // A chain of `Not`s is unwrapped in a loop, not by recursion.
+    while let Pred::Not(inner) = p {
+        p = *inner;
+        neg = !neg;
+    }
     match p {
         Pred::True => constant(!neg),
         Pred::False => constant(neg),
+        // Not reached after the loop; still the right answer.
         Pred::Not(inner) => nnf(*inner, !neg),
         Pred::And(ps) => {
             let kids = ps.into_iter().map(|q| nnf(q, neg)).collect();
@@ -79,89 +109,168 @@ fn constant(b: bool) -> Pred {
 ///   `False` when it is empty: for one value `v`, `v ∈ A and v ∈ B` is `v ∈ A ∩ B`, and
 ///   both are false on an empty value.
 /// - No operand left is `True`; one operand is itself.
+///
+/// Duplicates and ranges are found through hash maps, so a 100,000-operand chain (a
+/// query near the parser's size limit) costs linear, not quadratic, time.
 fn and(kids: Vec<Pred>) -> Pred {
-    let mut out: Vec<Pred> = Vec::with_capacity(kids.len());
+    let mut flat = Vec::with_capacity(kids.len());
     for k in kids {
         match k {
             Pred::True => {}
             Pred::False => return Pred::False,
-            Pred::And(inner) => {
-                for q in inner {
-                    if !push_conjunct(&mut out, q) {
-                        return Pred::False;
+            Pred::And(inner) => flat.extend(inner),
+            other => flat.push(other),
+        }
+    }
+    let mut out: Vec<Pred> = Vec::with_capacity(flat.len());
+    let mut seen = HashSet::new();
+    // The operand index of the (first) positive range on each single-valued field.
+    let mut ranges: HashMap<FieldRef, usize> = HashMap::new();
+    for q in flat {
+        if let Pred::Leaf(new) = &q {
+            if let Some((field, r2)) = mergeable_range(new) {
+                match ranges.get(field) {
+                    Some(&i) => {
+                        let merged = match &out[i] {
+                            Pred::Leaf(old) => mergeable_range(old)
+                                .and_then(|(_, r1)| intersect(r1, r2))
+                                .map(|m| (m, old.span.to(new.span))),
+                            _ => None,
+                        };
+                        if let Some((merged, span)) = merged {
+                            if range_is_empty(&merged) {
+                                return Pred::False;
+                            }
+                            // A later operand equal to the replaced range is still
+                            // skipped as "seen": the narrower merged range implies it.
+                            out[i] = Pred::leaf(field.clone(), Test::Range(merged), false, span);
+                            continue;
+                        }
+                    }
+                    None => {
+                        ranges.insert(field.clone(), out.len());
                     }
                 }
             }
-            other => {
-                if !push_conjunct(&mut out, other) {
-                    return Pred::False;
-                }
-            }
+        }
+        if seen.insert(key(&q)) {
+            out.push(q);
         }
     }
     finish(out, Pred::True, Pred::And)
-}
-
-/// Add one normalized, non-`And`, non-constant operand to a conjunction, merging it into
-/// an earlier range on the same field. Returns `false` when the conjunction became
-/// unsatisfiable.
-fn push_conjunct(out: &mut Vec<Pred>, q: Pred) -> bool {
-    if out.contains(&q) {
-        return true;
-    }
-    let merge = match &q {
-        Pred::Leaf(new) => mergeable_range(new).and_then(|(field, r2)| {
-            out.iter().enumerate().find_map(|(i, p)| {
-                let Pred::Leaf(old) = p else { return None };
-                let (f1, r1) = mergeable_range(old)?;
-                if f1 != field {
-                    return None;
-                }
-                let merged = intersect(r1, r2)?;
-                Some((i, merged, old.span.to(new.span), field.clone()))
-            })
-        }),
-        _ => None,
-    };
-    match merge {
-        Some((_, merged, _, _)) if range_is_empty(&merged) => false,
-        Some((i, merged, span, field)) => {
-            // `out` holds at most one range per single-valued field, so the merged range
-            // can neither merge further nor duplicate another operand: it takes the
-            // old one's place.
-            out[i] = Pred::leaf(field, Test::Range(merged), false, span);
-            true
-        }
-        None => {
-            out.push(q);
-            true
-        }
-    }
 }
 
 /// Build a normalized disjunction of normalized operands: the dual of [`and`] without
 /// range merging (flatten, drop `False`, `True` wins, keep equal operands once).
 fn or(kids: Vec<Pred>) -> Pred {
     let mut out: Vec<Pred> = Vec::with_capacity(kids.len());
+    let mut seen = HashSet::new();
+    let mut add = |q: Pred| {
+        if seen.insert(key(&q)) {
+            out.push(q);
+        }
+    };
     for k in kids {
         match k {
             Pred::False => {}
             Pred::True => return Pred::True,
-            Pred::Or(inner) => {
-                for q in inner {
-                    if !out.contains(&q) {
-                        out.push(q);
-                    }
-                }
-            }
-            other => {
-                if !out.contains(&other) {
-                    out.push(other);
-                }
-            }
+            Pred::Or(inner) => inner.into_iter().for_each(&mut add),
+            other => add(other),
         }
     }
     finish(out, Pred::False, Pred::Or)
+}
+
+/// A text that two predicates share exactly when they are equal (`PartialEq`, which
+/// ignores spans), for finding duplicates by hashing.
+fn key(p: &Pred) -> String {
+    let mut out = String::new();
+    write_key(p, &mut out);
+    out
+}
+
+fn write_key(p: &Pred, out: &mut String) {
+    use std::fmt::Write;
+    match p {
+        Pred::True => out.push('T'),
+        Pred::False => out.push('F'),
+        Pred::Not(q) => {
+            out.push_str("!(");
+            write_key(q, out);
+            out.push(')');
+        }
+        Pred::And(ps) | Pred::Or(ps) => {
+            out.push_str(if matches!(p, Pred::And(_)) {
+                "&("
+            } else {
+                "|("
+            });
+            for q in ps {
+                write_key(q, out);
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Pred::Leaf(l) => {
+            // `Debug` quotes and escapes every string, so the text is unambiguous; the
+            // field and test hold no span.
+            let _ = write!(out, "L({:?},{},", l.field, l.negated);
+            write_test_key(&l.test, out);
+            out.push(')');
+        }
+    }
+}
+
+fn write_test_key(t: &Test, out: &mut String) {
+    use std::fmt::Write;
+    let list = |vs: &[Scalar], out: &mut String| {
+        for v in vs {
+            out.push_str(&scalar_key(v));
+            out.push(',');
+        }
+    };
+    let _ = match t {
+        Test::Eq(v) => write!(out, "eq {}", scalar_key(v)),
+        Test::In(vs) => {
+            out.push_str("in ");
+            list(vs, out);
+            Ok(())
+        }
+        Test::HasAny(vs) => {
+            out.push_str("any ");
+            list(vs, out);
+            Ok(())
+        }
+        Test::HasAll(vs) => {
+            out.push_str("all ");
+            list(vs, out);
+            Ok(())
+        }
+        Test::Range(r) => {
+            for b in [&r.lo, &r.hi] {
+                match b {
+                    Some(b) => {
+                        let _ = write!(out, "[{} {}]", scalar_key(&b.value), b.inclusive);
+                    }
+                    None => out.push_str("[]"),
+                }
+            }
+            Ok(())
+        }
+        Test::Text(op, s) => write!(out, "text {op:?} {s:?}"),
+        Test::Empty | Test::Verified | Test::Unverified => write!(out, "{t:?}"),
+    };
+}
+
+/// A text two scalars share exactly when they are equal (`0.0` and `-0.0` are).
+fn scalar_key(v: &Scalar) -> String {
+    match v {
+        Scalar::Number(n) if *n == 0.0 => "n0".to_owned(),
+        Scalar::Number(n) => format!("n{n:?}"),
+        Scalar::Text(t) => format!("t{t:?}"),
+        Scalar::DateTime(ms) => format!("d{ms}"),
+        Scalar::Bool(b) => format!("b{b}"),
+    }
 }
 
 fn finish(mut out: Vec<Pred>, unit: Pred, build: fn(Vec<Pred>) -> Pred) -> Pred {
@@ -226,13 +335,8 @@ fn leaf(mut l: Leaf) -> Pred {
 }
 
 fn dedup(vs: &mut Vec<Scalar>) {
-    let mut seen: Vec<Scalar> = Vec::with_capacity(vs.len());
-    for v in vs.drain(..) {
-        if !seen.contains(&v) {
-            seen.push(v);
-        }
-    }
-    *vs = seen;
+    let mut seen = HashSet::with_capacity(vs.len());
+    vs.retain(|v| seen.insert(scalar_key(v)));
 }
 
 /// `not (x in [lo, hi])` as `x < lo or x > hi or x is empty` (with the open/closed ends
@@ -333,7 +437,7 @@ fn tighter(a: &Option<Bound>, b: &Option<Bound>, wins: Ordering) -> Option<Optio
 
 /// Whether no value lies in the range: both ends present, comparable, and either
 /// `lo > hi` or `lo == hi` with an end excluded. Incomparable ends are not claimed empty.
-fn range_is_empty(r: &Range) -> bool {
+pub(crate) fn range_is_empty(r: &Range) -> bool {
     match (&r.lo, &r.hi) {
         (Some(lo), Some(hi)) => match cmp_scalar(&lo.value, &hi.value) {
             Some(Ordering::Greater) => true,

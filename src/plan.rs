@@ -12,10 +12,10 @@
 use crate::ir::Pred;
 use crate::span::Span;
 
-/// The deepest tree the planners walk recursively. Normalized queries are two or three
-/// levels deep; anything deeper than this was not normalized and is refused rather than
-/// risking the stack.
-pub const MAX_DEPTH: usize = 64;
+/// The deepest tree the planners walk recursively: twice the parser's nesting limit, so
+/// every checked query fits, while a hand-built tree deeper than this is refused rather
+/// than risking the stack.
+pub const MAX_DEPTH: usize = 256;
 
 /// The nesting depth of `p` (a leaf is 1), computed without recursion so that any tree
 /// can be measured.

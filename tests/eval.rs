@@ -21,13 +21,13 @@ fn complement(p: &Pred) -> Pred {
 proptest! {
     /// A negated leaf is the exact complement of the positive one, empty values included.
     #[test]
-    fn negated_leaf_is_the_complement(p in arb_leaf(), r in arb_record()) {
+    fn negated_leaf_is_the_complement(p in arb_leaf(), r in arb_messy_record()) {
         prop_assert_ne!(matches(&p, &r), matches(&complement(&p), &r));
     }
 
     /// `not` over any tree is the complement; De Morgan holds.
     #[test]
-    fn not_and_de_morgan(a in arb_pred(), b in arb_pred(), r in arb_record()) {
+    fn not_and_de_morgan(a in arb_pred(), b in arb_pred(), r in arb_messy_record()) {
         let and = Pred::And(vec![a.clone(), b.clone()]);
         let not_and = Pred::Not(Box::new(and.clone()));
         let or_of_nots = Pred::Or(vec![
@@ -49,7 +49,7 @@ fn generators_collide() {
 
     let mut runner = TestRunner::deterministic();
     let records: Vec<_> = (0..300)
-        .map(|_| arb_record().new_tree(&mut runner).unwrap().current())
+        .map(|_| arb_messy_record().new_tree(&mut runner).unwrap().current())
         .collect();
     // Per (field type, test kind, negated): (matched, failed) counts.
     let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -90,4 +90,124 @@ fn generators_collide() {
     }
     let absent = records.iter().filter(|r| r.get("title").is_none()).count();
     assert!(absent > 0);
+}
+
+/// Whole queries through `compile`, on records chosen so that each query meets empty,
+/// ill-typed and boundary values; the expected ids are worked out by hand from DESIGN §3.
+#[test]
+fn compiled_queries_select_the_documented_records() {
+    let schema = filterql::Schema::from_json(SCHEMA_JSON).unwrap();
+    let opts = filterql::Options::at(
+        chrono::DateTime::parse_from_rfc3339("2022-06-15T12:00:00+08:00").unwrap(),
+    );
+    let records = serde_json::json!([
+        {"_id": "r0", "title": "Apple", "amount": 5,
+         "mobile": {"phone": "13900000000", "verified": true},
+         "createTime": "2022-01-01T00:30:00+08:00", "tags": ["a", "b"], "flowState": 1,
+         "owner": {"username": "alice"}, "items": [{"qty": 1}, {"qty": 7}]},
+        {"_id": "r1", "title": "", "amount": null,
+         "mobile": {"phone": "", "verified": false},
+         "createTime": "2021-12-31T23:59:59+08:00", "tags": [], "flowState": 0,
+         "items": []},
+        {"_id": "r2", "amount": 12.5,
+         "mobile": {"phone": "13800000000", "verified": false},
+         "createTime": "2022-01-01T16:00:00Z", "tags": ["c"], "owner": "bob",
+         "items": [{"qty": 3}]},
+        {"_id": "r3", "title": "apple pie", "amount": "5", "createTime": "garbage",
+         "flowState": 3, "items": [{"qty": null}]}
+    ]);
+    let records = records.as_array().unwrap();
+    let cases: &[(&str, &[&str])] = &[
+        ("amount = 5", &["r0"]),
+        // `!=` and `not` match empty values (null, absent, and "5" in a number field).
+        ("amount != 5", &["r1", "r2", "r3"]),
+        ("not (amount > 6)", &["r0", "r1", "r3"]),
+        ("amount <= 6", &["r0"]),
+        ("amount is empty", &["r1", "r3"]),
+        ("createTime >= 2022-01-01 and mobile verified", &["r0"]),
+        // A date is the whole day in +08:00; r2 is exactly the next midnight.
+        ("createTime = 2022-01-01", &["r0"]),
+        ("createTime != 2022-01-01", &["r1", "r2", "r3"]),
+        ("createTime > 2022-01-01", &["r2"]),
+        ("createTime <= 2022-01-01", &["r0", "r1"]),
+        ("mobile unverified", &["r2"]),
+        ("mobile is empty", &["r1", "r3"]),
+        ("not (mobile verified)", &["r1", "r2", "r3"]),
+        ("title contains \"pple\"", &["r0", "r3"]),
+        ("title contains \"apple\"", &["r3"]),
+        ("title not contains \"apple\"", &["r0", "r1", "r2"]),
+        ("title = \"apple\"", &[]),
+        ("tags has any (\"a\", \"c\")", &["r0", "r2"]),
+        ("tags has all (\"a\", \"b\")", &["r0"]),
+        ("not (tags has \"a\")", &["r1", "r2", "r3"]),
+        ("flowState in (0, 1)", &["r0", "r1"]),
+        ("flowState != 3", &["r0", "r1", "r2"]),
+        ("flowState = \"已完成\"", &["r0"]),
+        ("owner = \"bob\"", &["r2"]),
+        ("owner != \"alice\"", &["r1", "r2", "r3"]),
+        // Subform columns: some row matches / no row matches.
+        ("items.qty > 5", &["r0"]),
+        ("not (items.qty > 5)", &["r1", "r2", "r3"]),
+        ("items.qty is empty", &["r3"]),
+        ("items is empty", &["r1"]),
+        ("title is empty or amount > 10", &["r1", "r2"]),
+        ("not (title is empty or amount > 10)", &["r0", "r3"]),
+    ];
+    let mut failures = Vec::new();
+    for (query, want) in cases {
+        let q = filterql::compile(query, &schema, &opts)
+            .unwrap_or_else(|d| panic!("{query}: {}", d.render(80, false)));
+        let got: Vec<&str> = records
+            .iter()
+            .filter(|r| matches(&q.pred, r))
+            .map(|r| r["_id"].as_str().unwrap())
+            .collect();
+        if got != *want {
+            failures.push(format!("{query}: got {got:?}, want {want:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `arb_record` holds only values of the field's type: a value counts as empty exactly
+/// when it is one of the listed empty forms, never because its type is wrong.
+#[test]
+fn well_typed_records_are_empty_only_in_the_listed_forms() {
+    use proptest::strategy::ValueTree;
+    use serde_json::Value;
+    let listed_empty = |ty: filterql::FieldType, v: Option<&Value>| match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        Some(Value::Object(o)) if ty == filterql::FieldType::Phone => o
+            .get("phone")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty),
+        Some(_) => false,
+    };
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..300 {
+        let r = arb_record().new_tree(&mut runner).unwrap().current();
+        for f in schema().fields {
+            let v = r.get(&f.name);
+            assert_eq!(
+                filterql::eval::is_empty(f.ty, v),
+                listed_empty(f.ty, v),
+                "{} in {r}",
+                f.name
+            );
+            for row in v.and_then(Value::as_array).into_iter().flatten() {
+                for c in &f.fields {
+                    let cv = row.get(&c.name);
+                    assert_eq!(
+                        filterql::eval::is_empty(c.ty, cv),
+                        listed_empty(c.ty, cv),
+                        "{}.{} in {r}",
+                        f.name,
+                        c.name
+                    );
+                }
+            }
+        }
+    }
 }

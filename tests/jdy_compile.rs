@@ -343,7 +343,7 @@ fn unnormalized_not_is_handled_exactly() {
 #[test]
 fn deep_trees_fail_closed() {
     let mut p = leaf(field("a", FieldType::Number), Test::Eq(n(1.0)));
-    for _ in 0..200 {
+    for _ in 0..300 {
         p = Pred::Not(Box::new(p));
     }
     assert!(matches!(errors(&p)[..], [JdyError::TooDeep { .. }]));
@@ -415,4 +415,47 @@ fn seed_request_round_trips_through_serde() {
         jdy::ListRequest::new("a", "e").with_limit(500).limit,
         Some(100)
     );
+}
+
+#[test]
+fn ill_typed_ir_is_rejected_not_guessed() {
+    // `has` is a set test; jdy's `in` on a single user is not.
+    let p = leaf(
+        field("owner", FieldType::User),
+        Test::HasAny(vec![text("a")]),
+    );
+    assert!(matches!(errors(&p)[..], [JdyError::Unsupported { .. }]));
+    // A number compared with a text field has no jdy form.
+    let p = leaf(field("t", FieldType::Text), Test::Eq(n(1.0)));
+    assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
+    // A text bound on a datetime range.
+    let p = leaf(
+        field("d", FieldType::Datetime),
+        range(bound(text("x"), true), None),
+    );
+    assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
+    // A datetime beyond year 9999.
+    let p = leaf(
+        field("d", FieldType::Datetime),
+        Test::Eq(Scalar::DateTime(300_000_000_000_000)),
+    );
+    assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
+    // Nothing of it is pushed, and all of it stays as residual.
+    let pd = jdy::pushdown(&p, &opts());
+    assert_eq!((pd.filter, pd.residual), (None, Some(p)));
+}
+
+#[test]
+fn like_is_only_sent_for_plain_text() {
+    let t = || field("t", FieldType::Text);
+    for s in ["50%", "a_b", "a.b", "x*", "(a)", "^a", "a$", "a\\b", "a|b"] {
+        let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
+        assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]), "{s}");
+        let sw = leaf(t(), Test::Text(TextOp::StartsWith, s.into()));
+        assert_eq!(jdy::pushdown(&sw, &opts()).filter, None, "{s}");
+    }
+    for s in ["abc", "张三", "139 0000", "a-b", "a@b", "a/b"] {
+        let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
+        assert_eq!(strict(&p)["cond"][0]["value"], json!([s]));
+    }
 }

@@ -537,7 +537,7 @@ fn long_not_chains_and_deep_nesting() {
     assert_means(&c, &["amount"], |r| num_of(r, "amount") != Some(1.0));
 
     let mut p = leaf("amount", Test::Eq(num(1.0)), false);
-    for i in 0..60 {
+    for i in 0..=filterql::target::masterdata::MAX_DEPTH {
         let other = leaf("name", Test::Eq(text(&i.to_string())), false);
         p = if i % 2 == 0 {
             Pred::And(vec![p, other])
@@ -778,5 +778,70 @@ fn decompile_of_compile_is_the_original_leaf() {
     assert!(
         s.contains("negated: true") && s.contains("\"status\""),
         "{s}"
+    );
+}
+
+#[test]
+fn decompile_without_a_schema_guesses_column_kinds() {
+    let tree = r#"{"op": "AND", "condition": [
+        {"col": "amount", "op": "GREATER", "value": "5"},
+        {"op": "OR", "condition": [{"col": "title", "op": "NOT_LIKE", "value": "%a%"}, {"col": "title", "op": "ISNULL"}]},
+        {"col": "due", "op": "LESS", "value": "2022-01-01 00:00:00"},
+        {"col": "createTime", "op": "GREATER_EQUAL", "value": "2021-01-01 08:00:00"}
+    ]}"#;
+    let e = decompile_json(tree, &Schema::none(), cst()).unwrap();
+    assert_eq!(
+        e.to_string(),
+        r#"amount > 5 and title not contains "a" and due < 2022-01-01T00:00:00+08:00 and createTime >= 2021-01-01T08:00:00+08:00"#
+    );
+    // The text compiles in no-schema mode (with the inference warning) to a tree of
+    // the same shape.
+    let now = chrono::DateTime::parse_from_rfc3339("2022-01-05T12:00:00+08:00").unwrap();
+    let q = filterql::compile(&e.to_string(), &Schema::none(), &filterql::Options::at(now))
+        .unwrap_or_else(|d| panic!("{}", d.render(80, false)));
+    assert_eq!(
+        q.to_masterdata().unwrap(),
+        Condition::from_json(tree).unwrap()
+    );
+    // A text-looking column compared like a number is still refused when it cannot be
+    // a number.
+    let errs = decompile_json(
+        r#"{"op": "AND", "condition": [{"col": "x", "op": "LESS", "value": "a"}]}"#,
+        &Schema::none(),
+        cst(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(errs[..], [DecompileError::UnsupportedOp { .. }]),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn wide_trees_decompile_or_are_refused_as_too_large() {
+    // Many columns, each needing the NULL-versus-"" check.
+    let mut arms = Vec::new();
+    for i in 0..1000 {
+        arms.push(json!({"col": format!("c{i}"), "op": "NOT_EQUAL", "value": "a"}));
+        arms.push(json!({"col": format!("c{i}"), "op": "ISNULL"}));
+    }
+    let tree = json!({"op": "OR", "condition": arms}).to_string();
+    let e = decompile_json(&tree, &Schema::none(), cst()).unwrap();
+    let text = e.to_string();
+    assert!(
+        text.starts_with(r#"c0 != "a" or c1 != "a" or "#),
+        "{}",
+        &text[..80]
+    );
+    assert_eq!(text.matches(" or ").count(), 999);
+
+    let too_many: Vec<Value> = (0..5001)
+        .map(|i| json!({"col": format!("c{i}"), "op": "ISNULL"}))
+        .collect();
+    let tree = json!({"op": "AND", "condition": too_many}).to_string();
+    let errs = decompile_json(&tree, &Schema::none(), cst()).unwrap_err();
+    assert!(
+        matches!(errs[..], [DecompileError::TooLarge { .. }]),
+        "{errs:?}"
     );
 }

@@ -92,7 +92,7 @@ fn check_form(p: &Pred, top: bool) -> Result<(), String> {
 
 proptest! {
     #[test]
-    fn normalize_keeps_meaning(p in arb_pred_with_constants(), rs in arb_records()) {
+    fn normalize_keeps_meaning(p in arb_pred_with_constants(), rs in arb_messy_records()) {
         let n = normalize(p.clone());
         for r in &rs {
             prop_assert_eq!(matches(&p, r), matches(&n, r), "record {}\nnormalized {:?}", r, n);
@@ -100,7 +100,7 @@ proptest! {
     }
 
     #[test]
-    fn normalize_keeps_meaning_of_checker_shaped_trees(p in arb_pred(), rs in arb_records()) {
+    fn normalize_keeps_meaning_of_checker_shaped_trees(p in arb_pred(), rs in arb_messy_records()) {
         let n = normalize(p.clone());
         for r in &rs {
             prop_assert_eq!(matches(&p, r), matches(&n, r), "record {}\nnormalized {:?}", r, n);
@@ -143,7 +143,7 @@ proptest! {
             )
             .prop_map(Pred::And)
         }),
-        rs in prop::collection::vec(arb_record(), 24..40),
+        rs in prop::collection::vec(arb_messy_record(), 24..40),
     ) {
         let n = normalize(p.clone());
         for r in &rs {
@@ -173,4 +173,105 @@ fn deep_negation_chain() {
         panic!("not a leaf")
     };
     assert!(l.negated);
+}
+
+/// The checker accepts trees up to `check::MAX_DEPTH` deep; every pass of this module
+/// handles one that deep (alternating `and`/`or`/`not`) and keeps its meaning.
+#[test]
+fn deepest_checked_tree() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut leaves = (0..).map(|_| arb_leaf().new_tree(&mut runner).unwrap().current());
+    let mut p = leaves.next().unwrap();
+    for depth in 0..filterql::check::MAX_DEPTH {
+        p = match depth % 3 {
+            0 => Pred::And(vec![leaves.next().unwrap(), p]),
+            1 => Pred::Or(vec![p, leaves.next().unwrap()]),
+            _ => Pred::Not(Box::new(p)),
+        };
+    }
+    let records: Vec<_> = (0..50)
+        .map(|_| arb_messy_record().new_tree(&mut runner).unwrap().current())
+        .collect();
+    let n = normalize(p.clone());
+    assert!(check_form(&n, true).is_ok());
+    for r in &records {
+        assert_eq!(matches(&p, r), matches(&n, r), "{r}");
+    }
+    let text = filterql::unparse::to_ast(&n, tz()).map(|e| e.to_string());
+    assert!(text.is_ok());
+}
+
+/// Long chains and lists (a query near the parser's 1 MiB limit has about 100,000
+/// operands) are deduplicated and merged by hashing, and keep their meaning.
+#[test]
+fn long_chains_and_lists() {
+    use filterql::ir::{Bound, Range, Scalar};
+    let span = filterql::Span::default();
+    let eq = |n: usize| {
+        Pred::leaf(
+            field_ref("amount"),
+            Test::Eq(Scalar::Number((n % 5000) as f64)),
+            false,
+            span,
+        )
+    };
+    let or = Pred::Or((0..60_000).map(eq).collect());
+    let Pred::Or(ops) = normalize(or) else {
+        panic!("not an or")
+    };
+    assert_eq!(ops.len(), 5000);
+
+    let values: Vec<Scalar> = (0..100_000)
+        .map(|n| Scalar::Text(format!("v{}", n % 7000)))
+        .collect();
+    let inn = Pred::leaf(field_ref("title"), Test::In(values), true, span);
+    let Pred::Leaf(l) = normalize(inn) else {
+        panic!("not a leaf")
+    };
+    let Test::In(vs) = &l.test else {
+        panic!("not in")
+    };
+    assert_eq!(vs.len(), 7000);
+    assert_eq!(vs[6999], Scalar::Text("v6999".into()));
+
+    // 50,000 ranges on one field merge into one: 0 < amount <= 50,000 - i for each i.
+    let ranges = Pred::And(
+        (0..50_000)
+            .map(|i| {
+                Pred::leaf(
+                    field_ref("amount"),
+                    Test::Range(Range {
+                        lo: Some(Bound {
+                            value: Scalar::Number(0.0),
+                            inclusive: false,
+                        }),
+                        hi: Some(Bound {
+                            value: Scalar::Number((50_000 - i) as f64),
+                            inclusive: true,
+                        }),
+                    }),
+                    false,
+                    span,
+                )
+            })
+            .collect(),
+    );
+    let n = normalize(ranges);
+    let Pred::Leaf(l) = &n else {
+        panic!("not merged: {n:?}")
+    };
+    assert_eq!(
+        l.test,
+        Test::Range(Range {
+            lo: Some(Bound {
+                value: Scalar::Number(0.0),
+                inclusive: false
+            }),
+            hi: Some(Bound {
+                value: Scalar::Number(1.0),
+                inclusive: true
+            }),
+        })
+    );
 }

@@ -1,7 +1,8 @@
 //! Check diagnostics (`filterql::check::...`).
 
-use crate::schema::FieldType;
+use crate::schema::{FieldType, ResolveError};
 use crate::span::Span;
+use crate::syntax::ast::Field as AstField;
 
 /// A name-resolution or type error (or the no-schema warning).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
@@ -34,7 +35,7 @@ pub enum CheckError {
         span: Span,
     },
     /// A dotted path through a field that is not a subform.
-    #[error("`{name}` is a {ty} field, not a subform: it has no columns")]
+    #[error("`{name}` is {article} {ty} field, not a subform: it has no columns")]
     #[diagnostic(
         code(filterql::check::not_a_subform),
         help("only subform fields have columns (`subform.column`); quote a name containing a dot with backticks")
@@ -44,18 +45,22 @@ pub enum CheckError {
         name: String,
         /// Its type.
         ty: FieldType,
+        /// "a" or "an", for the type.
+        article: &'static str,
         /// The field reference.
         #[label("not a subform")]
         span: Span,
     },
     /// An operator applied to a field type that does not support it.
-    #[error("`{op}` does not apply to a {ty} field (`{field}`)")]
+    #[error("`{op}` does not apply to {article} {ty} field (`{field}`)")]
     #[diagnostic(code(filterql::check::operator_type), help("{help}"))]
     OperatorType {
         /// The operator as written in canonical form.
         op: String,
         /// The field's type.
         ty: FieldType,
+        /// "a" or "an", for the type.
+        article: &'static str,
         /// The field as written.
         field: String,
         /// What the type supports.
@@ -225,4 +230,66 @@ pub enum CheckError {
         #[label("types inferred")]
         span: Span,
     },
+}
+
+impl CheckError {
+    /// The diagnostic for a field reference that did not resolve.
+    pub(crate) fn from_resolve(e: ResolveError, field: &AstField) -> CheckError {
+        let path = &field.path;
+        let upto = |segment: usize| path[..=segment.min(path.len().saturating_sub(1))].join(".");
+        match e {
+            ResolveError::Unknown {
+                segment,
+                suggestions,
+            } => {
+                let prefix = if segment > 0 {
+                    format!("{}.", path[..segment].join("."))
+                } else {
+                    String::new()
+                };
+                let quoted: Vec<String> = suggestions
+                    .iter()
+                    .map(|s| format!("`{prefix}{s}`"))
+                    .collect();
+                let help = match quoted.as_slice() {
+                    [] if segment > 0 => format!(
+                        "`{}` is a subform; this is not one of its columns",
+                        path[..segment].join(".")
+                    ),
+                    [] => "fields are found by name or by label; check the spelling against the schema"
+                        .to_owned(),
+                    [one] => format!("did you mean {one}?"),
+                    [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
+                };
+                CheckError::UnknownField {
+                    name: upto(segment),
+                    help,
+                    span: field.span,
+                }
+            }
+            ResolveError::Ambiguous {
+                segment,
+                candidates,
+            } => CheckError::AmbiguousField {
+                name: upto(segment),
+                candidates: candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                span: field.span,
+            },
+            ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
+                name: upto(segment),
+                ty,
+                article: super::rules::article(ty),
+                span: field.span,
+            },
+            ResolveError::EmptyPath => CheckError::UnknownField {
+                name: String::new(),
+                help: "a predicate needs a field".to_owned(),
+                span: field.span,
+            },
+        }
+    }
 }

@@ -1,28 +1,12 @@
-//! No-schema mode: infer each unknown field's type from how the query uses it.
-//!
-//! Each use narrows the field to a set of candidate types (in order of preference):
-//!
-//! | use | candidates |
-//! |---|---|
-//! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
-//! | `=` `!=` `in` with a number | number, flowstate, dept |
-//! | any comparison with a date, datetime, `now`, `today` | datetime |
-//! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
-//! | `contains` | text, phone, sn |
-//! | `startswith` `endswith` | text, sn |
-//! | `verified` `unverified` | phone |
-//! | `has` with strings / numbers | multiselect, usergroup / deptgroup |
-//! | `a.b` | `a` is a subform |
-//! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
-//!
-//! A field gets the first candidate left after all its uses; uses with no candidate in
-//! common are a `conflicting_types` error, and the field's other predicates are not
-//! checked further (their errors would only repeat the conflict).
+//! No-schema mode: infer each unknown field's type from how the query uses it (the
+//! table is in the `check` module docs). A field gets the first candidate left after all
+//! its uses; after a conflict the field's other predicates are not checked further
+//! (their errors would only repeat the conflict).
 
 use super::error::CheckError;
-use crate::schema::{Field, FieldType, ResolveError, Schema};
+use crate::schema::{Field, FieldType, Resolver, Schema};
 use crate::syntax::ast::{CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, TextOp, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(super) struct Inferred {
     /// The base schema plus the inferred fields.
@@ -31,6 +15,13 @@ pub(super) struct Inferred {
     pub poisoned: HashSet<Vec<String>>,
     /// The `inferred_types` warning.
     pub warning: CheckError,
+}
+
+/// The fields seen, in first-use order, with an index by path.
+#[derive(Default)]
+struct Entries {
+    list: Vec<Entry>,
+    index: HashMap<Vec<String>, usize>,
 }
 
 struct Entry {
@@ -102,18 +93,27 @@ fn type_name(c: &Option<Vec<FieldType>>) -> String {
 }
 
 pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) -> Inferred {
-    let mut entries: Vec<Entry> = Vec::new();
+    let mut entries = Entries::default();
     let mut poisoned: HashSet<Vec<String>> = HashSet::new();
+    let known = Resolver::new(base);
     let mut stack = vec![expr];
     while let Some(e) = stack.pop() {
         match e {
             Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().rev()),
             Expr::Not(b, _) => stack.push(b),
-            Expr::Pred(p) => use_field(p, base, &mut entries, &mut poisoned, errors),
+            Expr::Pred(p) => use_field(p, &known, &mut entries, &mut poisoned, errors),
         }
     }
     let mut schema = base.clone();
     let mut listed = Vec::new();
+    // Subform name → indices of its columns' entries, in first-use order.
+    let mut columns: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.list.iter().enumerate() {
+        if e.path.len() == 2 {
+            columns.entry(e.path[0].as_str()).or_default().push(i);
+        }
+    }
+    let entries = &entries.list;
     for e in entries.iter().filter(|e| e.path.len() == 1) {
         if poisoned.contains(&e.path) {
             continue;
@@ -126,9 +126,14 @@ pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) ->
         let mut field = Field::new(e.path[0].clone(), ty);
         listed.push(format!("`{}`: {ty}", e.path[0]));
         if ty == FieldType::Subform {
-            for c in entries.iter().filter(|c| {
-                c.path.len() == 2 && c.path[0] == e.path[0] && !poisoned.contains(&c.path)
-            }) {
+            let of_this = columns
+                .get(e.path[0].as_str())
+                .map_or(&[][..], Vec::as_slice);
+            for c in of_this
+                .iter()
+                .map(|i| &entries[*i])
+                .filter(|c| !poisoned.contains(&c.path))
+            {
                 let cty = c
                     .candidates
                     .as_deref()
@@ -157,21 +162,26 @@ pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) ->
 
 fn use_field(
     p: &Predicate,
-    base: &Schema,
-    entries: &mut Vec<Entry>,
+    known: &Resolver<'_>,
+    entries: &mut Entries,
     poisoned: &mut HashSet<Vec<String>>,
     errors: &mut Vec<CheckError>,
 ) {
     let path = &p.field.path;
     // Only names the base schema (the system fields) does not know are inferred; any
     // other resolution problem is reported by the checker proper.
-    if path.is_empty()
-        || path.len() > 2
-        || !matches!(base.resolve(&path[..1]), Err(ResolveError::Unknown { .. }))
-    {
+    if path.is_empty() || known.knows(&path[0]) {
         return;
     }
-    let mut uses = vec![(path.clone(), constraint(&p.kind))];
+    // `a.b.c` makes `a` a subform and `a.b` a column of no known type; the checker then
+    // reports that subforms do not nest.
+    let own = if path.len() > 2 {
+        None
+    } else {
+        constraint(&p.kind)
+    };
+    let path = path[..path.len().min(2)].to_vec();
+    let mut uses = vec![(path.clone(), own)];
     if path.len() == 2 {
         uses.insert(0, (path[..1].to_vec(), Some(vec![FieldType::Subform])));
     }
@@ -179,13 +189,15 @@ fn use_field(
         if poisoned.contains(&path) {
             return;
         }
-        let Some(entry) = entries.iter_mut().find(|e| e.path == path) else {
-            entries.push(Entry {
+        let Some(&i) = entries.index.get(&path) else {
+            entries.index.insert(path.clone(), entries.list.len());
+            entries.list.push(Entry {
                 path,
                 candidates: wanted,
             });
             continue;
         };
+        let entry = &mut entries.list[i];
         let Some(wanted) = wanted else { continue };
         let narrowed: Vec<FieldType> = match &entry.candidates {
             None => wanted.clone(),

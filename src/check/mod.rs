@@ -1,9 +1,45 @@
-//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`ir::Pred`].
+//! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`Pred`].
 //!
 //! The checker resolves each predicate's field ([`Schema::resolve`]: by name, then by
 //! label, `subform.column` for subform columns), checks the operator against the field
-//! type (table in `rules`), converts each literal to the field's typed value (table in
-//! `values`) and builds the IR:
+//! type, converts each literal to the field's typed value and builds the IR. Every
+//! problem in the query is reported (no stop at the first); the IR is returned only when
+//! there is none.
+//!
+//! # Operators by field type
+//!
+//! | operator | field types |
+//! |---|---|
+//! | `is [not] empty` | every type (the only test on a subform itself and on `other`) |
+//! | `=` `!=` `in` `not in` | text, number, datetime, select, sn, flowstate, user, dept, dataid, phone (the number) |
+//! | `<` `<=` `>` `>=` `between` | number, datetime — not flowstate (jdy has no range on it), not text (no order) |
+//! | `contains` | text, sn, phone (jdy's `like`) |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` | multiselect, usergroup, deptgroup |
+//!
+//! Select fields take no text tests: their values are exact choices. A subform column
+//! (`items.qty > 1`) follows its own type and matches when some row does.
+//!
+//! # Literals by field type
+//!
+//! | field type | literal |
+//! |---|---|
+//! | number | a number |
+//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
+//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
+//! | dept, and `has` on deptgroup | an integer: the department number |
+//! | multiselect, usergroup (`has`) | a non-empty string |
+//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
+//!
+//! Select and multiselect values must be among the field's options when the schema lists
+//! them ("did you mean"). Booleans are a value of no field type (jdy has no boolean
+//! widget), so [`crate::ir::Scalar::Bool`] is never produced. An empty string as a value
+//! is an error suggesting `is empty` (an empty value never equals anything); an empty
+//! text-test operand is an error (every text contains it). `between` with the lower bound
+//! above the upper one is an error rather than a filter matching nothing.
+//!
+//! # The IR built
 //!
 //! - `x < 5`, `x >= 5`, `between` → [`Test::Range`] (`x > 5` is an exclusive lower end);
 //!   `!=`, `not in`, `not between`, `not contains` → the negated positive leaf.
@@ -11,16 +47,35 @@
 //!   `[00:00, next 00:00)` in the query's time zone: `d = D` is that range, `d > D` starts
 //!   at the next day's 00:00, `d <= D` ends (exclusively) there, `d < D` ends at D's
 //!   00:00, `d >= D` starts there, `between D1 and D2` is `[D1 00:00, D2+1 00:00)`.
-//!   A datetime without offset is read in the query zone; `now ± n` is an instant.
-//!   The zone is [`Options::tz`], else the schema's, else +08:00.
+//!   A datetime without offset is read in the query zone; `now ± n` is an instant;
+//!   `today + 3h` is an error (a day cannot move by hours). The zone is [`Options::tz`],
+//!   else the schema's, else +08:00. `d in (D, T)` is an `or` of one leaf per value when
+//!   a whole day is among them, otherwise an `In` of instants.
 //! - `has v` → `HasAll([v])`; `has any (..)` → `HasAny`; `has [all] (..)` → `HasAll`.
-//! - A subform itself only takes `is [not] empty`; a predicate on a column
-//!   (`items.qty > 1`) matches when some row does.
+//! - `In`/`Has` value lists are deduplicated.
 //!
-//! Every problem in the query is reported (no stop at the first); the IR is returned
-//! only when there is none. With [`Schema::none`] field types are inferred from their
-//! uses (see `infer`) and a warning lists them.
+//! # No-schema mode
+//!
+//! With [`Schema::none`] only the system fields are known; every other field's type is
+//! inferred from its uses, each narrowing it to a set of candidates (in order of
+//! preference), and a warning (`filterql::check::inferred_types`) lists the result:
+//!
+//! | use | candidates |
+//! |---|---|
+//! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
+//! | `=` `!=` `in` with a number | number, flowstate, dept |
+//! | any comparison with a date, datetime, `now`, `today` | datetime |
+//! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
+//! | `contains` | text, phone, sn |
+//! | `startswith` `endswith` | text, sn |
+//! | `verified` `unverified` | phone |
+//! | `has` with strings / numbers | multiselect, usergroup / deptgroup |
+//! | `a.b` | `a` is a subform |
+//! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
+//!
+//! Uses with no candidate in common are a `conflicting_types` error.
 
+mod build;
 mod error;
 mod infer;
 mod rules;
@@ -30,21 +85,23 @@ pub use error::CheckError;
 pub use values::FLOW_STATES;
 
 use crate::diagnostic::Diagnostics;
-use crate::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
-use crate::schema::{FieldType, ResolveError, Schema};
+use crate::ir::{Pred, Range, Scalar, Test};
+use crate::schema::{FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{
-    CmpOp, Expr, Field as AstField, HasOperand, Literal, PredKind, Predicate, Quantifier, Value,
-};
+use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Value};
 use crate::Options;
+use build::{
+    bound, dedup_scalars, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf,
+};
 use chrono::{DateTime, FixedOffset};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use values::Time;
 
-/// The deepest `and`/`or`/`not` nesting the checker accepts. The parser's own limit is
-/// lower, so only hand-built trees reach it; it keeps every pass's recursion bounded.
-pub const MAX_DEPTH: usize = 256;
+/// The deepest `and`/`or`/`not` nesting the checker accepts: twice the parser's limit on
+/// parentheses and `not` (each of which adds at most one tree level, plus the chain it
+/// opens), so only hand-built trees reach it; it keeps every pass's recursion bounded.
+pub const MAX_DEPTH: usize = 2 * crate::syntax::MAX_DEPTH + 2;
 
 /// Checks `expr` against `schema`, pushing every error (and the no-schema warning) into
 /// `diags`; returns the (un-normalized) IR when there is no error.
@@ -76,7 +133,7 @@ pub fn check(
         (Cow::Borrowed(schema), HashSet::new(), None)
     };
     let mut checker = Checker {
-        schema: &schema,
+        resolver: Resolver::new(&schema),
         tz: opts.tz.unwrap_or(schema.timezone),
         now: opts.now,
         source: &diags.source,
@@ -115,7 +172,7 @@ fn depth(expr: &Expr) -> usize {
 }
 
 struct Checker<'a> {
-    schema: &'a Schema,
+    resolver: Resolver<'a>,
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
     source: &'a str,
@@ -156,10 +213,10 @@ impl Checker<'_> {
             return None;
         }
         let written = p.field.dotted();
-        let resolved = match self.schema.resolve(path) {
+        let resolved = match self.resolver.resolve(path) {
             Ok(r) => r,
             Err(e) => {
-                self.errors.push(resolve_error(e, &p.field));
+                self.errors.push(CheckError::from_resolve(e, &p.field));
                 return None;
             }
         };
@@ -173,6 +230,7 @@ impl Checker<'_> {
             self.errors.push(CheckError::OperatorType {
                 op: rules::op_text(&p.kind),
                 ty: field.ty,
+                article: rules::article(field.ty),
                 field: written.clone(),
                 help: rules::help(field.ty, class, example.as_deref()),
                 span: self.op_span(p),
@@ -223,7 +281,7 @@ impl Checker<'_> {
                     self.non_empty_list(l.items.is_empty(), l.span)?;
                 }
                 let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(test(dedup(scalars)), false))
+                Some(leaf.make(test(dedup_scalars(scalars)), false))
             }
             PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
                 let t = self.time(value, field, &written)?;
@@ -245,7 +303,7 @@ impl Checker<'_> {
                     return Some(time_in(&leaf, times, *negated));
                 }
                 let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(Test::In(dedup(scalars)), *negated))
+                Some(leaf.make(Test::In(dedup_scalars(scalars)), *negated))
             }
             PredKind::Between { negated, low, high } => {
                 let (lo, hi) = if field.ty == FieldType::Datetime {
@@ -354,210 +412,5 @@ impl Checker<'_> {
             }
             _ => Span::new(start, end),
         }
-    }
-}
-
-/// `Test::HasAll` or `Test::HasAny`.
-type HasTest = fn(Vec<Scalar>) -> Test;
-
-/// A leaf under construction: the resolved field and the predicate's span.
-struct Leaf {
-    field: FieldRef,
-    span: Span,
-}
-
-impl Leaf {
-    fn make(&self, test: Test, negated: bool) -> Pred {
-        Pred::leaf(self.field.clone(), test, negated, self.span)
-    }
-}
-
-fn bound(value: Scalar, inclusive: bool) -> Bound {
-    Bound { value, inclusive }
-}
-
-fn scalar_compare(op: CmpOp, v: Scalar) -> (Test, bool) {
-    let lo = |inclusive| {
-        Test::Range(Range {
-            lo: Some(Bound {
-                value: v.clone(),
-                inclusive,
-            }),
-            hi: None,
-        })
-    };
-    let hi = |inclusive| {
-        Test::Range(Range {
-            lo: None,
-            hi: Some(Bound {
-                value: v.clone(),
-                inclusive,
-            }),
-        })
-    };
-    match op {
-        CmpOp::Eq => (Test::Eq(v.clone()), false),
-        CmpOp::Ne => (Test::Eq(v.clone()), true),
-        CmpOp::Lt => (hi(false), false),
-        CmpOp::Le => (hi(true), false),
-        CmpOp::Gt => (lo(false), false),
-        CmpOp::Ge => (lo(true), false),
-    }
-}
-
-fn day_range(start: i64, end: i64) -> Test {
-    Test::Range(Range {
-        lo: Some(bound(Scalar::DateTime(start), true)),
-        hi: Some(bound(Scalar::DateTime(end), false)),
-    })
-}
-
-fn time_compare(op: CmpOp, t: Time) -> (Test, bool) {
-    let (start, end) = match t {
-        Time::Instant(ms) => return scalar_compare(op, Scalar::DateTime(ms)),
-        Time::Day { start, end } => (start, end),
-    };
-    let lo = |ms| {
-        Test::Range(Range {
-            lo: Some(bound(Scalar::DateTime(ms), true)),
-            hi: None,
-        })
-    };
-    let hi = |ms| {
-        Test::Range(Range {
-            lo: None,
-            hi: Some(bound(Scalar::DateTime(ms), false)),
-        })
-    };
-    match op {
-        CmpOp::Eq => (day_range(start, end), false),
-        CmpOp::Ne => (day_range(start, end), true),
-        CmpOp::Lt => (hi(start), false),
-        CmpOp::Le => (hi(end), false),
-        CmpOp::Gt => (lo(end), false),
-        CmpOp::Ge => (lo(start), false),
-    }
-}
-
-/// `d in (...)` on a datetime field: instants are an `In`; once a whole day is among the
-/// values, an `or` of one leaf per value.
-fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
-    if times.iter().all(|t| matches!(t, Time::Instant(_))) {
-        let instants = times
-            .iter()
-            .filter_map(|t| match t {
-                Time::Instant(ms) => Some(Scalar::DateTime(*ms)),
-                Time::Day { .. } => None,
-            })
-            .collect();
-        return leaf.make(Test::In(dedup(instants)), negated);
-    }
-    let tests: Vec<Test> = times
-        .into_iter()
-        .map(|t| match t {
-            Time::Instant(ms) => Test::Eq(Scalar::DateTime(ms)),
-            Time::Day { start, end } => day_range(start, end),
-        })
-        .collect();
-    let mut tests = dedup(tests);
-    if tests.len() == 1 {
-        if let Some(t) = tests.pop() {
-            return leaf.make(t, negated);
-        }
-    }
-    let any = Pred::Or(tests.into_iter().map(|t| leaf.make(t, false)).collect());
-    if negated {
-        Pred::Not(Box::new(any))
-    } else {
-        any
-    }
-}
-
-fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
-    let mut out: Vec<T> = Vec::with_capacity(items.len());
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    out
-}
-
-fn key(s: &Scalar) -> Option<f64> {
-    match s {
-        Scalar::Number(n) => Some(*n),
-        Scalar::DateTime(ms) => Some(*ms as f64),
-        Scalar::Text(_) | Scalar::Bool(_) => None,
-    }
-}
-
-fn range_is_empty(lo: &Bound, hi: &Bound) -> bool {
-    // Instants compare exactly as i64; numbers as f64.
-    let ordering = match (&lo.value, &hi.value) {
-        (Scalar::DateTime(a), Scalar::DateTime(b)) => a.partial_cmp(b),
-        (a, b) => key(a).zip(key(b)).and_then(|(a, b)| a.partial_cmp(&b)),
-    };
-    match ordering {
-        Some(std::cmp::Ordering::Greater) => true,
-        Some(std::cmp::Ordering::Equal) => !(lo.inclusive && hi.inclusive),
-        _ => false,
-    }
-}
-
-fn resolve_error(e: ResolveError, field: &AstField) -> CheckError {
-    let path = &field.path;
-    let upto = |segment: usize| path[..=segment.min(path.len().saturating_sub(1))].join(".");
-    match e {
-        ResolveError::Unknown {
-            segment,
-            suggestions,
-        } => {
-            let prefix = if segment > 0 {
-                format!("{}.", path[..segment].join("."))
-            } else {
-                String::new()
-            };
-            let quoted: Vec<String> = suggestions
-                .iter()
-                .map(|s| format!("`{prefix}{s}`"))
-                .collect();
-            let help = match quoted.as_slice() {
-                [] if segment > 0 => format!(
-                    "`{}` is a subform; this is not one of its columns",
-                    path[..segment].join(".")
-                ),
-                [] => "fields are found by name or by label; check the spelling against the schema"
-                    .to_owned(),
-                [one] => format!("did you mean {one}?"),
-                [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
-            };
-            CheckError::UnknownField {
-                name: upto(segment),
-                help,
-                span: field.span,
-            }
-        }
-        ResolveError::Ambiguous {
-            segment,
-            candidates,
-        } => CheckError::AmbiguousField {
-            name: upto(segment),
-            candidates: candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            span: field.span,
-        },
-        ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
-            name: upto(segment),
-            ty,
-            span: field.span,
-        },
-        ResolveError::EmptyPath => CheckError::UnknownField {
-            name: String::new(),
-            help: "a predicate needs a field".to_owned(),
-            span: field.span,
-        },
     }
 }

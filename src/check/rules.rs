@@ -1,16 +1,4 @@
-//! Operator × field type: which tests each field type supports.
-//!
-//! | operator | field types |
-//! |---|---|
-//! | `is [not] empty` | every type (the only test on a subform itself and on `other`) |
-//! | `=` `!=` `in` `not in` | text, number, datetime, select, sn, flowstate, user, dept, dataid, phone (the number) |
-//! | `<` `<=` `>` `>=` `between` | number, datetime (not flowstate: jdy has no range on it; not text: text has no order) |
-//! | `contains` | text, sn, phone (jdy's `like`) |
-//! | `startswith` `endswith` | text, sn |
-//! | `verified` `unverified` | phone |
-//! | `has` | multiselect, usergroup, deptgroup |
-//!
-//! Select fields take no text tests: their values are exact choices.
+//! Operator × field type (the table is in the `check` module docs).
 
 use crate::schema::FieldType;
 use crate::syntax::ast::{CmpOp, PredKind, TextOp};
@@ -122,5 +110,18 @@ pub(crate) fn help(ty: FieldType, class: OpClass, column_example: Option<&str>) 
         }
         _ => String::new(),
     };
-    format!("a {ty} field supports: {}{hint}", supported.join(" "))
+    format!(
+        "{} {ty} field supports: {}{hint}",
+        article(ty),
+        supported.join(" ")
+    )
+}
+
+/// The indefinite article before a type name in messages.
+pub(crate) fn article(ty: FieldType) -> &'static str {
+    if ty.name().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }

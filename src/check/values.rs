@@ -1,16 +1,5 @@
-//! Literal × field type: turning a literal into the typed [`Scalar`] a field needs.
-//!
-//! | field type | literal |
-//! |---|---|
-//! | number | a number |
-//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
-//! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
-//! | dept (`has` on deptgroup too) | an integer: the department number |
-//! | multiselect, usergroup (`has`) | a non-empty string |
-//! | flowstate | 0–3, or the labels "进行中", "已完成", "手动结束", "否决" (→ 0–3) |
-//!
-//! Select and multiselect values must be among the field's options when the schema lists
-//! them. Booleans are a value of no field type: jdy has no boolean widget.
+//! Literal × field type: a literal into the typed [`Scalar`] a field needs (the table is
+//! in the `check` module docs).
 
 use super::error::CheckError;
 use crate::ir::Scalar;
@@ -37,6 +26,7 @@ pub(crate) fn describe(field: &Field, written: &str) -> String {
 
 fn found(v: &Value) -> &'static str {
     match v {
+        Value::Number(n) if n.fract() != 0.0 => "a fractional number",
         Value::String(s) if s.is_empty() => "an empty string",
         Value::String(_) => "a string",
         Value::Number(_) => "a number",
@@ -70,7 +60,11 @@ pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &s
         (Value::Number(_) | Value::Date(_) | Value::DateTime(_), _) => {
             "quote the value to compare it as text: \"...\"".to_owned()
         }
-        _ => format!("a {} field compares with {expected}", field.ty),
+        _ => format!(
+            "{} {} field compares with {expected}",
+            super::rules::article(field.ty),
+            field.ty
+        ),
     };
     CheckError::LiteralType {
         field: describe(field, written),
@@ -84,6 +78,13 @@ pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &s
 /// A non-datetime value for `=`, `in` or `has` on `field`.
 pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
     use FieldType::*;
+    if let Value::Number(n) = lit.value {
+        // The parser only produces finite numbers; a hand-built NaN would make `!=` match
+        // everything.
+        if !n.is_finite() {
+            return Err(mismatch(lit, field, written, "a finite number"));
+        }
+    }
     match field.ty {
         Number => match lit.value {
             Value::Number(n) => Ok(Scalar::Number(n)),
@@ -112,7 +113,8 @@ pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scal
 
 fn flow_state(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
     match &lit.value {
-        Value::Number(n) if [0.0, 1.0, 2.0, 3.0].contains(n) => Ok(Scalar::Number(*n)),
+        // `+ 0.0` turns a written -0 into 0.
+        Value::Number(n) if [0.0, 1.0, 2.0, 3.0].contains(n) => Ok(Scalar::Number(*n + 0.0)),
         Value::Number(n) => Err(CheckError::FlowState {
             found: n.to_string(),
             span: lit.span,
@@ -264,6 +266,18 @@ mod tests {
         assert!(scalar(&lit(Value::Number(4.0)), &f, "flowState").is_err());
         assert!(scalar(&lit(Value::Number(1.5)), &f, "flowState").is_err());
         assert!(scalar(&lit(Value::String("done".into())), &f, "flowState").is_err());
+        let minus_zero = scalar(&lit(Value::Number(-0.0)), &f, "flowState");
+        assert!(matches!(minus_zero, Ok(Scalar::Number(n)) if n.is_sign_positive()));
+    }
+
+    #[test]
+    fn non_finite_numbers_are_rejected() {
+        for ty in [FieldType::Number, FieldType::Dept, FieldType::Flowstate] {
+            let f = Field::new("x", ty);
+            for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                assert!(scalar(&lit(Value::Number(n)), &f, "x").is_err(), "{ty} {n}");
+            }
+        }
     }
 
     #[test]

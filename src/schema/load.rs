@@ -175,6 +175,8 @@ impl Schema {
     /// `widgets` is a jdy widget-list response. System fields are added unless a native
     /// schema says `"system_fields": false`; a field of the same name wins over them.
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
+        // Editors on Windows may save a byte-order mark; it is not JSON but means no harm.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value = serde_json::from_str(text).map_err(|e| SchemaError::Json {
             message: strip_position(&e.to_string()),
             line: e.line(),
@@ -258,8 +260,9 @@ fn with_system_fields(mut fields: Vec<Field>, system: bool, tz: FixedOffset) -> 
 }
 
 fn check_unique(fields: &[Field], base: &str, key: &str) -> Result<(), SchemaError> {
+    let mut seen = std::collections::HashSet::new();
     for (i, f) in fields.iter().enumerate() {
-        if fields[..i].iter().any(|g| g.name == f.name) {
+        if !seen.insert(f.name.as_str()) {
             return Err(SchemaError::Duplicate {
                 path: format!("{base}[{i}].{key}"),
                 name: f.name.clone(),
@@ -383,7 +386,12 @@ fn native_field(v: &Value, path: &str, in_subform: bool) -> Result<Field, Schema
         .find(|t| t.name() == ty_text)
         .ok_or_else(|| {
             let names: Vec<&str> = TYPES.iter().map(|t| t.name()).collect();
+            let jdy = jdy_type(ty_text);
             let help = match closest_of(&ty_text.to_lowercase(), &names) {
+                // A jdy widget type in a native schema: name the native type it maps to.
+                _ if jdy != FieldType::Other => format!(
+                    "`{ty_text}` is a jdy widget type; write \"type\": \"{jdy}\" (and \"widget\": \"{ty_text}\" to keep it)"
+                ),
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("field types: {}", names.join(", ")),
             };

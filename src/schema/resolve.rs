@@ -8,6 +8,7 @@
 use super::{Field, Schema};
 use crate::ir::FieldRef;
 use crate::schema::FieldType;
+use std::collections::HashMap;
 
 /// A successfully resolved field path.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,21 +56,111 @@ pub enum ResolveError {
 
 impl Schema {
     /// Resolves a field path (one segment, or two for a subform column).
+    ///
+    /// Each call indexes the schema; to resolve many paths build a [`Resolver`] once.
     pub fn resolve(&self, path: &[String]) -> Result<Resolution<'_>, ResolveError> {
+        Resolver::new(self).resolve(path)
+    }
+
+    /// [`Schema::resolve`] on a dotted string (`items.qty`).
+    pub fn resolve_str(&self, dotted: &str) -> Result<Resolution<'_>, ResolveError> {
+        let path: Vec<String> = dotted.split('.').map(str::to_owned).collect();
+        self.resolve(&path)
+    }
+}
+
+/// A schema indexed by name and label, so that resolving is a hash lookup however many
+/// fields the schema or the query has.
+#[derive(Debug)]
+pub struct Resolver<'a> {
+    top: Level<'a>,
+    subforms: HashMap<&'a str, Level<'a>>,
+}
+
+#[derive(Debug)]
+struct Level<'a> {
+    fields: &'a [Field],
+    names: HashMap<&'a str, &'a Field>,
+    labels: HashMap<&'a str, Vec<&'a Field>>,
+}
+
+impl<'a> Level<'a> {
+    fn new(fields: &'a [Field]) -> Level<'a> {
+        let mut names = HashMap::new();
+        let mut labels: HashMap<&str, Vec<&Field>> = HashMap::new();
+        for f in fields {
+            // The first of two equal names wins, as a linear search would have it.
+            names.entry(f.name.as_str()).or_insert(f);
+            if let Some(l) = &f.label {
+                labels.entry(l.as_str()).or_default().push(f);
+            }
+        }
+        Level {
+            fields,
+            names,
+            labels,
+        }
+    }
+
+    fn lookup(&self, written: &str, segment: usize) -> Result<&'a Field, ResolveError> {
+        if let Some(f) = self.names.get(written) {
+            return Ok(f);
+        }
+        match self.labels.get(written).map(Vec::as_slice) {
+            Some([one]) => Ok(one),
+            None | Some([]) => Err(ResolveError::Unknown {
+                segment,
+                suggestions: suggest(self.fields, written),
+            }),
+            Some(many) => Err(ResolveError::Ambiguous {
+                segment,
+                candidates: many.iter().map(|f| f.name.clone()).collect(),
+            }),
+        }
+    }
+}
+
+impl<'a> Resolver<'a> {
+    /// Indexes `schema`.
+    pub fn new(schema: &'a Schema) -> Resolver<'a> {
+        let mut subforms = HashMap::new();
+        for f in &schema.fields {
+            if f.ty == FieldType::Subform {
+                subforms
+                    .entry(f.name.as_str())
+                    .or_insert_with(|| Level::new(&f.fields));
+            }
+        }
+        Resolver {
+            top: Level::new(&schema.fields),
+            subforms,
+        }
+    }
+
+    /// Whether some top-level field has this name or label (no suggestions computed).
+    pub fn knows(&self, name_or_label: &str) -> bool {
+        self.top.names.contains_key(name_or_label) || self.top.labels.contains_key(name_or_label)
+    }
+
+    /// Resolves a field path: by name, then by label, at each level.
+    pub fn resolve(&self, path: &[String]) -> Result<Resolution<'a>, ResolveError> {
         match path {
-            [one] => lookup_in(&self.fields, one, 0).map(|field| Resolution {
+            [one] => self.top.lookup(one, 0).map(|field| Resolution {
                 field,
                 subform: None,
             }),
             [outer, inner] => {
-                let sub = lookup_in(&self.fields, outer, 0)?;
-                if sub.ty != FieldType::Subform {
-                    return Err(ResolveError::NotASubform {
-                        segment: 0,
-                        ty: sub.ty,
-                    });
-                }
-                let field = lookup_in(&sub.fields, inner, 1)?;
+                let sub = self.top.lookup(outer, 0)?;
+                let level = match self.subforms.get(sub.name.as_str()) {
+                    Some(level) if sub.ty == FieldType::Subform => level,
+                    _ => {
+                        return Err(ResolveError::NotASubform {
+                            segment: 0,
+                            ty: sub.ty,
+                        })
+                    }
+                };
+                let field = level.lookup(inner, 1)?;
                 Ok(Resolution {
                     field,
                     subform: Some(sub),
@@ -87,43 +178,13 @@ impl Schema {
             [] => Err(ResolveError::EmptyPath),
         }
     }
-
-    /// [`Schema::resolve`] on a dotted string (`items.qty`).
-    pub fn resolve_str(&self, dotted: &str) -> Result<Resolution<'_>, ResolveError> {
-        let path: Vec<String> = dotted.split('.').map(str::to_owned).collect();
-        self.resolve(&path)
-    }
-}
-
-fn lookup_in<'a>(
-    fields: &'a [Field],
-    written: &str,
-    segment: usize,
-) -> Result<&'a Field, ResolveError> {
-    if let Some(f) = fields.iter().find(|f| f.name == written) {
-        return Ok(f);
-    }
-    let by_label: Vec<&Field> = fields
-        .iter()
-        .filter(|f| f.label.as_deref() == Some(written))
-        .collect();
-    match by_label.as_slice() {
-        [one] => Ok(one),
-        [] => Err(ResolveError::Unknown {
-            segment,
-            suggestions: suggest(fields, written),
-        }),
-        many => Err(ResolveError::Ambiguous {
-            segment,
-            candidates: many.iter().map(|f| f.name.clone()).collect(),
-        }),
-    }
 }
 
 /// The names or labels closest to `written`, when close enough to be a likely typo.
 fn suggest(fields: &[Field], written: &str) -> Vec<String> {
     let wanted = written.to_lowercase();
-    let limit = (wanted.chars().count() / 3).max(1);
+    let wanted_len = wanted.chars().count();
+    let limit = (wanted_len / 3).max(1);
     let mut best: Option<usize> = None;
     let mut found: Vec<String> = Vec::new();
     for f in fields {
@@ -132,6 +193,9 @@ fn suggest(fields: &[Field], written: &str) -> Vec<String> {
         candidates.extend(f.label.as_deref());
         let Some((d, spelling)) = candidates
             .into_iter()
+            // The distance is at least the length difference: skip hopeless candidates
+            // cheaply, so a huge schema does not make every unknown name slow.
+            .filter(|c| c.chars().count().abs_diff(wanted_len) <= limit)
             .map(|c| (edit_distance(&wanted, &c.to_lowercase()), c))
             .min_by_key(|(d, _)| *d)
         else {

@@ -1,6 +1,6 @@
 //! A test-side simulator of jdy's filter semantics, exactly as documented in
-//! `filterql::target::jdy` (module docs). Written independently of the backend: it reads
-//! only the JSON-level filter and a record.
+//! `filterql::target::jdy` (module docs). It reads only the JSON-level filter (each
+//! condition's `type` says how to read the record's value) and a record.
 #![allow(dead_code)]
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
@@ -37,101 +37,149 @@ pub fn sim_opt(filter: Option<&JdyFilter>, record: &Value, mode: NeMode, tz: Fix
     }
 }
 
-fn is_empty(ty: &str, v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        Some(Value::Object(o)) if ty == "phone" => match o.get("phone") {
-            None | Some(Value::Null) => true,
-            Some(Value::String(s)) => s.is_empty(),
-            Some(_) => false,
-        },
-        Some(_) => false,
+/// How a jdy widget type's values are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Number,
+    Time,
+    User,
+    Dept,
+    Phone,
+    TextSet,
+    UserSet,
+    DeptSet,
+    Subform,
+    Other,
+}
+
+fn kind(ty: Option<&str>) -> Kind {
+    match ty.unwrap_or("") {
+        "text" | "textarea" | "radiogroup" | "combo" | "sn" | "dataid" => Kind::Text,
+        "number" | "flowstate" => Kind::Number,
+        "datetime" | "date" => Kind::Time,
+        "user" => Kind::User,
+        "dept" => Kind::Dept,
+        "phone" => Kind::Phone,
+        "checkboxgroup" | "combocheck" => Kind::TextSet,
+        "usergroup" => Kind::UserSet,
+        "deptgroup" => Kind::DeptSet,
+        "subform" => Kind::Subform,
+        _ => Kind::Other,
     }
 }
 
-/// A comparable atom of a record value or a filter value.
+/// A comparable atom of a record or filter value.
 #[derive(Clone, Debug, PartialEq)]
 enum Atom {
     Text(String),
     Num(f64),
 }
 
-fn kind(ty: &str) -> &'static str {
-    match ty {
-        "number" | "flowstate" | "dept" | "deptgroup" => "num",
-        "datetime" | "date" => "time",
-        _ => "text",
-    }
+fn nonempty_str(v: &Value) -> Option<Atom> {
+    v.as_str()
+        .filter(|s| !s.is_empty())
+        .map(|s| Atom::Text(s.to_owned()))
 }
 
-/// The atoms a record value holds (several for multi-valued fields).
-fn record_atoms(ty: &str, v: &Value) -> Vec<Atom> {
-    let one = |v: &Value| -> Option<Atom> {
-        match (ty, v) {
-            ("user" | "usergroup", Value::Object(o)) => o
-                .get("username")?
-                .as_str()
-                .map(|s| Atom::Text(s.to_owned())),
-            ("dept" | "deptgroup", Value::Object(o)) => o.get("dept_no")?.as_f64().map(Atom::Num),
-            ("phone", Value::Object(o)) => {
-                o.get("phone")?.as_str().map(|s| Atom::Text(s.to_owned()))
-            }
-            (_, Value::String(s)) if kind(ty) == "time" => parse_instant(s).map(Atom::Num),
-            (_, Value::String(s)) if kind(ty) == "text" => Some(Atom::Text(s.clone())),
-            (_, Value::Number(n)) if kind(ty) == "num" => n.as_f64().map(Atom::Num),
-            _ => None,
-        }
-    };
+fn user(v: &Value) -> Option<Atom> {
     match v {
-        Value::Array(items) => items.iter().filter_map(one).collect(),
-        v => one(v).into_iter().collect(),
+        Value::Object(o) => o.get("username").and_then(nonempty_str),
+        v => nonempty_str(v),
     }
 }
 
-/// A record's ISO-8601 instant in ms (no offset: UTC, as jdy returns `...Z`).
+fn dept(v: &Value) -> Option<Atom> {
+    match v {
+        Value::Object(o) => o.get("dept_no").and_then(Value::as_f64).map(Atom::Num),
+        v => v.as_f64().map(Atom::Num),
+    }
+}
+
+/// A record's datetime string as ms (no offset: UTC, as jdy returns `...Z`).
 fn parse_instant(s: &str) -> Option<f64> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.timestamp_millis() as f64);
     }
-    let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
-    Some(naive.and_utc().timestamp_millis() as f64)
+    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = chrono::NaiveDateTime::parse_from_str(s, f) {
+            return Some(n.and_utc().timestamp_millis() as f64);
+        }
+    }
+    None
 }
 
-/// A filter datetime value as the inclusive interval of instants it denotes: a bare date
-/// is its whole day in `tz`.
-fn filter_instants(v: &Value, tz: FixedOffset) -> Option<(f64, f64)> {
-    match v {
-        Value::Number(n) => n.as_f64().map(|x| (x, x)),
-        Value::String(s) => {
-            if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                let start = tz
-                    .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
-                    .single()?
-                    .timestamp_millis();
-                return Some((start as f64, (start + 86_400_000 - 1) as f64));
-            }
-            if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-                let ms = t.timestamp_millis() as f64;
-                return Some((ms, ms));
-            }
-            let naive = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok()?;
-            let ms = tz.from_local_datetime(&naive).single()?.timestamp_millis() as f64;
-            Some((ms, ms))
-        }
-        _ => None,
+/// The record value's atoms. No atom means the value is empty: absent, null, `""`,
+/// `[]`, a phone without a number, and (the documented assumption for data jdy itself
+/// never holds) a value of the wrong shape for its field.
+fn atoms(k: Kind, v: Option<&Value>) -> Vec<Atom> {
+    let Some(v) = v else { return Vec::new() };
+    let set = |item: fn(&Value) -> Option<Atom>| match v {
+        Value::Array(a) => a.iter().filter_map(item).collect(),
+        _ => Vec::new(),
+    };
+    match k {
+        Kind::Text => nonempty_str(v).into_iter().collect(),
+        Kind::Number => v.as_f64().map(Atom::Num).into_iter().collect(),
+        Kind::Time => v
+            .as_str()
+            .and_then(parse_instant)
+            .map(Atom::Num)
+            .into_iter()
+            .collect(),
+        Kind::User => user(v).into_iter().collect(),
+        Kind::Dept => dept(v).into_iter().collect(),
+        Kind::Phone => v.get("phone").and_then(nonempty_str).into_iter().collect(),
+        Kind::TextSet => set(nonempty_str),
+        Kind::UserSet => set(user),
+        Kind::DeptSet => set(dept),
+        // Only emptiness is testable: a placeholder atom for "filled".
+        Kind::Subform => match v {
+            Value::Array(a) if !a.is_empty() => vec![Atom::Num(0.0)],
+            _ => Vec::new(),
+        },
+        Kind::Other => match v {
+            Value::Null => Vec::new(),
+            Value::String(s) if s.is_empty() => Vec::new(),
+            Value::Array(a) if a.is_empty() => Vec::new(),
+            _ => vec![Atom::Num(0.0)],
+        },
     }
 }
 
-/// A filter value as the inclusive interval of atoms it matches.
-fn filter_atom(ty: &str, v: &Value, tz: FixedOffset) -> Option<(Atom, Atom)> {
-    match kind(ty) {
-        "time" => filter_instants(v, tz).map(|(a, b)| (Atom::Num(a), Atom::Num(b))),
-        "num" => v.as_f64().map(|x| (Atom::Num(x), Atom::Num(x))),
-        _ => v
-            .as_str()
-            .map(|s| (Atom::Text(s.to_owned()), Atom::Text(s.to_owned()))),
+/// A filter value as the inclusive interval of atoms it denotes: a bare date is its
+/// whole day in `tz`; an offset-less datetime is in `tz`; a number is epoch ms.
+fn filter_value(k: Kind, v: &Value, tz: FixedOffset) -> Option<(Atom, Atom)> {
+    let point = |a: Atom| Some((a.clone(), a));
+    match k {
+        Kind::Time => match v {
+            Value::Number(n) => point(Atom::Num(n.as_f64()?)),
+            Value::String(s) => {
+                if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    let start = tz
+                        .from_local_datetime(&d.and_hms_opt(0, 0, 0)?)
+                        .single()?
+                        .timestamp_millis();
+                    return Some((
+                        Atom::Num(start as f64),
+                        Atom::Num((start + 86_400_000 - 1) as f64),
+                    ));
+                }
+                if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+                    return point(Atom::Num(t.timestamp_millis() as f64));
+                }
+                for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+                    if let Ok(n) = chrono::NaiveDateTime::parse_from_str(s, f) {
+                        let ms = tz.from_local_datetime(&n).single()?.timestamp_millis();
+                        return point(Atom::Num(ms as f64));
+                    }
+                }
+                None
+            }
+            _ => None,
+        },
+        Kind::Number | Kind::Dept | Kind::DeptSet => point(Atom::Num(v.as_f64()?)),
+        _ => point(Atom::Text(v.as_str()?.to_owned())),
     }
 }
 
@@ -142,10 +190,11 @@ fn num(a: &Atom) -> Option<f64> {
     }
 }
 
-fn matches_value(ty: &str, atom: &Atom, v: &Value, tz: FixedOffset) -> bool {
-    match filter_atom(ty, v, tz) {
-        Some((lo, hi)) if lo == hi => *atom == lo,
-        Some((lo, hi)) => match (num(atom), num(&lo), num(&hi)) {
+/// Whether atom `a` equals filter value `v` (within a bare date's day).
+fn equals(k: Kind, a: &Atom, v: &Value, tz: FixedOffset) -> bool {
+    match filter_value(k, v, tz) {
+        Some((lo, hi)) if lo == hi => *a == lo,
+        Some((lo, hi)) => match (num(a), num(&lo), num(&hi)) {
             (Some(x), Some(l), Some(h)) => l <= x && x <= h,
             _ => false,
         },
@@ -154,29 +203,27 @@ fn matches_value(ty: &str, atom: &Atom, v: &Value, tz: FixedOffset) -> bool {
 }
 
 fn cond(c: &JdyCond, record: &Value, mode: NeMode, tz: FixedOffset) -> bool {
-    let ty = c.ty.as_deref().unwrap_or("text");
+    let k = kind(c.ty.as_deref());
     let raw = record.get(&c.field);
-    let empty = is_empty(ty, raw);
+    let have = atoms(k, raw);
     let values: &[Value] = c.value.as_deref().unwrap_or(&[]);
     match c.method {
-        Method::Empty => return empty,
-        Method::NotEmpty => return !empty,
+        Method::Empty => return have.is_empty(),
+        Method::NotEmpty => return !have.is_empty(),
         _ => {}
     }
-    if empty {
+    if have.is_empty() {
         return matches!(c.method, Method::Ne | Method::Nin) && mode == NeMode::MatchesEmpty;
     }
-    let Some(raw) = raw else { return false };
-    let atoms = record_atoms(ty, raw);
-    let any_eq = |v: &Value| atoms.iter().any(|a| matches_value(ty, a, v, tz));
+    let has = |v: &Value| have.iter().any(|a| equals(k, a, v, tz));
     match c.method {
-        Method::Eq => values.len() == 1 && any_eq(&values[0]),
-        Method::Ne => values.len() == 1 && !any_eq(&values[0]),
-        Method::In => values.iter().any(any_eq),
-        Method::Nin => !values.iter().any(any_eq),
-        Method::All => !values.is_empty() && values.iter().all(any_eq),
+        Method::Eq => values.len() == 1 && has(&values[0]),
+        Method::Ne => values.len() == 1 && !has(&values[0]),
+        Method::In => values.iter().any(has),
+        Method::Nin => !values.iter().any(has),
+        Method::All => !values.is_empty() && values.iter().all(has),
         Method::Gt | Method::Lt => {
-            let (Some(x), Some(v)) = (atoms.first().and_then(num), values.first()) else {
+            let (Some(x), [v]) = (have.first().and_then(num), values) else {
                 return false;
             };
             let Some(v) = v.as_f64() else { return false };
@@ -187,36 +234,42 @@ fn cond(c: &JdyCond, record: &Value, mode: NeMode, tz: FixedOffset) -> bool {
             }
         }
         Method::Range => {
-            let Some(x) = atoms.first().and_then(num) else {
-                return false;
-            };
-            if values.len() != 2 {
-                return false;
-            }
-            let lo = match &values[0] {
+            let [lo, hi] = values else { return false };
+            let lo = match lo {
                 Value::Null => f64::NEG_INFINITY,
-                v => match filter_atom(ty, v, tz).and_then(|(l, _)| num(&l)) {
+                v => match filter_value(k, v, tz).and_then(|(l, _)| num(&l)) {
                     Some(l) => l,
                     None => return false,
                 },
             };
-            let hi = match &values[1] {
+            let hi = match hi {
                 Value::Null => f64::INFINITY,
-                v => match filter_atom(ty, v, tz).and_then(|(_, h)| num(&h)) {
+                v => match filter_value(k, v, tz).and_then(|(_, h)| num(&h)) {
                     Some(h) => h,
                     None => return false,
                 },
             };
-            lo <= x && x <= hi
+            have.iter()
+                .any(|a| num(a).is_some_and(|x| lo <= x && x <= hi))
         }
-        Method::Like => match (atoms.first(), values.first().and_then(Value::as_str)) {
-            (Some(Atom::Text(t)), Some(s)) => t.contains(s),
+        Method::Like => match values {
+            [Value::String(s)] => have
+                .iter()
+                .any(|a| matches!(a, Atom::Text(t) if t.contains(s.as_str()))),
             _ => false,
         },
         Method::Verified | Method::Unverified => {
-            let verified = raw.get("verified").and_then(Value::as_bool) == Some(true);
-            verified == (c.method == Method::Verified)
+            if k != Kind::Phone {
+                return false;
+            }
+            // An absent or null flag is "not verified"; a flag of another type is neither.
+            let flag = match raw.and_then(|r| r.get("verified")) {
+                None | Some(Value::Null) => Some(false),
+                Some(Value::Bool(b)) => Some(*b),
+                Some(_) => None,
+            };
+            flag == Some(c.method == Method::Verified)
         }
-        Method::Empty | Method::NotEmpty => unreachable!("handled above"),
+        Method::Empty | Method::NotEmpty => false,
     }
 }

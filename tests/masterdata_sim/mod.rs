@@ -5,7 +5,7 @@
 //! - A record (jdy-shaped JSON) gives each column a SQL value: `NULL`, a string, a
 //!   number or an instant, by the column's field type: text-like fields (text, sn,
 //!   select, `_id`) keep strings as they are, `""` included; phone takes the object's
-//!   `phone` (or a plain string); user the object's `username` (or a plain string);
+//!   `phone`; user the object's `username` (or a plain string);
 //!   number and flowstate take numbers; dept the object's `dept_no` (or a plain
 //!   number); datetime parses an ISO-8601 string (no offset: UTC). Anything else —
 //!   absent, null, `[]`, a value of the wrong shape, `""` in a number or datetime
@@ -62,7 +62,8 @@ pub fn column_value(field: &Field, record: &Value) -> Sql {
     let number = |v: &Value| v.as_f64().map(Sql::Num);
     let got = match field.ty {
         FieldType::Text | FieldType::Sn | FieldType::Select | FieldType::Dataid => string(v),
-        FieldType::Phone => string(v).or_else(|| v.get("phone").and_then(string)),
+        // Only a phone object carries a number; a bare string is not a phone value.
+        FieldType::Phone => v.get("phone").and_then(string),
         FieldType::User => string(v).or_else(|| v.get("username").and_then(string)),
         FieldType::Number | FieldType::Flowstate => number(v),
         FieldType::Dept => number(v).or_else(|| v.get("dept_no").and_then(number)),

@@ -171,7 +171,7 @@ pub fn field_paths() -> Vec<String> {
 /// Texts a predicate may compare with (never empty: `""` is not a useful literal).
 pub const TEXTS: &[&str] = &["a", "ab", "b", "A", "中文"];
 /// Operands of contains/startswith/endswith.
-pub const NEEDLES: &[&str] = &["a", "b", "B", "中", "ab"];
+pub const NEEDLES: &[&str] = &["a", "b", "B", "中", "ab", "139", "01"];
 /// Numbers (also compared exactly at range ends).
 pub const NUMBERS: &[f64] = &[-1.0, 0.0, 1.0, 2.5, 10.0];
 /// Select options, plus one value the schema does not list.
@@ -272,7 +272,10 @@ fn arb_text_test() -> BoxedStrategy<Test> {
         .boxed()
 }
 
-/// The tests that are well typed on a field of type `ty` (DESIGN §4–§5).
+/// The tests that are well typed on a field of type `ty` (the checker's operator table,
+/// `src/check/rules.rs`): equality and `in` on the scalar types, ranges on number and
+/// datetime, `contains` on text, sn and phone, `startswith`/`endswith` on text and sn,
+/// `verified`/`unverified` on phone, `has` on the array types, `is empty` everywhere.
 pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
     use FieldType::*;
     let p = path.to_string();
@@ -283,13 +286,14 @@ pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
     match ty {
         Text | Sn => prop_oneof![eq, inn, empty, arb_text_test()].boxed(),
         Select | Dataid | User | Flowstate | Dept => prop_oneof![eq, inn, empty].boxed(),
-        Number | Datetime => prop_oneof![eq, range, empty].boxed(),
+        Number | Datetime => prop_oneof![1 => eq, 1 => inn, 2 => range, 1 => empty].boxed(),
         Phone => prop_oneof![
             eq,
+            inn,
             empty,
             Just(Test::Verified),
             Just(Test::Unverified),
-            arb_text_test()
+            pick_str(NEEDLES).prop_map(|s| Test::Text(TextOp::Contains, s)),
         ]
         .boxed(),
         Multiselect | Usergroup | Deptgroup => prop_oneof![
@@ -410,16 +414,16 @@ fn number_value() -> BoxedStrategy<Value> {
     .boxed()
 }
 
-/// A present, non-empty value for a field of type `ty`, from the pools (sometimes of the
-/// wrong JSON type, which every positive test must reject).
-fn filled_value(path: &str, ty: FieldType) -> BoxedStrategy<Value> {
+/// A present, non-empty value for a field of type `ty`, from the pools; when `messy`,
+/// sometimes a value the type cannot hold (which `eval` treats as empty).
+fn filled_value(path: &str, ty: FieldType, messy: bool) -> BoxedStrategy<Value> {
     use FieldType::*;
     let right = match ty {
         Text => pick_str(&["a", "ab", "b", "A", "中文", "xab", "Ab", "ba"])
             .prop_map(Value::String)
             .boxed(),
         Number => number_value(),
-        Datetime => prop_oneof![9 => datetime_string(), 1 => Just(json!("not a date"))].boxed(),
+        Datetime => datetime_string(),
         Phone => (
             pick_str(PHONES),
             prop::sample::select(&[Some(true), Some(false), None][..]),
@@ -457,10 +461,14 @@ fn filled_value(path: &str, ty: FieldType) -> BoxedStrategy<Value> {
             Just(json!(1))
         ]
         .boxed(),
-        Subform => subform_rows(),
+        Subform => subform_rows(messy),
     };
+    if !messy {
+        return right;
+    }
     let wrong = prop_oneof![
         Just(json!("1")),
+        Just(json!("not a date")),
         Just(json!(1)),
         Just(json!(true)),
         Just(json!({}))
@@ -469,7 +477,7 @@ fn filled_value(path: &str, ty: FieldType) -> BoxedStrategy<Value> {
 }
 
 /// The value of a field: absent (`None`), one of the empty forms, or filled.
-fn field_value(path: &str, ty: FieldType) -> BoxedStrategy<Option<Value>> {
+fn field_value(path: &str, ty: FieldType, messy: bool) -> BoxedStrategy<Option<Value>> {
     let mut empty = vec![Just(None).boxed(), empty_value().prop_map(Some).boxed()];
     if ty == FieldType::Phone {
         empty.push(
@@ -483,7 +491,7 @@ fn field_value(path: &str, ty: FieldType) -> BoxedStrategy<Option<Value>> {
         );
     }
     let empty = prop::strategy::Union::new(empty);
-    prop_oneof![1 => empty, 2 => filled_value(path, ty).prop_map(Some)].boxed()
+    prop_oneof![1 => empty, 2 => filled_value(path, ty, messy).prop_map(Some)].boxed()
 }
 
 fn object(entries: Vec<(String, Option<Value>)>) -> Value {
@@ -497,7 +505,7 @@ fn object(entries: Vec<(String, Option<Value>)>) -> Value {
 }
 
 /// Subform rows: zero to three rows, each with every column filled or empty.
-fn subform_rows() -> BoxedStrategy<Value> {
+fn subform_rows(messy: bool) -> BoxedStrategy<Value> {
     let parent = schema()
         .fields
         .into_iter()
@@ -508,7 +516,7 @@ fn subform_rows() -> BoxedStrategy<Value> {
         .iter()
         .map(|c| {
             let name = c.name.clone();
-            field_value(&format!("items.{}", c.name), c.ty)
+            field_value(&format!("items.{}", c.name), c.ty, messy)
                 .prop_map(move |v| (name.clone(), v))
                 .boxed()
         })
@@ -519,15 +527,27 @@ fn subform_rows() -> BoxedStrategy<Value> {
 }
 
 /// Records over the test schema: every field absent, empty in each form (null, `""`,
-/// `[]`, phone without a number), filled from the pools, or of the wrong JSON type.
-/// Subforms hold up to three rows (an empty subform is one of the empty forms).
+/// `[]`, phone without a number) or filled from the pools with a value of the field's
+/// type. Subforms hold up to three rows (an empty subform is one of the empty forms).
+/// These are records any platform can store; see [`arb_messy_record`] for ill-typed data.
 pub fn arb_record() -> BoxedStrategy<Value> {
+    record(false)
+}
+
+/// Like [`arb_record`], but a field sometimes holds a value its type cannot hold (a
+/// string in a number field, an unparseable datetime, `true`, `{}`), as hand-written
+/// JSON data may: `eval` must treat it as empty, without panicking.
+pub fn arb_messy_record() -> BoxedStrategy<Value> {
+    record(true)
+}
+
+fn record(messy: bool) -> BoxedStrategy<Value> {
     let fields: Vec<BoxedStrategy<(String, Option<Value>)>> = schema()
         .fields
         .into_iter()
         .map(|f| {
             let name = f.name.clone();
-            field_value(&f.name, f.ty)
+            field_value(&f.name, f.ty, messy)
                 .prop_map(move |v| (name.clone(), v))
                 .boxed()
         })
@@ -535,7 +555,12 @@ pub fn arb_record() -> BoxedStrategy<Value> {
     fields.prop_map(object).boxed()
 }
 
-/// A batch of records, for tests that compare whole result sets.
+/// A batch of well-typed records, for tests that compare whole result sets.
 pub fn arb_records() -> BoxedStrategy<Vec<Value>> {
     prop::collection::vec(arb_record(), 1..12).boxed()
+}
+
+/// A batch of records including ill-typed values.
+pub fn arb_messy_records() -> BoxedStrategy<Vec<Value>> {
+    prop::collection::vec(arb_messy_record(), 1..12).boxed()
 }

@@ -40,7 +40,7 @@ pub struct Cli {
 pub enum DiagFormat {
     /// rustc-like text, coloured on a terminal unless NO_COLOR is set.
     Human,
-    /// A JSON array of diagnostic objects per rejected query.
+    /// a JSON array of diagnostic objects per rejected query.
     Json,
 }
 
@@ -69,7 +69,7 @@ pub enum Command {
     #[command(after_help = "Examples:
   filterql compile --target jdy 'createTime >= 2022-01-01 and phone verified'
   filterql compile --target jdy --pushdown 'name endswith \"Li\"'
-  filterql compile --target masterdata --envelope 'status in (\"1\", \"2\")'
+  filterql compile --target masterdata --envelope --table 物料 'status in (\"1\", \"2\")'
   filterql compile --target sql --dialect sqlite --table t 'qty > 3'
   filterql compile --target sql --params 'qty > 3'")]
     Compile {
@@ -81,7 +81,7 @@ pub enum Command {
         dialect: Option<Dialect>,
         #[command(flatten)]
         schema: SchemaArgs,
-        /// Table name for `SELECT * FROM <table>` (required for inline SQL).
+        /// sql: `SELECT * FROM <TABLE>` (needed inline); masterdata: `metaDataName`.
         #[arg(long)]
         table: Option<String>,
         /// SQL with `?`/`$n` placeholders and a parameter list (`{"sql","params"}`).
@@ -90,7 +90,7 @@ pub enum Command {
         /// jdy: send what jdy can filter, keep the rest as a residual query for eval.
         #[arg(long)]
         pushdown: bool,
-        /// masterdata: wrap the condition tree in the request envelope.
+        /// masterdata: wrap the condition tree in the record-query request envelope.
         #[arg(long)]
         envelope: bool,
         #[command(flatten)]

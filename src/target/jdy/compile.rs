@@ -40,7 +40,10 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
                 cond = any;
                 Rel::Or
             } else {
-                errors.extend(e.err_in_and);
+                errors.push(
+                    e.err_in_and
+                        .unwrap_or_else(|| nested(&Pred::Leaf(l.clone()), "the query")),
+                );
                 Rel::And
             }
         }
@@ -68,7 +71,7 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
                         let e = encode(l, opts);
                         match e.any {
                             Some(any) => cond.extend(any),
-                            None => errors.extend(e.err_in_or),
+                            None => errors.push(e.err_in_or.unwrap_or_else(|| nested(c, "or"))),
                         }
                     }
                     other => errors.push(nested(other, "or")),
@@ -82,6 +85,13 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
             Rel::And
         }
     };
+    // An empty condition list would make jdy return every record: never send one.
+    if errors.is_empty() && cond.is_empty() {
+        errors.push(JdyError::Constant {
+            value: true,
+            span: plan::span_of(pred),
+        });
+    }
     if errors.is_empty() {
         Ok(JdyFilter { rel, cond })
     } else {
@@ -193,11 +203,12 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
             return Push::No;
         };
         let e = encode(l, opts);
-        if let Some(all) = e.all {
+        // An empty list would push nothing yet drop the conjunct from the residual.
+        if let Some(all) = e.all.filter(|c| !c.is_empty()) {
             return Push::Exact(all);
         }
         if is_guarded(l, i, &guards) {
-            if let Some(ne) = e.nonempty {
+            if let Some(ne) = e.nonempty.filter(|c| !c.is_empty()) {
                 return Push::Exact(ne);
             }
         }
@@ -215,20 +226,28 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
             residual: split.residual,
         };
     }
-    // Nothing fits an `and`: push one conjunct that fits an `or` on its own.
-    for (i, c) in cs.iter().enumerate() {
-        if let Some((cond, exact)) = superset_any(c, opts) {
-            let rest: Vec<Pred> = cs
-                .iter()
-                .enumerate()
-                .filter(|&(j, _)| j != i || !exact)
-                .map(|(_, c)| (*c).clone())
-                .collect();
-            return Pushdown {
-                filter: Some(JdyFilter { rel: Rel::Or, cond }),
-                residual: plan::and_of(rest),
-            };
-        }
+    // Nothing fits an `and`: push one conjunct that fits an `or` on its own, an exact
+    // one if there is one (it then leaves the residual).
+    let candidates: Vec<(usize, Vec<JdyCond>, bool)> = cs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| superset_any(c, opts).map(|(cond, exact)| (i, cond, exact)))
+        .collect();
+    let best = candidates
+        .iter()
+        .position(|(_, _, exact)| *exact)
+        .unwrap_or(0);
+    if let Some((i, cond, exact)) = candidates.into_iter().nth(best) {
+        let rest: Vec<Pred> = cs
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i || !exact)
+            .map(|(_, c)| (*c).clone())
+            .collect();
+        return Pushdown {
+            filter: Some(JdyFilter { rel: Rel::Or, cond }),
+            residual: plan::and_of(rest),
+        };
     }
     Pushdown {
         filter: None,
@@ -258,7 +277,7 @@ fn superset_any(p: &Pred, opts: &JdyOptions) -> Option<(Vec<JdyCond>, bool)> {
     match p {
         Pred::Leaf(l) => {
             let e = encode(l, opts);
-            match (e.any, e.loose) {
+            match (e.any.filter(|c| !c.is_empty()), e.loose) {
                 (Some(any), _) => Some((any, true)),
                 (None, Some(c)) => Some((vec![c], false)),
                 (None, None) => None,
@@ -277,7 +296,7 @@ fn superset_any(p: &Pred, opts: &JdyOptions) -> Option<(Vec<JdyCond>, bool)> {
                         }
                     }
                     if fallback.is_none() {
-                        fallback = e.any.or(e.loose.map(|c| vec![c]));
+                        fallback = e.any.filter(|c| !c.is_empty()).or(e.loose.map(|c| vec![c]));
                     }
                 }
             }

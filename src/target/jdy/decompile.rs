@@ -1,6 +1,6 @@
 //! A jdy filter read back into query syntax.
 
-use super::encode::methods;
+use super::encode::{methods, LIKE_SPECIAL};
 use super::error::DecompileError;
 use super::filter::{JdyCond, JdyFilter, Method, Rel};
 use crate::schema::{FieldType, Schema};
@@ -31,6 +31,22 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
     let mut errors = Vec::new();
     let mut parts = Vec::new();
     for (index, c) in filter.cond.iter().enumerate() {
+        if is_empty_range(c, schema, tz) {
+            // An inverted range matches nothing: in an `or` the condition adds nothing
+            // and is left out; in an `and` nothing matches, which no query says.
+            if filter.rel == Rel::Or {
+                continue;
+            }
+            errors.push(DecompileError::Condition {
+                index,
+                field: c.field.clone(),
+                method: c.method.name().to_owned(),
+                message:
+                    "the range is empty (low end above high end), so the filter matches no record"
+                        .to_owned(),
+            });
+            continue;
+        }
         match cond_expr(c, schema, tz) {
             Ok(e) => parts.push(e),
             Err(message) => errors.push(DecompileError::Condition {
@@ -43,6 +59,9 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+    if parts.is_empty() {
+        return Err(vec![DecompileError::MatchesNothing]);
     }
     if parts.len() == 1 {
         return Ok(parts.remove(0));
@@ -61,6 +80,47 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
         }
         Rel::Or => Expr::Or(parts, Span::default()),
     })
+}
+
+/// Whether `c` is a `range` whose low end lies above its high end.
+fn is_empty_range(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> bool {
+    let (Method::Range, Some([lo, hi])) = (c.method, c.value.as_deref()) else {
+        return false;
+    };
+    if lo.is_null() || hi.is_null() {
+        return false;
+    }
+    match field_type(c, schema) {
+        Ok(FieldType::Datetime) => match (instants(lo, tz), instants(hi, tz)) {
+            (Some((lo, _)), Some((_, hi))) => lo > hi,
+            _ => false,
+        },
+        Ok(_) => matches!((lo.as_f64(), hi.as_f64()), (Some(l), Some(h)) if l > h),
+        Err(_) => false,
+    }
+}
+
+/// The first and last instant (ms) a datetime value denotes: a bare date is its day.
+fn instants(v: &Json, tz: FixedOffset) -> Option<(i64, i64)> {
+    match datetime_value(v, tz).ok()? {
+        Value::Date(d) => {
+            let start = d
+                .and_hms_opt(0, 0, 0)?
+                .and_local_timezone(tz)
+                .single()?
+                .timestamp_millis();
+            Some((start, start + 86_400_000 - 1))
+        }
+        Value::DateTime(DateTimeLit { local, offset }) => {
+            let off = match offset {
+                Some(o) => FixedOffset::east_opt(o)?,
+                None => tz,
+            };
+            let ms = local.and_local_timezone(off).single()?.timestamp_millis();
+            Some((ms, ms))
+        }
+        _ => None,
+    }
 }
 
 /// The field type of a condition's field.
@@ -316,6 +376,11 @@ fn cond_expr(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> Result<Ex
         Method::Like => {
             arity(1)?;
             match &values[0] {
+                Json::String(s) if s.chars().any(|c| LIKE_SPECIAL.contains(c)) => {
+                    return Err(format!(
+                        "`{s}` holds a character jdy's `like` may treat as a wildcard or pattern (undocumented), so its meaning is unknown"
+                    ))
+                }
                 Json::String(s) if !s.is_empty() => pred(
                     c,
                     PredKind::Text {

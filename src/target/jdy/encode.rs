@@ -97,7 +97,7 @@ impl LeafEnc {
     }
 }
 
-/// How a leaf is shown in messages: `name` or `label` (`name`).
+/// How a leaf's field is shown in messages: `` `name` `` or `` `label` (`name`) ``.
 pub fn field_display(leaf: &Leaf) -> String {
     let f = &leaf.field;
     let name = match &f.subform {
@@ -105,8 +105,8 @@ pub fn field_display(leaf: &Leaf) -> String {
         None => f.name.clone(),
     };
     match &f.label {
-        Some(l) if *l != f.name => format!("{l}` (`{name}"),
-        _ => name,
+        Some(l) if *l != f.name => format!("`{l}` (`{name}`)"),
+        _ => format!("`{name}`"),
     }
 }
 
@@ -117,12 +117,14 @@ pub fn describe(test: &Test, negated: bool) -> String {
         Test::Eq(_) => if negated { "`!=`" } else { "`=`" }.to_owned(),
         Test::In(_) => format!("`{not}in`"),
         Test::Range(r) => {
+            let lo = |b: &Bound| if b.inclusive { ">=" } else { ">" };
+            let hi = |b: &Bound| if b.inclusive { "<=" } else { "<" };
             let op = match (&r.lo, &r.hi) {
-                (Some(_), Some(_)) => "between",
-                (Some(b), None) if b.inclusive => ">=",
-                (Some(_), None) => ">",
-                (None, Some(b)) if b.inclusive => "<=",
-                _ => "<",
+                (Some(l), Some(h)) if l.inclusive && h.inclusive => "between".to_owned(),
+                (Some(l), Some(h)) => format!("{} … {}", lo(l), hi(h)),
+                (Some(l), None) => lo(l).to_owned(),
+                (None, Some(h)) => hi(h).to_owned(),
+                (None, None) => "range".to_owned(),
             };
             format!("`{not}{op}`")
         }
@@ -359,19 +361,8 @@ fn complement(cx: &Ctx, conds: Vec<JdyCond>, help: &str) -> LeafEnc {
         None
     };
     LeafEnc {
-        err_in_or: if any.is_none() {
-            Some(
-                cx.too_many(
-                    conds
-                        .iter()
-                        .map(|c| c.value.as_ref().map_or(0, Vec::len))
-                        .sum(),
-                    "a negated list over 200 values cannot be split inside an `or`; use --pushdown",
-                ),
-            )
-        } else {
-            None
-        },
+        // Several conditions (a long `nin`, one `ne` per value) would need a nested `and`.
+        err_in_or: any.is_none().then(|| cx.needs_and()),
         any,
         all: None,
         nonempty: Some(conds),
@@ -395,7 +386,7 @@ fn encode_eq(cx: &Ctx, v: &Scalar) -> Result<LeafEnc, JdyError> {
             if cx.has(Method::Like) {
                 // Equal implies contains: `like` is a superset to push.
                 if let Scalar::Text(t) = v {
-                    if !t.is_empty() {
+                    if !t.is_empty() && !t.chars().any(|c| LIKE_SPECIAL.contains(c)) {
                         e.loose = Some(cx.cond(Method::Like, Some(vec![cx.value(v)?])));
                     }
                 }
@@ -471,26 +462,26 @@ fn encode_in(cx: &Ctx, vs: &[Scalar]) -> Result<LeafEnc, JdyError> {
         ));
         return Ok(e);
     }
-    let mut e = complement(cx, conds, &ne_help(cx));
-    if e.any.is_none() {
-        e.err_in_or = Some(cx.needs_and());
-    }
-    Ok(e)
+    Ok(complement(cx, conds, &ne_help(cx)))
 }
 
 /// An inclusive datetime end: jdy `range` is inclusive and datetimes have millisecond
 /// precision, so an exclusive end moves one millisecond inwards.
-fn dt_end(b: &Bound, lower: bool) -> Option<i64> {
+fn dt_end(cx: &Ctx, b: &Bound, lower: bool) -> Result<i64, JdyError> {
     let Scalar::DateTime(ms) = b.value else {
-        return None;
+        return Err(cx.bad_value(format!(
+            "a {} bound on a datetime field",
+            scalar_kind(&b.value)
+        )));
     };
-    if b.inclusive {
+    let end = if b.inclusive {
         Some(ms)
     } else if lower {
         ms.checked_add(1)
     } else {
         ms.checked_sub(1)
-    }
+    };
+    end.ok_or_else(|| cx.bad_value("a datetime bound at the end of the representable range"))
 }
 
 fn encode_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
@@ -517,11 +508,11 @@ fn dt_range_cond(cx: &Ctx, lo: Option<i64>, hi: Option<i64>) -> Result<JdyCond, 
 fn encode_dt_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
     let overflow = || cx.bad_value("a datetime bound at the end of the representable range");
     let lo = match &r.lo {
-        Some(b) => Some(dt_end(b, true).ok_or_else(overflow)?),
+        Some(b) => Some(dt_end(cx, b, true)?),
         None => None,
     };
     let hi = match &r.hi {
-        Some(b) => Some(dt_end(b, false).ok_or_else(overflow)?),
+        Some(b) => Some(dt_end(cx, b, false)?),
         None => None,
     };
     if !cx.leaf.negated {
@@ -638,6 +629,12 @@ fn encode_phone(cx: &Ctx, pos: Method, neg: Method) -> Result<LeafEnc, JdyError>
     Ok(e)
 }
 
+/// Characters that are wildcards in SQL `LIKE` or special in regular expressions. How
+/// jdy's `like` treats them (escaping, wildcards, patterns) is not documented, so an
+/// operand holding one is never sent: `like` is only used where it is surely a literal
+/// substring test.
+pub const LIKE_SPECIAL: &str = "%_\\.*+?[](){}^$|";
+
 fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
     if s.is_empty() {
         return Err(cx.bad_value("an empty text operand"));
@@ -649,6 +646,11 @@ fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
         return Ok(LeafEnc::none(cx.unsupported(
             "jdy has no negated `like`; use --pushdown to evaluate it client-side",
         )));
+    }
+    if let Some(c) = s.chars().find(|c| LIKE_SPECIAL.contains(*c)) {
+        return Ok(LeafEnc::none(cx.bad_value(format!(
+            "the text contains `{c}`, and jdy does not document whether `like` treats it as a wildcard or pattern character"
+        ))));
     }
     let like = cx.cond(Method::Like, Some(vec![Value::String(s.to_owned())]));
     match op {
@@ -665,7 +667,12 @@ fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
 }
 
 fn encode_has(cx: &Ctx, vs: &[Scalar], method: Method) -> Result<LeafEnc, JdyError> {
-    if !cx.has(method) {
+    let multi = matches!(
+        cx.ty(),
+        FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup
+    );
+    // `has` is a set test: on a single-valued field it is not jdy's `in`.
+    if !multi || !cx.has(method) {
         return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
     }
     if cx.leaf.negated {

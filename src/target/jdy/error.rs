@@ -7,10 +7,10 @@ use crate::span::Span;
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 pub enum JdyError {
     /// The field type has no jdy method for this test.
-    #[error("jdy cannot filter {ty} field `{field}` by {what}")]
+    #[error("jdy cannot filter {ty} field {field} by {what}")]
     #[diagnostic(code(filterql::jdy::unsupported_method))]
     Unsupported {
-        /// The field.
+        /// The field, quoted for the message (`` `label` (`name`) ``).
         field: String,
         /// The field's type.
         ty: String,
@@ -24,7 +24,7 @@ pub enum JdyError {
         help: String,
     },
     /// Subform columns cannot be filtered on jdy at all.
-    #[error("`{field}` is a subform column; jdy filters only top-level fields")]
+    #[error("{field} is a subform column; jdy filters only top-level fields")]
     #[diagnostic(
         code(filterql::jdy::subform_column),
         help("use --pushdown to test subform rows client-side, or test only whether the subform `{subform}` is empty")
@@ -39,10 +39,10 @@ pub enum JdyError {
         span: Span,
     },
     /// The test needs several jdy conditions joined by `or`, but it sits in an `and`.
-    #[error("`{field}`: {what} needs an `or` of jdy conditions, but the filter is an `and`")]
+    #[error("{field}: {what} needs an `or` of jdy conditions, but the filter is an `and`")]
     #[diagnostic(code(filterql::jdy::needs_or))]
     NeedsOr {
-        /// The field.
+        /// The field, quoted for the message (`` `label` (`name`) ``).
         field: String,
         /// The test.
         what: String,
@@ -54,13 +54,13 @@ pub enum JdyError {
         help: String,
     },
     /// The test needs several jdy conditions joined by `and`, but it sits in an `or`.
-    #[error("`{field}`: {what} needs an `and` of jdy conditions, but the filter is an `or`")]
+    #[error("{field}: {what} needs an `and` of jdy conditions, but the filter is an `or`")]
     #[diagnostic(
         code(filterql::jdy::needs_and),
         help("use --pushdown to evaluate it client-side")
     )]
     NeedsAnd {
-        /// The field.
+        /// The field, quoted for the message (`` `label` (`name`) ``).
         field: String,
         /// The test.
         what: String,
@@ -85,10 +85,10 @@ pub enum JdyError {
     },
     /// More values than jdy accepts in one condition, where splitting would change the
     /// meaning.
-    #[error("`{field}`: {count} values, but jdy takes at most 200 per condition")]
+    #[error("{field}: {count} values, but jdy takes at most 200 per condition")]
     #[diagnostic(code(filterql::jdy::too_many_values))]
     TooManyValues {
-        /// The field.
+        /// The field, quoted for the message (`` `label` (`name`) ``).
         field: String,
         /// How many values.
         count: usize,
@@ -100,13 +100,13 @@ pub enum JdyError {
         help: String,
     },
     /// A value jdy has no representation for.
-    #[error("`{field}`: {what}")]
+    #[error("{field}: {what}")]
     #[diagnostic(
         code(filterql::jdy::bad_value),
         help("use --pushdown to evaluate it client-side")
     )]
     BadValue {
-        /// The field.
+        /// The field, quoted for the message (`` `label` (`name`) ``).
         field: String,
         /// What is wrong.
         what: String,
@@ -163,13 +163,20 @@ pub enum DecompileError {
         help("a query needs at least one condition")
     )]
     NoConditions,
+    /// Every condition of an `or` is an empty range: the filter matches no record.
+    #[error("the filter matches no record (every condition is an empty range)")]
+    #[diagnostic(
+        code(filterql::jdy::decompile::matches_nothing),
+        help("a query needs a condition some record can meet")
+    )]
+    MatchesNothing,
     /// A condition whose method, value or field type does not fit.
     #[error("condition {index} (`{field}` {method}): {message}")]
     #[diagnostic(code(filterql::jdy::decompile::condition))]
     Condition {
         /// 0-based index in `cond`.
         index: usize,
-        /// The field.
+        /// The field, quoted for the message (`` `label` (`name`) ``).
         field: String,
         /// The method.
         method: String,

@@ -10,6 +10,31 @@
 //!   syntax ([`ast::Expr`](crate::syntax::ast::Expr)), whose canonical text compiles
 //!   back to the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
+//! - On a compiled [`Query`](crate::Query): `to_jdy()` (strict, errors as
+//!   [`Diagnostics`](crate::Diagnostics) over the query text) and `to_jdy_pushdown()`
+//!   ([`JdyPlan`]: the filter plus the residual as canonical query text and as IR; it
+//!   serializes as the CLI's `{"filter": ..., "residual": ...}`).
+//!
+//! ```
+//! use filterql::{Options, Schema};
+//! let now = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+//! let opts = Options::at(now);
+//! let q = filterql::compile("createTime >= 2022-01-01 and phone verified", &Schema::demo(), &opts)
+//!     .unwrap();
+//! let f = q.to_jdy().unwrap();
+//! assert_eq!(
+//!     serde_json::to_string(&f).unwrap(),
+//!     r#"{"rel":"and","cond":[{"field":"createTime","type":"datetime","method":"range","value":["2022-01-01T00:00:00.000+08:00",null]},{"field":"phone","type":"phone","method":"verified"}]}"#
+//! );
+//!
+//! // A nested `or` is not one flat jdy level: strict mode refuses, pushdown splits.
+//! let q = filterql::compile(r#"amount = 1 and (class = "A" or class = "B" or phone verified)"#, &Schema::demo(), &opts)
+//!     .unwrap();
+//! assert!(q.to_jdy().is_err());
+//! let plan = q.to_jdy_pushdown().unwrap();
+//! assert_eq!(plan.filter.unwrap().cond.len(), 1);
+//! assert_eq!(plan.residual.as_deref(), Some(r#"class = "A" or class = "B" or phone verified"#));
+//! ```
 //!
 //! # What filterql assumes jdy's methods mean
 //!
@@ -23,10 +48,15 @@
 //! | `all [v..]` | (multi-valued) contains every value |
 //! | `range [lo, hi]` | is not empty and `lo <= value <= hi`, `null` leaving an end open |
 //! | `gt [v]` / `lt [v]` | (numbers) is not empty and `> v` / `< v` |
-//! | `like [s]` | (text, sn, phone number) is not empty and contains `s`, case-sensitively |
+//! | `like [s]` | (text, sn, phone number) is not empty and contains `s`, case-sensitively, for an `s` without any of `` %_\.*+?[](){}^$\| `` (how jdy treats those is undocumented, so filterql never sends them: rejected / residual) |
 //! | `verified` / `unverified` | (phone) has a number that is / is not verified |
 //! | `empty` / `not_empty` | is / is not empty: absent, null, `""`, `[]`, a phone without a number (exact complements) |
 //! | `ne [v]` / `nin [v..]` | on a non-empty value: differs from `v` / from every value. **On an empty value: unknown** |
+//!
+//! Two details the simulator also fixes: `unverified` counts an absent or `null` flag as
+//! not verified (a flag of another type is neither), and a record value of the wrong
+//! shape for its field (which jdy's own records never hold) counts as empty, as in
+//! [`crate::eval`].
 //!
 //! jdy does not say whether `ne`/`nin` match records whose field is empty. The language's
 //! `!=` does (two-valued logic), so filterql never relies on either answer: `x != v`
@@ -37,6 +67,17 @@
 //! saying what works) and pushdown leaves it in the residual. The tests simulate jdy both
 //! ways. [`decompile`], which must give `ne` *a* meaning, reads it as "not empty and
 //! different" (the stricter reading).
+//!
+//! # Pushdown
+//!
+//! [`pushdown`] never loses a record: a top-level `and` sends every conjunct jdy can
+//! express exactly and keeps the others as the residual; where only a looser condition
+//! exists it is sent *and* the conjunct stays in the residual (`startswith`/`endswith`
+//! → `like`, `x = "v"` on a phone → `like`, `has all` over 200 values → its first
+//! `all`, `lo < x < hi` on a number → the closed `range`). When no conjunct fits an
+//! `and`, one that fits an `or` by itself is sent as `{"rel":"or"}` (e.g. `x != v` as
+//! `ne` + `empty`). A top-level `or` is sent whole (arms loosened as above, a nested
+//! `and` arm by one of its conjuncts, the whole `or` then residual) or not at all.
 //!
 //! # Values
 //!
@@ -66,12 +107,14 @@ mod decompile;
 mod encode;
 mod error;
 mod filter;
+mod query;
 
 pub use compile::{compile, pushdown, Pushdown};
 pub use decompile::decompile;
-pub use encode::{methods, MAX_VALUES};
+pub use encode::{default_type, methods, LIKE_SPECIAL, MAX_VALUES};
 pub use error::{DecompileError, JdyError};
 pub use filter::{JdyCond, JdyFilter, ListRequest, Method, Rel, MAX_LIMIT};
+pub use query::JdyPlan;
 
 use chrono::{FixedOffset, Offset};
 

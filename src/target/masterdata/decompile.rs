@@ -10,10 +10,18 @@
 //!   `NOT_EQUAL t "a"` without its `ISNULL` arm, ...) has no equivalent query. The
 //!   check is per column: the tree with that column set to `NULL` must simplify to the
 //!   same formula as with it set to `""`;
-//! - ordering on a text column, `LIKE` on a number or datetime column, LIKE patterns
-//!   other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
+//! - what the checker would refuse in the decompiled text: ordering other than on
+//!   number and datetime fields, `LIKE` other than `contains` on text/sn/phone and
+//!   `startswith`/`endswith` on text/sn, a select value that is not one of the field's
+//!   options, a flow state outside 0-3, a fractional department number;
+//! - LIKE patterns other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
 //! - values that do not read in the column's format, unknown columns (with a schema),
-//!   field types the backend never emits, and trees that are constant.
+//!   field types the backend never emits, trees that are constant (a contradiction
+//!   such as `AND(ISNULL x, NOTNULL x)` is seen through), and trees deeper than 200
+//!   groups or wider than 5000 leaves.
+//!
+//! The text is kept short where the meaning allows: `OR(NOT_EQUAL x "a", ISNULL x)`
+//! decompiles to `x != "a"`, `AND(NOTNULL x, NOT_EQUAL x "")` to `x is not empty`.
 //!
 //! Columns resolve against the schema by column name (a field's `column`, else its
 //! name) and are written back by field name. Without a schema (`Schema::infer`), a
@@ -25,15 +33,20 @@
 use super::error::DecompileError;
 use super::tree::{CmpOp as MdCmp, Condition, Leaf, LeafOp};
 use super::value::{parse_datetime, parse_number, ColumnKind};
-use crate::schema::Schema;
+use crate::schema::{FieldType, Schema};
 use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
 };
 use chrono::{DateTime, FixedOffset};
+use std::collections::HashMap;
 
 /// The deepest tree decompiled (group levels), well above anything serde_json reads.
 const MAX_TREE_DEPTH: usize = 200;
+
+/// The most leaves decompiled. The NULL-versus-"" check costs a pass over the tree per
+/// column that needs it, so the size is bounded to keep that quick.
+const MAX_LEAVES: usize = 5_000;
 
 /// Reads a condition tree from JSON text and decompiles it.
 pub fn decompile_json(
@@ -57,8 +70,14 @@ pub fn decompile(
     tz: FixedOffset,
 ) -> Result<Expr, Vec<DecompileError>> {
     if cond.depth() > MAX_TREE_DEPTH {
-        return Err(vec![DecompileError::Json {
-            message: format!("the tree nests more than {MAX_TREE_DEPTH} groups deep"),
+        return Err(vec![DecompileError::TooLarge {
+            reason: format!("it nests more than {MAX_TREE_DEPTH} groups deep"),
+        }]);
+    }
+    let leaves = cond.leaf_count();
+    if leaves > MAX_LEAVES {
+        return Err(vec![DecompileError::TooLarge {
+            reason: format!("it has {leaves} leaves, more than {MAX_LEAVES}"),
         }]);
     }
     let mut cx = Decompiler {
@@ -72,10 +91,12 @@ pub fn decompile(
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
-    // Text columns: NULL and "" must be indistinguishable.
+    // Text columns: NULL and "" must be indistinguishable. Only a column with a leaf
+    // that tells them apart can fail, so only those are checked (which keeps wide
+    // trees fast).
     let mut checked: Vec<&str> = Vec::new();
     for a in &cx.atoms {
-        if a.kind != ColumnKind::Text || checked.contains(&a.col.as_str()) {
+        if a.on_null == a.on_blank || checked.contains(&a.col.as_str()) {
             continue;
         }
         checked.push(&a.col);
@@ -108,7 +129,6 @@ struct Atom {
     col: String,
     /// The field name to write.
     field: String,
-    kind: ColumnKind,
     nonempty: NonEmpty,
     on_null: bool,
     on_blank: bool,
@@ -139,17 +159,40 @@ struct Decompiler<'a> {
     errors: Vec<DecompileError>,
 }
 
-/// A column's resolved field name and kind, or `None` when it failed to resolve.
-type Kinds = Vec<(String, Option<(String, ColumnKind)>)>;
+/// Each column's resolved field, or `None` when it failed to resolve.
+type Kinds = HashMap<String, Option<Resolved>>;
+
+/// A column resolved to a field.
+#[derive(Clone)]
+struct Resolved {
+    field: String,
+    ty: FieldType,
+    kind: ColumnKind,
+    /// A select field's options (empty: any value).
+    options: Vec<String>,
+}
 
 impl Decompiler<'_> {
     /// Resolves every column once, so a bad column is reported once.
     fn column_kinds(&mut self, cond: &Condition) -> Kinds {
-        let mut leaves: Vec<(&Leaf, String)> = Vec::new();
+        // Leaves grouped by column, columns in order of first appearance.
+        let mut cols: Vec<(&str, String, Vec<&Leaf>)> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
         let mut stack = vec![(cond, String::new())];
         while let Some((c, path)) = stack.pop() {
             match c {
-                Condition::Leaf(l) => leaves.push((l, path)),
+                Condition::Leaf(l) => match index.get(l.col.as_str()) {
+                    Some(&i) => cols[i].2.push(l),
+                    None => {
+                        index.insert(&l.col, cols.len());
+                        let path = if path.is_empty() {
+                            "/".to_owned()
+                        } else {
+                            path
+                        };
+                        cols.push((&l.col, path, vec![l]));
+                    }
+                },
                 Condition::And(cs) | Condition::Or(cs) => {
                     for (i, c) in cs.iter().enumerate().rev() {
                         stack.push((c, format!("{path}/condition/{i}")));
@@ -157,46 +200,53 @@ impl Decompiler<'_> {
                 }
             }
         }
-        let mut kinds: Kinds = Vec::new();
-        for (l, path) in &leaves {
-            if kinds.iter().any(|(c, _)| *c == l.col) {
-                continue;
-            }
-            let path = if path.is_empty() { "/" } else { path };
+        let mut kinds: Kinds = HashMap::new();
+        for (col, path, leaves) in cols {
             let found = self
                 .schema
                 .fields
                 .iter()
-                .find(|f| f.column.as_deref().unwrap_or(&f.name) == l.col);
+                .find(|f| f.column.as_deref().unwrap_or(&f.name) == col);
             let resolved = match found {
                 Some(f) => match ColumnKind::of(f.ty) {
-                    Some(k) => Some((f.name.clone(), k)),
+                    Some(kind) => Some(Resolved {
+                        field: f.name.clone(),
+                        ty: f.ty,
+                        kind,
+                        options: f.options.clone(),
+                    }),
                     None => {
                         self.errors.push(DecompileError::UnsupportedType {
-                            path: path.to_owned(),
-                            col: l.col.clone(),
+                            path,
+                            col: col.to_owned(),
                             ty: f.ty.name().to_owned(),
                         });
                         None
                     }
                 },
                 None if self.schema.infer => {
-                    let same: Vec<&Leaf> = leaves
-                        .iter()
-                        .map(|(l, _)| *l)
-                        .filter(|m| m.col == l.col)
-                        .collect();
-                    Some((l.col.clone(), self.guess_kind(&same)))
+                    let kind = self.guess_kind(&leaves);
+                    let ty = match kind {
+                        ColumnKind::Text => FieldType::Text,
+                        ColumnKind::Number => FieldType::Number,
+                        ColumnKind::DateTime => FieldType::Datetime,
+                    };
+                    Some(Resolved {
+                        field: col.to_owned(),
+                        ty,
+                        kind,
+                        options: Vec::new(),
+                    })
                 }
                 None => {
                     self.errors.push(DecompileError::UnknownColumn {
-                        path: path.to_owned(),
-                        col: l.col.clone(),
+                        path,
+                        col: col.to_owned(),
                     });
                     None
                 }
             };
-            kinds.push((l.col.clone(), resolved));
+            kinds.insert(col.to_owned(), resolved);
         }
         kinds
     }
@@ -234,14 +284,10 @@ impl Decompiler<'_> {
             }
             Condition::Leaf(l) => {
                 let path = if path.is_empty() { "/" } else { path };
-                let Some(Some((field, kind))) = kinds
-                    .iter()
-                    .find(|(col, _)| *col == l.col)
-                    .map(|(_, k)| k.clone())
-                else {
+                let Some(Some(res)) = kinds.get(&l.col).cloned() else {
                     return Node::Const(false); // already reported
                 };
-                match self.atom(l, field, kind, path) {
+                match self.atom(l, res, path) {
                     Some(a) => {
                         self.atoms.push(a);
                         Node::Atom(self.atoms.len() - 1)
@@ -252,7 +298,9 @@ impl Decompiler<'_> {
         }
     }
 
-    fn atom(&mut self, l: &Leaf, field: String, kind: ColumnKind, path: &str) -> Option<Atom> {
+    fn atom(&mut self, l: &Leaf, res: Resolved, path: &str) -> Option<Atom> {
+        let field = res.field.clone();
+        let (ty, kind) = (res.ty, res.kind);
         let text = kind == ColumnKind::Text;
         // (meaning on non-empty values, on NULL, on "")
         let (nonempty, on_null, on_blank) = match &l.test {
@@ -265,7 +313,7 @@ impl Decompiler<'_> {
                 } else {
                     NonEmpty::Pos(PredKind::Compare {
                         op: CmpOp::Eq,
-                        value: self.literal(l, v, kind, path)?,
+                        value: self.literal(l, v, &res, path)?,
                     })
                 };
                 let blank_eq = v.is_empty();
@@ -280,7 +328,7 @@ impl Decompiler<'_> {
                         continue;
                     }
                     seen.push(v);
-                    match self.literal(l, v, kind, path) {
+                    match self.literal(l, v, &res, path) {
                         Some(lit) => items.push(lit),
                         None => bad = true,
                     }
@@ -307,7 +355,7 @@ impl Decompiler<'_> {
             }
             LeafOp::Cmp(op @ (MdCmp::Like | MdCmp::NotLike), p) => {
                 if !text {
-                    self.unsupported_op(l, kind, path);
+                    self.unsupported_op(l, ty, path);
                     return None;
                 }
                 let negated = *op == MdCmp::NotLike;
@@ -316,8 +364,12 @@ impl Decompiler<'_> {
                     Some(Pattern::Exact(s)) if s.is_empty() => NonEmpty::Const(false),
                     Some(Pattern::Exact(s)) => NonEmpty::Pos(PredKind::Compare {
                         op: CmpOp::Eq,
-                        value: string_lit(s),
+                        value: self.literal(l, &s, &res, path)?,
                     }),
+                    Some(Pattern::Text(op, _)) if !text_test_allowed(ty, op) => {
+                        self.unsupported_op(l, ty, path);
+                        return None;
+                    }
                     Some(Pattern::Text(op, s)) => NonEmpty::Pos(PredKind::Text {
                         negated: false,
                         op,
@@ -336,8 +388,10 @@ impl Decompiler<'_> {
                 (flip(ne, negated), false, blank_like != negated)
             }
             LeafOp::Cmp(op, v) => {
-                if text {
-                    self.unsupported_op(l, kind, path);
+                // The checker orders only numbers and datetimes (not flow states or
+                // department numbers), so neither does decompiled text.
+                if !matches!(ty, FieldType::Number | FieldType::Datetime) {
+                    self.unsupported_op(l, ty, path);
                     return None;
                 }
                 let op = match op {
@@ -346,14 +400,13 @@ impl Decompiler<'_> {
                     MdCmp::Greater => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                let value = self.literal(l, v, kind, path)?;
+                let value = self.literal(l, v, &res, path)?;
                 (NonEmpty::Pos(PredKind::Compare { op, value }), false, false)
             }
         };
         Some(Atom {
             col: l.col.clone(),
             field,
-            kind,
             nonempty,
             on_null,
             // Number and datetime columns have no "" value: their one empty is NULL.
@@ -361,10 +414,33 @@ impl Decompiler<'_> {
         })
     }
 
-    fn literal(&mut self, l: &Leaf, v: &str, kind: ColumnKind, path: &str) -> Option<Literal> {
+    /// `v` as a literal of the column's type, limited to the values the checker takes
+    /// for the field (select options, flow states 0-3, whole department numbers), so
+    /// the decompiled text always compiles.
+    fn literal(&mut self, l: &Leaf, v: &str, res: &Resolved, path: &str) -> Option<Literal> {
+        let kind = res.kind;
+        let expected = match res.ty {
+            FieldType::Select if !res.options.is_empty() => "select option",
+            FieldType::Flowstate => "flow state (0-3)",
+            FieldType::Dept => "department number",
+            _ => kind.name(),
+        };
         let value = match kind {
-            ColumnKind::Text => Some(Value::String(v.to_owned())),
-            ColumnKind::Number => parse_number(v).map(Value::Number),
+            ColumnKind::Text if res.options.is_empty() || res.options.iter().any(|o| o == v) => {
+                Some(Value::String(v.to_owned()))
+            }
+            ColumnKind::Text => None,
+            ColumnKind::Number => {
+                parse_number(v)
+                    .map(Value::Number)
+                    .filter(|n| match (res.ty, n) {
+                        (FieldType::Flowstate, Value::Number(n)) => {
+                            [0.0, 1.0, 2.0, 3.0].contains(n)
+                        }
+                        (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
+                        _ => true,
+                    })
+            }
             ColumnKind::DateTime => parse_datetime(v, self.tz)
                 .and_then(DateTime::from_timestamp_millis)
                 .map(|utc| {
@@ -384,20 +460,42 @@ impl Decompiler<'_> {
                     path: path.to_owned(),
                     col: l.col.clone(),
                     value: v.to_owned(),
-                    kind: kind.name().to_owned(),
+                    kind: expected.to_owned(),
+                    help: match (res.ty, kind) {
+                        (FieldType::Select, _) => format!("the options are {:?}", res.options),
+                        (FieldType::Flowstate, _) => "flow states are 0, 1, 2 and 3".to_owned(),
+                        (FieldType::Dept, _) => "a department number is a whole number".to_owned(),
+                        (_, ColumnKind::DateTime) => {
+                            "datetimes are written `YYYY-MM-DD HH:MM:SS[.fff]`".to_owned()
+                        }
+                        _ => "numbers are written `-?digits[.digits]`, without an exponent"
+                            .to_owned(),
+                    },
                 });
                 None
             }
         }
     }
 
-    fn unsupported_op(&mut self, l: &Leaf, kind: ColumnKind, path: &str) {
+    fn unsupported_op(&mut self, l: &Leaf, ty: FieldType, path: &str) {
         self.errors.push(DecompileError::UnsupportedOp {
             path: path.to_owned(),
-            op: serde_json::to_string(&l.test.op()).unwrap_or_default(),
+            op: serde_json::to_string(&l.test.op())
+                .unwrap_or_default()
+                .trim_matches('"')
+                .to_owned(),
             col: l.col.clone(),
-            kind: kind.name().to_owned(),
+            kind: ty.name().to_owned(),
         });
+    }
+}
+
+/// The text tests the language allows on a field type (as the checker does): `contains`
+/// on text, sn and phone; `startswith`/`endswith` on text and sn.
+fn text_test_allowed(ty: FieldType, op: TextOp) -> bool {
+    match op {
+        TextOp::Contains => matches!(ty, FieldType::Text | FieldType::Sn | FieldType::Phone),
+        _ => matches!(ty, FieldType::Text | FieldType::Sn),
     }
 }
 
@@ -486,12 +584,94 @@ enum Out {
 fn emit(n: &Node, atoms: &[Atom]) -> Out {
     match n {
         Node::Const(b) => Out::Const(*b),
-        Node::Atom(i) => emit_atom(&atoms[*i]),
+        Node::Atom(i) => emit_atom(&atoms[*i], atoms[*i].on_null),
         Node::And(ns) | Node::Or(ns) => {
             let is_and = matches!(n, Node::And(_));
-            out_group(ns.iter().map(|m| emit(m, atoms)).collect(), is_and)
+            let empties = empty_values(ns, atoms, is_and);
+            let outs = ns
+                .iter()
+                .zip(empties)
+                .map(|(m, b)| match (m, b) {
+                    (Node::Atom(i), Some(b)) => emit_atom(&atoms[*i], b),
+                    _ => emit(m, atoms),
+                })
+                .collect();
+            out_group(outs, is_and)
         }
     }
+}
+
+/// The value on an empty column each atom child of a group is written with (`None`
+/// for non-atom children).
+///
+/// Faithful is the atom's value on `NULL`. But when some atom child on column `c` of an
+/// `or` is true on empty `c`, the whole group is true there, so the other atoms on `c`
+/// may take whichever value reads best: one "keeper" keeps the group true on empty,
+/// and the rest take their natural value (false for a positive test, true for a
+/// negated one, the constant itself for a constant, which then folds away). Dually for
+/// `and` with false. This turns `OR(NOT_EQUAL x "a", ISNULL x)` into `x != "a"`
+/// rather than `x != "a" and x is not empty or x is empty`.
+fn empty_values(children: &[Node], atoms: &[Atom], is_and: bool) -> Vec<Option<bool>> {
+    let forced = !is_and;
+    let natural = |a: &Atom| match a.nonempty {
+        NonEmpty::Const(x) => x,
+        NonEmpty::Pos(_) => false,
+        NonEmpty::Neg(_) => true,
+    };
+    let mut out: Vec<Option<bool>> = children
+        .iter()
+        .map(|n| match n {
+            Node::Atom(i) => Some(atoms[*i].on_null),
+            _ => None,
+        })
+        .collect();
+    // Child positions of the atoms on each column, columns in order of appearance.
+    let mut by_col: Vec<Vec<usize>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (k, n) in children.iter().enumerate() {
+        if let Node::Atom(i) = n {
+            let col = atoms[*i].col.as_str();
+            match index.get(col) {
+                Some(&g) => by_col[g].push(k),
+                None => {
+                    index.insert(col, by_col.len());
+                    by_col.push(vec![k]);
+                }
+            }
+        }
+    }
+    for on_col in by_col {
+        let atom_at = |k: usize| match &children[k] {
+            Node::Atom(j) => Some(&atoms[*j]),
+            _ => None,
+        };
+        if !on_col
+            .iter()
+            .any(|&k| atom_at(k).is_some_and(|a| a.on_null == forced))
+        {
+            continue;
+        }
+        let keeper = on_col
+            .iter()
+            .copied()
+            .find(|&k| atom_at(k).is_some_and(|a| natural(a) == forced))
+            .or_else(|| {
+                on_col
+                    .iter()
+                    .copied()
+                    .find(|&k| atom_at(k).is_some_and(|a| a.on_null == forced))
+            });
+        for &k in &on_col {
+            if let Some(a) = atom_at(k) {
+                out[k] = Some(if Some(k) == keeper {
+                    forced
+                } else {
+                    natural(a)
+                });
+            }
+        }
+    }
+    out
 }
 
 fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
@@ -511,9 +691,9 @@ fn out_group(outs: Vec<Out>, is_and: bool) -> Out {
     }
 }
 
-/// The atom as a query whose value on empty is the atom's value on `NULL` (the caller
-/// has checked that `""` behaves the same).
-fn emit_atom(a: &Atom) -> Out {
+/// The atom as a query that is `b` on an empty value (the caller has checked that this
+/// keeps the tree's meaning).
+fn emit_atom(a: &Atom, b: bool) -> Out {
     let pred = |kind: PredKind| {
         Expr::Pred(Predicate {
             field: Field {
@@ -525,7 +705,6 @@ fn emit_atom(a: &Atom) -> Out {
         })
     };
     let empty = |negated: bool| pred(PredKind::IsEmpty { negated });
-    let b = a.on_null;
     match &a.nonempty {
         NonEmpty::Const(x) if *x == b => Out::Const(b),
         NonEmpty::Const(x) => Out::Expr(empty(*x)),

@@ -7,7 +7,7 @@ use crate::span::Span;
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 pub enum MasterdataError {
     /// The API does not say how fields of this type are stored.
-    #[error("`{field}` is a {ty} field, which masterdata conditions cannot test")]
+    #[error("`{field}` is a field of type {ty}, which masterdata conditions cannot test")]
     #[diagnostic(
         code(filterql::masterdata::unsupported_type),
         help("masterdata columns hold one text, number or datetime value; filter {ty} fields with `filterql eval` instead")
@@ -152,7 +152,7 @@ pub enum DecompileError {
         col: String,
     },
     /// The column's field type has no masterdata form.
-    #[error("{path}: column `{col}` is a {ty} field, which has no masterdata form")]
+    #[error("{path}: column `{col}` is a field of type {ty}, which has no masterdata form")]
     #[diagnostic(code(filterql::masterdata::decompile::unsupported_type))]
     UnsupportedType {
         /// Where.
@@ -164,10 +164,7 @@ pub enum DecompileError {
     },
     /// A value that does not read as the column's type.
     #[error("{path}: {value:?} is not a {kind} value for column `{col}`")]
-    #[diagnostic(
-        code(filterql::masterdata::decompile::value),
-        help("numbers are written `-?digits[.digits]`, datetimes `YYYY-MM-DD HH:MM:SS[.fff]`")
-    )]
+    #[diagnostic(code(filterql::masterdata::decompile::value))]
     Value {
         /// Where.
         path: String,
@@ -175,11 +172,14 @@ pub enum DecompileError {
         col: String,
         /// The value.
         value: String,
-        /// The column kind expected.
+        /// What the column takes.
         kind: String,
+        /// How such values are written.
+        #[help]
+        help: String,
     },
     /// An operator the language has no counterpart for on this column kind.
-    #[error("{path}: {op} on {kind} column `{col}` has no query-language form")]
+    #[error("{path}: {op} on {kind} field `{col}` has no query-language form")]
     #[diagnostic(code(filterql::masterdata::decompile::unsupported_op))]
     UnsupportedOp {
         /// Where.
@@ -188,7 +188,7 @@ pub enum DecompileError {
         op: String,
         /// The column.
         col: String,
-        /// The column kind.
+        /// The field type.
         kind: String,
     },
     /// A LIKE pattern other than `text`, `%text`, `text%`, `%text%`.
@@ -213,6 +213,13 @@ pub enum DecompileError {
     NullVersusEmpty {
         /// The column.
         col: String,
+    },
+    /// The tree is too deep or too wide to decompile.
+    #[error("the condition tree is too large to decompile: {reason}")]
+    #[diagnostic(code(filterql::masterdata::decompile::too_large))]
+    TooLarge {
+        /// What limit it exceeds.
+        reason: String,
     },
     /// The tree is constant.
     #[error("the condition is always {}; the query language has no constant", if *always { "true" } else { "false" })]

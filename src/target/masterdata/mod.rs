@@ -10,6 +10,41 @@
 //! `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}`;
 //! [`decompile`] reads a tree back into query syntax.
 //!
+//! ```
+//! use filterql::target::masterdata::{decompile, query_request, Caller, Table};
+//! use filterql::{compile, Options, Schema};
+//! use serde_json::json;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let schema = Schema::from_json(
+//!     r#"{"fields": [{"name": "amount", "type": "number"},
+//!                   {"name": "status", "type": "select", "column": "state"}]}"#,
+//! )?;
+//! let now = chrono::DateTime::parse_from_rfc3339("2022-01-01T00:00:00+08:00")?;
+//! let q = compile(r#"not (amount > 5 and status in ("a", "b"))"#, &schema, &Options::at(now))?;
+//! let tree = q.to_masterdata()?;
+//! assert_eq!(
+//!     serde_json::to_value(&tree)?,
+//!     json!({"op": "OR", "condition": [
+//!         {"col": "amount", "op": "LESS_EQUAL", "value": "5"},
+//!         {"col": "amount", "op": "ISNULL"},
+//!         {"col": "state", "op": "NOT_IN", "value": ["a", "b"]},
+//!         {"col": "state", "op": "ISNULL"},
+//!     ]})
+//! );
+//!
+//! // Back to query text, meaning kept.
+//! let text = decompile(&tree, &schema, q.tz).map_err(|e| format!("{e:?}"))?.to_string();
+//! assert_eq!(text, r#"amount <= 5 or amount is empty or status not in ("a", "b")"#);
+//!
+//! // The record query request.
+//! let req = query_request("1", Table::MetaDataName("物料".into()), tree, Caller::default(), Default::default())?;
+//! assert_eq!(req.to_value()["request"], json!({"apiVer": "1.0.5"}));
+//! assert_eq!(req.to_value()["params"]["metaDataName"], "物料");
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Semantics
 //!
 //! The API evaluates a tree like SQL: every comparison (`EQUAL` ... `GREATER`, `IN`,
@@ -103,5 +138,20 @@ impl Default for MdOptions {
         MdOptions {
             tz: FixedOffset::east_opt(8 * 3600).expect("+08:00 is a valid offset"),
         }
+    }
+}
+
+impl crate::Query {
+    /// The query's masterdata condition tree, datetimes written in the query's time
+    /// zone. On failure the diagnostics (over the query text) list every predicate the
+    /// backend cannot express.
+    pub fn to_masterdata(&self) -> Result<Condition, crate::Diagnostics> {
+        compile(&self.pred, &MdOptions::new(self.tz)).map_err(|errs| {
+            let mut d = crate::Diagnostics::new(self.source.clone());
+            for e in errs {
+                d.push(e);
+            }
+            d
+        })
     }
 }

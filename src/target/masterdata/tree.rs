@@ -184,8 +184,21 @@ impl Condition {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    /// Whether any group in the tree nests deeper than `max` levels (a leaf alone is
-    /// depth 0, a group of leaves depth 1).
+    /// The number of leaves.
+    pub fn leaf_count(&self) -> usize {
+        let mut n = 0;
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            match c {
+                Condition::Leaf(_) => n += 1,
+                Condition::And(cs) | Condition::Or(cs) => stack.extend(cs),
+            }
+        }
+        n
+    }
+
+    /// How many groups deep the tree nests (a leaf alone is depth 0, a group of leaves
+    /// depth 1).
     pub fn depth(&self) -> usize {
         let mut max = 0;
         let mut stack = vec![(self, 0usize)];

@@ -86,6 +86,14 @@ pub fn parse_number(s: &str) -> Option<f64> {
 /// An instant (ms since the epoch) as `YYYY-MM-DD HH:MM:SS[.fff]` in `tz`, or `None`
 /// when its year in `tz` is outside 0001–9999.
 pub fn format_datetime(ms: i64, tz: FixedOffset) -> Option<String> {
+    // Years 0001-9999 in UTC, with a day's margin for the offset. Checked first because
+    // chrono panics when an offset pushes an instant at its own limits out of range.
+    const DAY: i64 = 86_400_000;
+    const FIRST: i64 = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+    const END: i64 = 253_402_300_800_000; // 10000-01-01T00:00:00Z
+    if !(FIRST - DAY..END + DAY).contains(&ms) {
+        return None;
+    }
     let utc = DateTime::from_timestamp_millis(ms)?;
     let local = utc.with_timezone(&tz).naive_local();
     if !(1..=9999).contains(&chrono::Datelike::year(&local)) {
@@ -191,6 +199,20 @@ mod tests {
     #[test]
     fn datetime_limits() {
         assert_eq!(format_datetime(i64::MAX, cst()), None);
+        assert_eq!(format_datetime(i64::MIN, cst()), None);
+        // chrono's own last instant: shifting it by +08:00 must not panic.
+        let last = chrono::NaiveDateTime::MAX.and_utc().timestamp_millis();
+        assert_eq!(format_datetime(last, cst()), None);
+        let first = chrono::NaiveDateTime::MIN.and_utc().timestamp_millis();
+        assert_eq!(
+            format_datetime(first, FixedOffset::west_opt(8 * 3600).unwrap()),
+            None
+        );
+        assert_eq!(
+            format_datetime(253_402_300_799_999, FixedOffset::east_opt(0).unwrap()).unwrap(),
+            "9999-12-31 23:59:59.999"
+        );
+        assert_eq!(format_datetime(253_402_300_799_999, cst()), None);
         assert_eq!(
             format_datetime(-62_135_596_800_001, FixedOffset::east_opt(0).unwrap()),
             None

@@ -45,7 +45,14 @@ impl Values {
     /// A number.
     pub(crate) fn number(&self, x: f64) -> Result<Frag, LiteralError> {
         if self.params {
-            let n = serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?;
+            // Whole numbers go out as JSON integers, which bind to integer and floating
+            // columns alike; below 2^53 the integer is the double exactly.
+            const EXACT: f64 = 9_007_199_254_740_992.0;
+            let n = if x.fract() == 0.0 && x.abs() < EXACT {
+                serde_json::Number::from(x as i64)
+            } else {
+                serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?
+            };
             Ok(Frag::param(serde_json::Value::Number(n)))
         } else {
             literal::number(x).map(Frag::sql)
@@ -68,8 +75,9 @@ impl Values {
             Scalar::Text(t) => self.text(t),
             Scalar::Number(x) => self.number(*x),
             Scalar::DateTime(ms) => self.datetime(*ms),
-            // Callers check scalar types against the column first.
-            Scalar::Bool(b) => Ok(Frag::sql(if *b { "(1 = 1)" } else { "(1 = 0)" })),
+            // No column of the storage model holds a boolean value (callers check scalar
+            // types against the column first; this keeps a slip from becoming a constant).
+            Scalar::Bool(_) => Err(LiteralError::Unrepresentable),
         }
     }
 
@@ -83,7 +91,7 @@ impl Values {
                 Scalar::Number(x) => serde_json::Number::from_f64(*x)
                     .map(serde_json::Value::Number)
                     .ok_or(LiteralError::NotFinite)?,
-                Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::NotFinite),
+                Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::Unrepresentable),
             });
         }
         self.text(&serde_json::Value::Array(arr).to_string())
@@ -226,6 +234,16 @@ impl Lower<'_> {
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
         // columns, so that a negated leaf reads `(c IS NULL OR c = '' OR NOT (...))`.
         let arms = match k {
+            // `other` fields (attachments, images, ...) hold JSON text when filled, so
+            // an empty list `[]` is empty too.
+            Kind::Text if f.ty == FieldType::Other => Frag::fill(
+                "{} IS NULL OR {} = '' OR {} = '[]'",
+                &[
+                    &Frag::sql(&col),
+                    &engine.exact_text(&col),
+                    &engine.exact_text(&col),
+                ],
+            ),
             Kind::Text => Frag::fill(
                 "{} IS NULL OR {} = ''",
                 &[&Frag::sql(&col), &engine.exact_text(&col)],
@@ -242,7 +260,21 @@ impl Lower<'_> {
             arms.clone()
         };
         let check = |ok: bool| if ok { Ok(()) } else { Err(unsupported(l)) };
-        let (pos, false_on_empty) = match &l.test {
+        // On array columns `=` and `in` hold when some element matches (eval's reading,
+        // jdy's `in` on member groups): that is `has any`.
+        let any_of;
+        let test = match (&l.test, k) {
+            (Test::Eq(s), Kind::TextArray | Kind::NumberArray) => {
+                any_of = Test::HasAny(vec![s.clone()]);
+                &any_of
+            }
+            (Test::In(vs), Kind::TextArray | Kind::NumberArray) => {
+                any_of = Test::HasAny(vs.clone());
+                &any_of
+            }
+            (t, _) => t,
+        };
+        let (pos, false_on_empty) = match test {
             Test::Empty => {
                 return Ok(if negated {
                     Frag::fill("NOT ({})", &[&arms])
@@ -291,16 +323,14 @@ impl Lower<'_> {
                 check(matches!(k, Kind::Number | Kind::Datetime) && range_fits(k, r))?;
                 let pos = self.range(l, &col, r)?;
                 // SQLite stores datetimes as text and `''` sorts before every datetime,
-                // so `d < x` would be true on `''`: guard it there.
-                (
-                    pos,
-                    !(sqlite && k == Kind::Datetime) && (r.lo.is_some() || r.hi.is_some()),
-                )
+                // so a range without a lower end would hold on `''`: guard it there.
+                let sqlite_text_hole = sqlite && k == Kind::Datetime && r.lo.is_none();
+                (pos, !sqlite_text_hole && (r.lo.is_some() || r.hi.is_some()))
             }
             Test::Verified | Test::Unverified => {
                 check(f.ty == FieldType::Phone)?;
                 let flag = self.quote(l, &format!("{}_verified", f.column))?;
-                let is = if l.test == Test::Verified {
+                let is = if *test == Test::Verified {
                     "IS TRUE"
                 } else {
                     "IS NOT TRUE"
@@ -325,7 +355,7 @@ impl Lower<'_> {
                     matches!(k, Kind::TextArray | Kind::NumberArray)
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
-                let any = matches!(l.test, Test::HasAny(_));
+                let any = matches!(test, Test::HasAny(_));
                 if vs.is_empty() {
                     // Vacuous: any-of-nothing is false, all-of-nothing holds for every
                     // non-empty value.

@@ -8,5 +8,5 @@ use filterql::Diagnostics;
 /// formatter only needs the grammar.
 pub fn step(query: &str) -> Result<Produced, Diagnostics> {
     let ast = filterql::syntax::parse(query)?;
-    Ok(Produced::new(Output::Text(format!("{ast:?}"))))
+    Ok(Produced::new(Output::Text(ast.to_string())))
 }

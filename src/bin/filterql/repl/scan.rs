@@ -247,3 +247,78 @@ mod tests {
         assert!(!is_incomplete("a = 1)"));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn query_like() -> impl Strategy<Value = String> {
+        // Biased towards the characters the scanner treats specially, plus any char.
+        proptest::collection::vec(
+            prop_oneof![
+                Just("(".to_owned()),
+                Just(")".to_owned()),
+                Just("\"".to_owned()),
+                Just("'".to_owned()),
+                Just("`".to_owned()),
+                Just("\\".to_owned()),
+                Just("#".to_owned()),
+                Just(" and ".to_owned()),
+                Just("2022-01-01T08:00+08:00".to_owned()),
+                Just("手机".to_owned()),
+                // ESC would be indistinguishable from the colour codes being stripped.
+                any::<char>()
+                    .prop_filter("no ESC", |c| *c != '\x1b')
+                    .prop_map(String::from),
+            ],
+            0..24,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn tokens_are_ordered_disjoint_and_on_char_boundaries(s in query_like()) {
+            let mut at = 0;
+            for t in scan(&s) {
+                prop_assert!(t.range.start >= at && t.range.start < t.range.end);
+                prop_assert!(s.is_char_boundary(t.range.start) && s.is_char_boundary(t.range.end));
+                at = t.range.end;
+            }
+            prop_assert!(at <= s.len());
+            let _ = is_incomplete(&s);
+        }
+
+        #[test]
+        fn highlighting_never_changes_the_text(s in query_like()) {
+            let h = super::super::highlight::highlight(&s);
+            let mut plain = String::new();
+            let mut esc = false;
+            for c in h.chars() {
+                match (esc, c) {
+                    (false, '\x1b') => esc = true,
+                    (true, 'm') => esc = false,
+                    (true, _) => {}
+                    (false, c) => plain.push(c),
+                }
+            }
+            prop_assert_eq!(plain, s);
+        }
+
+        #[test]
+        fn completion_answers_at_every_cursor_position(s in query_like()) {
+            let schema = filterql::Schema::demo();
+            for (pos, _) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+                if let super::super::complete::Completion::Words { start, candidates } =
+                    super::super::complete::complete(&schema, &s, pos)
+                {
+                    prop_assert!(start <= pos && s.is_char_boundary(start));
+                    for c in candidates {
+                        prop_assert!(!c.replacement.is_empty());
+                    }
+                }
+            }
+        }
+    }
+}

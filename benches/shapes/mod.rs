@@ -1,0 +1,210 @@
+//! The benchmark inputs and pipelines, shared by every bench binary (`compile`,
+//! `memory`, `instructions`) so they all measure exactly the same work.
+//!
+//! Three shapes from issue 8, each as filterql text and as the equivalent SQL
+//! expression (the sqlparser baseline parses the latter):
+//!
+//! - `typical`: a ~120-byte filter mixing the common tests;
+//! - `conditions_200`: 200 conditions on 200 distinct fields, joined by `and` (~6 KB);
+//! - `in_list_10k`: one `in` list of 10,000 text values (~100 KB).
+//!
+//! Plus `scaling(n)`: `n` short conditions over ten number fields joined by `or`, from
+//! 10 to 100,000 conditions (which is just under the parser's 1 MiB input limit).
+#![allow(dead_code)] // each bench binary uses a different subset
+
+use chrono::{DateTime, FixedOffset};
+use filterql::schema::Field;
+use filterql::target::sql::{self, Dialect, SqlOptions};
+use filterql::target::{jdy, masterdata};
+use filterql::{FieldType, Options, Schema};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+use std::fmt::Write as _;
+
+/// One input: the filterql query and the same filter as a SQL expression.
+pub struct Shape {
+    /// Name used in bench ids and reports.
+    pub name: &'static str,
+    /// The filterql query.
+    pub fq: String,
+    /// The equivalent SQL expression (for sqlparser's `parse_expr`).
+    pub sql: String,
+    /// The schema the query is checked against.
+    pub schema: Schema,
+}
+
+/// The three shapes of issue 8, in report order.
+pub fn shapes() -> Vec<Shape> {
+    vec![typical(), conditions(200), in_list(10_000)]
+}
+
+/// The shape called `name` (for the single-shape runs of `memory` and `instructions`).
+pub fn shape(name: &str) -> Option<Shape> {
+    shapes().into_iter().find(|s| s.name == name)
+}
+
+/// A fixed clock, so `today`-free queries and any relative literal compile the same way
+/// in every run.
+pub fn options() -> Options {
+    let now: DateTime<FixedOffset> = DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00")
+        .expect("a valid RFC 3339 literal");
+    Options::at(now)
+}
+
+/// A typical hand-written filter (the kind a UI filter bar produces).
+pub fn typical() -> Shape {
+    let fq = r#"createTime >= 2022-01-01 and amount > 100 and status in ("待处理", "处理中") and class contains "A1" and owner = "alice""#;
+    let sql = r#"createTime >= '2022-01-01' AND amount > 100 AND status IN ('待处理', '处理中') AND class LIKE '%A1%' AND owner = 'alice'"#;
+    Shape {
+        name: "typical",
+        fq: fq.to_owned(),
+        sql: sql.to_owned(),
+        schema: Schema::demo(),
+    }
+}
+
+/// `n` conditions on `n` distinct fields `f0..`, cycling through five kinds of test,
+/// joined by `and` (the only connective every backend takes flat).
+pub fn conditions(n: usize) -> Shape {
+    let mut fields = Vec::with_capacity(n);
+    let (mut fq, mut sql) = (String::new(), String::new());
+    for i in 0..n {
+        if i > 0 {
+            fq.push_str(" and ");
+            sql.push_str(" AND ");
+        }
+        let ty = match i % 5 {
+            0 => {
+                let _ = write!(fq, r#"f{i} = "value {i}""#);
+                let _ = write!(sql, "f{i} = 'value {i}'");
+                FieldType::Text
+            }
+            1 => {
+                let _ = write!(fq, "f{i} > {i}.5");
+                let _ = write!(sql, "f{i} > {i}.5");
+                FieldType::Number
+            }
+            2 => {
+                let d = i % 28 + 1;
+                let _ = write!(fq, "f{i} >= 2022-01-{d:02}T08:30:00");
+                let _ = write!(sql, "f{i} >= '2022-01-{d:02} 08:30:00'");
+                FieldType::Datetime
+            }
+            3 => {
+                let _ = write!(fq, r#"f{i} contains "abc{i}""#);
+                let _ = write!(sql, "f{i} LIKE '%abc{i}%'");
+                FieldType::Text
+            }
+            _ => {
+                let _ = write!(fq, r#"f{i} in ("a{i}", "b{i}", "c{i}")"#);
+                let _ = write!(sql, "f{i} IN ('a{i}', 'b{i}', 'c{i}')");
+                FieldType::Select
+            }
+        };
+        fields.push(Field::new(format!("f{i}"), ty));
+    }
+    Shape {
+        name: "conditions_200",
+        fq,
+        sql,
+        schema: Schema::new(fields),
+    }
+}
+
+/// `sn in ("A00000", ...)` with `n` distinct values.
+pub fn in_list(n: usize) -> Shape {
+    let (mut fq, mut sql) = (String::from("sn in ("), String::from("sn IN ("));
+    for i in 0..n {
+        if i > 0 {
+            fq.push_str(", ");
+            sql.push_str(", ");
+        }
+        let _ = write!(fq, r#""A{i:05}""#);
+        let _ = write!(sql, "'A{i:05}'");
+    }
+    fq.push(')');
+    sql.push(')');
+    Shape {
+        name: "in_list_10k",
+        fq,
+        sql,
+        schema: Schema::demo(),
+    }
+}
+
+/// The scaling input: `n` conditions `a=0||b=1||...` over the number fields `a`..`j`
+/// (every condition distinct, so nothing folds away).
+pub fn scaling(n: usize) -> String {
+    let mut fq = String::with_capacity(n * 10);
+    for i in 0..n {
+        if i > 0 {
+            fq.push_str("||");
+        }
+        let f = char::from(b'a' + (i % 10) as u8);
+        let _ = write!(fq, "{f}={i}");
+    }
+    fq
+}
+
+/// The schema of [`scaling`]: number fields `a`..`j`.
+pub fn scaling_schema() -> Schema {
+    Schema::new(
+        (b'a'..=b'j')
+            .map(|c| Field::new(char::from(c).to_string(), FieldType::Number))
+            .collect(),
+    )
+}
+
+/// The sqlparser baseline: `Parser::parse_expr` on `sql`. Returns a value derived from
+/// the tree so the work cannot be optimised away.
+pub fn sqlparser_parse(sql: &str) -> usize {
+    let dialect = GenericDialect {};
+    let expr = Parser::new(&dialect)
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_expr())
+        .expect("the baseline SQL parses");
+    std::mem::size_of_val(&expr)
+}
+
+/// filterql's parser alone.
+pub fn parse(fq: &str) -> filterql::syntax::ast::Expr {
+    filterql::syntax::parse(fq).expect("the bench query parses")
+}
+
+/// Parse, check, normalize and emit the jdy filter as JSON text.
+pub fn compile_jdy(fq: &str, schema: &Schema, opts: &Options) -> String {
+    let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
+    let f = jdy::compile(&q.pred, &jdy::JdyOptions { tz: q.tz })
+        .expect("the bench query compiles to jdy");
+    serde_json::to_string(&f).expect("a jdy filter serializes")
+}
+
+/// Parse, check, normalize and emit the masterdata condition tree as JSON text.
+pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
+    let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
+    let c = masterdata::compile(&q.pred, &masterdata::MdOptions::new(q.tz))
+        .expect("the bench query compiles to masterdata");
+    serde_json::to_string(&c).expect("a condition tree serializes")
+}
+
+/// Parse, check, normalize and emit the MySQL `WHERE` condition with inline literals.
+pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
+    let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
+    let sql_opts = SqlOptions {
+        tz: q.tz,
+        params: false,
+    };
+    sql::compile_where(&q.pred, Dialect::Mysql, &sql_opts)
+        .expect("the bench query compiles to SQL")
+        .sql
+}
+
+/// The pipelines every shape is measured with, by report name.
+pub type Pipeline = fn(&str, &Schema, &Options) -> String;
+
+/// The three emit pipelines, in report order.
+pub const PIPELINES: [(&str, Pipeline); 3] = [
+    ("jdy", compile_jdy),
+    ("masterdata", compile_masterdata),
+    ("sql", compile_sql),
+];

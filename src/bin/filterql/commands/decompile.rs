@@ -1,0 +1,135 @@
+//! `filterql decompile`: a jdy filter or masterdata condition tree back to query text.
+
+use crate::args::{DiagFormat, SchemaArgs, SourceKind};
+use crate::batch::Mode;
+use crate::engine;
+use crate::failure::{read_input, Failure};
+use crate::output::{color_wanted, width};
+use chrono::FixedOffset;
+use filterql::diagnostic::JsonDiagnostic;
+use filterql::target::{jdy, masterdata};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use serde_json::{json, Value};
+use std::io::IsTerminal;
+
+/// Reads `file` and prints the equivalent canonical query. Input that is not JSON is an
+/// input error (exit 2); a well-formed filter that cannot be expressed is rejected
+/// (exit 1) with every reason.
+pub fn run(
+    from: SourceKind,
+    schema_args: &SchemaArgs,
+    tz: Option<FixedOffset>,
+    file: &str,
+    mode: Mode,
+) -> Result<bool, Failure> {
+    let text = read_input(file)?;
+    let display = if file == "-" { "stdin" } else { file };
+    let not_json = |e: serde_json::Error| Failure::Input {
+        path: display.to_owned(),
+        message: e.to_string(),
+        help: None,
+    };
+    // Malformed JSON is reported as an input error before the backends see it.
+    serde_json::from_str::<Value>(&text).map_err(not_json)?;
+
+    let mut schema = match &schema_args.schema {
+        Some(p) => Some(engine::load_schema(&p.to_string_lossy())?),
+        None => None,
+    };
+    if let (Some(s), Some(tz)) = (schema.as_mut(), tz) {
+        s.timezone = tz;
+    }
+    let result: Result<String, Vec<Box<dyn Diagnostic>>> = match from {
+        SourceKind::Jdy => {
+            let filter = jdy::JdyFilter::from_json(&text).map_err(|e| vec![boxed(e)]);
+            let schema = match (&schema, tz) {
+                (Some(_), _) => schema.clone(),
+                // Without a schema, --tz still sets the zone datetimes are read in.
+                (None, Some(tz)) => Some(filterql::Schema {
+                    timezone: tz,
+                    ..filterql::Schema::none()
+                }),
+                (None, None) => None,
+            };
+            filter.and_then(|f| {
+                jdy::decompile(&f, schema.as_ref())
+                    .map(|e| e.to_string())
+                    .map_err(|es| es.into_iter().map(boxed).collect())
+            })
+        }
+        SourceKind::Masterdata => {
+            let schema = schema.unwrap_or_else(filterql::Schema::none);
+            let tz = tz.unwrap_or(schema.timezone);
+            let tree = match serde_json::from_str::<Value>(&text) {
+                // A request envelope: decompile the condition it carries.
+                Ok(Value::Object(o)) if o.contains_key("params") => o
+                    .get("params")
+                    .and_then(|p| p.get("condition"))
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+                _ => text.clone(),
+            };
+            masterdata::decompile_json(&tree, &schema, tz)
+                .map(|e| e.to_string())
+                .map_err(|es| es.into_iter().map(boxed).collect())
+        }
+    };
+    match result {
+        Ok(query) => {
+            if mode.jsonl {
+                println!("{}", json!({"line": 1, "ok": true, "output": query}));
+            } else {
+                println!("{query}");
+            }
+            Ok(true)
+        }
+        Err(errors) => {
+            report(&errors, mode);
+            Ok(false)
+        }
+    }
+}
+
+fn boxed(e: impl Diagnostic + 'static) -> Box<dyn Diagnostic> {
+    Box::new(e)
+}
+
+/// Reports decompile errors, which point into JSON rather than query text and so carry
+/// no source spans.
+fn report(errors: &[Box<dyn Diagnostic>], mode: Mode) {
+    let as_json = || -> Vec<Value> {
+        errors
+            .iter()
+            .map(|e| {
+                serde_json::to_value(JsonDiagnostic::from_diagnostic(e.as_ref(), ""))
+                    .unwrap_or(Value::Null)
+            })
+            .collect()
+    };
+    if mode.jsonl {
+        println!(
+            "{}",
+            json!({"line": 1, "ok": false, "diagnostics": as_json()})
+        );
+        return;
+    }
+    match mode.diagnostics {
+        DiagFormat::Json => eprintln!("{}", Value::from(as_json())),
+        DiagFormat::Human => {
+            let theme = if color_wanted(std::io::stderr().is_terminal()) {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(width())
+                .with_links(false);
+            for e in errors {
+                let mut out = String::new();
+                // Rendering into a String cannot fail.
+                let _ = handler.render_report(&mut out, e.as_ref());
+                eprint!("{out}");
+            }
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The binary's single point of contact with the library: loading schemas and records,
+//! compiling queries, and rendering a compiled query for a target. Commands and the REPL
+//! go through here so that the library's API is used in one place.
+
+use crate::args::{ClockArgs, Dialect, SchemaArgs, TargetKind, TargetSpec};
+use crate::failure::{read_input, Failure};
+use crate::output::Output;
+use chrono::{DateTime, FixedOffset};
+use filterql::target::{masterdata, sql};
+use filterql::{Diagnostics, Options, Query, Schema};
+use serde_json::Value;
+
+/// The clock and time zone a query is compiled against.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    /// Overrides the schema's time zone.
+    pub tz: Option<FixedOffset>,
+    /// The instant `now` means; `None` reads the system clock at each compilation.
+    pub now: Option<DateTime<FixedOffset>>,
+}
+
+impl From<&ClockArgs> for Clock {
+    /// A command-line clock: without `--now`, the system clock read once, so that every
+    /// query of a batch sees the same `now`.
+    fn from(c: &ClockArgs) -> Self {
+        Clock {
+            tz: c.tz,
+            now: Some(c.now.unwrap_or_else(|| chrono::Local::now().fixed_offset())),
+        }
+    }
+}
+
+impl Clock {
+    /// The library options for one compilation.
+    pub fn options(&self) -> Options {
+        let mut o = match self.now {
+            Some(now) => Options::at(now),
+            None => Options::default(),
+        };
+        o.tz = self.tz;
+        o
+    }
+}
+
+/// Loads a schema file (native or jdy widget list).
+pub fn load_schema(path: &str) -> Result<Schema, Failure> {
+    let text = read_input(path)?;
+    Schema::from_json(&text).map_err(|e| Failure::Schema {
+        path: display_name(path),
+        source: Box::new(e),
+    })
+}
+
+/// How an input is named in messages: `stdin` for `-`.
+fn display_name(path: &str) -> String {
+    if path == "-" {
+        "stdin".to_owned()
+    } else {
+        path.to_owned()
+    }
+}
+
+/// The schema of `--schema F`, or no-schema mode.
+pub fn schema_from_args(args: &SchemaArgs) -> Result<Schema, Failure> {
+    match &args.schema {
+        Some(p) => load_schema(&p.to_string_lossy()),
+        None => Ok(Schema::none()),
+    }
+}
+
+/// Compiles a query: parse, check, normalize.
+pub fn compile(text: &str, schema: &Schema, clock: &Clock) -> Result<Query, Diagnostics> {
+    filterql::compile(text, schema, &clock.options())
+}
+
+/// How a target's output is shaped.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    /// SQL: the table of `SELECT * FROM <table>`.
+    pub table: Option<String>,
+    /// SQL: placeholders and a parameter list.
+    pub params: bool,
+    /// jdy: send what jdy can filter, keep the rest as a residual query.
+    pub pushdown: bool,
+    /// masterdata: wrap the tree in the request envelope.
+    pub envelope: bool,
+}
+
+/// Renders a compiled query for a target, through the backends' `Query` methods.
+pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output, Diagnostics> {
+    match target.kind {
+        TargetKind::Jdy if shape.pushdown => Ok(Output::Json(to_json(&query.to_jdy_pushdown()?))),
+        TargetKind::Jdy => Ok(Output::Json(to_json(&query.to_jdy()?))),
+        TargetKind::Masterdata => {
+            let tree = query.to_masterdata()?;
+            match (&shape.table, shape.envelope) {
+                (Some(table), true) => {
+                    let req = masterdata::query_request(
+                        "1",
+                        masterdata::Table::MetaDataName(table.clone()),
+                        tree,
+                        masterdata::Caller::default(),
+                        serde_json::Map::new(),
+                    )
+                    // No extra parameters are passed, so none can clash.
+                    .map(|r| r.to_value())
+                    .unwrap_or(Value::Null);
+                    Ok(Output::Json(req))
+                }
+                _ => Ok(Output::Json(tree.to_value())),
+            }
+        }
+        TargetKind::Sql => {
+            let dialect = match target.dialect {
+                Dialect::Mysql => sql::Dialect::Mysql,
+                Dialect::Postgres => sql::Dialect::Postgres,
+                Dialect::Sqlite => sql::Dialect::Sqlite,
+            };
+            let frag = match &shape.table {
+                Some(t) => query.to_sql(dialect, &sql::Select::new(t.clone()), shape.params)?,
+                None => query.to_sql_where(dialect, shape.params)?,
+            };
+            if shape.params {
+                Ok(Output::Json(to_json(&frag)))
+            } else {
+                Ok(Output::Text(frag.sql))
+            }
+        }
+    }
+}
+
+fn to_json(v: &impl serde::Serialize) -> Value {
+    // The backends' output types hold only strings, finite numbers, nulls and arrays.
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// Query text meaning the same as `pred`, or why there is none.
+pub fn unparse(pred: &filterql::ir::Pred, tz: FixedOffset) -> Result<String, String> {
+    filterql::unparse::to_ast(pred, tz)
+        .map(|e| e.to_string())
+        .map_err(|c| c.to_string())
+}
+
+/// Reads records for `eval`: a JSON array, an object with a `data` array (a jdy list
+/// response), or one JSON object per line.
+pub fn load_records(path: &str) -> Result<Vec<Value>, Failure> {
+    let text = read_input(path)?;
+    parse_records(&text).map_err(|message| Failure::Input {
+        path: display_name(path),
+        message,
+        help: Some(
+            "give a JSON array of records, {\"data\": [...]}, or one JSON object per line"
+                .to_owned(),
+        ),
+    })
+}
+
+/// The records in `text` (see [`load_records`]). Every record must be a JSON object: a
+/// stray number or string has no fields, and filtering it would only mislead.
+pub fn parse_records(text: &str) -> Result<Vec<Value>, String> {
+    let records = parse_documents(text)?;
+    match records.iter().position(|r| !r.is_object()) {
+        Some(i) => Err(format!(
+            "record {} is {}, not an object",
+            i + 1,
+            json_kind(&records[i])
+        )),
+        None => Ok(records),
+    }
+}
+
+fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(records)) => Ok(records),
+        Ok(Value::Object(mut o)) => match o.remove("data") {
+            Some(Value::Array(records)) => Ok(records),
+            _ => Ok(vec![Value::Object(o)]),
+        },
+        Ok(other) => Err(format!("expected records, found {}", json_kind(&other))),
+        Err(whole) => {
+            // Not one JSON document: try JSON lines before giving up.
+            let mut records = Vec::new();
+            for (i, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                match serde_json::from_str::<Value>(line) {
+                    Ok(v @ Value::Object(_)) => records.push(v),
+                    Ok(other) => {
+                        return Err(format!(
+                            "line {}: expected a record object, found {}",
+                            i + 1,
+                            json_kind(&other)
+                        ))
+                    }
+                    Err(_) if records.is_empty() => return Err(whole.to_string()),
+                    Err(e) => return Err(format!("line {}: {e}", i + 1)),
+                }
+            }
+            Ok(records)
+        }
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The records `query` matches, in input order.
+pub fn filter_records(query: &Query, records: &[Value]) -> Vec<Value> {
+    records
+        .iter()
+        .filter(|r| filterql::eval::matches(&query.pred, r))
+        .cloned()
+        .collect()
+}

@@ -1,0 +1,613 @@
+//! IR back into the surface language, so that `to_ast(p, tz)?.to_string()` is query text
+//! meaning the same as `p` (used for pushdown residuals and decompiled filters).
+//!
+//! - Fields are written by `name` (never by label, which may be ambiguous), subform
+//!   columns as `subform.column`.
+//! - Datetimes are datetime literals with the explicit offset `tz`, millisecond
+//!   precision, so the text means the same instants whatever time zone it is later
+//!   compiled in.
+//! - Ranges: one end → `>`, `>=`, `<`, `<=`; both ends inclusive → `between`; otherwise
+//!   `x >= lo and x < hi` on single-valued fields. On a subform column the two ends must
+//!   hold on the *same* row, so the range is written as one `between`: an exclusive end
+//!   becomes the adjacent inclusive one (1 ms for datetimes, which the IR counts in
+//!   whole milliseconds; the adjacent `f64` for numbers), which is exact.
+//! - Negated leaves → `!=`, `not in`, `not between`, `is not empty`, `not contains`, and
+//!   `not (...)` where the language has no negated operator.
+//! - `True`/`False` have no syntax. Inside a tree they are folded away exactly
+//!   (`a and true` = `a`, `a or true` = true, ...); a predicate that is constant as a
+//!   whole is reported as [`Constant`] for the caller to handle (a pushdown residual that
+//!   is `True` means "no residual").
+
+use crate::ir::{Bound, FieldRef, Leaf, Pred, Range, Scalar, Test};
+use crate::schema::FieldType;
+use crate::span::Span;
+use crate::syntax::ast::{
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier,
+    Value,
+};
+use chrono::FixedOffset;
+
+/// A predicate that folds to a constant, which the language cannot write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Constant {
+    /// Every record matches.
+    #[error("the predicate matches every record; the filter language has no `true`")]
+    True,
+    /// No record matches.
+    #[error("the predicate matches no record; the filter language has no `false`")]
+    False,
+}
+
+impl Constant {
+    fn of(b: bool) -> Constant {
+        if b {
+            Constant::True
+        } else {
+            Constant::False
+        }
+    }
+
+    fn not(self) -> Constant {
+        match self {
+            Constant::True => Constant::False,
+            Constant::False => Constant::True,
+        }
+    }
+}
+
+/// The syntax tree of a query meaning the same as `p`, datetimes written with offset
+/// `tz`; [`Constant`] when `p` matches every record or none (after folding constants).
+///
+/// ```
+/// use filterql::ir::{FieldRef, Pred, Test, Scalar};
+/// use filterql::{FieldType, Span};
+/// let field = FieldRef {
+///     name: "amount".into(), subform: None, ty: FieldType::Number,
+///     widget: None, column: "amount".into(), label: None,
+/// };
+/// let p = Pred::leaf(field, Test::Eq(Scalar::Number(5.0)), true, Span::default());
+/// let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+/// assert_eq!(filterql::unparse::to_ast(&p, tz).unwrap().to_string(), "amount != 5");
+/// ```
+pub fn to_ast(p: &Pred, tz: FixedOffset) -> Result<Expr, Constant> {
+    // A chain of `Not`s is walked in a loop, not by recursion, and rebuilt as one.
+    let mut p = p;
+    let mut nots = 0usize;
+    while let Pred::Not(inner) = p {
+        p = inner;
+        nots += 1;
+    }
+    if nots > 0 {
+        return match to_ast(p, tz) {
+            Ok(mut e) => {
+                for _ in 0..nots {
+                    e = Expr::Not(Box::new(e), Span::default());
+                }
+                Ok(e)
+            }
+            Err(c) if nots % 2 == 1 => Err(c.not()),
+            Err(c) => Err(c),
+        };
+    }
+    match p {
+        Pred::True => Err(Constant::True),
+        Pred::False => Err(Constant::False),
+        // Not reached after the loop; still the right answer.
+        Pred::Not(inner) => to_ast(inner, tz)
+            .map(|e| Expr::Not(Box::new(e), Span::default()))
+            .map_err(Constant::not),
+        Pred::And(ps) => junction(ps, tz, true),
+        Pred::Or(ps) => junction(ps, tz, false),
+        Pred::Leaf(l) => leaf(l, tz),
+    }
+}
+
+/// `and` (`is_and`) or `or` of the operands, folding constants: the unit (`true` for
+/// `and`) is dropped, the absorbing constant wins, no operand left is the unit.
+fn junction(ps: &[Pred], tz: FixedOffset, is_and: bool) -> Result<Expr, Constant> {
+    let unit = Constant::of(is_and);
+    let mut out = Vec::with_capacity(ps.len());
+    for p in ps {
+        match to_ast(p, tz) {
+            Ok(e) => out.push(e),
+            Err(c) if c == unit => {}
+            Err(c) => return Err(c),
+        }
+    }
+    if out.len() <= 1 {
+        return out.pop().ok_or(unit);
+    }
+    Ok(if is_and {
+        Expr::And(out, Span::default())
+    } else {
+        Expr::Or(out, Span::default())
+    })
+}
+
+fn field(f: &FieldRef) -> Field {
+    let path = match &f.subform {
+        Some(sub) => vec![sub.clone(), f.name.clone()],
+        None => vec![f.name.clone()],
+    };
+    Field {
+        path,
+        span: Span::default(),
+    }
+}
+
+fn lit(s: &Scalar, tz: FixedOffset) -> Literal {
+    let value = match s {
+        Scalar::Text(t) => Value::String(t.clone()),
+        Scalar::Number(n) => Value::Number(*n),
+        Scalar::Bool(b) => Value::Bool(*b),
+        Scalar::DateTime(ms) => match chrono::DateTime::from_timestamp_millis(*ms) {
+            Some(utc) => Value::DateTime(DateTimeLit {
+                local: utc.with_timezone(&tz).naive_local(),
+                offset: Some(tz.local_minus_utc()),
+            }),
+            // Outside chrono's range (about ±262,000 years): no literal can name it, and
+            // the number of milliseconds is the only faithful rendering left. The
+            // checker never produces such instants.
+            None => Value::Number(*ms as f64),
+        },
+    };
+    Literal {
+        value,
+        span: Span::default(),
+    }
+}
+
+fn list(vs: &[Scalar], tz: FixedOffset) -> List {
+    List {
+        items: vs.iter().map(|v| lit(v, tz)).collect(),
+        span: Span::default(),
+    }
+}
+
+fn pred(f: &FieldRef, kind: PredKind) -> Expr {
+    Expr::Pred(Predicate {
+        field: field(f),
+        kind,
+        span: Span::default(),
+    })
+}
+
+fn not_if(negated: bool, e: Expr) -> Expr {
+    if negated {
+        Expr::Not(Box::new(e), Span::default())
+    } else {
+        e
+    }
+}
+
+fn compare(f: &FieldRef, op: CmpOp, v: &Scalar, tz: FixedOffset) -> Expr {
+    pred(
+        f,
+        PredKind::Compare {
+            op,
+            value: lit(v, tz),
+        },
+    )
+}
+
+fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
+    let f = &l.field;
+    let neg = l.negated;
+    Ok(match &l.test {
+        Test::Eq(v) => compare(f, if neg { CmpOp::Ne } else { CmpOp::Eq }, v, tz),
+        Test::In(vs) if vs.is_empty() => return Err(Constant::of(neg)),
+        Test::In(vs) => pred(
+            f,
+            PredKind::In {
+                negated: neg,
+                list: list(vs, tz),
+            },
+        ),
+        Test::Range(r) => return range(f, r, neg, tz),
+        Test::Empty => pred(f, PredKind::IsEmpty { negated: neg }),
+        Test::Verified => not_if(neg, pred(f, PredKind::Phone { verified: true })),
+        Test::Unverified => not_if(neg, pred(f, PredKind::Phone { verified: false })),
+        Test::Text(op, s) => pred(
+            f,
+            PredKind::Text {
+                negated: neg,
+                op: *op,
+                value: lit(&Scalar::Text(s.clone()), tz),
+            },
+        ),
+        Test::HasAny(vs) | Test::HasAll(vs) if vs.is_empty() => {
+            // `has any ()` holds for nothing; `has all ()` for every non-empty value.
+            return match &l.test {
+                Test::HasAny(_) => Err(Constant::of(neg)),
+                _ => Ok(pred(f, PredKind::IsEmpty { negated: !neg })),
+            };
+        }
+        Test::HasAll(vs) if vs.len() == 1 => not_if(
+            neg,
+            pred(
+                f,
+                PredKind::Has {
+                    quantifier: Quantifier::All,
+                    values: HasOperand::One(lit(&vs[0], tz)),
+                },
+            ),
+        ),
+        Test::HasAny(vs) | Test::HasAll(vs) => not_if(
+            neg,
+            pred(
+                f,
+                PredKind::Has {
+                    quantifier: if matches!(l.test, Test::HasAny(_)) {
+                        Quantifier::Any
+                    } else {
+                        Quantifier::All
+                    },
+                    values: HasOperand::List(list(vs, tz)),
+                },
+            ),
+        ),
+    })
+}
+
+/// Whether two tests on the field may be met by different values (subform rows,
+/// multi-select items), so a range must stay one predicate.
+fn multi_valued(f: &FieldRef) -> bool {
+    f.subform.is_some()
+        || matches!(
+            f.ty,
+            FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup
+        )
+}
+
+fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Constant> {
+    let one_end = |b: &Bound, incl: CmpOp, excl: CmpOp| {
+        compare(f, if b.inclusive { incl } else { excl }, &b.value, tz)
+    };
+    // An empty range (`lo > hi`) holds for no value; the checker rejects one written as
+    // `between`, so it is folded like a constant.
+    if crate::normalize::range_is_empty(r) {
+        return Err(Constant::of(neg));
+    }
+    let positive = match (&r.lo, &r.hi) {
+        // Not valid IR; `eval` matches nothing with it.
+        (None, None) => return Err(Constant::of(neg)),
+        (Some(lo), None) => one_end(lo, CmpOp::Ge, CmpOp::Gt),
+        (None, Some(hi)) => one_end(hi, CmpOp::Le, CmpOp::Lt),
+        (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+            return Ok(between(f, &lo.value, &hi.value, neg, tz))
+        }
+        (Some(lo), Some(hi)) if multi_valued(f) => {
+            match (inclusive(lo, true), inclusive(hi, false)) {
+                // `(a, a + 1ms)` is empty among whole milliseconds, though not as a
+                // real interval: check again once the ends are inclusive.
+                (Some(low), Some(high)) => {
+                    let r = Range {
+                        lo: Some(Bound {
+                            value: low.clone(),
+                            inclusive: true,
+                        }),
+                        hi: Some(Bound {
+                            value: high.clone(),
+                            inclusive: true,
+                        }),
+                    };
+                    if crate::normalize::range_is_empty(&r) {
+                        return Err(Constant::of(neg));
+                    }
+                    return Ok(between(f, &low, &high, neg, tz));
+                }
+                // An exclusive end at the edge of the value space: nothing lies inside.
+                _ => return Err(Constant::of(neg)),
+            }
+        }
+        (Some(lo), Some(hi)) => Expr::And(
+            vec![
+                one_end(lo, CmpOp::Ge, CmpOp::Gt),
+                one_end(hi, CmpOp::Le, CmpOp::Lt),
+            ],
+            Span::default(),
+        ),
+    };
+    Ok(not_if(neg, positive))
+}
+
+fn between(f: &FieldRef, low: &Scalar, high: &Scalar, neg: bool, tz: FixedOffset) -> Expr {
+    pred(
+        f,
+        PredKind::Between {
+            negated: neg,
+            low: lit(low, tz),
+            high: lit(high, tz),
+        },
+    )
+}
+
+/// The inclusive end equivalent to `b` (a lower end when `lower`): the value itself, or
+/// for an exclusive end the adjacent representable value inside the range. `None` when
+/// there is none (an exclusive end at the last value) or the kind has no adjacent value
+/// (text, booleans).
+fn inclusive(b: &Bound, lower: bool) -> Option<Scalar> {
+    if b.inclusive {
+        return Some(b.value.clone());
+    }
+    match &b.value {
+        Scalar::DateTime(ms) => {
+            let step = if lower { 1 } else { -1 };
+            ms.checked_add(step).map(Scalar::DateTime)
+        }
+        Scalar::Number(n) => {
+            let next = if lower { next_up(*n) } else { next_down(*n) };
+            next.is_finite().then_some(Scalar::Number(next))
+        }
+        Scalar::Text(_) | Scalar::Bool(_) => None,
+    }
+}
+
+/// The smallest `f64` above `x` (finite `x`); `f64::next_up` needs a newer compiler than
+/// the crate's minimum.
+fn next_up(x: f64) -> f64 {
+    if x == 0.0 {
+        return f64::from_bits(1);
+    }
+    let bits = x.to_bits();
+    if x > 0.0 {
+        f64::from_bits(bits + 1)
+    } else {
+        f64::from_bits(bits - 1)
+    }
+}
+
+/// The largest `f64` below `x` (finite `x`).
+fn next_down(x: f64) -> f64 {
+    -next_up(-x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tz() -> FixedOffset {
+        FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    fn f(name: &str, ty: FieldType) -> FieldRef {
+        FieldRef {
+            name: name.into(),
+            subform: None,
+            ty,
+            widget: None,
+            column: name.into(),
+            label: Some("标签".into()),
+        }
+    }
+
+    fn b(v: Scalar, inclusive: bool) -> Bound {
+        Bound {
+            value: v,
+            inclusive,
+        }
+    }
+
+    fn text(p: &Pred) -> String {
+        to_ast(p, tz()).unwrap().to_string()
+    }
+
+    #[test]
+    fn next_float_neighbours() {
+        assert!(next_up(1.0) > 1.0);
+        assert_eq!(next_down(next_up(1.0)), 1.0);
+        assert!(next_up(-1.0) > -1.0 && next_up(-1.0) < -0.9);
+        assert!(next_up(0.0) > 0.0 && next_down(0.0) < 0.0);
+        assert_eq!(next_down(next_up(-0.0)), 0.0);
+        assert_eq!(next_up(f64::MAX), f64::INFINITY);
+    }
+
+    #[test]
+    fn constants_fold_or_are_reported() {
+        let a = Pred::leaf(f("a", FieldType::Text), Test::Empty, false, Span::default());
+        assert_eq!(to_ast(&Pred::True, tz()), Err(Constant::True));
+        assert_eq!(
+            to_ast(&Pred::Not(Box::new(Pred::True)), tz()),
+            Err(Constant::False)
+        );
+        assert_eq!(
+            to_ast(&Pred::And(vec![a.clone(), Pred::False]), tz()),
+            Err(Constant::False)
+        );
+        assert_eq!(
+            to_ast(&Pred::Or(vec![a.clone(), Pred::True]), tz()),
+            Err(Constant::True)
+        );
+        assert_eq!(text(&Pred::And(vec![Pred::True, a.clone()])), "a is empty");
+        assert_eq!(to_ast(&Pred::And(vec![]), tz()), Err(Constant::True));
+        assert_eq!(to_ast(&Pred::Or(vec![]), tz()), Err(Constant::False));
+    }
+
+    #[test]
+    fn datetimes_carry_the_offset() {
+        let d = f("d", FieldType::Datetime);
+        let ms = 1_640_966_400_000; // 2022-01-01T00:00:00+08:00
+        let p = Pred::leaf(
+            d,
+            Test::Range(Range {
+                lo: Some(b(Scalar::DateTime(ms), true)),
+                hi: Some(b(Scalar::DateTime(ms + 86_400_000 + 5), false)),
+            }),
+            false,
+            Span::default(),
+        );
+        assert_eq!(
+            text(&p),
+            "d >= 2022-01-01T00:00:00+08:00 and d < 2022-01-02T00:00:00.005+08:00"
+        );
+        let utc = to_ast(&p, FixedOffset::east_opt(0).unwrap()).unwrap();
+        assert_eq!(
+            utc.to_string(),
+            "d >= 2021-12-31T16:00:00Z and d < 2022-01-01T16:00:00.005Z"
+        );
+    }
+
+    #[test]
+    fn subform_ranges_stay_one_predicate() {
+        let col = FieldRef {
+            subform: Some("items".into()),
+            ..f("at", FieldType::Datetime)
+        };
+        let ms = 1_640_966_400_000;
+        let p = Pred::leaf(
+            col,
+            Test::Range(Range {
+                lo: Some(b(Scalar::DateTime(ms), false)),
+                hi: Some(b(Scalar::DateTime(ms + 1000), false)),
+            }),
+            true,
+            Span::default(),
+        );
+        assert_eq!(
+            text(&p),
+            "items.at not between 2022-01-01T00:00:00.001+08:00 and 2022-01-01T00:00:00.999+08:00"
+        );
+    }
+
+    #[test]
+    fn every_leaf_form() {
+        use crate::syntax::ast::TextOp;
+        let t = |v: &str| Scalar::Text(v.into());
+        let n = Scalar::Number;
+        let leaf =
+            |name: &str, ty, test, negated| Pred::leaf(f(name, ty), test, negated, Span::default());
+        let range = |lo: Option<Bound>, hi: Option<Bound>| Test::Range(Range { lo, hi });
+        let cases: Vec<(Pred, &str)> = vec![
+            (
+                leaf("a", FieldType::Text, Test::Eq(t("x")), false),
+                r#"a = "x""#,
+            ),
+            (
+                leaf("a", FieldType::Text, Test::Eq(t("x\"")), true),
+                r#"a != "x\"""#,
+            ),
+            (
+                leaf("a", FieldType::Text, Test::In(vec![t("x"), t("y")]), true),
+                r#"a not in ("x", "y")"#,
+            ),
+            (
+                leaf("a", FieldType::Text, Test::Empty, true),
+                "a is not empty",
+            ),
+            (
+                leaf(
+                    "a",
+                    FieldType::Text,
+                    Test::Text(TextOp::Contains, "x".into()),
+                    true,
+                ),
+                r#"a not contains "x""#,
+            ),
+            (
+                leaf(
+                    "a",
+                    FieldType::Text,
+                    Test::Text(TextOp::EndsWith, "x".into()),
+                    false,
+                ),
+                r#"a endswith "x""#,
+            ),
+            (
+                leaf("p", FieldType::Phone, Test::Verified, true),
+                "not p verified",
+            ),
+            (
+                leaf("p", FieldType::Phone, Test::Unverified, false),
+                "p unverified",
+            ),
+            (
+                leaf(
+                    "m",
+                    FieldType::Multiselect,
+                    Test::HasAny(vec![t("a"), t("b")]),
+                    false,
+                ),
+                r#"m has any ("a", "b")"#,
+            ),
+            (
+                leaf(
+                    "m",
+                    FieldType::Multiselect,
+                    Test::HasAll(vec![t("a")]),
+                    true,
+                ),
+                r#"not m has "a""#,
+            ),
+            (
+                leaf(
+                    "m",
+                    FieldType::Multiselect,
+                    Test::HasAll(vec![t("a"), t("b")]),
+                    false,
+                ),
+                r#"m has all ("a", "b")"#,
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(Some(b(n(5.0), false)), None),
+                    true,
+                ),
+                "not x > 5",
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(None, Some(b(n(-2.5), true))),
+                    false,
+                ),
+                "x <= -2.5",
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(Some(b(n(1.0), true)), Some(b(n(2.0), true))),
+                    true,
+                ),
+                "x not between 1 and 2",
+            ),
+            (
+                leaf(
+                    "x",
+                    FieldType::Number,
+                    range(Some(b(n(1.0), false)), Some(b(n(2.0), true))),
+                    true,
+                ),
+                "not (x > 1 and x <= 2)",
+            ),
+            (
+                leaf("and", FieldType::Number, Test::Eq(n(1.0)), false),
+                "`and` = 1",
+            ),
+            (
+                leaf("数量", FieldType::Number, Test::Eq(n(1.0)), false),
+                "数量 = 1",
+            ),
+        ];
+        for (p, want) in cases {
+            assert_eq!(text(&p), want, "{p:?}");
+        }
+        let col = FieldRef {
+            subform: Some("items".into()),
+            ..f("qty", FieldType::Number)
+        };
+        let p = Pred::leaf(
+            col,
+            Test::Range(Range {
+                lo: Some(b(n(1.0), false)),
+                hi: Some(b(n(2.0), true)),
+            }),
+            false,
+            Span::default(),
+        );
+        assert_eq!(text(&p), "items.qty between 1.0000000000000002 and 2");
+    }
+}

@@ -1,0 +1,242 @@
+//! Property tests of the jdy backend against the reference evaluator, with jdy simulated
+//! (tests/jdy_sim) under both readings of `ne`/`nin` on empty values.
+
+mod jdy_sim;
+mod support;
+
+use filterql::eval::matches;
+use filterql::normalize::normalize;
+use filterql::target::jdy::{self, JdyOptions};
+use jdy_sim::{jdy_sim, sim_opt, NeMode, NE_MODES};
+use proptest::prelude::*;
+use support::{arb_pred, arb_record, tz};
+
+fn opts() -> JdyOptions {
+    JdyOptions { tz: tz() }
+}
+
+/// Decompiles `f` against the test schema. Only an inverted (empty) range is refused,
+/// and only where it makes the whole filter match nothing, which is then checked.
+fn decompiled(
+    f: &jdy::JdyFilter,
+    records: &[serde_json::Value],
+) -> Result<Option<filterql::syntax::ast::Expr>, TestCaseError> {
+    match jdy::decompile(f, Some(&support::schema())) {
+        Ok(e) => Ok(Some(e)),
+        Err(errs) => {
+            for e in &errs {
+                let inverted_range = match e {
+                    jdy::DecompileError::MatchesNothing => true,
+                    jdy::DecompileError::Condition { method, .. } => method == "range",
+                    _ => false,
+                };
+                prop_assert!(inverted_range, "{:?} does not decompile: {:?}", f, errs);
+            }
+            for r in records {
+                for mode in NE_MODES {
+                    prop_assert!(!jdy_sim(f, r, mode, tz()), "{:?} matches {}", f, r);
+                }
+            }
+            Ok(None)
+        }
+    }
+}
+
+proptest! {
+    /// eval(q, r) == jdy(filter, r) && eval(residual, r), on normalized and raw trees.
+    #[test]
+    fn pushdown_keeps_the_meaning(p in arb_pred(), records in prop::collection::vec(arb_record(), 1..8)) {
+        let n = normalize(p.clone());
+        for q in [&p, &n] {
+            let pd = jdy::pushdown(q, &opts());
+            for r in &records {
+                let want = matches(q, r);
+                let residual = pd.residual.as_ref().map_or(true, |res| matches(res, r));
+                for mode in NE_MODES {
+                    prop_assert_eq!(
+                        sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual,
+                        want,
+                        "query {:?}\nfilter {:?}\nresidual {:?}\nrecord {}\n{:?}",
+                        q, pd.filter, pd.residual, r, mode
+                    );
+                }
+            }
+        }
+    }
+
+    /// The same on trees with `True`/`False` and empty groups (never from the checker,
+    /// but the backend must not mishandle them): strict output is exact, pushdown keeps
+    /// the invariant.
+    #[test]
+    fn constants_are_folded_exactly(p in support::arb_pred_with_constants(), records in prop::collection::vec(arb_record(), 1..6)) {
+        let pd = jdy::pushdown(&p, &opts());
+        let strict = jdy::compile(&p, &opts());
+        for r in &records {
+            let want = matches(&p, r);
+            let residual = pd.residual.as_ref().map_or(true, |res| matches(res, r));
+            for mode in NE_MODES {
+                prop_assert_eq!(sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual, want);
+                if let Ok(f) = &strict {
+                    prop_assert_eq!(jdy_sim(f, r, mode, tz()), want);
+                }
+            }
+        }
+    }
+
+    /// When strict compilation succeeds, jdy returns exactly the matching records,
+    /// whichever way jdy reads `ne`/`nin` on empty values.
+    #[test]
+    fn strict_output_is_exact(p in arb_pred(), records in prop::collection::vec(arb_record(), 1..8)) {
+        let n = normalize(p.clone());
+        for q in [&p, &n] {
+            if let Ok(f) = jdy::compile(q, &opts()) {
+                for r in &records {
+                    for mode in NE_MODES {
+                        prop_assert_eq!(
+                            jdy_sim(&f, r, mode, tz()),
+                            matches(q, r),
+                            "query {:?}\nfilter {:?}\nrecord {}\n{:?}", q, f, r, mode
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Pushdown is never worse than strict mode: whatever strict mode compiles, pushdown
+    /// pushes whole, with no residual.
+    #[test]
+    fn strict_success_means_no_residual(p in arb_pred()) {
+        let n = normalize(p);
+        if jdy::compile(&n, &opts()).is_ok() {
+            let pd = jdy::pushdown(&n, &opts());
+            prop_assert!(pd.filter.is_some());
+            prop_assert_eq!(pd.residual, None);
+        }
+    }
+
+    /// Decompiling a compiled filter and compiling the text again gives the filter's
+    /// meaning (with `ne` read as "not empty and different", the reading decompile
+    /// documents).
+    #[test]
+    fn decompile_round_trips(p in arb_pred(), records in prop::collection::vec(arb_record(), 1..8)) {
+        let schema = support::schema();
+        let n = normalize(p);
+        if let Ok(f) = jdy::compile(&n, &opts()) {
+            let Some(e) = decompiled(&f, &records)? else { return Ok(()) };
+            let text = e.to_string();
+            let clock = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+            let back = filterql::compile(&text, &schema, &filterql::Options::at(clock))
+                .unwrap_or_else(|d| panic!("`{text}` does not compile: {}", d.render(80, false)));
+            for r in &records {
+                prop_assert_eq!(
+                    matches(&back.pred, r),
+                    jdy_sim(&f, r, NeMode::ExcludesEmpty, tz()),
+                    "filter {:?}\ntext {}\nrecord {}", f, text, r
+                );
+            }
+        }
+    }
+}
+
+/// A value of a jdy condition on a field of type `ty`, in every form jdy accepts
+/// (datetimes as ISO with offset, bare dates and epoch ms).
+fn arb_value(path: &str, ty: filterql::FieldType, like: bool) -> BoxedStrategy<serde_json::Value> {
+    use filterql::ir::Scalar;
+    use filterql::FieldType::*;
+    use serde_json::json;
+    if like {
+        return prop::sample::select(support::NEEDLES)
+            .prop_map(|s| json!(s))
+            .boxed();
+    }
+    match ty {
+        Datetime => prop_oneof![
+            prop::sample::select(support::instants()).prop_map(|ms| json!(ms)),
+            prop::sample::select(support::instants()).prop_map(|ms| {
+                let t = chrono::DateTime::from_timestamp_millis(ms).unwrap();
+                json!(t
+                    .with_timezone(&tz())
+                    .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+                    .to_string())
+            }),
+            prop::sample::select(&["2021-12-31", "2022-01-01", "2022-01-02"][..])
+                .prop_map(|s| json!(s)),
+        ]
+        .boxed(),
+        _ => support::arb_test(path, ty)
+            .prop_filter_map("a test with a value", |t| match t {
+                filterql::ir::Test::Eq(s) => Some(s),
+                filterql::ir::Test::In(v) | filterql::ir::Test::HasAny(v) => v.into_iter().next(),
+                _ => None,
+            })
+            .prop_map(|s| match s {
+                Scalar::Text(t) => json!(t),
+                Scalar::Number(n) => json!(n),
+                Scalar::DateTime(ms) => json!(ms),
+                Scalar::Bool(b) => json!(b),
+            })
+            .boxed(),
+    }
+}
+
+/// Any condition jdy accepts on a top-level field of the test schema.
+fn arb_cond() -> BoxedStrategy<jdy::JdyCond> {
+    use jdy::Method::*;
+    let fields: Vec<_> = support::schema().fields;
+    prop::sample::select(fields)
+        .prop_flat_map(|f| {
+            let methods = jdy::methods(f.ty).to_vec();
+            (Just(f), prop::sample::select(methods))
+        })
+        .prop_flat_map(|(f, m)| {
+            let one = arb_value(&f.name, f.ty, m == Like);
+            let values: BoxedStrategy<Option<Vec<serde_json::Value>>> = match m {
+                Empty | NotEmpty | Verified | Unverified => Just(None).boxed(),
+                Eq | Ne | Gt | Lt | Like => one.prop_map(|v| Some(vec![v])).boxed(),
+                In | Nin | All => prop::collection::vec(one, 1..4).prop_map(Some).boxed(),
+                Range => (prop::option::of(one.clone()), prop::option::of(one))
+                    .prop_filter("one end", |(a, b)| a.is_some() || b.is_some())
+                    .prop_map(|(a, b)| Some(vec![a.unwrap_or_default(), b.unwrap_or_default()]))
+                    .boxed(),
+            };
+            let ty = jdy::default_type(f.ty).map(str::to_owned);
+            values.prop_map(move |value| jdy::JdyCond {
+                field: f.name.clone(),
+                ty: ty.clone(),
+                method: m,
+                value,
+            })
+        })
+        .boxed()
+}
+
+fn arb_filter() -> BoxedStrategy<jdy::JdyFilter> {
+    (
+        prop::sample::select(&[jdy::Rel::And, jdy::Rel::Or][..]),
+        prop::collection::vec(arb_cond(), 1..5),
+    )
+        .prop_map(|(rel, cond)| jdy::JdyFilter { rel, cond })
+        .boxed()
+}
+
+proptest! {
+    /// Any filter jdy accepts, read back into text and compiled, means what jdy does
+    /// (with `ne`/`nin` excluding empty values, the reading decompile documents).
+    #[test]
+    fn decompile_keeps_the_meaning(f in arb_filter(), records in prop::collection::vec(arb_record(), 1..8)) {
+        let schema = support::schema();
+        let Some(e) = decompiled(&f, &records)? else { return Ok(()) };
+        let text = e.to_string();
+        let clock = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+        let back = filterql::compile(&text, &schema, &filterql::Options::at(clock))
+            .unwrap_or_else(|d| panic!("`{text}` does not compile: {}", d.render(80, false)));
+        for r in &records {
+            prop_assert_eq!(
+                matches(&back.pred, r),
+                jdy_sim(&f, r, NeMode::ExcludesEmpty, tz()),
+                "filter {:?}\ntext {}\nrecord {}", f, text, r
+            );
+        }
+    }
+}

@@ -1,0 +1,676 @@
+//! Real database engines for the SQL backend tests: connections (SQLite in memory always,
+//! PostgreSQL and MariaDB/MySQL from `FILTERQL_PG_URL` / `FILTERQL_MYSQL_URL`), tables
+//! laid out by the backend's storage model, records turned into rows, and statement
+//! execution in both output modes.
+//!
+//! When a server URL is unset, [`connect`] prints why the test skips and returns `None`,
+//! unless `FILTERQL_REQUIRE_DB=1` (CI), where a missing server fails the test.
+#![allow(dead_code)]
+
+use chrono::FixedOffset;
+use filterql::target::sql::{Dialect, SqlFragment};
+use filterql::FieldType;
+use serde_json::{json, Value};
+use std::error::Error;
+
+/// A connection to one engine.
+pub enum Conn {
+    /// SQLite through rusqlite (bundled).
+    Sqlite(rusqlite::Connection),
+    /// PostgreSQL.
+    Pg(Box<postgres::Client>),
+    /// MariaDB or MySQL.
+    My(Box<mysql::Conn>),
+}
+
+type Res<T> = Result<T, Box<dyn Error + Send + Sync>>;
+
+/// An in-memory SQLite database with double-quoted string literals disabled, so that an
+/// unknown `"column"` is an error instead of a string.
+pub fn sqlite() -> Conn {
+    let c = rusqlite::Connection::open_in_memory().expect("open sqlite");
+    c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DML, false)
+        .expect("DQS_DML off");
+    c.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DDL, false)
+        .expect("DQS_DDL off");
+    Conn::Sqlite(c)
+}
+
+/// A connection for `dialect`, or `None` (with a printed reason) when its server is not
+/// configured and not required.
+pub fn connect(dialect: Dialect) -> Option<Conn> {
+    let var = match dialect {
+        Dialect::Sqlite => return Some(sqlite()),
+        Dialect::Postgres => "FILTERQL_PG_URL",
+        Dialect::Mysql => "FILTERQL_MYSQL_URL",
+    };
+    let required = std::env::var("FILTERQL_REQUIRE_DB").as_deref() == Ok("1");
+    let url = match std::env::var(var) {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            assert!(
+                !required,
+                "{var} is not set but FILTERQL_REQUIRE_DB=1: start the servers with scripts/db"
+            );
+            eprintln!("skipping {dialect} checks: {var} is not set (see scripts/db)");
+            return None;
+        }
+    };
+    Some(match dialect {
+        Dialect::Postgres => {
+            let c = postgres::Client::connect(&url, postgres::NoTls)
+                .unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+            Conn::Pg(Box::new(c))
+        }
+        _ => {
+            let opts = mysql::Opts::from_url(&url).unwrap_or_else(|e| panic!("{url}: {e}"));
+            let mut c = mysql::Conn::new(opts).unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+            use mysql::prelude::Queryable;
+            c.query_drop("SET NAMES utf8mb4").expect("SET NAMES");
+            Conn::My(Box::new(c))
+        }
+    })
+}
+
+/// Connections to every configured engine.
+pub fn all_engines() -> Vec<Conn> {
+    Dialect::ALL.into_iter().filter_map(connect).collect()
+}
+
+/// A table name unique to this process and `tag`, so tests can run in parallel against
+/// one server.
+pub fn table_name(tag: &str) -> String {
+    format!("fq_{tag}_{}", std::process::id())
+}
+
+/// How a column is declared, by storage-model kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColKind {
+    /// Text.
+    Text,
+    /// A double.
+    Number,
+    /// A datetime in the query zone.
+    Datetime,
+    /// A JSON array in the engine's JSON type (`jsonb` on PostgreSQL).
+    Json,
+    /// A JSON array in a plain text column.
+    JsonText,
+    /// The phone-verified flag.
+    Flag,
+}
+
+/// One column of a test table.
+#[derive(Clone, Debug)]
+pub struct Col {
+    /// The column name.
+    pub name: String,
+    /// Its kind.
+    pub kind: ColKind,
+}
+
+/// A cell value, before per-engine encoding.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// NULL.
+    Null,
+    /// Text (possibly `''`).
+    Text(String),
+    /// A number.
+    Num(f64),
+    /// A datetime as `YYYY-MM-DD HH:MM:SS.fff` local text.
+    Datetime(String),
+    /// The empty string in a datetime column: `''` on SQLite, NULL elsewhere.
+    EmptyDatetime,
+    /// A JSON array (text).
+    Json(String),
+    /// The empty string in a JSON column (`''` where the column is text, else NULL).
+    EmptyJson,
+    /// A boolean flag.
+    Flag(bool),
+}
+
+impl Conn {
+    /// The dialect of this engine.
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Conn::Sqlite(_) => Dialect::Sqlite,
+            Conn::Pg(_) => Dialect::Postgres,
+            Conn::My(_) => Dialect::Mysql,
+        }
+    }
+
+    /// Runs statements that return nothing.
+    pub fn batch(&mut self, sql: &str) -> Res<()> {
+        match self {
+            Conn::Sqlite(c) => c.execute_batch(sql)?,
+            Conn::Pg(c) => c.batch_execute(sql)?,
+            Conn::My(c) => {
+                use mysql::prelude::Queryable;
+                c.query_drop(sql)?
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets MySQL's `sql_mode` with or without `NO_BACKSLASH_ESCAPES` (other engines:
+    /// nothing to do).
+    pub fn set_no_backslash_escapes(&mut self, on: bool) -> Res<()> {
+        if let Conn::My(_) = self {
+            let sql = if on {
+                "SET SESSION sql_mode = CONCAT(@@GLOBAL.sql_mode, ',NO_BACKSLASH_ESCAPES')"
+            } else {
+                "SET SESSION sql_mode = @@GLOBAL.sql_mode"
+            };
+            self.batch(sql)?;
+        }
+        Ok(())
+    }
+
+    fn quote(&self, name: &str) -> String {
+        self.dialect().quote_ident(name).expect("test column name")
+    }
+
+    fn col_type(&self, k: ColKind) -> &'static str {
+        use ColKind::*;
+        match (self.dialect(), k) {
+            (Dialect::Sqlite, Text | Datetime | Json | JsonText) => "TEXT",
+            (Dialect::Sqlite, Number) => "REAL",
+            (Dialect::Sqlite, Flag) => "INTEGER",
+            (Dialect::Postgres, Text | JsonText) => "text",
+            (Dialect::Postgres, Number) => "float8",
+            (Dialect::Postgres, Datetime) => "timestamp(3)",
+            (Dialect::Postgres, Json) => "jsonb",
+            (Dialect::Postgres, Flag) => "boolean",
+            (Dialect::Mysql, Text | JsonText) => "LONGTEXT",
+            (Dialect::Mysql, Number) => "DOUBLE",
+            (Dialect::Mysql, Datetime) => "DATETIME(3)",
+            // MariaDB's JSON is LONGTEXT with a JSON_VALID check, which refuses `''`.
+            (Dialect::Mysql, Json) => "JSON",
+            (Dialect::Mysql, Flag) => "BOOLEAN",
+        }
+    }
+
+    /// (Re)creates `table` with an `id` primary key and `cols`.
+    pub fn create_table(&mut self, table: &str, cols: &[Col]) -> Res<()> {
+        let t = self.quote(table);
+        let mut defs = vec![format!("{} BIGINT PRIMARY KEY", self.quote("id"))];
+        for c in cols {
+            defs.push(format!("{} {}", self.quote(&c.name), self.col_type(c.kind)));
+        }
+        let tail = if self.dialect() == Dialect::Mysql {
+            " CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+        } else {
+            ""
+        };
+        self.batch(&format!("DROP TABLE IF EXISTS {t}"))?;
+        self.batch(&format!("CREATE TABLE {t} ({}){tail}", defs.join(", ")))?;
+        Ok(())
+    }
+
+    /// Drops `table`.
+    pub fn drop_table(&mut self, table: &str) -> Res<()> {
+        let t = self.quote(table);
+        self.batch(&format!("DROP TABLE IF EXISTS {t}"))
+    }
+
+    /// Deletes every row of `table`.
+    pub fn clear(&mut self, table: &str) -> Res<()> {
+        let t = self.quote(table);
+        self.batch(&format!("DELETE FROM {t}"))
+    }
+
+    /// The JSON parameter a cell is bound as in a column of kind `k`.
+    fn cell_param(&self, k: ColKind, cell: &Cell) -> Value {
+        let d = self.dialect();
+        match cell {
+            Cell::Null => Value::Null,
+            Cell::Text(s) | Cell::Datetime(s) | Cell::Json(s) => json!(s),
+            Cell::Num(x) => json!(x),
+            Cell::EmptyDatetime if d == Dialect::Sqlite => json!(""),
+            Cell::EmptyDatetime => Value::Null,
+            Cell::EmptyJson if k == ColKind::JsonText => json!(""),
+            Cell::EmptyJson if d == Dialect::Sqlite => json!(""),
+            Cell::EmptyJson => Value::Null,
+            Cell::Flag(b) => json!(b),
+        }
+    }
+
+    /// Inserts rows (`id`, then one cell per column) with bound parameters, so that
+    /// loading data does not depend on the literal escaping under test.
+    pub fn insert(&mut self, table: &str, cols: &[Col], rows: &[(i64, Vec<Cell>)]) -> Res<()> {
+        let t = self.quote(table);
+        let names: Vec<String> = std::iter::once("id".to_string())
+            .chain(cols.iter().map(|c| c.name.clone()))
+            .map(|n| self.quote(&n))
+            .collect();
+        let marks: Vec<String> = (1..=names.len())
+            .map(|i| self.dialect().placeholder(i))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {t} ({}) VALUES ({})",
+            names.join(", "),
+            marks.join(", ")
+        );
+        for (id, cells) in rows {
+            let mut params = vec![json!(id)];
+            for (c, cell) in cols.iter().zip(cells) {
+                params.push(self.cell_param(c.kind, cell));
+            }
+            self.exec(&sql, &params)?;
+        }
+        Ok(())
+    }
+
+    /// Runs a statement with parameters, discarding any result.
+    pub fn exec(&mut self, sql: &str, params: &[Value]) -> Res<()> {
+        match self {
+            Conn::Sqlite(c) => {
+                let ps: Vec<rusqlite::types::Value> = params.iter().map(sqlite_value).collect();
+                c.execute(sql, rusqlite::params_from_iter(ps))?;
+            }
+            Conn::Pg(c) => {
+                let ps: Vec<PgJson> = params.iter().map(PgJson).collect();
+                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                c.execute(sql, &refs)?;
+            }
+            Conn::My(c) => {
+                use mysql::prelude::Queryable;
+                c.exec_drop(sql, mysql_params(params))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a query whose first column is an integer id; returns the ids sorted.
+    pub fn ids(&mut self, q: &SqlFragment) -> Res<Vec<i64>> {
+        let mut ids: Vec<i64> = match self {
+            Conn::Sqlite(c) => {
+                let ps: Vec<rusqlite::types::Value> = q.params.iter().map(sqlite_value).collect();
+                let mut st = c.prepare(&q.sql)?;
+                let rows = st.query_map(rusqlite::params_from_iter(ps), |r| r.get::<_, i64>(0))?;
+                rows.collect::<Result<_, _>>()?
+            }
+            Conn::Pg(c) => {
+                let ps: Vec<PgJson> = q.params.iter().map(PgJson).collect();
+                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                c.query(&q.sql, &refs)?
+                    .iter()
+                    .map(|r| r.try_get::<_, i64>(0))
+                    .collect::<Result<_, _>>()?
+            }
+            Conn::My(c) => {
+                use mysql::prelude::Queryable;
+                let rows: Vec<mysql::Row> = if q.params.is_empty() {
+                    // The text protocol: the statement is sent exactly as written.
+                    c.query(&q.sql)?
+                } else {
+                    c.exec(&q.sql, mysql_params(&q.params))?
+                };
+                rows.iter()
+                    .map(|r| {
+                        r.get_opt::<i64, _>(0)
+                            .ok_or("no column")?
+                            .map_err(Into::into)
+                    })
+                    .collect::<Res<Vec<i64>>>()?
+            }
+        };
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// Runs a query returning one row of one text column; returns all rows' values
+    /// (so a statement whose shape changed shows up as extra or missing rows).
+    pub fn strings(&mut self, q: &SqlFragment) -> Res<Vec<Option<String>>> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                let ps: Vec<rusqlite::types::Value> = q.params.iter().map(sqlite_value).collect();
+                let mut st = c.prepare(&q.sql)?;
+                let rows = st.query_map(rusqlite::params_from_iter(ps), |r| {
+                    r.get::<_, Option<String>>(0)
+                })?;
+                rows.collect::<Result<_, _>>()?
+            }
+            Conn::Pg(c) => {
+                let ps: Vec<PgJson> = q.params.iter().map(PgJson).collect();
+                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps
+                    .iter()
+                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+                    .collect();
+                c.query(&q.sql, &refs)?
+                    .iter()
+                    .map(|r| r.try_get::<_, Option<String>>(0))
+                    .collect::<Result<_, _>>()?
+            }
+            Conn::My(c) => {
+                use mysql::prelude::Queryable;
+                let rows: Vec<Option<Vec<u8>>> = if q.params.is_empty() {
+                    c.query(&q.sql)?
+                } else {
+                    c.exec(&q.sql, mysql_params(&q.params))?
+                };
+                rows.into_iter()
+                    .map(|b| b.map(String::from_utf8).transpose())
+                    .collect::<Result<_, _>>()?
+            }
+        })
+    }
+}
+
+fn sqlite_value(v: &Value) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        Value::Null => V::Null,
+        Value::Bool(b) => V::Integer(i64::from(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) if n.is_i64() => V::Integer(i),
+            _ => V::Real(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => V::Text(s.clone()),
+        other => V::Text(other.to_string()),
+    }
+}
+
+fn mysql_params(params: &[Value]) -> mysql::Params {
+    use mysql::Value as V;
+    mysql::Params::Positional(
+        params
+            .iter()
+            .map(|v| match v {
+                Value::Null => V::NULL,
+                Value::Bool(b) => V::Int(i64::from(*b)),
+                Value::Number(n) => match n.as_i64() {
+                    Some(i) if n.is_i64() => V::Int(i),
+                    _ => V::Double(n.as_f64().unwrap_or(f64::NAN)),
+                },
+                Value::String(s) => V::Bytes(s.clone().into_bytes()),
+                other => V::Bytes(other.to_string().into_bytes()),
+            })
+            .collect(),
+    )
+}
+
+/// A JSON parameter bound to whatever type PostgreSQL infers for its placeholder, the
+/// way an endpoint taking `{"sql","params"}` would: strings as text, timestamps or
+/// jsonb, numbers as the inferred numeric type.
+#[derive(Debug)]
+struct PgJson<'a>(&'a Value);
+
+impl postgres::types::ToSql for PgJson<'_> {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<postgres::types::IsNull, Box<dyn Error + Sync + Send>> {
+        use postgres::types::{IsNull, Type};
+        match self.0 {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Bool(b) => match *ty {
+                Type::BOOL => b.to_sql(ty, out),
+                _ => i64::from(*b).to_sql(ty, out),
+            },
+            Value::Number(n) => {
+                let x = n.as_f64().ok_or("number")?;
+                match *ty {
+                    Type::FLOAT8 => x.to_sql(ty, out),
+                    Type::FLOAT4 => (x as f32).to_sql(ty, out),
+                    Type::INT8 => n.as_i64().ok_or("not an integer")?.to_sql(ty, out),
+                    Type::INT4 => {
+                        i32::try_from(n.as_i64().ok_or("not an integer")?)?.to_sql(ty, out)
+                    }
+                    _ => Err(format!("number bound to {ty}").into()),
+                }
+            }
+            Value::String(s) => match *ty {
+                Type::TIMESTAMP => {
+                    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")?;
+                    let epoch = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
+                        .and_then(|d| d.and_hms_opt(0, 0, 0))
+                        .ok_or("epoch")?;
+                    let micros = (t - epoch).num_microseconds().ok_or("range")?;
+                    out.extend_from_slice(&micros.to_be_bytes());
+                    Ok(IsNull::No)
+                }
+                Type::JSONB => {
+                    out.extend_from_slice(&[1]);
+                    out.extend_from_slice(s.as_bytes());
+                    Ok(IsNull::No)
+                }
+                Type::JSON => {
+                    out.extend_from_slice(s.as_bytes());
+                    Ok(IsNull::No)
+                }
+                _ => s.as_str().to_sql(ty, out),
+            },
+            other => Err(format!("cannot bind {other}").into()),
+        }
+    }
+
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+
+    postgres::types::to_sql_checked!();
+}
+
+// ---------------------------------------------------------------------------------------
+// Records to rows.
+
+/// The storage-model column kind of a field type, `None` for subforms. `variant`
+/// alternates JSON columns between the engine's JSON type and plain text.
+pub fn col_kind(ty: FieldType, variant: usize) -> Option<ColKind> {
+    use FieldType::*;
+    Some(match ty {
+        Text | Sn | Select | Dataid | User | Phone | Other => ColKind::Text,
+        Number | Flowstate | Dept => ColKind::Number,
+        Datetime => ColKind::Datetime,
+        Multiselect | Usergroup | Deptgroup => {
+            if variant % 2 == 0 {
+                ColKind::Json
+            } else {
+                ColKind::JsonText
+            }
+        }
+        Subform => return None,
+    })
+}
+
+/// The columns of the test table for top-level `fields` (name, type): one per field,
+/// plus `<name>_verified` after each phone.
+pub fn columns(fields: &[(String, FieldType)]) -> Vec<Col> {
+    let mut cols = Vec::new();
+    for (i, (name, ty)) in fields.iter().enumerate() {
+        if let Some(kind) = col_kind(*ty, i) {
+            cols.push(Col {
+                name: name.clone(),
+                kind,
+            });
+            if *ty == FieldType::Phone {
+                cols.push(Col {
+                    name: format!("{name}_verified"),
+                    kind: ColKind::Flag,
+                });
+            }
+        }
+    }
+    cols
+}
+
+fn is_empty_form(v: &Value) -> bool {
+    matches!(v, Value::Null) || v == &json!("") || v == &json!([])
+}
+
+/// The cells for one record, and the record as the table holds it.
+///
+/// The storage model holds well-typed values only: a value of the wrong JSON type (a
+/// number in a text field, an unparsable datetime, a malformed phone) has no column
+/// form, so it is removed from the record (made absent) before `eval` sees it. Array
+/// items of the wrong shape are dropped the same way. Every empty form is kept, and
+/// stored as NULL, `''` or `[]` in turn so each of them reaches the engines.
+pub fn to_row(
+    fields: &[(String, FieldType)],
+    record: &Value,
+    tz: FixedOffset,
+) -> (Value, Vec<Cell>) {
+    let mut out = serde_json::Map::new();
+    let mut cells = Vec::new();
+    let obj = record.as_object().cloned().unwrap_or_default();
+    for (i, (name, ty)) in fields.iter().enumerate() {
+        let Some(kind) = col_kind(*ty, i) else {
+            continue;
+        };
+        let v = obj.get(name);
+        let (kept, cell, flag) = cell_for(*ty, kind, v, tz);
+        if let Some(k) = kept {
+            out.insert(name.clone(), k);
+        }
+        cells.push(cell);
+        if *ty == FieldType::Phone {
+            cells.push(flag);
+        }
+    }
+    (Value::Object(out), cells)
+}
+
+/// (value kept in the record, cell, phone flag cell).
+fn cell_for(
+    ty: FieldType,
+    kind: ColKind,
+    v: Option<&Value>,
+    tz: FixedOffset,
+) -> (Option<Value>, Cell, Cell) {
+    use FieldType::*;
+    let Some(v) = v else {
+        return (None, Cell::Null, Cell::Null);
+    };
+    let empty_cell = |v: &Value| match (kind, v) {
+        (_, Value::Null) => Cell::Null,
+        (ColKind::Text, _) => Cell::Text(String::new()),
+        (ColKind::Datetime, Value::String(_)) => Cell::EmptyDatetime,
+        (ColKind::Json | ColKind::JsonText, Value::String(_)) => Cell::EmptyJson,
+        (ColKind::Json | ColKind::JsonText, _) => Cell::Json("[]".into()),
+        _ => Cell::Null,
+    };
+    if is_empty_form(v) && ty != Phone {
+        // An `other` field holds JSON text, so its empty list is stored as `[]`.
+        let cell = if ty == Other && v == &json!([]) {
+            Cell::Text("[]".into())
+        } else {
+            empty_cell(v)
+        };
+        return (Some(v.clone()), cell, Cell::Null);
+    }
+    let dropped = (None, Cell::Null, Cell::Null);
+    match ty {
+        Text | Sn | Select | Dataid => match v {
+            Value::String(s) => (Some(v.clone()), Cell::Text(s.clone()), Cell::Null),
+            _ => dropped,
+        },
+        Other => (Some(v.clone()), Cell::Text(v.to_string()), Cell::Null),
+        User => match username(v) {
+            Some(u) => (Some(v.clone()), Cell::Text(u), Cell::Null),
+            None => dropped,
+        },
+        Number | Flowstate => match v {
+            Value::Number(n) => (
+                Some(v.clone()),
+                Cell::Num(n.as_f64().unwrap_or(0.0)),
+                Cell::Null,
+            ),
+            _ => dropped,
+        },
+        Dept => match dept_no(v) {
+            Some(n) => (Some(v.clone()), Cell::Num(n), Cell::Null),
+            None => dropped,
+        },
+        Datetime => match v.as_str().and_then(filterql::eval::parse_instant) {
+            Some(ms) => {
+                let t = chrono::DateTime::from_timestamp_millis(ms)
+                    .expect("instant in range")
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d %H:%M:%S%.3f")
+                    .to_string();
+                (Some(v.clone()), Cell::Datetime(t), Cell::Null)
+            }
+            None => dropped,
+        },
+        Phone => match v {
+            Value::Null => (Some(v.clone()), Cell::Null, Cell::Null),
+            Value::String(s) if s.is_empty() => {
+                (Some(v.clone()), Cell::Text(String::new()), Cell::Null)
+            }
+            Value::Array(a) if a.is_empty() => (Some(v.clone()), Cell::Null, Cell::Null),
+            Value::Object(o) => {
+                let flag = match o.get("verified") {
+                    None | Some(Value::Null) => Cell::Null,
+                    Some(Value::Bool(b)) => Cell::Flag(*b),
+                    Some(_) => return dropped,
+                };
+                let number = match o.get("phone") {
+                    None | Some(Value::Null) => Cell::Null,
+                    Some(Value::String(s)) => Cell::Text(s.clone()),
+                    Some(_) => return dropped,
+                };
+                (Some(v.clone()), number, flag)
+            }
+            _ => dropped,
+        },
+        Multiselect | Usergroup | Deptgroup => {
+            let Value::Array(items) = v else {
+                return dropped;
+            };
+            let mut kept = Vec::new();
+            let mut elems = Vec::new();
+            for it in items {
+                let e = match ty {
+                    Multiselect => it.as_str().map(|s| json!(s)),
+                    Usergroup => username(it).map(|u| json!(u)),
+                    // Keep the number as written (jdy sends integers: `[2]`, while
+                    // the backend writes `2.0`), so the engines' JSON equality is tested.
+                    _ => dept_value(it).cloned(),
+                };
+                if let Some(e) = e {
+                    kept.push(it.clone());
+                    elems.push(e);
+                }
+            }
+            (
+                Some(Value::Array(kept)),
+                Cell::Json(Value::Array(elems).to_string()),
+                Cell::Null,
+            )
+        }
+        Subform => dropped,
+    }
+}
+
+fn username(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("username")?.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn dept_value(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Number(_) => Some(v),
+        Value::Object(o) => o.get("dept_no").filter(|n| n.is_number()),
+        _ => None,
+    }
+}
+
+fn dept_no(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::Object(o) => o.get("dept_no")?.as_f64(),
+        _ => None,
+    }
+}
