@@ -27,6 +27,10 @@ pub const MAX_DEPTH: usize = 128;
 /// Maximum query size in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
 
+/// At most this many diagnostics are reported for one query: a megabyte of repeated
+/// mistakes must not produce (and render) a hundred thousand reports.
+const MAX_ERRORS: usize = 32;
+
 /// The parser's error: either a diagnostic with the offset where recovery should start
 /// scanning, or a bare nom error from a combinator (only its position is known).
 #[derive(Debug)]
@@ -107,9 +111,15 @@ impl<'a> Cx<'a> {
         }))))
     }
 
-    /// Records a diagnostic without failing the rule.
+    /// Records a diagnostic without failing the rule. Past [`MAX_ERRORS`] the diagnostic
+    /// is dropped and parsing stops at the next recovery point.
     pub(crate) fn record(&self, error: SyntaxError) {
-        self.errors.borrow_mut().push(error);
+        let mut errors = self.errors.borrow_mut();
+        if errors.len() < MAX_ERRORS {
+            errors.push(error);
+        } else {
+            self.fatal.set(true);
+        }
     }
 
     /// Records a failed rule's diagnostic and returns where to resume, or passes the
@@ -182,7 +192,9 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
             if let Err(nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f))) =
                 other
             {
-                errors.push(f.error);
+                if errors.len() < MAX_ERRORS || matches!(f.error, SyntaxError::TooDeep { .. }) {
+                    errors.push(f.error);
+                }
             }
             if errors.is_empty() {
                 // Unreachable by construction; fail closed with a diagnostic anyway.
