@@ -176,8 +176,16 @@ impl<'a> Cx<'a> {
 
 /// Parses a whole query into its syntax tree, or returns every syntax error found.
 ///
-/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input;
-/// inputs over [`MAX_INPUT_BYTES`] are rejected unread.
+/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input.
+/// Inputs over [`MAX_INPUT_BYTES`] are rejected unread; the diagnostics' `source` is
+/// then only the start of the text, which the label points into. At most 32
+/// diagnostics are reported.
+///
+/// ```
+/// let ast = filterql::syntax::parse("createTime >= 2022-01-01 and phone verified").unwrap();
+/// assert_eq!(ast.to_string(), "createTime >= 2022-01-01 and phone verified");
+/// assert_eq!(filterql::syntax::parse("a = and (b > 1").unwrap_err().len(), 2);
+/// ```
 pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(too_large(text));
@@ -201,7 +209,7 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
                 errors.push(SyntaxError::Expected {
                     expected: "a condition".to_owned(),
                     found: describe(text),
-                    span: cx_free_span(text),
+                    span: first_token_span(text),
                     help: None,
                 });
             }
@@ -214,7 +222,7 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     }
 }
 
-fn cx_free_span(text: &str) -> Span {
+fn first_token_span(text: &str) -> Span {
     Span::new(0, token_len(text))
 }
 
