@@ -11,7 +11,9 @@ use super::ast::{
     CmpOp, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier, TextOp,
 };
 use super::error::SyntaxError;
-use super::lexer::{describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw};
+use super::lexer::{
+    ascii_hint, describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw,
+};
 use super::literal::{parse_list, parse_value};
 use crate::diagnostic::Diagnostics;
 use crate::span::Span;
@@ -341,7 +343,7 @@ fn unexpected_after_operand<'a>(cx: &Cx<'a>, j: &'a str) -> &'a str {
         expected: expected.to_owned(),
         found: describe(j),
         span: cx.token_span(j),
-        help: None,
+        help: ascii_hint(j),
     });
     skip_to_sync(&j[token_len(j).max(1).min(j.len())..])
 }
@@ -589,7 +591,7 @@ fn expected_test<'a, T>(cx: &Cx<'a>, j: &'a str) -> PResult<'a, T> {
             expected: "an operator such as `=`, `in`, `contains` or `is empty`".to_owned(),
             found: describe(j),
             span: cx.token_span(j),
-            help,
+            help: help.or_else(|| ascii_hint(j)),
         },
         j,
     )
@@ -805,7 +807,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
             Some(b'"' | b'\'') => {
                 Some("field names are written bare or in backticks: `my field`".to_owned())
             }
-            _ => None,
+            _ => ascii_hint(i),
         };
         return cx.fail(
             SyntaxError::Expected {
