@@ -419,6 +419,11 @@ fn parse_unary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let mut i = skip_ws(i);
     let mut nots: Vec<usize> = Vec::new();
     while let Some(rest) = not_op(i) {
+        if !i.starts_with('!') && starts_comparison(skip_ws(rest)) {
+            // `not = 1`: a field named `not`, not a negation.
+            unwind(cx, nots.len());
+            return keyword_as_field(cx, i, rest);
+        }
         if let Err(e) = cx.enter(i) {
             unwind(cx, nots.len());
             return Err(e);
@@ -438,6 +443,26 @@ fn parse_unary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
         e = Expr::Not(Box::new(e), span);
     }
     Ok((rest, e))
+}
+
+/// Whether `i` starts with a comparison operator (or the `:` mistaken for one).
+fn starts_comparison(i: &str) -> bool {
+    matches!(i.as_bytes().first(), Some(b'=' | b'<' | b'>' | b':')) || i.starts_with("!=")
+}
+
+#[cold]
+#[inline(never)]
+fn keyword_as_field<'a, T>(cx: &Cx<'a>, word: &'a str, rest: &'a str) -> PResult<'a, T> {
+    let text = &word[..word.len() - rest.len()];
+    let start = cx.off(word);
+    cx.fail(
+        SyntaxError::KeywordAsField {
+            keyword: text.to_owned(),
+            span: Span::new(start, start + text.len()),
+            help: format!("to use `{text}` as a field name, write it in backticks: `{text}`"),
+        },
+        rest,
+    )
 }
 
 /// `"not" | "!"` (but not the `!` of `!=`) at `i`: the input after it.
@@ -764,7 +789,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
         };
         return cx.fail(
             SyntaxError::Expected {
-                expected: "a field name".to_owned(),
+                expected: "a condition".to_owned(),
                 found: describe(i),
                 span: cx.token_span(i),
                 help,
@@ -775,13 +800,11 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
     let text = &i[..n];
     if let Some(kw) = keyword(text) {
         let after = skip_ws(&i[n..]);
-        let op_follows = matches!(
-            after.as_bytes().first(),
-            Some(b'=' | b'!' | b'<' | b'>' | b':')
-        ) || matches!(
-            next_keyword(after),
-            Some((Kw::In | Kw::Between | Kw::Is | Kw::Contains | Kw::Has, _))
-        );
+        let op_follows = starts_comparison(after)
+            || matches!(
+                next_keyword(after),
+                Some((Kw::In | Kw::Between | Kw::Is | Kw::Contains | Kw::Has, _))
+            );
         if matches!(kw, Kw::And | Kw::Or) && !op_follows {
             // Most likely a doubled or dangling operator: resume at it.
             return cx.fail(
@@ -794,14 +817,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
                 i,
             );
         }
-        return cx.fail(
-            SyntaxError::KeywordAsField {
-                keyword: text.to_owned(),
-                span: Span::new(start, start + n),
-                help: format!("to use `{text}` as a field name, write it in backticks: `{text}`"),
-            },
-            &i[n..],
-        );
+        return keyword_as_field(cx, i, &i[n..]);
     }
     Ok((&i[n..], text.to_owned()))
 }

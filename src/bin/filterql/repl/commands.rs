@@ -60,9 +60,7 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         }
         ":now" => now(s, arg),
         other => {
-            let near = super::complete::COMMANDS
-                .iter()
-                .find(|c| c.starts_with(other) || other.starts_with(*c));
+            let near = nearest_command(other);
             match near {
                 Some(c) => eprintln!(
                     "unknown command `{other}`; did you mean `{c}`? (:help lists commands)"
@@ -72,6 +70,20 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// The command `typed` most likely meant: one it abbreviates, or one within two edits.
+fn nearest_command(typed: &str) -> Option<&'static str> {
+    let commands = super::complete::COMMANDS;
+    if let Some(c) = commands.iter().find(|c| c.starts_with(typed)) {
+        return Some(c);
+    }
+    commands
+        .iter()
+        .map(|c| (filterql::schema::edit_distance(c, typed), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Runs `f` on `arg`, or on the last query when `arg` is empty.
@@ -306,5 +318,18 @@ fn now(s: &mut Session, arg: &str) {
     match s.clock.now {
         Some(n) => println!("now: {}", n.to_rfc3339()),
         None => println!("now: the system clock"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_commands_get_a_suggestion() {
+        assert_eq!(nearest_command(":targte"), Some(":target"));
+        assert_eq!(nearest_command(":expl"), Some(":explain"));
+        assert_eq!(nearest_command(":shema"), Some(":schema"));
+        assert_eq!(nearest_command(":frobnicate"), None);
     }
 }
