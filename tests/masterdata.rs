@@ -845,3 +845,44 @@ fn wide_trees_decompile_or_are_refused_as_too_large() {
         "{errs:?}"
     );
 }
+
+/// 100,000 distinct values, each written twice: the repeats are dropped (first
+/// occurrence kept, in order) both ways. Removing duplicates by scanning the list kept
+/// so far made this quadratic (minutes); a set makes it linear.
+#[test]
+fn long_in_lists_compile_and_decompile() {
+    let n = 100_000;
+    let p = leaf(
+        "amount",
+        Test::In((0..2 * n).map(|i| num((i % n) as f64)).collect()),
+        false,
+    );
+    let c = tree(&p);
+    let want: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    assert_eq!(
+        json_of(&c),
+        json!({"col": "amount", "op": "IN", "value": want})
+    );
+    let back = decompile(&c, &schema(), cst()).unwrap().to_string();
+    let listed: Vec<&str> = back
+        .strip_prefix("amount in (")
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not an `in`: {}", &back[..back.len().min(80)]))
+        .split(", ")
+        .collect();
+    assert_eq!(listed, want);
+
+    let names: Vec<String> = (0..2 * n).map(|i| format!("v{}", i % n)).collect();
+    let in_list: Condition =
+        serde_json::from_value(json!({"col": "name", "op": "IN", "value": names})).unwrap();
+    let back = decompile(&in_list, &schema(), cst()).unwrap().to_string();
+    let listed: Vec<String> = back
+        .strip_prefix("name in (")
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not an `in`: {}", &back[..back.len().min(80)]))
+        .split(", ")
+        .map(str::to_owned)
+        .collect();
+    let want: Vec<String> = (0..n).map(|i| format!("\"v{i}\"")).collect();
+    assert_eq!(listed, want);
+}

@@ -8,6 +8,7 @@ use super::MdOptions;
 use crate::ir::{self, Bound, Pred, Range, Scalar, Test};
 use crate::span::Span;
 use crate::syntax::ast::TextOp;
+use std::collections::HashSet;
 
 /// How many `and`/`or` levels the input may nest. Same-kind levels merge and a leaf
 /// adds at most one group, so the output has at most 61 groups: 123 levels of JSON,
@@ -172,13 +173,15 @@ impl Compiler<'_> {
             }
             Test::In(vs) => {
                 let mut vals: Vec<String> = Vec::new();
+                // A set, not `vals.contains`, so long lists stay linear.
+                let mut seen: HashSet<String> = HashSet::new();
                 for v in vs {
                     let Some(v) = self.value(l, v, kind) else {
                         return Node::Const(false);
                     };
                     // "" can never match (it is empty); repeated values add nothing.
                     let never_matches = kind == ColumnKind::Text && v.is_empty();
-                    if !never_matches && !vals.contains(&v) {
+                    if !never_matches && seen.insert(v.clone()) {
                         vals.push(v);
                     }
                 }
