@@ -251,7 +251,8 @@ impl Lower<'_> {
             Kind::Number => Frag::sql(format!("{col} IS NULL")),
             Kind::Datetime if sqlite => Frag::sql(format!("{col} IS NULL OR {col} = ''")),
             Kind::Datetime => Frag::sql(format!("{col} IS NULL")),
-            Kind::TextArray | Kind::NumberArray => engine.json_empty(&col),
+            Kind::TextArray => engine.json_empty(&col, false),
+            Kind::NumberArray => engine.json_empty(&col, true),
         };
         let arms_are_or = matches!(k, Kind::Text) || (sqlite && k == Kind::Datetime);
         let empty = if arms_are_or {
@@ -356,7 +357,13 @@ impl Lower<'_> {
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
                 let any = matches!(test, Test::HasAny(_));
-                if vs.is_empty() {
+                // `eval` never counts an empty string as an item: `has ""` is false on
+                // every value, so it drops out of `has any` and fails `has all`.
+                let blank = |s: &Scalar| matches!(s, Scalar::Text(t) if t.is_empty());
+                let kept: Vec<Scalar> = vs.iter().filter(|s| !blank(s)).cloned().collect();
+                if !any && kept.len() < vs.len() {
+                    (Frag::sql("(1 = 0)"), true)
+                } else if kept.is_empty() {
                     // Vacuous: any-of-nothing is false, all-of-nothing holds for every
                     // non-empty value.
                     if any {
@@ -365,7 +372,7 @@ impl Lower<'_> {
                         (Frag::sql("(1 = 1)"), false)
                     }
                 } else {
-                    let pos = self.lit(l, engine.json_has(&self.v, &col, vs, any))?;
+                    let pos = self.lit(l, engine.json_has(&self.v, &col, &kept, any))?;
                     (pos, true)
                 }
             }
