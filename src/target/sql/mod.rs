@@ -83,7 +83,10 @@
 //!
 //! Subform fields and subform columns; tests the storage model has no exact form for
 //! (e.g. `contains` on a multi-select); text containing NUL; non-finite numbers;
-//! datetimes outside years 1000–9999 (MySQL) or 0001–9999 (PostgreSQL, SQLite); column
+//! datetimes outside years 1000–9999 (MySQL) or 0001–9999 (PostgreSQL, SQLite) in `=` or
+//! `in` (a comparison's end outside them becomes the same condition on the datetimes
+//! the column holds: `<= 9999-12-31`, whose day ends at 10000-01-01 00:00, is written
+//! `<= '9999-12-31 23:59:59.999'`, and `> 9999-12-31` is false); column
 //! or table names the engine would refuse or silently truncate (PostgreSQL: over 63
 //! bytes; MySQL: over 64 characters, characters outside the BMP, a trailing space);
 //! `and`/`or` nested more than 200 levels deep.
