@@ -8,6 +8,7 @@ use super::MdOptions;
 use crate::ir::{self, Bound, Pred, Range, Scalar, Test};
 use crate::span::Span;
 use crate::syntax::ast::TextOp;
+use std::collections::HashSet;
 
 /// How many `and`/`or` levels the input may nest. Same-kind levels merge and a leaf
 /// adds at most one group, so the output has at most 61 groups: 123 levels of JSON,
@@ -171,17 +172,23 @@ impl Compiler<'_> {
                 )
             }
             Test::In(vs) => {
-                let mut vals: Vec<String> = Vec::new();
+                let mut vals: Vec<String> = Vec::with_capacity(vs.len());
                 for v in vs {
                     let Some(v) = self.value(l, v, kind) else {
                         return Node::Const(false);
                     };
-                    // "" can never match (it is empty); repeated values add nothing.
-                    let never_matches = kind == ColumnKind::Text && v.is_empty();
-                    if !never_matches && !vals.contains(&v) {
+                    // "" can never match (it is empty).
+                    if !(kind == ColumnKind::Text && v.is_empty()) {
                         vals.push(v);
                     }
                 }
+                // Repeated values add nothing; the first of each stays. Hashing keeps a
+                // 10,000-value list linear.
+                let mut seen = HashSet::with_capacity(vals.len());
+                let first: Vec<bool> = vals.iter().map(|v| seen.insert(v.as_str())).collect();
+                drop(seen);
+                let mut first = first.into_iter();
+                vals.retain(|_| first.next().unwrap_or(false));
                 match vals.len() {
                     0 => return Node::Const(neg),
                     1 => {
