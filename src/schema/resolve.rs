@@ -80,12 +80,60 @@ pub struct Resolver<'a> {
 #[derive(Debug)]
 struct Level<'a> {
     fields: &'a [Field],
+    /// By name and by label; `None` for a level of at most [`LINEAR_MAX`] fields, which
+    /// is searched linearly (building the maps would cost more than every lookup of a
+    /// typical query together).
+    index: Option<Index<'a>>,
+}
+
+#[derive(Debug)]
+struct Index<'a> {
     names: HashMap<&'a str, &'a Field>,
     labels: HashMap<&'a str, Vec<&'a Field>>,
 }
 
+/// The largest level searched linearly rather than through hash maps.
+const LINEAR_MAX: usize = 32;
+
 impl<'a> Level<'a> {
     fn new(fields: &'a [Field]) -> Level<'a> {
+        let index = (fields.len() > LINEAR_MAX).then(|| Index::new(fields));
+        Level { fields, index }
+    }
+
+    /// The first field named `written`.
+    fn by_name(&self, written: &str) -> Option<&'a Field> {
+        match &self.index {
+            Some(ix) => ix.names.get(written).copied(),
+            None => self.fields.iter().find(|f| f.name == written),
+        }
+    }
+
+    /// Every field labelled `written`, in schema order.
+    fn by_label(&self, written: &str) -> Vec<&'a Field> {
+        match &self.index {
+            Some(ix) => ix.labels.get(written).cloned().unwrap_or_default(),
+            None => self
+                .fields
+                .iter()
+                .filter(|f| f.label.as_deref() == Some(written))
+                .collect(),
+        }
+    }
+
+    fn has_label(&self, written: &str) -> bool {
+        match &self.index {
+            Some(ix) => ix.labels.contains_key(written),
+            None => self
+                .fields
+                .iter()
+                .any(|f| f.label.as_deref() == Some(written)),
+        }
+    }
+}
+
+impl<'a> Index<'a> {
+    fn new(fields: &'a [Field]) -> Index<'a> {
         let mut names = HashMap::new();
         let mut labels: HashMap<&str, Vec<&Field>> = HashMap::new();
         for f in fields {
@@ -95,24 +143,22 @@ impl<'a> Level<'a> {
                 labels.entry(l.as_str()).or_default().push(f);
             }
         }
-        Level {
-            fields,
-            names,
-            labels,
-        }
+        Index { names, labels }
     }
+}
 
+impl<'a> Level<'a> {
     fn lookup(&self, written: &str, segment: usize) -> Result<&'a Field, ResolveError> {
-        if let Some(f) = self.names.get(written) {
+        if let Some(f) = self.by_name(written) {
             return Ok(f);
         }
-        match self.labels.get(written).map(Vec::as_slice) {
-            Some([one]) => Ok(one),
-            None | Some([]) => Err(ResolveError::Unknown {
+        match self.by_label(written).as_slice() {
+            [one] => Ok(one),
+            [] => Err(ResolveError::Unknown {
                 segment,
                 suggestions: suggest(self.fields, written),
             }),
-            Some(many) => Err(ResolveError::Ambiguous {
+            many => Err(ResolveError::Ambiguous {
                 segment,
                 candidates: many.iter().map(|f| f.name.clone()).collect(),
             }),
@@ -139,7 +185,7 @@ impl<'a> Resolver<'a> {
 
     /// Whether some top-level field has this name or label (no suggestions computed).
     pub fn knows(&self, name_or_label: &str) -> bool {
-        self.top.names.contains_key(name_or_label) || self.top.labels.contains_key(name_or_label)
+        self.top.by_name(name_or_label).is_some() || self.top.has_label(name_or_label)
     }
 
     /// Resolves a field path: by name, then by label, at each level.
