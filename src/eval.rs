@@ -59,6 +59,25 @@ use std::cmp::Ordering;
 /// Whether `record` satisfies `pred` under the two-valued semantics of DESIGN §3.
 ///
 /// A record that is not a JSON object has every field empty.
+///
+/// ```
+/// use filterql::eval::matches;
+/// use filterql::ir::{FieldRef, Pred, Scalar, Test};
+/// use filterql::{FieldType, Span};
+/// use serde_json::json;
+///
+/// let amount = FieldRef {
+///     name: "amount".into(), subform: None, ty: FieldType::Number,
+///     widget: None, column: "amount".into(), label: None,
+/// };
+/// // amount != 5
+/// let ne = Pred::leaf(amount, Test::Eq(Scalar::Number(5.0)), true, Span::default());
+/// assert!(matches(&ne, &json!({"amount": 7})));
+/// assert!(!matches(&ne, &json!({"amount": 5})));
+/// // Two-valued: an empty (or absent) amount is not 5, so it matches.
+/// assert!(matches(&ne, &json!({"amount": null})));
+/// assert!(matches(&ne, &json!({})));
+/// ```
 pub fn matches(pred: &Pred, record: &Value) -> bool {
     // A chain of `Not`s is walked in a loop, not by recursion.
     let mut pred = pred;

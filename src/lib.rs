@@ -6,6 +6,32 @@
 //! Pipeline: text → [`syntax::parse`] → [`syntax::ast::Expr`] → [`check`] against a
 //! [`Schema`] → [`ir::Pred`] → [`normalize`] → a backend in [`target`]; [`eval`] is the
 //! reference semantics every backend is tested against.
+//!
+//! ```
+//! use filterql::{compile, Options, Schema};
+//! use serde_json::json;
+//!
+//! // A schema: the native format, or a jdy widget-list response (detected).
+//! let schema = Schema::from_json(r#"{"fields": [
+//!     {"name": "_widget_1", "label": "手机", "type": "phone"},
+//!     {"name": "amount", "label": "金额", "type": "number"}
+//! ]}"#).unwrap();
+//! // A fixed clock for `now`/`today`; dates are read in +08:00 unless told otherwise.
+//! let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+//!
+//! let query = compile("手机 verified and createTime >= 2022-01-01 and 金额 > 5", &schema, &opts)
+//!     .unwrap();
+//! let record = json!({
+//!     "_widget_1": {"phone": "13900000000", "verified": true},
+//!     "createTime": "2023-06-01T09:30:00.000Z",
+//!     "amount": 12
+//! });
+//! assert!(query.matches(&record));
+//!
+//! // Rejected queries carry every diagnostic, rendered like rustc's.
+//! let errors = compile("金额 contains 5", &schema, &opts).unwrap_err();
+//! eprintln!("{}", errors.render(80, false));
+//! ```
 #![warn(missing_docs)]
 
 pub mod check;

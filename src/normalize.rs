@@ -25,6 +25,28 @@ use std::collections::{HashMap, HashSet};
 
 /// Rewrite `p` into normal form (see the module docs) without changing its meaning.
 ///
+/// ```
+/// use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+/// use filterql::normalize::normalize;
+/// use filterql::{FieldType, Span};
+///
+/// let x = FieldRef {
+///     name: "x".into(), subform: None, ty: FieldType::Number,
+///     widget: None, column: "x".into(), label: None,
+/// };
+/// let range = |lo: Option<Bound>, hi: Option<Bound>| Test::Range(Range { lo, hi });
+/// let five = |inclusive| Some(Bound { value: Scalar::Number(5.0), inclusive });
+/// // not (x > 5)  →  x <= 5 or x is empty
+/// let p = Pred::Not(Box::new(Pred::leaf(x.clone(), range(five(false), None), false, Span::default())));
+/// assert_eq!(
+///     normalize(p),
+///     Pred::Or(vec![
+///         Pred::leaf(x.clone(), range(None, five(true)), false, Span::default()),
+///         Pred::leaf(x, Test::Empty, false, Span::default()),
+///     ])
+/// );
+/// ```
+///
 /// Recursion depth is the number of nested `And`/`Or` levels of `p` (chains of `Not` are
 /// walked in a loop), which the parser and checker bound.
 pub fn normalize(p: Pred) -> Pred {

@@ -293,6 +293,21 @@ fn no_schema_mode_infers_and_warns() {
 }
 
 #[test]
+fn the_demo_schema_checks_the_readme_tour() {
+    for text in [
+        "createTime >= 2022-01-01 and phone verified",
+        r#"status in ("open", "pending") or amount > 1000"#,
+        r#"not (手机 is empty) && `order no` startswith "PO-""#,
+        r#"tags has any ("red", "blue")"#,
+        "items.qty between 1 and 10",
+        r#"updateTime >= now - 7d and flowState = "进行中""#,
+    ] {
+        let q = ok_with(text, &Schema::demo(), &opts());
+        assert!(q.warnings.is_empty(), "{text}");
+    }
+}
+
+#[test]
 fn the_demo_schema_runs_the_readme_example() {
     let q = ok_with(
         "createTime >= 2022-01-01 and phone verified",
@@ -617,4 +632,31 @@ fn large_queries() {
     }
     assert!(filterql::eval::matches(&p, &json!({"amount": 49_999})));
     assert!(!filterql::eval::matches(&p, &json!({"amount": 50_000})));
+}
+
+/// The deepest query the parser accepts is within the checker's depth limit.
+#[test]
+fn the_deepest_parsable_query_checks() {
+    let nested = |depth: usize, not: bool| {
+        let mut text = String::from("amount = 1");
+        for i in 0..depth {
+            let op = if i % 2 == 0 { "or" } else { "and" };
+            text = if not && i % 3 == 0 {
+                format!("not ({text})")
+            } else {
+                format!("amount = 1 {op} ({text})")
+            };
+        }
+        text
+    };
+    for not in [false, true] {
+        let deepest = (0..=filterql::syntax::MAX_DEPTH + 2)
+            .rev()
+            .find(|d| filterql::syntax::parse(&nested(*d, not)).is_ok())
+            .unwrap();
+        // `not (..)` counts twice towards the parser limit.
+        assert!(deepest >= filterql::syntax::MAX_DEPTH / 2, "{deepest}");
+        let q = ok(&nested(deepest, not));
+        assert!(q.matches(&json!({"amount": 1})));
+    }
 }

@@ -624,3 +624,97 @@ fn a_batch_shares_one_clock() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["output"], lines[1]["output"]);
 }
+
+#[test]
+fn repl_with_an_unreadable_schema_exits_2_and_without_a_terminal_reads_lines() {
+    filterql()
+        .args(["repl", "--schema", &fixture("no_such_schema.json")])
+        .assert()
+        .code(2);
+    filterql()
+        .args(["repl", "--target", "mongo"])
+        .assert()
+        .code(2);
+    // Piped input: no line editing, but the same commands and results.
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(filterql()
+        .args(["repl", "--target", "sql:postgres"])
+        .env("FILTERQL_HISTORY", dir.path().join("h"))
+        .write_stdin("amount > 3\nbogus >\n:target jdy\namount > 3\n"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("SELECT * FROM \"t\" WHERE \"amount\" > "),
+        "{out}"
+    );
+    assert!(out.contains("\"method\": \"gt\""), "{out}");
+    assert!(err.contains("filterql::"), "{err}");
+}
+
+#[test]
+fn json_diagnostics_also_cover_input_errors() {
+    let (code, _, err) = run(filterql().args([
+        "--diagnostics",
+        "json",
+        "check",
+        "--schema",
+        &fixture("bad_schema.json"),
+        "qty > 1",
+    ]));
+    assert_eq!(code, 2);
+    let d = json(&err);
+    assert_eq!(d[0]["code"], "filterql::cli::schema");
+    assert!(d[0]["message"].as_str().unwrap().contains("numbr"), "{d}");
+}
+
+#[test]
+fn batch_results_stream_before_stdin_ends() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_filterql"))
+        .args(["--jsonl", "fmt", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(l)) = lines.next() {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    stdin.write_all(b"a  =  1\n").unwrap();
+    stdin.flush().unwrap();
+    // stdin is still open: the answer to the first line must come anyway.
+    let first = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("a result while stdin is still open");
+    assert_eq!(json(&first)["output"], "a = 1");
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn eval_refuses_records_that_are_not_objects() {
+    filterql()
+        .args(["eval", "--data", "-", "qty != 1"])
+        .write_stdin(r#"[{"qty": 2}, 3]"#)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("record 2 is a number"));
+}
+
+#[test]
+fn deep_nesting_from_stdin_is_rejected_with_a_short_diagnostic() {
+    let deep = format!("{}a = 1{}\n", "(".repeat(100_000), ")".repeat(100_000));
+    let (code, out, err) = run(filterql().args(["fmt", "-"]).write_stdin(deep));
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    assert!(err.contains("filterql::syntax::too_deep"), "{err}");
+    // The 200 KB line is shown only around the error.
+    assert!(err.len() < 4_000, "{} bytes of diagnostics", err.len());
+}

@@ -40,3 +40,25 @@ fn no_color_turns_colour_off_even_on_a_terminal() {
     assert!(out.contains("did you mean"), "{out}");
     assert!(!out.contains("\x1b["), "colour despite NO_COLOR: {out:?}");
 }
+
+#[test]
+fn json_results_are_coloured_on_a_terminal_only() {
+    let run = |no_color: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_filterql"));
+        cmd.args(["compile", "--target", "jdy", "createTime < 2022-01-01"])
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm-256color");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let mut s = Session::spawn(cmd).expect("spawn in a pty");
+        s.set_expect_timeout(Some(Duration::from_secs(20)));
+        let all = s.expect(Eof).expect("the command ends");
+        String::from_utf8_lossy(all.as_bytes()).into_owned()
+    };
+    let coloured = run(false);
+    assert!(coloured.contains("\"rel\"\x1b[0m: "), "{coloured:?}");
+    let plain = run(true);
+    assert!(plain.contains("\"rel\": \"and\""), "{plain:?}");
+    assert!(!plain.contains("\x1b["), "{plain:?}");
+}

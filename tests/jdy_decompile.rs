@@ -143,7 +143,8 @@ fn bad_filters_report_every_condition() {
         {"field":"name","type":"text","method":"eq","value":[1]},
         {"field":"name","type":"text","method":"eq","value":["a","b"]},
         {"field":"x","type":"text","method":"empty"},
-        {"field":"amount","type":"number","method":"range","value":[null,null]}
+        {"field":"amount","type":"number","method":"range","value":[null,null]},
+        {"field":"name","type":"text","method":"like","value":["50%"]}
     ]}"#;
     let errs = jdy::decompile(&JdyFilter::from_json(f).unwrap(), Some(&schema())).unwrap_err();
     let indexes: Vec<usize> = errs
@@ -153,7 +154,7 @@ fn bad_filters_report_every_condition() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(indexes, [0, 1, 2, 4]);
+    assert_eq!(indexes, [0, 1, 2, 4, 5]);
     assert!(matches!(
         JdyFilter::from_json(r#"{"rel":"xor","cond":[]}"#),
         Err(DecompileError::Json { .. })

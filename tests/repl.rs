@@ -4,7 +4,7 @@
 #![cfg(unix)]
 
 use expectrl::process::unix::WaitStatus;
-use expectrl::{ControlCode, Expect, Session};
+use expectrl::{ControlCode, Expect, Regex, Session};
 use std::process::Command;
 use std::time::Duration;
 
@@ -48,7 +48,7 @@ fn tab_completes_field_names() {
     s.expect("creator").expect("creator offered");
     s.expect("jdy> creat").expect("the line now reads `creat`");
     s.send(ControlCode::EndOfText).unwrap();
-    s.expect("jdy> ").unwrap();
+    s.expect(Regex("\n[^\n]*jdy> ")).unwrap();
     s.send("createT\t >= 2022-01-01\r").unwrap();
     // The completed field compiled: jdy JSON came back.
     s.expect("\"field\": \"createTime\"")
@@ -128,6 +128,17 @@ fn history_persists_across_sessions() {
     quit(s);
     let saved = std::fs::read_to_string(dir.path().join("history")).expect("history file");
     assert!(saved.contains("amount > 42"), "{saved}");
+
+    // The next session suggests the rest of the remembered query as a hint.
+    let mut s = spawn(&dir, &[]);
+    s.expect("jdy> ").unwrap();
+    s.send("amou").unwrap();
+    s.expect("amount > 42").expect("a history hint");
+    s.send(ControlCode::EndOfText).unwrap();
+    // Each keystroke redrew `jdy> ...`; only the fresh prompt after Ctrl-C follows a
+    // line break.
+    s.expect(Regex("\n[^\n]*jdy> ")).unwrap();
+    quit(s);
 }
 
 #[test]

@@ -57,6 +57,13 @@ fn native_fixture_loads_with_system_fields_after_its_own() {
 }
 
 #[test]
+fn a_byte_order_mark_is_ignored() {
+    let s =
+        Schema::from_json("\u{feff}{\"fields\":[{\"name\":\"a\",\"type\":\"number\"}]}").unwrap();
+    assert_eq!(s.field("a").unwrap().ty, FieldType::Number);
+}
+
+#[test]
 fn system_field_types() {
     let s = Schema::new(Vec::new());
     let ty = |n: &str| s.field(n).unwrap().ty;

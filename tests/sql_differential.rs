@@ -7,7 +7,8 @@
 //!
 //! Each proptest case loads one batch of records and runs a batch of predicates over
 //! it, so a case costs one round of inserts and many queries. `PROPTEST_CASES` sets the
-//! number of batches (default 64, i.e. 64 × 24 predicates × 2 modes per engine).
+//! number of batches (default 128, i.e. 128 × 24 predicates × 2 modes = 6144 statements
+//! per engine).
 
 mod sqldb;
 mod support;
@@ -70,7 +71,7 @@ fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(64)
+        .unwrap_or(128)
 }
 
 fn run_engine(conn: Conn) {

@@ -147,6 +147,50 @@ fn check_literal_shape(d: Dialect, sql: &str, s: &str) -> Result<(), TestCaseErr
     Ok(())
 }
 
+/// The token sequence of `sql` with every string literal (however spelled: `'..'`,
+/// `E'..'`, `_utf8mb4 X'..'`) and number replaced by a marker: two statements with the
+/// same shape differ only in literal contents.
+fn shape(d: Dialect, sql: &str) -> Result<Vec<String>, TestCaseError> {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let dialect: Box<dyn sqlparser::dialect::Dialect> = match d {
+        Dialect::Mysql => Box::new(sqlparser::dialect::MySqlDialect {}),
+        Dialect::Postgres => Box::new(sqlparser::dialect::PostgreSqlDialect {}),
+        Dialect::Sqlite => Box::new(sqlparser::dialect::SQLiteDialect {}),
+    };
+    let tokens = Tokenizer::new(dialect.as_ref(), sql)
+        .tokenize()
+        .map_err(|e| TestCaseError::fail(format!("{sql}: {e}")))?;
+    Ok(tokens
+        .into_iter()
+        .filter_map(|t| match t {
+            Token::Whitespace(sqlparser::tokenizer::Whitespace::Space) => None,
+            Token::SingleQuotedString(_)
+            | Token::EscapedStringLiteral(_)
+            | Token::HexStringLiteral(_) => Some("<str>".to_owned()),
+            Token::Number(..) => Some("<num>".to_owned()),
+            Token::Word(w) if w.quote_style.is_none() && w.value == "_utf8mb4" => None,
+            other => Some(format!("{other:?}")),
+        })
+        .collect())
+}
+
+/// The predicates checked for a text `s`, in a fixed order.
+fn preds_for(s: &str) -> Vec<Pred> {
+    let mut preds = vec![
+        leaf(Test::Eq(Scalar::Text(s.to_owned()))),
+        leaf(Test::In(vec![
+            Scalar::Text(s.to_owned()),
+            Scalar::Text(format!("{s}'")),
+        ])),
+    ];
+    if !s.is_empty() {
+        for op in [TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith] {
+            preds.push(leaf(Test::Text(op, s.to_owned())));
+        }
+    }
+    preds
+}
+
 /// Rows whose values are near `s`: itself, case-changed, padded, embedded, shortened.
 fn neighbours(s: &str) -> Vec<Option<String>> {
     let mut v = vec![
@@ -200,16 +244,29 @@ fn run(conn: Conn) {
             .iter()
             .map(|r| r.as_ref().map_or(json!({}), |t| json!({ "v": t })))
             .collect();
-        let mut preds = vec![
-            leaf(Test::Eq(Scalar::Text(s.clone()))),
-            leaf(Test::In(vec![
-                Scalar::Text(s.clone()),
-                Scalar::Text(format!("{s}'")),
-            ])),
-        ];
-        if !s.is_empty() {
-            for op in [TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith] {
-                preds.push(leaf(Test::Text(op, s.clone())));
+        let preds = preds_for(&s);
+        // The same predicates over a harmless text: the statement shapes must agree.
+        // (An empty text is compared with itself: `= ''` needs an emptiness guard, a
+        // difference of meaning, not of escaping.)
+        let harmless = if s.is_empty() { "" } else { "x" };
+        for (p, benign) in preds.iter().zip(preds_for(harmless)) {
+            for params in [false, true] {
+                let opts = SqlOptions {
+                    params,
+                    ..SqlOptions::default()
+                };
+                let a = compile_where(p, d, &opts)
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let b = compile_where(&benign, d, &opts)
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                prop_assert_eq!(
+                    shape(d, &a.sql)?,
+                    shape(d, &b.sql)?,
+                    "{} vs {}",
+                    a.sql,
+                    b.sql
+                );
+                prop_assert_eq!(a.params.len(), b.params.len());
             }
         }
         for set in settings(d) {

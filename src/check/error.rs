@@ -1,7 +1,8 @@
 //! Check diagnostics (`filterql::check::...`).
 
-use crate::schema::FieldType;
+use crate::schema::{FieldType, ResolveError};
 use crate::span::Span;
+use crate::syntax::ast::Field as AstField;
 
 /// A name-resolution or type error (or the no-schema warning).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
@@ -229,4 +230,66 @@ pub enum CheckError {
         #[label("types inferred")]
         span: Span,
     },
+}
+
+impl CheckError {
+    /// The diagnostic for a field reference that did not resolve.
+    pub(crate) fn from_resolve(e: ResolveError, field: &AstField) -> CheckError {
+        let path = &field.path;
+        let upto = |segment: usize| path[..=segment.min(path.len().saturating_sub(1))].join(".");
+        match e {
+            ResolveError::Unknown {
+                segment,
+                suggestions,
+            } => {
+                let prefix = if segment > 0 {
+                    format!("{}.", path[..segment].join("."))
+                } else {
+                    String::new()
+                };
+                let quoted: Vec<String> = suggestions
+                    .iter()
+                    .map(|s| format!("`{prefix}{s}`"))
+                    .collect();
+                let help = match quoted.as_slice() {
+                    [] if segment > 0 => format!(
+                        "`{}` is a subform; this is not one of its columns",
+                        path[..segment].join(".")
+                    ),
+                    [] => "fields are found by name or by label; check the spelling against the schema"
+                        .to_owned(),
+                    [one] => format!("did you mean {one}?"),
+                    [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
+                };
+                CheckError::UnknownField {
+                    name: upto(segment),
+                    help,
+                    span: field.span,
+                }
+            }
+            ResolveError::Ambiguous {
+                segment,
+                candidates,
+            } => CheckError::AmbiguousField {
+                name: upto(segment),
+                candidates: candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                span: field.span,
+            },
+            ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
+                name: upto(segment),
+                ty,
+                article: super::rules::article(ty),
+                span: field.span,
+            },
+            ResolveError::EmptyPath => CheckError::UnknownField {
+                name: String::new(),
+                help: "a predicate needs a field".to_owned(),
+                span: field.span,
+            },
+        }
+    }
 }

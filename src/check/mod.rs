@@ -75,6 +75,7 @@
 //!
 //! Uses with no candidate in common are a `conflicting_types` error.
 
+mod build;
 mod error;
 mod infer;
 mod rules;
@@ -84,21 +85,23 @@ pub use error::CheckError;
 pub use values::FLOW_STATES;
 
 use crate::diagnostic::Diagnostics;
-use crate::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
-use crate::schema::{FieldType, ResolveError, Resolver, Schema};
+use crate::ir::{Pred, Range, Scalar, Test};
+use crate::schema::{FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{
-    CmpOp, Expr, Field as AstField, HasOperand, Literal, PredKind, Predicate, Quantifier, Value,
-};
+use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Value};
 use crate::Options;
+use build::{
+    bound, dedup_scalars, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf,
+};
 use chrono::{DateTime, FixedOffset};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use values::Time;
 
-/// The deepest `and`/`or`/`not` nesting the checker accepts. The parser's own limit is
-/// lower, so only hand-built trees reach it; it keeps every pass's recursion bounded.
-pub const MAX_DEPTH: usize = 256;
+/// The deepest `and`/`or`/`not` nesting the checker accepts: twice the parser's limit on
+/// parentheses and `not` (each of which adds at most one tree level, plus the chain it
+/// opens), so only hand-built trees reach it; it keeps every pass's recursion bounded.
+pub const MAX_DEPTH: usize = 2 * crate::syntax::MAX_DEPTH + 2;
 
 /// Checks `expr` against `schema`, pushing every error (and the no-schema warning) into
 /// `diags`; returns the (un-normalized) IR when there is no error.
@@ -213,7 +216,7 @@ impl Checker<'_> {
         let resolved = match self.resolver.resolve(path) {
             Ok(r) => r,
             Err(e) => {
-                self.errors.push(resolve_error(e, &p.field));
+                self.errors.push(CheckError::from_resolve(e, &p.field));
                 return None;
             }
         };
@@ -409,242 +412,5 @@ impl Checker<'_> {
             }
             _ => Span::new(start, end),
         }
-    }
-}
-
-/// `Test::HasAll` or `Test::HasAny`.
-type HasTest = fn(Vec<Scalar>) -> Test;
-
-/// A leaf under construction: the resolved field and the predicate's span.
-struct Leaf {
-    field: FieldRef,
-    span: Span,
-}
-
-impl Leaf {
-    fn make(&self, test: Test, negated: bool) -> Pred {
-        Pred::leaf(self.field.clone(), test, negated, self.span)
-    }
-}
-
-fn bound(value: Scalar, inclusive: bool) -> Bound {
-    Bound { value, inclusive }
-}
-
-fn scalar_compare(op: CmpOp, v: Scalar) -> (Test, bool) {
-    let lo = |inclusive| {
-        Test::Range(Range {
-            lo: Some(Bound {
-                value: v.clone(),
-                inclusive,
-            }),
-            hi: None,
-        })
-    };
-    let hi = |inclusive| {
-        Test::Range(Range {
-            lo: None,
-            hi: Some(Bound {
-                value: v.clone(),
-                inclusive,
-            }),
-        })
-    };
-    match op {
-        CmpOp::Eq => (Test::Eq(v.clone()), false),
-        CmpOp::Ne => (Test::Eq(v.clone()), true),
-        CmpOp::Lt => (hi(false), false),
-        CmpOp::Le => (hi(true), false),
-        CmpOp::Gt => (lo(false), false),
-        CmpOp::Ge => (lo(true), false),
-    }
-}
-
-fn day_range(start: i64, end: i64) -> Test {
-    Test::Range(Range {
-        lo: Some(bound(Scalar::DateTime(start), true)),
-        hi: Some(bound(Scalar::DateTime(end), false)),
-    })
-}
-
-fn time_compare(op: CmpOp, t: Time) -> (Test, bool) {
-    let (start, end) = match t {
-        Time::Instant(ms) => return scalar_compare(op, Scalar::DateTime(ms)),
-        Time::Day { start, end } => (start, end),
-    };
-    let lo = |ms| {
-        Test::Range(Range {
-            lo: Some(bound(Scalar::DateTime(ms), true)),
-            hi: None,
-        })
-    };
-    let hi = |ms| {
-        Test::Range(Range {
-            lo: None,
-            hi: Some(bound(Scalar::DateTime(ms), false)),
-        })
-    };
-    match op {
-        CmpOp::Eq => (day_range(start, end), false),
-        CmpOp::Ne => (day_range(start, end), true),
-        CmpOp::Lt => (hi(start), false),
-        CmpOp::Le => (hi(end), false),
-        CmpOp::Gt => (lo(end), false),
-        CmpOp::Ge => (lo(start), false),
-    }
-}
-
-/// `d in (...)` on a datetime field: instants are an `In`; once a whole day is among the
-/// values, an `or` of one leaf per value.
-fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
-    if times.iter().all(|t| matches!(t, Time::Instant(_))) {
-        let instants = times
-            .iter()
-            .filter_map(|t| match t {
-                Time::Instant(ms) => Some(Scalar::DateTime(*ms)),
-                Time::Day { .. } => None,
-            })
-            .collect();
-        return leaf.make(Test::In(dedup_scalars(instants)), negated);
-    }
-    let times = dedup(times, |t| match t {
-        Time::Instant(ms) => (*ms, None),
-        Time::Day { start, end } => (*start, Some(*end)),
-    });
-    let tests: Vec<Test> = times
-        .into_iter()
-        .map(|t| match t {
-            Time::Instant(ms) => Test::Eq(Scalar::DateTime(ms)),
-            Time::Day { start, end } => day_range(start, end),
-        })
-        .collect();
-    let mut tests = tests;
-    if tests.len() == 1 {
-        if let Some(t) = tests.pop() {
-            return leaf.make(t, negated);
-        }
-    }
-    let any = Pred::Or(tests.into_iter().map(|t| leaf.make(t, false)).collect());
-    if negated {
-        Pred::Not(Box::new(any))
-    } else {
-        any
-    }
-}
-
-/// Drops repeated values, keeping first occurrences; hashing keeps a list of any length
-/// linear.
-fn dedup<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
-    let mut seen = HashSet::new();
-    items.into_iter().filter(|i| seen.insert(key(i))).collect()
-}
-
-/// Identity of a scalar for deduplication: numbers by value (`-0` = `0`). Borrows the
-/// text, so deduplicating a long list allocates no key per value.
-#[derive(Hash, PartialEq, Eq)]
-enum ScalarKey<'a> {
-    Text(&'a str),
-    Number(u64),
-    DateTime(i64),
-    Bool(bool),
-}
-
-fn scalar_key(s: &Scalar) -> ScalarKey<'_> {
-    match s {
-        Scalar::Text(t) => ScalarKey::Text(t),
-        // `+ 0.0` turns -0 into +0, so the two equal numbers share a key.
-        Scalar::Number(n) => ScalarKey::Number((n + 0.0).to_bits()),
-        Scalar::DateTime(ms) => ScalarKey::DateTime(*ms),
-        Scalar::Bool(b) => ScalarKey::Bool(*b),
-    }
-}
-
-/// The first of each value, in order.
-fn dedup_scalars(mut items: Vec<Scalar>) -> Vec<Scalar> {
-    let mut seen = HashSet::with_capacity(items.len());
-    let first: Vec<bool> = items.iter().map(|s| seen.insert(scalar_key(s))).collect();
-    drop(seen);
-    let mut first = first.into_iter();
-    items.retain(|_| first.next().unwrap_or(false));
-    items
-}
-
-fn key(s: &Scalar) -> Option<f64> {
-    match s {
-        Scalar::Number(n) => Some(*n),
-        Scalar::DateTime(ms) => Some(*ms as f64),
-        Scalar::Text(_) | Scalar::Bool(_) => None,
-    }
-}
-
-fn range_is_empty(lo: &Bound, hi: &Bound) -> bool {
-    // Instants compare exactly as i64; numbers as f64.
-    let ordering = match (&lo.value, &hi.value) {
-        (Scalar::DateTime(a), Scalar::DateTime(b)) => a.partial_cmp(b),
-        (a, b) => key(a).zip(key(b)).and_then(|(a, b)| a.partial_cmp(&b)),
-    };
-    match ordering {
-        Some(std::cmp::Ordering::Greater) => true,
-        Some(std::cmp::Ordering::Equal) => !(lo.inclusive && hi.inclusive),
-        _ => false,
-    }
-}
-
-fn resolve_error(e: ResolveError, field: &AstField) -> CheckError {
-    let path = &field.path;
-    let upto = |segment: usize| path[..=segment.min(path.len().saturating_sub(1))].join(".");
-    match e {
-        ResolveError::Unknown {
-            segment,
-            suggestions,
-        } => {
-            let prefix = if segment > 0 {
-                format!("{}.", path[..segment].join("."))
-            } else {
-                String::new()
-            };
-            let quoted: Vec<String> = suggestions
-                .iter()
-                .map(|s| format!("`{prefix}{s}`"))
-                .collect();
-            let help = match quoted.as_slice() {
-                [] if segment > 0 => format!(
-                    "`{}` is a subform; this is not one of its columns",
-                    path[..segment].join(".")
-                ),
-                [] => "fields are found by name or by label; check the spelling against the schema"
-                    .to_owned(),
-                [one] => format!("did you mean {one}?"),
-                [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
-            };
-            CheckError::UnknownField {
-                name: upto(segment),
-                help,
-                span: field.span,
-            }
-        }
-        ResolveError::Ambiguous {
-            segment,
-            candidates,
-        } => CheckError::AmbiguousField {
-            name: upto(segment),
-            candidates: candidates
-                .iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            span: field.span,
-        },
-        ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
-            name: upto(segment),
-            ty,
-            article: rules::article(ty),
-            span: field.span,
-        },
-        ResolveError::EmptyPath => CheckError::UnknownField {
-            name: String::new(),
-            help: "a predicate needs a field".to_owned(),
-            span: field.span,
-        },
     }
 }

@@ -78,6 +78,13 @@ pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &s
 /// A non-datetime value for `=`, `in` or `has` on `field`.
 pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
     use FieldType::*;
+    if let Value::Number(n) = lit.value {
+        // The parser only produces finite numbers; a hand-built NaN would make `!=` match
+        // everything.
+        if !n.is_finite() {
+            return Err(mismatch(lit, field, written, "a finite number"));
+        }
+    }
     match field.ty {
         Number => match lit.value {
             Value::Number(n) => Ok(Scalar::Number(n)),
@@ -106,7 +113,8 @@ pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scal
 
 fn flow_state(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
     match &lit.value {
-        Value::Number(n) if [0.0, 1.0, 2.0, 3.0].contains(n) => Ok(Scalar::Number(*n)),
+        // `+ 0.0` turns a written -0 into 0.
+        Value::Number(n) if [0.0, 1.0, 2.0, 3.0].contains(n) => Ok(Scalar::Number(*n + 0.0)),
         Value::Number(n) => Err(CheckError::FlowState {
             found: n.to_string(),
             span: lit.span,
@@ -258,6 +266,18 @@ mod tests {
         assert!(scalar(&lit(Value::Number(4.0)), &f, "flowState").is_err());
         assert!(scalar(&lit(Value::Number(1.5)), &f, "flowState").is_err());
         assert!(scalar(&lit(Value::String("done".into())), &f, "flowState").is_err());
+        let minus_zero = scalar(&lit(Value::Number(-0.0)), &f, "flowState");
+        assert!(matches!(minus_zero, Ok(Scalar::Number(n)) if n.is_sign_positive()));
+    }
+
+    #[test]
+    fn non_finite_numbers_are_rejected() {
+        for ty in [FieldType::Number, FieldType::Dept, FieldType::Flowstate] {
+            let f = Field::new("x", ty);
+            for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                assert!(scalar(&lit(Value::Number(n)), &f, "x").is_err(), "{ty} {n}");
+            }
+        }
     }
 
     #[test]

@@ -24,16 +24,17 @@ pub(super) fn demo() -> Schema {
         widget("phone", "手机", FieldType::Phone, "phone"),
         options(
             widget("status", "状态", FieldType::Select, "combo"),
-            &["待处理", "处理中", "已完成"],
+            &["open", "pending", "closed"],
         ),
         options(
             widget("tags", "标签", FieldType::Multiselect, "checkboxgroup"),
-            &["重要", "紧急", "普通"],
+            &["red", "blue", "green"],
         ),
         widget("due", "截止时间", FieldType::Datetime, "datetime"),
         widget("owner", "负责人", FieldType::User, "user"),
         widget("dept", "部门", FieldType::Dept, "dept"),
         widget("sn", "流水号", FieldType::Sn, "sn"),
+        widget("order no", "订单号", FieldType::Text, "text"),
         items,
     ])
 }

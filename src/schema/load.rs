@@ -175,6 +175,8 @@ impl Schema {
     /// `widgets` is a jdy widget-list response. System fields are added unless a native
     /// schema says `"system_fields": false`; a field of the same name wins over them.
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
+        // Editors on Windows may save a byte-order mark; it is not JSON but means no harm.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value = serde_json::from_str(text).map_err(|e| SchemaError::Json {
             message: strip_position(&e.to_string()),
             line: e.line(),

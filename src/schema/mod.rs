@@ -6,6 +6,14 @@
 //! [`Schema::demo`] for the built-in demo form, or [`Schema::none`] to let the checker
 //! infer field types from the query.
 //!
+//! Resolution ([`Schema::resolve`], [`Resolver`]): each segment of a field path is looked
+//! up among the fields of its level (the form, then the subform's columns) by exact name
+//! first, then by exact label, so a name always wins over another field's label. A label
+//! carried by several fields is ambiguous (the error lists their names). An unknown
+//! segment gets suggestions: the names or labels (compared case-insensitively, in
+//! characters) within an edit distance of a third of its length (at least 1), all of
+//! those tied at the smallest distance, at most three.
+//!
 //! ```
 //! use filterql::{FieldType, Schema};
 //! let schema = Schema::from_json(r#"{"fields":[{"name":"_widget_1","label":"手机","type":"phone"}]}"#)
@@ -152,15 +160,17 @@ impl Schema {
     /// | `class` | 班级 | text |
     /// | `amount` | 金额 | number |
     /// | `phone` | 手机 | phone |
-    /// | `status` | 状态 | select: 待处理, 处理中, 已完成 |
-    /// | `tags` | 标签 | multiselect: 重要, 紧急, 普通 |
+    /// | `status` | 状态 | select: open, pending, closed |
+    /// | `tags` | 标签 | multiselect: red, blue, green |
     /// | `due` | 截止时间 | datetime |
     /// | `owner` | 负责人 | user |
     /// | `dept` | 部门 | dept |
     /// | `sn` | 流水号 | sn |
+    /// | `order no` | 订单号 | text |
     /// | `items` | 明细 | subform: `name` 物品 (text), `qty` 数量 (number) |
     ///
-    /// plus the system fields, so `createTime >= 2022-01-01 and phone verified` checks.
+    /// plus the system fields, so the README's examples (`createTime >= 2022-01-01 and
+    /// phone verified`, `tags has any ("red", "blue")`, ...) check.
     pub fn demo() -> Schema {
         demo::demo()
     }
@@ -168,6 +178,15 @@ impl Schema {
     /// The top-level field named exactly `name` (no label lookup).
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The top-level field with this name, else the one field with this label; `None`
+    /// when there is none or the label is ambiguous (use [`Schema::resolve`] to learn
+    /// why).
+    pub fn lookup(&self, name_or_label: &str) -> Option<&Field> {
+        self.resolve(std::slice::from_ref(&name_or_label.to_owned()))
+            .ok()
+            .map(|r| r.field)
     }
 
     /// The resolved reference of a field given by name or label, dotted for a subform

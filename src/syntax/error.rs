@@ -150,7 +150,7 @@ pub enum SyntaxError {
         /// The escape as written, in backticks.
         escape: String,
         /// The escape sequence.
-        #[label("unknown escape")]
+        #[label("invalid escape")]
         span: Span,
     },
 

@@ -6,7 +6,9 @@
 
 use super::ast::{DateTimeLit, List, Literal, RelBase, RelUnit, Relative, Value};
 use super::error::SyntaxError;
-use super::lexer::{describe, ident_len, is_ident_continue, keyword, skip_to_sync, skip_ws, Kw};
+use super::lexer::{
+    ascii_hint, describe, ident_len, is_ident_continue, keyword, skip_to_sync, skip_ws, Kw,
+};
 use super::parser::{Cx, PResult};
 use crate::span::Span;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -15,7 +17,7 @@ use nom::Parser;
 
 /// `value = string | number | date | datetime | "true" | "false" | relative ;`
 ///
-/// `after` names what the value belongs to (`` `=` ``, `` `between` ``), for the
+/// `after` is the token the value belongs to (`=`, `between`), as written, for the
 /// "missing value" message.
 pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'a, Literal> {
     let i = skip_ws(i);
@@ -27,10 +29,21 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
         Some(b'-') if b.get(1).is_some_and(u8::is_ascii_digit) => parse_number(cx, i),
         _ => {
             let n = ident_len(i);
+            if let (0, Some(help)) = (n, ascii_hint(i)) {
+                return cx.fail(
+                    SyntaxError::Expected {
+                        expected: "a value".to_owned(),
+                        found: describe(i),
+                        span: cx.token_span(i),
+                        help: Some(help),
+                    },
+                    i,
+                );
+            }
             if n == 0 {
                 return cx.fail(
                     SyntaxError::MissingValue {
-                        after: after.to_owned(),
+                        after: format!("`{after}`"),
                         found: describe(i),
                         span: cx.token_span(i),
                     },
@@ -49,7 +62,7 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
                 Some(Kw::Now | Kw::Today) => parse_relative(cx, i),
                 Some(_) => cx.fail(
                     SyntaxError::MissingValue {
-                        after: after.to_owned(),
+                        after: format!("`{after}`"),
                         found: describe(i),
                         span: cx.token_span(i),
                     },
@@ -102,7 +115,7 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
             cx.record(unclosed(open, close_str, open_span, i));
             break;
         }
-        let after = if items.is_empty() { open } else { "`,`" };
+        let after = if items.is_empty() { &open[1..2] } else { "," };
         match parse_value(cx, i, after) {
             Ok((rest, lit)) => {
                 items.push(lit);
@@ -129,7 +142,7 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
                     expected: format!("`,` or {close_str}"),
                     found: describe(i),
                     span: cx.token_span(i),
-                    help: None,
+                    help: ascii_hint(i),
                 });
                 i = close_after_recovery(skip_to_sync(i), close);
                 break;

@@ -11,7 +11,9 @@ use super::ast::{
     CmpOp, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier, TextOp,
 };
 use super::error::SyntaxError;
-use super::lexer::{describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw};
+use super::lexer::{
+    ascii_hint, describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw,
+};
 use super::literal::{parse_list, parse_value};
 use crate::diagnostic::Diagnostics;
 use crate::span::Span;
@@ -26,6 +28,10 @@ use std::cell::{Cell, RefCell};
 pub const MAX_DEPTH: usize = 128;
 /// Maximum query size in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// At most this many diagnostics are reported for one query: a megabyte of repeated
+/// mistakes must not produce (and render) a hundred thousand reports.
+const MAX_ERRORS: usize = 32;
 
 /// The parser's error: either a diagnostic with the offset where recovery should start
 /// scanning, or a bare nom error from a combinator (only its position is known).
@@ -107,9 +113,15 @@ impl<'a> Cx<'a> {
         }))))
     }
 
-    /// Records a diagnostic without failing the rule.
+    /// Records a diagnostic without failing the rule. Past [`MAX_ERRORS`] the diagnostic
+    /// is dropped and parsing stops at the next recovery point.
     pub(crate) fn record(&self, error: SyntaxError) {
-        self.errors.borrow_mut().push(error);
+        let mut errors = self.errors.borrow_mut();
+        if errors.len() < MAX_ERRORS {
+            errors.push(error);
+        } else {
+            self.fatal.set(true);
+        }
     }
 
     /// Records a failed rule's diagnostic and returns where to resume, or passes the
@@ -166,8 +178,16 @@ impl<'a> Cx<'a> {
 
 /// Parses a whole query into its syntax tree, or returns every syntax error found.
 ///
-/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input;
-/// inputs over [`MAX_INPUT_BYTES`] are rejected unread.
+/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input.
+/// Inputs over [`MAX_INPUT_BYTES`] are rejected unread; the diagnostics' `source` is
+/// then only the start of the text, which the label points into. At most 32
+/// diagnostics are reported.
+///
+/// ```
+/// let ast = filterql::syntax::parse("createTime >= 2022-01-01 and phone verified").unwrap();
+/// assert_eq!(ast.to_string(), "createTime >= 2022-01-01 and phone verified");
+/// assert_eq!(filterql::syntax::parse("a = and (b > 1").unwrap_err().len(), 2);
+/// ```
 pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(too_large(text));
@@ -182,14 +202,16 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
             if let Err(nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f))) =
                 other
             {
-                errors.push(f.error);
+                if errors.len() < MAX_ERRORS || matches!(f.error, SyntaxError::TooDeep { .. }) {
+                    errors.push(f.error);
+                }
             }
             if errors.is_empty() {
                 // Unreachable by construction; fail closed with a diagnostic anyway.
                 errors.push(SyntaxError::Expected {
                     expected: "a condition".to_owned(),
                     found: describe(text),
-                    span: cx_free_span(text),
+                    span: first_token_span(text),
                     help: None,
                 });
             }
@@ -202,7 +224,7 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     }
 }
 
-fn cx_free_span(text: &str) -> Span {
+fn first_token_span(text: &str) -> Span {
     Span::new(0, token_len(text))
 }
 
@@ -321,7 +343,7 @@ fn unexpected_after_operand<'a>(cx: &Cx<'a>, j: &'a str) -> &'a str {
         expected: expected.to_owned(),
         found: describe(j),
         span: cx.token_span(j),
-        help: None,
+        help: ascii_hint(j),
     });
     skip_to_sync(&j[token_len(j).max(1).min(j.len())..])
 }
@@ -419,6 +441,11 @@ fn parse_unary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
     let mut i = skip_ws(i);
     let mut nots: Vec<usize> = Vec::new();
     while let Some(rest) = not_op(i) {
+        if !i.starts_with('!') && starts_comparison(skip_ws(rest)) {
+            // `not = 1`: a field named `not`, not a negation.
+            unwind(cx, nots.len());
+            return keyword_as_field(cx, i, rest);
+        }
         if let Err(e) = cx.enter(i) {
             unwind(cx, nots.len());
             return Err(e);
@@ -438,6 +465,26 @@ fn parse_unary<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Expr> {
         e = Expr::Not(Box::new(e), span);
     }
     Ok((rest, e))
+}
+
+/// Whether `i` starts with a comparison operator (or the `:` mistaken for one).
+fn starts_comparison(i: &str) -> bool {
+    matches!(i.as_bytes().first(), Some(b'=' | b'<' | b'>' | b':')) || i.starts_with("!=")
+}
+
+#[cold]
+#[inline(never)]
+fn keyword_as_field<'a, T>(cx: &Cx<'a>, word: &'a str, rest: &'a str) -> PResult<'a, T> {
+    let text = &word[..word.len() - rest.len()];
+    let start = cx.off(word);
+    cx.fail(
+        SyntaxError::KeywordAsField {
+            keyword: text.to_owned(),
+            span: Span::new(start, start + text.len()),
+            help: format!("to use `{text}` as a field name, write it in backticks: `{text}`"),
+        },
+        rest,
+    )
 }
 
 /// `"not" | "!"` (but not the `!` of `!=`) at `i`: the input after it.
@@ -544,7 +591,7 @@ fn expected_test<'a, T>(cx: &Cx<'a>, j: &'a str) -> PResult<'a, T> {
             expected: "an operator such as `=`, `in`, `contains` or `is empty`".to_owned(),
             found: describe(j),
             span: cx.token_span(j),
-            help,
+            help: help.or_else(|| ascii_hint(j)),
         },
         j,
     )
@@ -590,7 +637,7 @@ fn parse_compare<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
         }
     };
     let op_text = &i[..i.len() - rest.len()];
-    let (rest, value) = parse_value(cx, rest, &format!("`{op_text}`"))?;
+    let (rest, value) = parse_value(cx, rest, op_text)?;
     Ok((rest, PredKind::Compare { op, value }))
 }
 
@@ -639,7 +686,7 @@ fn expect_list<'a>(cx: &Cx<'a>, j: &'a str, after: &str) -> PResult<'a, List> {
 
 /// `between_test = value "and" value ;`
 fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
-    let (rest, low) = parse_value(cx, i, "`between`")?;
+    let (rest, low) = parse_value(cx, i, "between")?;
     let j = skip_ws(rest);
     let Some(after_and) = word(j, Kw::And) else {
         return cx.fail(
@@ -652,7 +699,7 @@ fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a,
             j,
         );
     };
-    let (rest, high) = parse_value(cx, after_and, "`and`")?;
+    let (rest, high) = parse_value(cx, after_and, "and")?;
     Ok((rest, PredKind::Between { negated, low, high }))
 }
 
@@ -693,7 +740,7 @@ fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, Pr
         Some(Kw::EndsWith) => TextOp::EndsWith,
         _ => TextOp::Contains,
     };
-    let (rest, value) = parse_value(cx, &i[n..], &format!("`{}`", &i[..n]))?;
+    let (rest, value) = parse_value(cx, &i[n..], &i[..n])?;
     Ok((rest, PredKind::Text { negated, op, value }))
 }
 
@@ -704,9 +751,9 @@ fn parse_text_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, Pr
 fn parse_has_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
     let j = skip_ws(i);
     let (quantifier, j, after) = match next_keyword(j) {
-        Some((Kw::Any, rest)) => (Quantifier::Any, skip_ws(rest), "`any`"),
-        Some((Kw::All, rest)) => (Quantifier::All, skip_ws(rest), "`all`"),
-        _ => (Quantifier::All, j, "`has`"),
+        Some((Kw::Any, rest)) => (Quantifier::Any, skip_ws(rest), "any"),
+        Some((Kw::All, rest)) => (Quantifier::All, skip_ws(rest), "all"),
+        _ => (Quantifier::All, j, "has"),
     };
     if matches!(j.as_bytes().first(), Some(b'(' | b'[')) {
         let (rest, list) = parse_list(cx, j)?;
@@ -760,11 +807,11 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
             Some(b'"' | b'\'') => {
                 Some("field names are written bare or in backticks: `my field`".to_owned())
             }
-            _ => None,
+            _ => ascii_hint(i),
         };
         return cx.fail(
             SyntaxError::Expected {
-                expected: "a field name".to_owned(),
+                expected: "a condition".to_owned(),
                 found: describe(i),
                 span: cx.token_span(i),
                 help,
@@ -775,13 +822,11 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
     let text = &i[..n];
     if let Some(kw) = keyword(text) {
         let after = skip_ws(&i[n..]);
-        let op_follows = matches!(
-            after.as_bytes().first(),
-            Some(b'=' | b'!' | b'<' | b'>' | b':')
-        ) || matches!(
-            next_keyword(after),
-            Some((Kw::In | Kw::Between | Kw::Is | Kw::Contains | Kw::Has, _))
-        );
+        let op_follows = starts_comparison(after)
+            || matches!(
+                next_keyword(after),
+                Some((Kw::In | Kw::Between | Kw::Is | Kw::Contains | Kw::Has, _))
+            );
         if matches!(kw, Kw::And | Kw::Or) && !op_follows {
             // Most likely a doubled or dangling operator: resume at it.
             return cx.fail(
@@ -794,14 +839,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
                 i,
             );
         }
-        return cx.fail(
-            SyntaxError::KeywordAsField {
-                keyword: text.to_owned(),
-                span: Span::new(start, start + n),
-                help: format!("to use `{text}` as a field name, write it in backticks: `{text}`"),
-            },
-            &i[n..],
-        );
+        return keyword_as_field(cx, i, &i[n..]);
     }
     Ok((&i[n..], text.to_owned()))
 }

@@ -559,7 +559,13 @@ fn cell_for(
         _ => Cell::Null,
     };
     if is_empty_form(v) && ty != Phone {
-        return (Some(v.clone()), empty_cell(v), Cell::Null);
+        // An `other` field holds JSON text, so its empty list is stored as `[]`.
+        let cell = if ty == Other && v == &json!([]) {
+            Cell::Text("[]".into())
+        } else {
+            empty_cell(v)
+        };
+        return (Some(v.clone()), cell, Cell::Null);
     }
     let dropped = (None, Cell::Null, Cell::Null);
     match ty {
@@ -626,7 +632,9 @@ fn cell_for(
                 let e = match ty {
                     Multiselect => it.as_str().map(|s| json!(s)),
                     Usergroup => username(it).map(|u| json!(u)),
-                    _ => dept_no(it).map(|n| json!(n)),
+                    // Keep the number as written (jdy sends integers: `[2]`, while
+                    // the backend writes `2.0`), so the engines' JSON equality is tested.
+                    _ => dept_value(it).cloned(),
                 };
                 if let Some(e) = e {
                     kept.push(it.clone());
@@ -647,6 +655,14 @@ fn username(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Object(o) => o.get("username")?.as_str().map(str::to_owned),
+        _ => None,
+    }
+}
+
+fn dept_value(v: &Value) -> Option<&Value> {
+    match v {
+        Value::Number(_) => Some(v),
+        Value::Object(o) => o.get("dept_no").filter(|n| n.is_number()),
         _ => None,
     }
 }

@@ -2,10 +2,10 @@
 //! stdin line, continuing past rejected lines.
 
 use crate::args::DiagFormat;
-use crate::failure::{read_input, Failure};
-use crate::output::{jsonl_err, jsonl_ok, Output, Reporter};
+use crate::failure::Failure;
+use crate::output::{color_wanted, jsonl_err, jsonl_ok, Output, Reporter};
 use filterql::Diagnostics;
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 
 /// A successful step: what to print and any warnings.
 #[derive(Debug)]
@@ -35,66 +35,89 @@ pub struct Mode {
     pub diagnostics: DiagFormat,
 }
 
-/// The queries of a QUERY argument with their 1-based line numbers.
-pub fn queries(arg: &str) -> Result<Vec<(usize, String)>, Failure> {
-    if arg != "-" {
-        return Ok(vec![(1, arg.to_owned())]);
-    }
-    let text = read_input("-")?;
-    Ok(split_lines(&text))
+/// Whether a batch line holds a query (not blank, not a `#` comment).
+fn is_query(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && !t.starts_with('#')
 }
 
-/// Splits batch input into queries, skipping blank and `#` comment lines.
-pub fn split_lines(text: &str) -> Vec<(usize, String)> {
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| {
-            let t = l.trim();
-            !t.is_empty() && !t.starts_with('#')
-        })
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r').to_owned()))
-        .collect()
-}
-
-/// Runs `step` on every query of `arg` and prints the outcomes. Returns whether every
-/// query was accepted.
+/// Runs `step` on every query of `arg` — the argument itself, or with `-` each query
+/// line of stdin as it arrives — and prints the outcomes. Returns whether every query
+/// was accepted.
 pub fn run(
     arg: &str,
     mode: Mode,
     mut step: impl FnMut(&str) -> Result<Produced, Diagnostics>,
 ) -> Result<bool, Failure> {
-    let batch = arg == "-";
-    let reporter = Reporter::stderr(mode.diagnostics);
-    let mut all_ok = true;
-    let mut out = std::io::stdout().lock();
-    for (line, query) in queries(arg)? {
-        let result = step(&query);
-        let label = batch.then_some(line);
-        let written = match (&result, mode.jsonl) {
+    let mut printer = Printer::new(mode, arg == "-");
+    if arg != "-" {
+        printer.print(1, step(arg))?;
+        return Ok(printer.all_ok);
+    }
+    for (i, line) in std::io::stdin().lock().lines().enumerate() {
+        let line = line.map_err(|source| Failure::Io {
+            path: "stdin".to_owned(),
+            source,
+        })?;
+        if is_query(&line) && !printer.print(i + 1, step(&line))? {
+            // stdout was closed (e.g. `| head`): nobody reads further results.
+            break;
+        }
+    }
+    Ok(printer.all_ok)
+}
+
+/// Prints results to stdout and diagnostics to stderr, remembering rejections.
+struct Printer {
+    mode: Mode,
+    batch: bool,
+    reporter: Reporter,
+    color: bool,
+    all_ok: bool,
+}
+
+impl Printer {
+    fn new(mode: Mode, batch: bool) -> Self {
+        Printer {
+            mode,
+            batch,
+            reporter: Reporter::stderr(mode.diagnostics),
+            color: color_wanted(std::io::stdout().is_terminal()),
+            all_ok: true,
+        }
+    }
+
+    /// Prints one outcome; `Ok(false)` when stdout has been closed.
+    fn print(
+        &mut self,
+        line: usize,
+        result: Result<Produced, Diagnostics>,
+    ) -> Result<bool, Failure> {
+        let mut out = std::io::stdout().lock();
+        let label = self.batch.then_some(line);
+        let written = match (&result, self.mode.jsonl) {
             (Ok(p), true) => writeln!(out, "{}", jsonl_ok(line, &p.output, &p.warnings)),
             (Err(d), true) => writeln!(out, "{}", jsonl_err(line, d)),
             (Ok(p), false) => {
-                reporter.report(&p.warnings, label);
-                match p.output.to_text() {
+                self.reporter.report(&p.warnings, label);
+                match p.output.render(self.color) {
                     Some(t) => writeln!(out, "{t}"),
                     None => Ok(()),
                 }
             }
             (Err(d), false) => {
-                reporter.report(d, label);
+                self.reporter.report(d, label);
                 Ok(())
             }
         };
+        self.all_ok &= result.is_ok();
         // Flush per query so a consumer of a pipe sees each result as it is produced.
-        written
-            .and_then(|()| out.flush())
-            .map_err(|source| Failure::Io {
-                path: "stdout".to_owned(),
-                source,
-            })?;
-        all_ok &= result.is_ok();
+        match written.and_then(|()| out.flush()) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+            Err(source) => Err(Failure::Write { source }),
+        }
     }
-    Ok(all_ok)
 }
 
 #[cfg(test)]
@@ -102,13 +125,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn batch_input_skips_blank_and_comment_lines_but_keeps_numbering() {
-        let got = split_lines("a = 1\n\n  # note\nb = 2\r\n   \nc = 3");
-        let want = vec![
-            (1, "a = 1".to_owned()),
-            (4, "b = 2".to_owned()),
-            (6, "c = 3".to_owned()),
-        ];
-        assert_eq!(got, want);
+    fn blank_and_comment_lines_are_not_queries() {
+        for line in ["", "   ", "# note", "  # indented note", "\t"] {
+            assert!(!is_query(line), "{line:?}");
+        }
+        for line in ["a = 1", "  a = 1 # trailing comment", "(a = 1)"] {
+            assert!(is_query(line), "{line:?}");
+        }
     }
 }

@@ -6,10 +6,9 @@ use crate::args::{ClockArgs, Dialect, SchemaArgs, TargetKind, TargetSpec};
 use crate::failure::{read_input, Failure};
 use crate::output::Output;
 use chrono::{DateTime, FixedOffset};
-use filterql::target::{jdy, masterdata, sql};
-use filterql::unparse::Constant;
+use filterql::target::{masterdata, sql};
 use filterql::{Diagnostics, Options, Query, Schema};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The clock and time zone a query is compiled against.
 #[derive(Debug, Clone, Copy, Default)]
@@ -47,9 +46,18 @@ impl Clock {
 pub fn load_schema(path: &str) -> Result<Schema, Failure> {
     let text = read_input(path)?;
     Schema::from_json(&text).map_err(|e| Failure::Schema {
-        path: path.to_owned(),
+        path: display_name(path),
         source: Box::new(e),
     })
+}
+
+/// How an input is named in messages: `stdin` for `-`.
+fn display_name(path: &str) -> String {
+    if path == "-" {
+        "stdin".to_owned()
+    } else {
+        path.to_owned()
+    }
 }
 
 /// The schema of `--schema F`, or no-schema mode.
@@ -78,34 +86,13 @@ pub struct Shape {
     pub envelope: bool,
 }
 
-/// Renders a compiled query for a target.
+/// Renders a compiled query for a target, through the backends' `Query` methods.
 pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output, Diagnostics> {
-    let tz = query.tz;
     match target.kind {
-        TargetKind::Jdy => {
-            let opts = jdy::JdyOptions { tz };
-            if shape.pushdown {
-                let p = jdy::pushdown(&query.pred, &opts);
-                let residual = match p.residual.as_ref().and_then(|r| residual_text(query, r)) {
-                    Some(text) => Value::String(text),
-                    None => Value::Null,
-                };
-                let filter = match &p.filter {
-                    Some(f) => to_json(f),
-                    None => Value::Null,
-                };
-                Ok(Output::Json(
-                    json!({"filter": filter, "residual": residual}),
-                ))
-            } else {
-                jdy::compile(&query.pred, &opts)
-                    .map(|f| Output::Json(to_json(&f)))
-                    .map_err(|es| diagnostics(query, es))
-            }
-        }
+        TargetKind::Jdy if shape.pushdown => Ok(Output::Json(to_json(&query.to_jdy_pushdown()?))),
+        TargetKind::Jdy => Ok(Output::Json(to_json(&query.to_jdy()?))),
         TargetKind::Masterdata => {
-            let tree = masterdata::compile(&query.pred, &masterdata::MdOptions::new(tz))
-                .map_err(|es| diagnostics(query, es))?;
+            let tree = query.to_masterdata()?;
             match (&shape.table, shape.envelope) {
                 (Some(table), true) => {
                     let req = masterdata::query_request(
@@ -129,15 +116,10 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
                 Dialect::Postgres => sql::Dialect::Postgres,
                 Dialect::Sqlite => sql::Dialect::Sqlite,
             };
-            let opts = sql::SqlOptions {
-                tz,
-                params: shape.params,
-            };
             let frag = match &shape.table {
-                Some(t) => sql::Select::new(t.clone()).render(&query.pred, dialect, &opts),
-                None => sql::compile_where(&query.pred, dialect, &opts),
-            }
-            .map_err(|es| diagnostics(query, es))?;
+                Some(t) => query.to_sql(dialect, &sql::Select::new(t.clone()), shape.params)?,
+                None => query.to_sql_where(dialect, shape.params)?,
+            };
             if shape.params {
                 Ok(Output::Json(to_json(&frag)))
             } else {
@@ -147,16 +129,9 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
     }
 }
 
-/// The canonical query text of a residual predicate, for `eval` on fetched records;
-/// `None` when nothing is left to check.
-fn residual_text(query: &Query, residual: &filterql::ir::Pred) -> Option<String> {
-    match filterql::unparse::to_ast(residual, query.tz) {
-        Ok(e) => Some(e.to_string()),
-        Err(Constant::True) => None,
-        // The language cannot write "no record": keep the query itself as the residual,
-        // which eval finds false everywhere just the same.
-        Err(Constant::False) => Some(query.source.trim().to_owned()),
-    }
+fn to_json(v: &impl serde::Serialize) -> Value {
+    // The backends' output types hold only strings, finite numbers, nulls and arrays.
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// Query text meaning the same as `pred`, or why there is none.
@@ -166,26 +141,12 @@ pub fn unparse(pred: &filterql::ir::Pred, tz: FixedOffset) -> Result<String, Str
         .map_err(|c| c.to_string())
 }
 
-fn to_json(v: &impl serde::Serialize) -> Value {
-    // The backends' output types hold only strings, finite numbers, nulls and arrays.
-    serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-/// A backend's errors as diagnostics over the query text.
-fn diagnostics<E: Into<filterql::Error>>(query: &Query, errors: Vec<E>) -> Diagnostics {
-    let mut d = Diagnostics::new(query.source.clone());
-    for e in errors {
-        d.push(e);
-    }
-    d
-}
-
 /// Reads records for `eval`: a JSON array, an object with a `data` array (a jdy list
 /// response), or one JSON object per line.
 pub fn load_records(path: &str) -> Result<Vec<Value>, Failure> {
     let text = read_input(path)?;
     parse_records(&text).map_err(|message| Failure::Input {
-        path: path.to_owned(),
+        path: display_name(path),
         message,
         help: Some(
             "give a JSON array of records, {\"data\": [...]}, or one JSON object per line"
@@ -194,8 +155,21 @@ pub fn load_records(path: &str) -> Result<Vec<Value>, Failure> {
     })
 }
 
-/// The records in `text` (see [`load_records`]).
+/// The records in `text` (see [`load_records`]). Every record must be a JSON object: a
+/// stray number or string has no fields, and filtering it would only mislead.
 pub fn parse_records(text: &str) -> Result<Vec<Value>, String> {
+    let records = parse_documents(text)?;
+    match records.iter().position(|r| !r.is_object()) {
+        Some(i) => Err(format!(
+            "record {} is {}, not an object",
+            i + 1,
+            json_kind(&records[i])
+        )),
+        None => Ok(records),
+    }
+}
+
+fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(records)) => Ok(records),
         Ok(Value::Object(mut o)) => match o.remove("data") {

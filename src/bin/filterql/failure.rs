@@ -17,6 +17,14 @@ pub enum Failure {
         #[source]
         source: io::Error,
     },
+    /// Results could not be written.
+    #[error("cannot write to stdout")]
+    #[diagnostic(code(filterql::cli::write))]
+    Write {
+        /// The OS error.
+        #[source]
+        source: io::Error,
+    },
     /// A flag combination or value the command cannot use.
     #[error("{message}")]
     #[diagnostic(code(filterql::cli::usage))]

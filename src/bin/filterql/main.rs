@@ -7,7 +7,9 @@ mod batch;
 mod commands;
 mod engine;
 mod failure;
+mod json_color;
 mod output;
+mod render;
 mod repl;
 
 use args::{Cli, Command};
@@ -20,21 +22,37 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // clap prints its own usage errors and exits 2 (help and version exit 0).
     let cli = Cli::parse();
+    let format = cli.diagnostics;
     match run(cli) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(failure) => {
-            report_failure(failure);
+            report_failure(failure, format);
             ExitCode::from(2)
         }
     }
 }
 
-/// Prints a usage or I/O failure as a miette report (JSON with `--diagnostics json`
-/// would mix it with query diagnostics, so it is always human text).
-fn report_failure(failure: Failure) {
-    let report: miette::Report = failure.into();
-    eprintln!("{report:?}");
+/// Prints a usage or I/O failure: a miette report, or with `--diagnostics json` a
+/// one-element array shaped like query diagnostics (without spans).
+fn report_failure(failure: Failure, format: args::DiagFormat) {
+    match format {
+        args::DiagFormat::Json => {
+            let mut d = filterql::diagnostic::JsonDiagnostic::from_diagnostic(&failure, "");
+            // The cause (the OS error, the schema loader's reason) belongs in the message.
+            let mut cause = std::error::Error::source(&failure);
+            while let Some(c) = cause {
+                d.message = format!("{}: {c}", d.message);
+                cause = c.source();
+            }
+            let v = serde_json::to_value(vec![d]).unwrap_or_default();
+            eprintln!("{v}");
+        }
+        args::DiagFormat::Human => {
+            let report: miette::Report = failure.into();
+            eprintln!("{report:?}");
+        }
+    }
 }
 
 /// Refuses a command line on which more than one input is `-`: stdin can be read once.

@@ -27,10 +27,12 @@ impl Output {
         }
     }
 
-    /// The human rendering (without a trailing newline), if any.
-    pub fn to_text(&self) -> Option<String> {
+    /// The human rendering (without a trailing newline), if any; JSON is coloured like
+    /// jq's when `color` is set.
+    pub fn render(&self, color: bool) -> Option<String> {
         match self {
             Output::Text(s) => Some(s.clone()),
+            Output::Json(v) if color => Some(crate::json_color::pretty(v)),
             // Serializing a `Value` cannot fail.
             Output::Json(v) => Some(serde_json::to_string_pretty(v).unwrap_or_default()),
             Output::Nothing => None,
@@ -74,7 +76,7 @@ impl Reporter {
 
     /// The human rendering of `diags`.
     pub fn render(&self, diags: &Diagnostics) -> String {
-        diags.render(self.width, self.color)
+        crate::render::render(diags, self.width, self.color)
     }
 
     /// Reports `diags` (errors or warnings) on stderr; `line` names the stdin line in

@@ -41,7 +41,10 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
                 cond = any;
                 Rel::Or
             } else {
-                errors.extend(e.err_in_and);
+                errors.push(
+                    e.err_in_and
+                        .unwrap_or_else(|| nested(&Pred::Leaf(l.clone()), "the query")),
+                );
                 Rel::And
             }
         }
@@ -69,7 +72,7 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
                         let e = encode(l, opts);
                         match e.any {
                             Some(any) => cond.extend(any),
-                            None => errors.extend(e.err_in_or),
+                            None => errors.push(e.err_in_or.unwrap_or_else(|| nested(c, "or"))),
                         }
                     }
                     other => errors.push(nested(other, "or")),
@@ -83,6 +86,13 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
             Rel::And
         }
     };
+    // An empty condition list would make jdy return every record: never send one.
+    if errors.is_empty() && cond.is_empty() {
+        errors.push(JdyError::Constant {
+            value: true,
+            span: plan::span_of(pred),
+        });
+    }
     if errors.is_empty() {
         Ok(JdyFilter { rel, cond })
     } else {
@@ -194,11 +204,12 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
             return Push::No;
         };
         let e = encode(l, opts);
-        if let Some(all) = e.all {
+        // An empty list would push nothing yet drop the conjunct from the residual.
+        if let Some(all) = e.all.filter(|c| !c.is_empty()) {
             return Push::Exact(all);
         }
         if is_guarded(l, i, &guards) {
-            if let Some(ne) = e.nonempty {
+            if let Some(ne) = e.nonempty.filter(|c| !c.is_empty()) {
                 return Push::Exact(ne);
             }
         }
@@ -267,7 +278,7 @@ fn superset_any(p: &Pred, opts: &JdyOptions) -> Option<(Vec<JdyCond>, bool)> {
     match p {
         Pred::Leaf(l) => {
             let e = encode(l, opts);
-            match (e.any, e.loose) {
+            match (e.any.filter(|c| !c.is_empty()), e.loose) {
                 (Some(any), _) => Some((any, true)),
                 (None, Some(c)) => Some((vec![c], false)),
                 (None, None) => None,
@@ -286,7 +297,7 @@ fn superset_any(p: &Pred, opts: &JdyOptions) -> Option<(Vec<JdyCond>, bool)> {
                         }
                     }
                     if fallback.is_none() {
-                        fallback = e.any.or(e.loose.map(|c| vec![c]));
+                        fallback = e.any.filter(|c| !c.is_empty()).or(e.loose.map(|c| vec![c]));
                     }
                 }
             }

@@ -1,6 +1,6 @@
 //! A jdy filter read back into query syntax.
 
-use super::encode::methods;
+use super::encode::{methods, LIKE_SPECIAL};
 use super::error::DecompileError;
 use super::filter::{JdyCond, JdyFilter, Method, Rel};
 use crate::schema::{FieldType, Schema};
@@ -376,6 +376,11 @@ fn cond_expr(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> Result<Ex
         Method::Like => {
             arity(1)?;
             match &values[0] {
+                Json::String(s) if s.chars().any(|c| LIKE_SPECIAL.contains(c)) => {
+                    return Err(format!(
+                        "`{s}` holds a character jdy's `like` may treat as a wildcard or pattern (undocumented), so its meaning is unknown"
+                    ))
+                }
                 Json::String(s) if !s.is_empty() => pred(
                     c,
                     PredKind::Text {

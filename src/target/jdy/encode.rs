@@ -361,19 +361,8 @@ fn complement(cx: &Ctx, conds: Vec<JdyCond>, help: &str) -> LeafEnc {
         None
     };
     LeafEnc {
-        err_in_or: if any.is_none() {
-            Some(
-                cx.too_many(
-                    conds
-                        .iter()
-                        .map(|c| c.value.as_ref().map_or(0, Vec::len))
-                        .sum(),
-                    "a negated list over 200 values cannot be split inside an `or`; use --pushdown",
-                ),
-            )
-        } else {
-            None
-        },
+        // Several conditions (a long `nin`, one `ne` per value) would need a nested `and`.
+        err_in_or: any.is_none().then(|| cx.needs_and()),
         any,
         all: None,
         nonempty: Some(conds),
@@ -473,11 +462,7 @@ fn encode_in(cx: &Ctx, vs: &[Scalar]) -> Result<LeafEnc, JdyError> {
         ));
         return Ok(e);
     }
-    let mut e = complement(cx, conds, &ne_help(cx));
-    if e.any.is_none() {
-        e.err_in_or = Some(cx.needs_and());
-    }
-    Ok(e)
+    Ok(complement(cx, conds, &ne_help(cx)))
 }
 
 /// An inclusive datetime end: jdy `range` is inclusive and datetimes have millisecond

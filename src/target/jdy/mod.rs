@@ -53,6 +53,11 @@
 //! | `empty` / `not_empty` | is / is not empty: absent, null, `""`, `[]`, a phone without a number (exact complements) |
 //! | `ne [v]` / `nin [v..]` | on a non-empty value: differs from `v` / from every value. **On an empty value: unknown** |
 //!
+//! Two details the simulator also fixes: `unverified` counts an absent or `null` flag as
+//! not verified (a flag of another type is neither), and a record value of the wrong
+//! shape for its field (which jdy's own records never hold) counts as empty, as in
+//! [`crate::eval`].
+//!
 //! jdy does not say whether `ne`/`nin` match records whose field is empty. The language's
 //! `!=` does (two-valued logic), so filterql never relies on either answer: `x != v`
 //! becomes `ne` only where the output is right **whichever way jdy behaves** —
@@ -62,6 +67,17 @@
 //! saying what works) and pushdown leaves it in the residual. The tests simulate jdy both
 //! ways. [`decompile`], which must give `ne` *a* meaning, reads it as "not empty and
 //! different" (the stricter reading).
+//!
+//! # Pushdown
+//!
+//! [`pushdown`] never loses a record: a top-level `and` sends every conjunct jdy can
+//! express exactly and keeps the others as the residual; where only a looser condition
+//! exists it is sent *and* the conjunct stays in the residual (`startswith`/`endswith`
+//! → `like`, `x = "v"` on a phone → `like`, `has all` over 200 values → its first
+//! `all`, `lo < x < hi` on a number → the closed `range`). When no conjunct fits an
+//! `and`, one that fits an `or` by itself is sent as `{"rel":"or"}` (e.g. `x != v` as
+//! `ne` + `empty`). A top-level `or` is sent whole (arms loosened as above, a nested
+//! `and` arm by one of its conjuncts, the whole `or` then residual) or not at all.
 //!
 //! # Values
 //!
@@ -95,7 +111,7 @@ mod query;
 
 pub use compile::{compile, pushdown, Pushdown};
 pub use decompile::decompile;
-pub use encode::{default_type, methods, MAX_VALUES};
+pub use encode::{default_type, methods, LIKE_SPECIAL, MAX_VALUES};
 pub use error::{DecompileError, JdyError};
 pub use filter::{JdyCond, JdyFilter, ListRequest, Method, Rel, MAX_LIMIT};
 pub use query::JdyPlan;

@@ -5,7 +5,8 @@ use super::filter::JdyFilter;
 use super::{compile, pushdown, JdyOptions};
 use crate::diagnostic::Diagnostics;
 use crate::ir::Pred;
-use crate::plan;
+use crate::span::Span;
+use crate::unparse::Constant;
 use serde::{Deserialize, Serialize};
 
 /// The result of [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown); serializes as
@@ -37,32 +38,38 @@ impl crate::Query {
     }
 
     /// Pushdown (`filterql compile --target jdy --pushdown`): the largest part of the
-    /// query jdy evaluates, and the residual to check client-side. Fails only when the
-    /// residual is a constant the language cannot write (the query matches nothing).
+    /// query jdy evaluates, and the residual to check client-side.
+    ///
+    /// Returns `Result` for symmetry with [`to_jdy`](Self::to_jdy); it does not fail. A
+    /// query that folds to "no record" has no filter and, as the language cannot write
+    /// `false`, the query's own canonical text as residual (false on every record too).
     pub fn to_jdy_pushdown(&self) -> Result<JdyPlan, Diagnostics> {
         let p = pushdown(&self.pred, &self.jdy_options());
-        let residual = match &p.residual {
-            None => None,
-            Some(r) => match crate::unparse::to_ast(r, self.tz) {
-                Ok(e) => Some(e.to_string()),
-                Err(c) => {
-                    return Err(self.jdy_errors(vec![JdyError::Constant {
-                        value: c == crate::unparse::Constant::True,
-                        span: plan::span_of(&self.pred),
-                    }]))
-                }
+        let (residual, residual_pred) = match p.residual {
+            None => (None, None),
+            Some(r) => match crate::unparse::to_ast(&r, self.tz) {
+                Ok(e) => (Some(e.to_string()), Some(r)),
+                Err(Constant::True) => (None, None),
+                Err(Constant::False) => (Some(self.ast.to_string()), Some(r)),
             },
         };
         Ok(JdyPlan {
             filter: p.filter,
             residual,
-            residual_pred: p.residual,
+            residual_pred,
         })
     }
 
     fn jdy_errors(&self, errors: Vec<JdyError>) -> Diagnostics {
         let mut d = Diagnostics::new(self.source.clone());
-        for e in errors {
+        for mut e in errors {
+            // A constant has no leaf to point at: point at the whole query.
+            if let JdyError::Constant { span, .. } = &mut e {
+                if span.is_empty() {
+                    let start = self.source.len() - self.source.trim_start().len();
+                    *span = Span::new(start, self.source.trim_end().len().max(start));
+                }
+            }
             d.push(e);
         }
         d

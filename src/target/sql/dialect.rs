@@ -1,4 +1,4 @@
-//! SQL dialects: the [`Dialect`] a caller picks, and the [`Engine`] trait with one
+//! SQL dialects: the [`Dialect`] a caller picks, and the `Engine` trait with one
 //! implementation per engine (`mysql.rs`, `postgres.rs`, `sqlite.rs`) for everything
 //! that differs between them: quoting, placeholders, exact text comparison, LIKE, and
 //! JSON-array membership.

@@ -17,6 +17,9 @@ pub enum LiteralError {
     NotFinite,
     /// The instant is outside what the engine's datetime type holds.
     DatetimeRange,
+    /// A value no column of the storage model holds (a boolean, a datetime in a JSON
+    /// array).
+    Unrepresentable,
 }
 
 /// The string literal for `s` in `dialect`.

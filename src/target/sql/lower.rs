@@ -45,7 +45,14 @@ impl Values {
     /// A number.
     pub(crate) fn number(&self, x: f64) -> Result<Frag, LiteralError> {
         if self.params {
-            let n = serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?;
+            // Whole numbers go out as JSON integers, which bind to integer and floating
+            // columns alike; below 2^53 the integer is the double exactly.
+            const EXACT: f64 = 9_007_199_254_740_992.0;
+            let n = if x.fract() == 0.0 && x.abs() < EXACT {
+                serde_json::Number::from(x as i64)
+            } else {
+                serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?
+            };
             Ok(Frag::param(serde_json::Value::Number(n)))
         } else {
             literal::number(x).map(Frag::sql)
@@ -68,8 +75,9 @@ impl Values {
             Scalar::Text(t) => self.text(t),
             Scalar::Number(x) => self.number(*x),
             Scalar::DateTime(ms) => self.datetime(*ms),
-            // Callers check scalar types against the column first.
-            Scalar::Bool(b) => Ok(Frag::sql(if *b { "(1 = 1)" } else { "(1 = 0)" })),
+            // No column of the storage model holds a boolean value (callers check scalar
+            // types against the column first; this keeps a slip from becoming a constant).
+            Scalar::Bool(_) => Err(LiteralError::Unrepresentable),
         }
     }
 
@@ -83,7 +91,7 @@ impl Values {
                 Scalar::Number(x) => serde_json::Number::from_f64(*x)
                     .map(serde_json::Value::Number)
                     .ok_or(LiteralError::NotFinite)?,
-                Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::NotFinite),
+                Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::Unrepresentable),
             });
         }
         self.text(&serde_json::Value::Array(arr).to_string())
@@ -226,6 +234,16 @@ impl Lower<'_> {
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
         // columns, so that a negated leaf reads `(c IS NULL OR c = '' OR NOT (...))`.
         let arms = match k {
+            // `other` fields (attachments, images, ...) hold JSON text when filled, so
+            // an empty list `[]` is empty too.
+            Kind::Text if f.ty == FieldType::Other => Frag::fill(
+                "{} IS NULL OR {} = '' OR {} = '[]'",
+                &[
+                    &Frag::sql(&col),
+                    &engine.exact_text(&col),
+                    &engine.exact_text(&col),
+                ],
+            ),
             Kind::Text => Frag::fill(
                 "{} IS NULL OR {} = ''",
                 &[&Frag::sql(&col), &engine.exact_text(&col)],

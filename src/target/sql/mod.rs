@@ -26,7 +26,8 @@
 //!
 //! | field type | column | empty value |
 //! |---|---|---|
-//! | text, sn, select, `_id`, other | text (`VARCHAR`/`TEXT`) | NULL or `''` |
+//! | text, sn, select, `_id` | text (`VARCHAR`/`TEXT`) | NULL or `''` |
+//! | other (attachments, images, ...) | text, JSON text when structured | NULL, `''` or `[]` |
 //! | user (creator, updater) | text: the username | NULL or `''` |
 //! | phone | text: the number; flag in `<column>_verified` | NULL or `''` |
 //! | number, flowState, dept (`dept_no`) | `DOUBLE` / `float8` / `REAL` (an integer type also works) | NULL |
@@ -61,9 +62,23 @@
 //! literal, escaped for the dialect (see [`literal`]). Parameterised: the statement has
 //! placeholders (`?` on MySQL and SQLite, `$1, $2, ...` on PostgreSQL) and
 //! [`SqlFragment::params`] holds the values in order as JSON: strings for text, JSON
-//! arrays (as text) and datetimes (`YYYY-MM-DD HH:MM:SS.fff`), numbers for numbers.
+//! arrays (as text) and datetimes (`YYYY-MM-DD HH:MM:SS.fff`), numbers for numbers (whole
+//! numbers below 2^53 as JSON integers, so they bind to integer columns too).
 //! Serialised, a [`SqlFragment`] is the `{"sql": ..., "params": [...]}` object of
 //! `filterql compile --target sql --params`.
+//!
+//! Entry points: [`compile_where`] (the condition alone), [`Select::render`] (a whole
+//! statement) and `Query::to_sql` / `Query::to_sql_where` on a compiled
+//! [`crate::Query`] (errors as [`crate::Diagnostics`] over the query text).
+//!
+//! # Rejections ([`SqlError`], all collected in one pass)
+//!
+//! Subform fields and subform columns; tests the storage model has no exact form for
+//! (e.g. `contains` on a multi-select); text containing NUL; non-finite numbers;
+//! datetimes outside years 1000–9999 (MySQL) or 0001–9999 (PostgreSQL, SQLite); column
+//! or table names the engine would refuse or silently truncate (PostgreSQL: over 63
+//! bytes; MySQL: over 64 characters, characters outside the BMP, a trailing space);
+//! `and`/`or` nested more than 200 levels deep.
 
 pub mod dialect;
 pub mod literal;
@@ -209,6 +224,12 @@ impl SqlError {
             LiteralError::DatetimeRange => SqlError::DatetimeRange {
                 field,
                 dialect,
+                span,
+            },
+            LiteralError::Unrepresentable => SqlError::Unsupported {
+                field,
+                ty: l.field.ty,
+                test: lower::test_name(&l.test).to_owned(),
                 span,
             },
         }

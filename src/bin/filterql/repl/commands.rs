@@ -21,10 +21,11 @@ Commands:
   :explain [QUERY]      canonical and normalized text, every target's output, and
                         what jdy pushdown leaves to be filtered client-side
   :eval FILE [QUERY]    the records of a JSON file that QUERY matches
+  :table [NAME]         show or set the table of SQL output (default t)
   :tz [±hh:mm]          show or set the time zone of date literals
   :now [RFC3339|system] show or pin the instant `now` and `today` refer to
   :help                 this text
-  :quit                 leave (also Ctrl-D)";
+  :quit                 leave (also Ctrl-D, \\q, .quit or exit)";
 
 /// Runs the command line `line` (starting with `:`).
 pub fn run(s: &mut Session, line: &str) -> Flow {
@@ -51,11 +52,15 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":explain" => with_query(s, arg, explain),
         ":eval" => eval(s, arg),
         ":tz" => tz(s, arg),
+        ":table" => {
+            if !arg.is_empty() {
+                s.table = arg.to_owned();
+            }
+            println!("SQL table: {}", s.table);
+        }
         ":now" => now(s, arg),
         other => {
-            let near = super::complete::COMMANDS
-                .iter()
-                .find(|c| c.starts_with(other) || other.starts_with(*c));
+            let near = nearest_command(other);
             match near {
                 Some(c) => eprintln!(
                     "unknown command `{other}`; did you mean `{c}`? (:help lists commands)"
@@ -65,6 +70,20 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         }
     }
     Flow::Continue
+}
+
+/// The command `typed` most likely meant: one it abbreviates, or one within two edits.
+fn nearest_command(typed: &str) -> Option<&'static str> {
+    let commands = super::complete::COMMANDS;
+    if let Some(c) = commands.iter().find(|c| c.starts_with(typed)) {
+        return Some(c);
+    }
+    commands
+        .iter()
+        .map(|c| (filterql::schema::edit_distance(c, typed), *c))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 /// Runs `f` on `arg`, or on the last query when `arg` is empty.
@@ -137,23 +156,20 @@ fn fields(s: &Session) {
         })
         .collect();
     let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    let w1 = rows.iter().map(|r| display_width(&r.1)).max().unwrap_or(0);
+    let w1 = rows
+        .iter()
+        .map(|r| super::display_width(&r.1))
+        .max()
+        .unwrap_or(0);
     for (name, label, ty) in rows {
         let pad0 = w0 - name.chars().count();
-        let pad1 = w1 - display_width(&label);
+        let pad1 = w1 - super::display_width(&label);
         println!(
             "  {name}{}  {label}{}  {ty}",
             " ".repeat(pad0),
             " ".repeat(pad1)
         );
     }
-}
-
-/// Terminal columns of `s`, counting CJK characters as two.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-        .sum()
 }
 
 fn describe(f: &filterql::schema::Field) -> String {
@@ -210,7 +226,7 @@ fn explain(s: &mut Session, text: &str) {
                 kind: TargetKind::Sql,
                 dialect: Dialect::Mysql,
             },
-            Session::sql_shape(),
+            s.sql_shape(),
         ),
         (
             "sql:postgres",
@@ -218,7 +234,7 @@ fn explain(s: &mut Session, text: &str) {
                 kind: TargetKind::Sql,
                 dialect: Dialect::Postgres,
             },
-            Session::sql_shape(),
+            s.sql_shape(),
         ),
         (
             "sql:sqlite",
@@ -226,14 +242,14 @@ fn explain(s: &mut Session, text: &str) {
                 kind: TargetKind::Sql,
                 dialect: Dialect::Sqlite,
             },
-            Session::sql_shape(),
+            s.sql_shape(),
         ),
     ];
     for (name, spec, shape) in targets {
         println!("\n{name}:");
         match engine::render(&q, spec, &shape) {
             Ok(out) => {
-                println!("{}", out.to_text().unwrap_or_default());
+                println!("{}", out.render(s.color).unwrap_or_default());
                 if shape.pushdown {
                     let kept = match out.to_json().get("residual") {
                         Some(serde_json::Value::String(r)) => r.clone(),
@@ -243,7 +259,10 @@ fn explain(s: &mut Session, text: &str) {
                 }
             }
             // Inline on stdout, so the explanation reads in order.
-            Err(d) => print!("not expressible:\n{}", d.render(width(), s.color)),
+            Err(d) => print!(
+                "not expressible:\n{}",
+                crate::render::render(&d, width(), s.color)
+            ),
         }
     }
 }
@@ -267,11 +286,8 @@ fn eval(s: &mut Session, arg: &str) {
     with_query(s, query, |s, text| {
         if let Some(q) = s.compile(text) {
             let hits = engine::filter_records(&q, &records);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&serde_json::Value::Array(hits.clone()))
-                    .unwrap_or_default()
-            );
+            let shown = crate::output::Output::Json(serde_json::Value::Array(hits.clone()));
+            println!("{}", shown.render(s.color).unwrap_or_default());
             println!("({} of {} records match)", hits.len(), records.len());
         }
     });
@@ -302,5 +318,18 @@ fn now(s: &mut Session, arg: &str) {
     match s.clock.now {
         Some(n) => println!("now: {}", n.to_rfc3339()),
         None => println!("now: the system clock"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_commands_get_a_suggestion() {
+        assert_eq!(nearest_command(":targte"), Some(":target"));
+        assert_eq!(nearest_command(":expl"), Some(":explain"));
+        assert_eq!(nearest_command(":shema"), Some(":schema"));
+        assert_eq!(nearest_command(":frobnicate"), None);
     }
 }

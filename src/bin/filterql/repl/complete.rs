@@ -7,8 +7,8 @@ use filterql::Schema;
 
 /// The REPL commands, for completion and `:help`.
 pub const COMMANDS: &[&str] = &[
-    ":target", ":schema", ":fields", ":ast", ":ir", ":explain", ":eval", ":tz", ":now", ":help",
-    ":quit",
+    ":target", ":schema", ":fields", ":ast", ":ir", ":explain", ":eval", ":table", ":tz", ":now",
+    ":help", ":quit",
 ];
 
 /// The values `:target` accepts.
@@ -74,7 +74,7 @@ fn spellings(schema: &Schema) -> Vec<(String, &Field)> {
 
 /// How a field spelling is written in a query: each path segment bare when it is a plain
 /// identifier and not a keyword, otherwise between backticks (a backtick doubled).
-fn written(spelling: &str) -> String {
+pub fn written(spelling: &str) -> String {
     spelling
         .split('.')
         .map(|seg| {
@@ -114,6 +114,37 @@ fn field_before<'s>(schema: &'s Schema, line: &str, before: usize) -> Option<&'s
         .into_iter()
         .find(|(s, _)| *s == name)
         .map(|(_, f)| f)
+}
+
+/// The field whose value is being written at `start`: the text before it ends with
+/// `field <op>`, `field [not] in (`, `field has [any|all] (` or a `,` inside such a list.
+fn value_position_field<'s>(schema: &'s Schema, head: &str, start: usize) -> Option<&'s Field> {
+    let before = &head[..start];
+    let toks = scan(before);
+    let last = toks.last()?;
+    let text = |t: &super::scan::Token| before[t.range.clone()].to_ascii_lowercase();
+    let opens_value = match last.kind {
+        Kind::Operator => matches!(text(last).as_str(), "=" | "==" | "!=" | "<>"),
+        Kind::Keyword => matches!(text(last).as_str(), "has" | "any" | "all"),
+        Kind::Punct => matches!(text(last).as_str(), "(" | "[" | ","),
+        _ => false,
+    };
+    if !opens_value {
+        return None;
+    }
+    if last.kind == Kind::Punct {
+        // Inside a list: the token before the list's opening bracket must be `in`,
+        // `has`, `any` or `all`.
+        let open = toks
+            .iter()
+            .rposition(|t| t.kind == Kind::Punct && matches!(text(t).as_str(), "(" | "["))?;
+        let kw = toks.get(open.checked_sub(1)?)?;
+        if !(kw.kind == Kind::Keyword && matches!(text(kw).as_str(), "in" | "has" | "any" | "all"))
+        {
+            return None;
+        }
+    }
+    field_before(schema, before, before.len()).filter(|f| !f.options.is_empty())
 }
 
 /// The completion at byte offset `pos` of `line`.
@@ -158,6 +189,18 @@ pub fn complete(schema: &Schema, line: &str, pos: usize) -> Completion {
     let word = &head[start..];
     let mut seen = std::collections::HashSet::new();
     let mut candidates = Vec::new();
+    // In value position after a select field (`status = `, `tags has any (`), its
+    // options come first, quoted.
+    if let Some(f) = value_position_field(schema, head, start) {
+        for o in &f.options {
+            if o.starts_with(word) {
+                let quoted = format!("\"{}\"", o.replace('\\', "\\\\").replace('"', "\\\""));
+                if seen.insert(quoted.clone()) {
+                    candidates.push(pair(quoted));
+                }
+            }
+        }
+    }
     for (spelling, _) in spellings(schema) {
         if starts_with_ci(&spelling, word) {
             let w = written(&spelling);
@@ -288,8 +331,24 @@ mod tests {
     }
 
     #[test]
+    fn select_options_are_offered_quoted_in_value_position() {
+        let quoted = ["\"待处理\"".to_owned(), "\"已完成\"".to_owned()];
+        assert_eq!(words("status = ", 9).1[..2], quoted[..]);
+        assert_eq!(words("状态 in (\"待处理\", ", 23).1[..2], quoted[..]);
+        let line = "status != 已";
+        assert_eq!(words(line, line.len()), (10, vec!["\"已完成\"".to_owned()]));
+        // Not after an ordering operator or outside a value position.
+        assert!(!words("status > ", 9).1.contains(&quoted[0]));
+        assert!(!words("status = 1 and ", 15).1.contains(&quoted[0]));
+    }
+
+    #[test]
     fn commands_and_targets_complete() {
-        assert_eq!(words(":ta", 3).1, vec![":target".to_owned()]);
+        assert_eq!(
+            words(":ta", 3).1,
+            vec![":target".to_owned(), ":table".to_owned()]
+        );
+        assert_eq!(words(":tar", 4).1, vec![":target".to_owned()]);
         assert_eq!(
             words(":target sql:p", 13),
             (8, vec!["sql:postgres".to_owned()])

@@ -7,7 +7,7 @@ use super::scan::is_incomplete;
 use filterql::Schema;
 use rustyline::completion::{Completer, FilenameCompleter};
 use rustyline::highlight::{CmdKind, Highlighter};
-use rustyline::hint::Hinter;
+use rustyline::hint::{Hinter, HistoryHinter};
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
@@ -17,6 +17,7 @@ pub struct ReplHelper {
     schema: Schema,
     color: bool,
     files: FilenameCompleter,
+    history: HistoryHinter,
 }
 
 impl ReplHelper {
@@ -26,6 +27,7 @@ impl ReplHelper {
             schema,
             color,
             files: FilenameCompleter::new(),
+            history: HistoryHinter::new(),
         }
     }
 
@@ -65,6 +67,12 @@ impl Completer for ReplHelper {
 
 impl Hinter for ReplHelper {
     type Hint = String;
+
+    // fish-style suggestions: the rest of the latest history entry starting with the
+    // line typed so far (→ accepts it).
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
+        self.history.hint(line, pos, ctx)
+    }
 }
 
 impl Highlighter for ReplHelper {
@@ -73,6 +81,14 @@ impl Highlighter for ReplHelper {
             Cow::Owned(highlight(line))
         } else {
             Cow::Borrowed(line)
+        }
+    }
+
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
         }
     }
 

@@ -35,6 +35,8 @@ pub struct Session {
     pub last: Option<String>,
     /// Whether to colour output.
     pub color: bool,
+    /// The table of the SQL target's `SELECT * FROM <table>`.
+    pub table: String,
 }
 
 /// What the loop does after a line.
@@ -50,7 +52,7 @@ impl Session {
     /// Prints diagnostics (errors or warnings) to stderr.
     pub fn report(&self, d: &Diagnostics) {
         if !d.is_empty() {
-            eprint!("{}", d.render(width(), self.color));
+            eprint!("{}", crate::render::render(d, width(), self.color));
         }
     }
 
@@ -68,10 +70,10 @@ impl Session {
         }
     }
 
-    /// The SQL shape used in the shell: inline, against a table named `t`.
-    pub fn sql_shape() -> Shape {
+    /// The SQL shape used in the shell: inline, against the session's table.
+    pub fn sql_shape(&self) -> Shape {
         Shape {
-            table: Some("t".to_owned()),
+            table: Some(self.table.clone()),
             ..Shape::default()
         }
     }
@@ -82,9 +84,9 @@ impl Session {
         let Some(q) = self.compile(text) else {
             return;
         };
-        match engine::render(&q, self.target, &Self::sql_shape()) {
+        match engine::render(&q, self.target, &self.sql_shape()) {
             Ok(out) => {
-                if let Some(t) = out.to_text() {
+                if let Some(t) = out.render(self.color) {
                     println!("{t}");
                 }
             }
@@ -99,6 +101,10 @@ impl Session {
             Flow::Continue
         } else if t.starts_with(':') {
             commands::run(self, t)
+        } else if let Some(cmd) = foreign_command(t) {
+            // psql's `\q`, sqlite3's `.quit`, a bare `exit`: never a query, so honour
+            // them rather than report a syntax error.
+            commands::run(self, cmd)
         } else {
             self.run_query(line);
             Flow::Continue
@@ -107,13 +113,27 @@ impl Session {
 
     /// The greeting: what is loaded and what to try.
     pub fn banner(&self) -> String {
-        let mut fields = Vec::new();
-        for f in self.schema.fields.iter().filter(|f| !f.system) {
-            fields.push(match &f.label {
+        const SHOWN: usize = 12;
+        let own: Vec<&filterql::schema::Field> =
+            self.schema.fields.iter().filter(|f| !f.system).collect();
+        let mut fields: Vec<String> = own
+            .iter()
+            .take(SHOWN)
+            .map(|f| match &f.label {
                 Some(l) => format!("{} ({l})", f.name),
                 None => f.name.clone(),
-            });
+            })
+            .collect();
+        if own.len() > SHOWN {
+            fields.push(format!("… {} more (:fields lists them)", own.len() - SHOWN));
         }
+        let system: Vec<&str> = self
+            .schema
+            .fields
+            .iter()
+            .filter(|f| f.system)
+            .map(|f| f.name.as_str())
+            .collect();
         let mut s = format!(
             "filterql {} — interactive shell. Schema: {}.\n",
             env!("CARGO_PKG_VERSION"),
@@ -121,15 +141,74 @@ impl Session {
         );
         if !fields.is_empty() {
             s.push_str(&wrap(&format!("Fields: {}", fields.join(", ")), 78, "  "));
-            s.push_str("\n  plus createTime, updateTime, creator, updater, flowState, _id\n");
+            s.push('\n');
+        }
+        if !system.is_empty() {
+            s.push_str("  ");
+            s.push_str(&wrap(&format!("plus {}", system.join(", ")), 76, "  "));
+            s.push('\n');
         }
         s.push_str(&format!(
-            "Target: {}. Tab completes fields and keywords; :help lists commands.\n\
-             try: createTime >= 2022-01-01 and phone verified",
-            self.target
+            "Target: {}. Tab completes fields and keywords; :help lists commands.\ntry: {}",
+            self.target,
+            self.example()
         ));
         s
     }
+
+    /// A query that compiles against the current schema, for the banner.
+    fn example(&self) -> String {
+        let has = |name: &str, ty: filterql::FieldType| {
+            self.schema
+                .fields
+                .iter()
+                .any(|f| f.name == name && f.ty == ty)
+        };
+        let created = has("createTime", filterql::FieldType::Datetime);
+        if created && has("phone", filterql::FieldType::Phone) {
+            "createTime >= 2022-01-01 and phone verified".to_owned()
+        } else if created {
+            "createTime >= 2022-01-01".to_owned()
+        } else {
+            match self.schema.fields.first() {
+                Some(f) => format!("{} is not empty", complete::written(&f.name)),
+                None => "createTime >= 2022-01-01".to_owned(),
+            }
+        }
+    }
+}
+
+/// The shell command another tool's habit means: psql (`\q`, `\?`), sqlite3 (`.quit`,
+/// `.help`), or a bare `quit`/`exit` (as psql accepts).
+fn foreign_command(line: &str) -> Option<&'static str> {
+    match line.to_ascii_lowercase().as_str() {
+        "\\q" | "\\quit" | ".quit" | ".exit" | ".q" | "quit" | "exit" => Some(":quit"),
+        "\\?" | "\\h" | "\\help" | ".help" | "help" => Some(":help"),
+        _ => None,
+    }
+}
+
+/// Terminal columns of `s`, counting East Asian wide characters as two.
+pub fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// Whether `c` takes two terminal columns (the common wide blocks: Hangul Jamo, CJK,
+/// Hangul syllables, compatibility ideographs, full-width forms, CJK extensions).
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
 }
 
 /// Wraps `text` at spaces to `width` columns, indenting continuation lines.
@@ -137,7 +216,7 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut col = 0;
     for word in text.split(' ') {
-        let w = word.chars().count();
+        let w = display_width(word);
         if col > 0 && col + 1 + w > width {
             out.push('\n');
             out.push_str(indent);
@@ -182,6 +261,7 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
         clock: Clock::default(),
         last: None,
         color,
+        table: "t".to_owned(),
     };
 
     let config = Config::builder()
@@ -249,5 +329,59 @@ fn save_history(rl: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&std::
     // Appending (rather than rewriting) keeps the entries of sessions running side by side.
     if let Err(e) = rl.append_history(path) {
         eprintln!("warning: could not save history to {}: {e}", path.display());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(schema: Schema) -> Session {
+        Session {
+            schema,
+            schema_name: "test".to_owned(),
+            target: crate::args::parse_target_spec("jdy").unwrap(),
+            clock: Clock::default(),
+            last: None,
+            color: false,
+            table: "t".to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_banner_example_compiles_against_the_loaded_schema() {
+        let schemas = [
+            Schema::demo(),
+            Schema::from_json(r#"{"fields":[{"name":"qty","type":"number"}]}"#).unwrap(),
+            Schema::from_json(
+                r#"{"fields":[{"name":"my field","type":"text"}],"system_fields":false}"#,
+            )
+            .unwrap(),
+        ];
+        for schema in schemas {
+            let s = session(schema);
+            let example = s.example();
+            assert!(s.banner().ends_with(&format!("try: {example}")));
+            let compiled = engine::compile(&example, &s.schema, &s.clock);
+            assert!(compiled.is_ok(), "{example}: {:?}", compiled.err());
+        }
+    }
+
+    #[test]
+    fn other_shells_quit_and_help_commands_are_understood() {
+        let mut s = session(Schema::demo());
+        for q in ["\\q", ".quit", "exit", "QUIT", ":q"] {
+            assert_eq!(s.handle(q), Flow::Quit, "{q}");
+        }
+        for q in ["\\?", ".help", "amount > 3", "", "# comment"] {
+            assert_eq!(s.handle(q), Flow::Continue, "{q}");
+        }
+    }
+
+    #[test]
+    fn wide_characters_count_double_when_wrapping() {
+        assert_eq!(display_width("班级a"), 5);
+        let w = wrap("aaaa 班级班级 bb", 9, " ");
+        assert_eq!(w, "aaaa\n 班级班级\n bb");
     }
 }

@@ -1,0 +1,33 @@
+//! Fuzzes the parser: any input must give a tree or diagnostics, never a panic, a stack
+//! overflow or a hang; a tree must print canonically and read back to itself.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match filterql::syntax::parse(text) {
+        Ok(ast) => {
+            let canonical = ast.to_string();
+            let again = filterql::syntax::parse(&canonical).unwrap_or_else(|d| {
+                panic!(
+                    "canonical text rejected: {canonical}\n{}",
+                    d.render(80, false)
+                )
+            });
+            assert_eq!(again, ast, "round trip of {canonical}");
+            assert_eq!(again.to_string(), canonical);
+        }
+        Err(diags) => {
+            assert!(diags.has_errors());
+            for d in diags.to_json() {
+                for l in d.labels {
+                    assert!(l.start <= l.end && l.end <= diags.source.len());
+                }
+            }
+            let _ = diags.render(80, false);
+        }
+    }
+});

@@ -1,0 +1,167 @@
+//! Datetimes: instants anywhere in years 1000–9999, stored as local time in an arbitrary
+//! query time zone (the storage model), compared with `=` and ranges (open, closed,
+//! half-open) — every engine and mode returns the rows `eval` matches.
+
+mod sqldb;
+
+use chrono::FixedOffset;
+use filterql::eval;
+use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::target::sql::{Select, SqlOptions};
+use filterql::{FieldType, Span};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use serde_json::json;
+use sqldb::{Cell, Col, ColKind, Conn};
+use std::cell::RefCell;
+
+/// 1000-01-02 and 9999-12-30 (UTC), a day inside MySQL's range at both ends in any zone.
+const MIN_MS: i64 = -30_610_137_600_000;
+const MAX_MS: i64 = 253_402_128_000_000;
+
+/// Range ends as (row index, inclusive), either end optional.
+type Ends = (Option<(usize, bool)>, Option<(usize, bool)>);
+
+/// (zone offset in minutes, row instants, ranges).
+type Case = (i32, Vec<i64>, Vec<Ends>);
+
+fn arb_case() -> impl Strategy<Value = Case> {
+    // A base instant, and rows a few ms to a few days around it, so bounds hit rows.
+    let offsets = prop_oneof![Just(0i64), -3i64..3, -200_000_000i64..200_000_000,];
+    (
+        -12 * 60..=14 * 60i32,
+        MIN_MS..MAX_MS,
+        prop::collection::vec(offsets, 1..8),
+        prop::collection::vec(
+            (
+                prop::option::of((0usize..8, any::<bool>())),
+                prop::option::of((0usize..8, any::<bool>())),
+            ),
+            1..6,
+        ),
+    )
+        .prop_map(|(tz, base, offs, ranges)| {
+            let rows = offs
+                .into_iter()
+                .map(|o| (base + o).clamp(MIN_MS, MAX_MS))
+                .collect();
+            (tz, rows, ranges)
+        })
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(128)
+}
+
+fn field() -> FieldRef {
+    FieldRef {
+        name: "d".into(),
+        subform: None,
+        ty: FieldType::Datetime,
+        widget: None,
+        column: "d".into(),
+        label: None,
+    }
+}
+
+fn run(conn: Conn) {
+    let d = conn.dialect();
+    let table = sqldb::table_name(&format!("dt_{d}"));
+    let cols = vec![Col {
+        name: "d".into(),
+        kind: ColKind::Datetime,
+    }];
+    let conn = RefCell::new(conn);
+    conn.borrow_mut()
+        .create_table(&table, &cols)
+        .expect("table");
+    let mut sel = Select::new(&table);
+    sel.columns = vec!["id".into()];
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&arb_case(), |(tz_min, rows, ranges)| {
+        let tz = FixedOffset::east_opt(tz_min * 60).expect("offset");
+        let mut c = conn.borrow_mut();
+        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
+        c.clear(&table).map_err(err)?;
+        let local = |ms: i64| {
+            chrono::DateTime::from_timestamp_millis(ms)
+                .expect("in range")
+                .with_timezone(&tz)
+        };
+        let cells: Vec<(i64, Vec<Cell>)> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, ms)| {
+                let text = local(*ms).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+                (i as i64, vec![Cell::Datetime(text)])
+            })
+            .collect();
+        c.insert(&table, &cols, &cells).map_err(err)?;
+        // Records as jdy sends them: RFC 3339 with the zone's offset.
+        let records: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|ms| json!({ "d": local(*ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, false) }))
+            .collect();
+        let pick = |e: Option<(usize, bool)>| {
+            e.map(|(i, inclusive)| Bound {
+                value: Scalar::DateTime(rows[i % rows.len()]),
+                inclusive,
+            })
+        };
+        let mut preds = vec![Pred::leaf(field(), Test::Eq(Scalar::DateTime(rows[0])), false, Span::default())];
+        for (lo, hi) in ranges {
+            if lo.is_none() && hi.is_none() {
+                continue;
+            }
+            let r = Test::Range(Range { lo: pick(lo), hi: pick(hi) });
+            preds.push(Pred::leaf(field(), r.clone(), false, Span::default()));
+            preds.push(Pred::leaf(field(), r, true, Span::default()));
+        }
+        for p in &preds {
+            let want: Vec<i64> = records
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| eval::matches(p, r))
+                .map(|(i, _)| i as i64)
+                .collect();
+            for params in [false, true] {
+                let q = sel
+                    .render(p, d, &SqlOptions { tz, params })
+                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let got = c.ids(&q).map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
+                prop_assert_eq!(&got, &want, "{} {:?}", q.sql, q.params);
+            }
+        }
+        Ok(())
+    });
+    let _ = conn.borrow_mut().drop_table(&table);
+    if let Err(e) = result {
+        panic!("{d}: {e}");
+    }
+}
+
+#[test]
+fn sqlite_datetimes_agree_with_eval() {
+    run(sqldb::sqlite());
+}
+
+#[test]
+fn postgres_datetimes_agree_with_eval() {
+    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
+        run(c);
+    }
+}
+
+#[test]
+fn mysql_datetimes_agree_with_eval() {
+    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
+        run(c);
+    }
+}

@@ -1,0 +1,141 @@
+//! Number literals: every finite double, written inline or sent as a parameter, is read
+//! back by each engine as the same double (checked against its neighbours one ulp away on both sides).
+
+mod sqldb;
+
+use filterql::ir::{FieldRef, Pred, Scalar, Test};
+use filterql::target::sql::{Select, SqlOptions};
+use filterql::{FieldType, Span};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use sqldb::{Cell, Col, ColKind, Conn};
+use std::cell::RefCell;
+
+fn next_up(x: f64) -> f64 {
+    if x.is_nan() || x == f64::INFINITY {
+        return x;
+    }
+    if x == 0.0 {
+        return f64::from_bits(1);
+    }
+    let b = x.to_bits();
+    f64::from_bits(if x > 0.0 { b + 1 } else { b - 1 })
+}
+
+fn next_down(x: f64) -> f64 {
+    -next_up(-x)
+}
+
+fn arb_double() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        // Ordinary magnitudes with many digits, where decimal rounding bites.
+        (-1e6f64..1e6f64),
+        prop::sample::select(vec![
+            0.1,
+            0.2,
+            0.3,
+            1e-300,
+            5e-324,
+            2.2250738585072014e-308,
+            1.7976931348623157e308,
+            9007199254740993.0,
+            123_456_789.123_456_79
+        ]),
+    ]
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(256)
+}
+
+fn run(conn: Conn) {
+    let d = conn.dialect();
+    let table = sqldb::table_name(&format!("num_{d}"));
+    let cols = vec![Col {
+        name: "n".into(),
+        kind: ColKind::Number,
+    }];
+    let conn = RefCell::new(conn);
+    conn.borrow_mut()
+        .create_table(&table, &cols)
+        .expect("table");
+    let field = FieldRef {
+        name: "n".into(),
+        subform: None,
+        ty: FieldType::Number,
+        widget: None,
+        column: "n".into(),
+        label: None,
+    };
+    let mut sel = Select::new(&table);
+    sel.columns = vec!["id".into()];
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&arb_double(), |x| {
+        let mut c = conn.borrow_mut();
+        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
+        c.clear(&table).map_err(err)?;
+        let rows = vec![
+            (0, vec![Cell::Num(next_down(x))]),
+            (1, vec![Cell::Num(x)]),
+            (2, vec![Cell::Num(next_up(x))]),
+        ];
+        c.insert(&table, &cols, &rows).map_err(err)?;
+        let p = Pred::leaf(
+            field.clone(),
+            Test::Eq(Scalar::Number(x)),
+            false,
+            Span::default(),
+        );
+        // -0.0 and 0.0 are equal doubles.
+        let want: Vec<i64> = rows
+            .iter()
+            .filter(|(_, c)| c[0] == Cell::Num(x))
+            .map(|(i, _)| *i)
+            .collect();
+        for params in [false, true] {
+            let opts = SqlOptions {
+                params,
+                ..SqlOptions::default()
+            };
+            let q = sel
+                .render(&p, d, &opts)
+                .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            let got = c
+                .ids(&q)
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
+            prop_assert_eq!(&got, &want, "{} {:?}", q.sql, q.params);
+        }
+        Ok(())
+    });
+    let _ = conn.borrow_mut().drop_table(&table);
+    if let Err(e) = result {
+        panic!("{d}: {e}");
+    }
+}
+
+#[test]
+fn sqlite_reads_the_same_double() {
+    run(sqldb::sqlite());
+}
+
+#[test]
+fn postgres_reads_the_same_double() {
+    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
+        run(c);
+    }
+}
+
+#[test]
+fn mysql_reads_the_same_double() {
+    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
+        run(c);
+    }
+}
