@@ -72,8 +72,12 @@ fn long_number_literals_survive_jdy_json_exactly() {
     let opts = filterql::Options::at(
         chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").expect("valid"),
     );
-    let q = filterql::compile(&format!("amount > {digits}"), &filterql::Schema::demo(), &opts)
-        .expect("compiles");
+    let q = filterql::compile(
+        &format!("amount > {digits}"),
+        &filterql::Schema::demo(),
+        &opts,
+    )
+    .expect("compiles");
     let f = jdy::compile(&q.pred, &JdyOptions { tz: q.tz }).expect("jdy");
     let value = |f: &JdyFilter| f.cond[0].value.clone().expect("a value")[0].as_f64();
     assert_eq!(value(&f), Some(exact));
