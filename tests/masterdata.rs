@@ -27,6 +27,7 @@ fn opts() -> MdOptions {
 fn field(name: &str, ty: FieldType) -> Field {
     Field {
         name: name.into(),
+        aliases: Vec::new(),
         label: None,
         ty,
         widget: None,

@@ -24,7 +24,7 @@ fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
         (Some("Abc"), Some("á")),
         (Some("abc "), Some("a ")),
         (Some("ábc"), Some("ä")),
-        (Some("a%c"), None),
+        (Some("a%c"), Some("a\"b\\'")),
         (Some("a_c"), None),
         (Some("a!c"), None),
         (Some(""), None),
@@ -130,6 +130,16 @@ fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
             "has is exact",
             tags(Test::HasAll(vec![t("a")]), false),
             vec![1],
+        ),
+        (
+            "has matches accented tags exactly",
+            tags(Test::HasAll(vec![t("ä")]), false),
+            vec![4],
+        ),
+        (
+            "has matches tags with JSON escapes",
+            tags(Test::HasAll(vec![t("a\"b\\'")]), false),
+            vec![5],
         ),
         (
             "has any is exact",

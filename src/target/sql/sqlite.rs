@@ -45,10 +45,18 @@ impl Engine for Sqlite {
         )
     }
 
-    fn json_empty(&self, col: &str) -> Frag {
-        Frag::sql(format!(
-            "COALESCE(json_array_length(NULLIF({col}, '')), 0) = 0"
-        ))
+    fn json_empty(&self, col: &str, numbers: bool) -> Frag {
+        let kept = if numbers {
+            "\"j\".\"type\" IN ('integer', 'real')"
+        } else {
+            "\"j\".\"type\" = 'text' AND \"j\".\"value\" <> ''"
+        };
+        let mut f = Frag::sql("NOT EXISTS (SELECT 1 FROM (SELECT ");
+        f.push(col)
+            .push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ")
+            .push(kept)
+            .push(")");
+        f
     }
 
     fn json_has(
@@ -68,7 +76,13 @@ impl Engine for Sqlite {
                 .collect::<Result<Vec<_>, _>>()?;
             let head = format!(
                 "EXISTS (SELECT 1 FROM (SELECT {col} AS \"v\") AS \"o\", \
-                 json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE \"j\".\"value\" "
+                 json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE {} AND \"j\".\"value\" ",
+                // `true` reads as the integer 1: the item's own type must match too.
+                if matches!(es.first(), Some(Scalar::Text(_))) {
+                    "\"j\".\"type\" = 'text'"
+                } else {
+                    "\"j\".\"type\" IN ('integer', 'real')"
+                }
             );
             let mut f = Frag::sql(head);
             if vals.len() == 1 {
