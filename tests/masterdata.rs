@@ -10,7 +10,7 @@ use filterql::span::Span;
 use filterql::syntax::ast::TextOp;
 use filterql::target::masterdata::{
     compile, decompile, decompile_json, query_request, write_request, Caller, Condition,
-    DecompileError, MasterdataError, MdOptions, Table, WriteAction,
+    DecompileError, MasterdataError, MdOptions, RequestError, Table, WriteAction,
 };
 use filterql::FieldType;
 use masterdata_sim::md_sim;
@@ -949,4 +949,52 @@ fn day_bounds_at_the_edge_of_the_writable_years() {
             assert_eq!(q2.matches(r), q.matches(r), "{text} -> {back} on {r}");
         }
     }
+}
+
+/// Both request builders refuse an empty or blank `metaDataName` (it used to be sent as
+/// `""`); a non-empty one, and a `dataId`, are fine.
+#[test]
+fn requests_refuse_an_empty_table_name() {
+    let c = tree(&leaf("phone", Test::Eq(text("139")), false));
+    for name in ["", " ", "\t\n"] {
+        let table = || Table::MetaDataName(name.to_owned());
+        let q = query_request(
+            "1",
+            table(),
+            c.clone(),
+            Caller::default(),
+            Default::default(),
+        );
+        assert_eq!(q.unwrap_err(), RequestError::EmptyTableName, "{name:?}");
+        for action in [
+            WriteAction::Archive,
+            WriteAction::Modify(vec![("a".to_owned(), json!(1))]),
+        ] {
+            let w = write_request("1", table(), action, c.clone(), Caller::default());
+            assert_eq!(w.unwrap_err(), RequestError::EmptyTableName, "{name:?}");
+        }
+    }
+    let named = Table::MetaDataName("物料".to_owned());
+    assert!(query_request("1", named, c.clone(), Caller::default(), Default::default()).is_ok());
+    assert!(query_request(
+        "1",
+        Table::DataId(0),
+        c,
+        Caller::default(),
+        Default::default()
+    )
+    .is_ok());
+
+    // Through `Query`: the refusal is a diagnostic with its code.
+    let at = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+    let q = filterql::compile("amount > 5", &schema(), &filterql::Options::at(at)).unwrap();
+    let empty = Table::MetaDataName(String::new());
+    let d = q
+        .to_masterdata_request("1", empty, Caller::default(), Default::default())
+        .unwrap_err();
+    let json = serde_json::to_string(&d.to_json()).unwrap();
+    assert!(
+        json.contains(r#""code":"filterql::masterdata::request::empty_table""#),
+        "{json}"
+    );
 }
