@@ -212,6 +212,10 @@ pub struct JsonLabel {
 impl JsonDiagnostic {
     /// Converts any diagnostic whose spans point into `source`.
     pub fn from_diagnostic(d: &dyn Diagnostic, source: &str) -> Self {
+        Self::with_index(d, source, &LineIndex::new(source))
+    }
+
+    fn with_index(d: &dyn Diagnostic, source: &str, lines: &LineIndex) -> Self {
         let severity = match d.severity() {
             Some(Severity::Warning) | Some(Severity::Advice) => "warning",
             _ => "error",
@@ -221,10 +225,8 @@ impl JsonDiagnostic {
             .map(|ls| {
                 ls.enumerate()
                     .map(|(i, l)| {
-                        let start = l.offset().min(source.len());
-                        let before = source.get(..start).unwrap_or("");
-                        let line = before.matches('\n').count() + 1;
-                        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                        let start = floor_char_boundary(source, l.offset().min(source.len()));
+                        let (line, column) = lines.locate(source, start);
                         JsonLabel {
                             start,
                             end: (l.offset() + l.len()).min(source.len()),
@@ -243,6 +245,60 @@ impl JsonDiagnostic {
             message: d.to_string(),
             help: d.help().map(|h| h.to_string()),
             labels,
+        }
+    }
+}
+
+/// Byte offsets of line starts, for turning offsets into 1-based line/column pairs in
+/// O(log lines + column) each.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(source: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(line_starts_after_newlines(source));
+        LineIndex { starts }
+    }
+
+    /// 1-based line and column (in characters) of byte offset `at`.
+    fn locate(&self, source: &str, at: usize) -> (usize, usize) {
+        let line = self.starts.partition_point(|&s| s <= at);
+        let line_start = self.starts[line - 1];
+        let column = source.get(line_start..at).map_or(0, |t| t.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+fn line_starts_after_newlines(source: &str) -> impl Iterator<Item = usize> + '_ {
+    source
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+fn floor_char_boundary(source: &str, mut i: usize) -> usize {
+    while i > 0 && !source.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_a_naive_scan() {
+        let src = "a = 1\n手机 > 5\r\n\nlast = \"x\"";
+        let idx = LineIndex::new(src);
+        for at in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
+            let before = &src[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
+            assert_eq!(idx.locate(src, at), (line, column), "offset {at}");
         }
     }
 }

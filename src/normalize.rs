@@ -110,23 +110,22 @@ fn constant(b: bool) -> Pred {
 ///   both are false on an empty value.
 /// - No operand left is `True`; one operand is itself.
 ///
-/// Duplicates and ranges are found through hash maps, so a 100,000-operand chain (a
-/// query near the parser's size limit) costs linear, not quadratic, time.
+/// Duplicates and ranges are found through hash maps (duplicates among the first few
+/// operands by comparison), so a 100,000-operand chain (a query near the parser's size
+/// limit) costs linear, not quadratic, time.
 fn and(kids: Vec<Pred>) -> Pred {
-    let mut flat = Vec::with_capacity(kids.len());
-    for k in kids {
-        match k {
-            Pred::True => {}
-            Pred::False => return Pred::False,
-            Pred::And(inner) => flat.extend(inner),
-            other => flat.push(other),
-        }
-    }
-    let mut out: Vec<Pred> = Vec::with_capacity(flat.len());
-    let mut seen = HashSet::new();
+    let Some(mut ops) = flatten(kids, true) else {
+        return Pred::False;
+    };
+    // Operands are kept by compacting `ops` in place: `ops[..kept]` is the output so
+    // far, so no second operand vector is allocated (it would double the peak heap).
+    let mut kept = 0;
+    let mut seen = Seen::new();
     // The operand index of the (first) positive range on each single-valued field.
     let mut ranges: HashMap<FieldRef, usize> = HashMap::new();
-    for q in flat {
+    for at in 0..ops.len() {
+        let q = std::mem::replace(&mut ops[at], Pred::True);
+        let out = &mut ops[..kept];
         if let Pred::Leaf(new) = &q {
             if let Some((field, r2)) = mergeable_range(new) {
                 match ranges.get(field) {
@@ -143,133 +142,319 @@ fn and(kids: Vec<Pred>) -> Pred {
                             }
                             // A later operand equal to the replaced range is still
                             // skipped as "seen": the narrower merged range implies it.
-                            out[i] = Pred::leaf(field.clone(), Test::Range(merged), false, span);
+                            let merged =
+                                Pred::leaf(field.clone(), Test::Range(merged), false, span);
+                            seen.replace(out, i, merged);
                             continue;
                         }
                     }
                     None => {
-                        ranges.insert(field.clone(), out.len());
+                        ranges.insert(field.clone(), kept);
                     }
                 }
             }
         }
-        if seen.insert(key(&q)) {
-            out.push(q);
+        if let Some(h) = seen.is_new(out, &q) {
+            ops[kept] = q;
+            seen.add(&ops[..=kept], h);
+            kept += 1;
         }
     }
-    finish(out, Pred::True, Pred::And)
+    ops.truncate(kept);
+    finish(ops, Pred::True, Pred::And)
 }
 
 /// Build a normalized disjunction of normalized operands: the dual of [`and`] without
 /// range merging (flatten, drop `False`, `True` wins, keep equal operands once).
 fn or(kids: Vec<Pred>) -> Pred {
-    let mut out: Vec<Pred> = Vec::with_capacity(kids.len());
-    let mut seen = HashSet::new();
-    let mut add = |q: Pred| {
-        if seen.insert(key(&q)) {
-            out.push(q);
-        }
+    let Some(mut ops) = flatten(kids, false) else {
+        return Pred::True;
     };
+    let mut kept = 0;
+    let mut seen = Seen::new();
+    for at in 0..ops.len() {
+        let q = std::mem::replace(&mut ops[at], Pred::False);
+        if let Some(h) = seen.is_new(&ops[..kept], &q) {
+            ops[kept] = q;
+            seen.add(&ops[..=kept], h);
+            kept += 1;
+        }
+    }
+    ops.truncate(kept);
+    finish(ops, Pred::False, Pred::Or)
+}
+
+/// The operands of an `and` (`is_and`) or `or` with nested groups of the same kind
+/// spliced in and the neutral constant dropped; `None` when the absorbing constant
+/// (`False` in an `and`, `True` in an `or`) is among them.
+/// Reuses `kids` when nothing is to be spliced or dropped (the usual case).
+fn flatten(kids: Vec<Pred>, is_and: bool) -> Option<Vec<Pred>> {
+    let splice = |k: &Pred| match k {
+        Pred::True | Pred::False => true,
+        Pred::And(_) => is_and,
+        Pred::Or(_) => !is_and,
+        _ => false,
+    };
+    if !kids.iter().any(splice) {
+        return Some(kids);
+    }
+    let mut flat = Vec::with_capacity(kids.len());
     for k in kids {
         match k {
-            Pred::False => {}
-            Pred::True => return Pred::True,
-            Pred::Or(inner) => inner.into_iter().for_each(&mut add),
-            other => add(other),
+            Pred::True if is_and => {}
+            Pred::False if !is_and => {}
+            Pred::True | Pred::False => return None,
+            Pred::And(inner) if is_and => flat.extend(inner),
+            Pred::Or(inner) if !is_and => flat.extend(inner),
+            other => flat.push(other),
         }
     }
-    finish(out, Pred::False, Pred::Or)
+    Some(flat)
 }
 
-/// A text that two predicates share exactly when they are equal (`PartialEq`, which
-/// ignores spans), for finding duplicates by hashing.
-fn key(p: &Pred) -> String {
-    let mut out = String::new();
-    write_key(p, &mut out);
-    out
+/// The operands kept so far by [`and`]/[`or`], for finding duplicates ([`same`]:
+/// `PartialEq` ignoring spans, with `0.0` equal to `-0.0`). The first [`LINEAR_MAX`]
+/// are compared one by one; past that, they are found by structural hash, so a
+/// 100,000-operand chain stays linear. Neither way formats or allocates per operand.
+///
+/// Each kept operand has a slot. When [`and`] replaces a kept range by a merged one, the
+/// slot keeps the operand as first seen, so a later copy of it is still a duplicate.
+struct Seen {
+    /// Hash → the most recent slot with that hash; empty while searching linearly.
+    head: HashMap<u64, usize>,
+    /// Slot → the previous slot with the same hash.
+    next: Vec<Option<usize>>,
+    /// Slot → where its operand lives.
+    slots: Vec<Slot>,
+    /// Operand index in `out` → its slot, while `out` still holds the operand as seen.
+    slot_of: Vec<Option<usize>>,
+    hasher: std::collections::hash_map::RandomState,
 }
 
-fn write_key(p: &Pred, out: &mut String) {
-    use std::fmt::Write;
-    match p {
-        Pred::True => out.push('T'),
-        Pred::False => out.push('F'),
-        Pred::Not(q) => {
-            out.push_str("!(");
-            write_key(q, out);
-            out.push(')');
+/// The most operands searched linearly before [`Seen`] switches to hashing.
+const LINEAR_MAX: usize = 16;
+
+enum Slot {
+    /// Still `out[i]`.
+    Out(usize),
+    /// `out[i]` was replaced; the operand as first seen.
+    Moved(Box<Pred>),
+}
+
+impl Seen {
+    fn new() -> Seen {
+        Seen {
+            head: HashMap::new(),
+            next: Vec::new(),
+            slots: Vec::new(),
+            slot_of: Vec::new(),
+            hasher: Default::default(),
         }
-        Pred::And(ps) | Pred::Or(ps) => {
-            out.push_str(if matches!(p, Pred::And(_)) {
-                "&("
-            } else {
-                "|("
-            });
-            for q in ps {
-                write_key(q, out);
-                out.push(',');
+    }
+
+    fn get<'a>(&'a self, out: &'a [Pred], slot: usize) -> &'a Pred {
+        match &self.slots[slot] {
+            Slot::Out(i) => &out[*i],
+            Slot::Moved(p) => p,
+        }
+    }
+
+    fn hash(&self, p: &Pred) -> u64 {
+        use std::hash::BuildHasher;
+        self.hasher.hash_one(PredHash(p))
+    }
+
+    /// `None` when an operand equal to `q` was kept before (in `out` or moved out of it);
+    /// otherwise what [`Seen::add`] needs to record it.
+    fn is_new(&self, out: &[Pred], q: &Pred) -> Option<u64> {
+        if self.slots.len() < LINEAR_MAX {
+            let dup = (0..self.slots.len()).any(|s| same(self.get(out, s), q));
+            return (!dup).then_some(0);
+        }
+        let h = self.hash(q);
+        let mut at = self.head.get(&h).copied();
+        while let Some(s) = at {
+            if same(self.get(out, s), q) {
+                return None;
             }
-            out.push(')');
+            at = self.next[s];
+        }
+        Some(h)
+    }
+
+    /// Records the last operand of `out` as kept; `h` is what [`Seen::is_new`] said.
+    fn add(&mut self, out: &[Pred], h: u64) {
+        let slot = self.slots.len();
+        self.slots.push(Slot::Out(out.len() - 1));
+        self.slot_of.push(Some(slot));
+        if slot < LINEAR_MAX {
+            self.next.push(None);
+            if self.slots.len() == LINEAR_MAX {
+                // From now on by hash: index every slot so far.
+                self.head.reserve(LINEAR_MAX);
+                for s in 0..self.slots.len() {
+                    let h = self.hash(self.get(out, s));
+                    self.next[s] = self.head.insert(h, s);
+                }
+            }
+        } else {
+            self.next.push(self.head.insert(h, slot));
+        }
+    }
+
+    /// Replaces `out[i]` by `p`, keeping the operand it held as seen.
+    fn replace(&mut self, out: &mut [Pred], i: usize, p: Pred) {
+        let old = std::mem::replace(&mut out[i], p);
+        if let Some(slot) = self.slot_of.get_mut(i).and_then(Option::take) {
+            self.slots[slot] = Slot::Moved(Box::new(old));
+        }
+    }
+}
+
+/// Equality of normalized operands: `PartialEq` (spans ignored), except that numbers
+/// compare as `0.0 == -0.0` and NaN equal to NaN, so that it is an equivalence the hash
+/// ([`PredHash`]) agrees with.
+fn same(a: &Pred, b: &Pred) -> bool {
+    match (a, b) {
+        (Pred::True, Pred::True) | (Pred::False, Pred::False) => true,
+        (Pred::Not(x), Pred::Not(y)) => same(x, y),
+        (Pred::And(xs), Pred::And(ys)) | (Pred::Or(xs), Pred::Or(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same(x, y))
+        }
+        (Pred::Leaf(x), Pred::Leaf(y)) => {
+            x.negated == y.negated && x.field == y.field && same_test(&x.test, &y.test)
+        }
+        _ => false,
+    }
+}
+
+fn same_test(a: &Test, b: &Test) -> bool {
+    let list = |xs: &[Scalar], ys: &[Scalar]| {
+        xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| same_scalar(x, y))
+    };
+    let bound = |x: &Option<Bound>, y: &Option<Bound>| match (x, y) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x.inclusive == y.inclusive && same_scalar(&x.value, &y.value),
+        _ => false,
+    };
+    match (a, b) {
+        (Test::Eq(x), Test::Eq(y)) => same_scalar(x, y),
+        (Test::In(xs), Test::In(ys))
+        | (Test::HasAny(xs), Test::HasAny(ys))
+        | (Test::HasAll(xs), Test::HasAll(ys)) => list(xs, ys),
+        (Test::Range(x), Test::Range(y)) => bound(&x.lo, &y.lo) && bound(&x.hi, &y.hi),
+        (Test::Text(o, x), Test::Text(p, y)) => o == p && x == y,
+        (Test::Empty, Test::Empty)
+        | (Test::Verified, Test::Verified)
+        | (Test::Unverified, Test::Unverified) => true,
+        _ => false,
+    }
+}
+
+fn same_scalar(a: &Scalar, b: &Scalar) -> bool {
+    match (a, b) {
+        (Scalar::Number(x), Scalar::Number(y)) => number_bits(*x) == number_bits(*y),
+        (Scalar::Text(x), Scalar::Text(y)) => x == y,
+        (Scalar::DateTime(x), Scalar::DateTime(y)) => x == y,
+        (Scalar::Bool(x), Scalar::Bool(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The bits numbers are compared and hashed by: one value for both zeros and one for
+/// every NaN.
+fn number_bits(n: f64) -> u64 {
+    if n == 0.0 {
+        0
+    } else if n.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        n.to_bits()
+    }
+}
+
+/// Hashes a predicate consistently with [`same`].
+struct PredHash<'a>(&'a Pred);
+
+impl std::hash::Hash for PredHash<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        hash_pred(self.0, h);
+    }
+}
+
+fn hash_pred<H: std::hash::Hasher>(p: &Pred, h: &mut H) {
+    use std::hash::Hash;
+    std::mem::discriminant(p).hash(h);
+    match p {
+        Pred::True | Pred::False => {}
+        Pred::Not(q) => hash_pred(q, h),
+        Pred::And(ps) | Pred::Or(ps) => {
+            ps.len().hash(h);
+            for q in ps {
+                hash_pred(q, h);
+            }
         }
         Pred::Leaf(l) => {
-            // `Debug` quotes and escapes every string, so the text is unambiguous; the
-            // field and test hold no span.
-            let _ = write!(out, "L({:?},{},", l.field, l.negated);
-            write_test_key(&l.test, out);
-            out.push(')');
+            l.negated.hash(h);
+            l.field.hash(h);
+            hash_test(&l.test, h);
         }
     }
 }
 
-fn write_test_key(t: &Test, out: &mut String) {
-    use std::fmt::Write;
-    let list = |vs: &[Scalar], out: &mut String| {
-        for v in vs {
-            out.push_str(&scalar_key(v));
-            out.push(',');
-        }
-    };
-    let _ = match t {
-        Test::Eq(v) => write!(out, "eq {}", scalar_key(v)),
-        Test::In(vs) => {
-            out.push_str("in ");
-            list(vs, out);
-            Ok(())
-        }
-        Test::HasAny(vs) => {
-            out.push_str("any ");
-            list(vs, out);
-            Ok(())
-        }
-        Test::HasAll(vs) => {
-            out.push_str("all ");
-            list(vs, out);
-            Ok(())
+fn hash_test<H: std::hash::Hasher>(t: &Test, h: &mut H) {
+    use std::hash::Hash;
+    std::mem::discriminant(t).hash(h);
+    match t {
+        Test::Eq(v) => hash_scalar(v, h),
+        Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
+            vs.len().hash(h);
+            for v in vs {
+                hash_scalar(v, h);
+            }
         }
         Test::Range(r) => {
             for b in [&r.lo, &r.hi] {
-                match b {
-                    Some(b) => {
-                        let _ = write!(out, "[{} {}]", scalar_key(&b.value), b.inclusive);
-                    }
-                    None => out.push_str("[]"),
+                b.is_some().hash(h);
+                if let Some(b) = b {
+                    b.inclusive.hash(h);
+                    hash_scalar(&b.value, h);
                 }
             }
-            Ok(())
         }
-        Test::Text(op, s) => write!(out, "text {op:?} {s:?}"),
-        Test::Empty | Test::Verified | Test::Unverified => write!(out, "{t:?}"),
-    };
+        Test::Text(op, s) => {
+            op.hash(h);
+            s.hash(h);
+        }
+        Test::Empty | Test::Verified | Test::Unverified => {}
+    }
 }
 
-/// A text two scalars share exactly when they are equal (`0.0` and `-0.0` are).
-fn scalar_key(v: &Scalar) -> String {
+fn hash_scalar<H: std::hash::Hasher>(v: &Scalar, h: &mut H) {
+    use std::hash::Hash;
+    std::mem::discriminant(v).hash(h);
     match v {
-        Scalar::Number(n) if *n == 0.0 => "n0".to_owned(),
-        Scalar::Number(n) => format!("n{n:?}"),
-        Scalar::Text(t) => format!("t{t:?}"),
-        Scalar::DateTime(ms) => format!("d{ms}"),
-        Scalar::Bool(b) => format!("b{b}"),
+        Scalar::Number(n) => number_bits(*n).hash(h),
+        Scalar::Text(t) => t.hash(h),
+        Scalar::DateTime(ms) => ms.hash(h),
+        Scalar::Bool(b) => b.hash(h),
+    }
+}
+
+/// A scalar hashed and compared as [`same_scalar`] does.
+struct ScalarKey<'a>(&'a Scalar);
+
+impl PartialEq for ScalarKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        same_scalar(self.0, other.0)
+    }
+}
+
+impl Eq for ScalarKey<'_> {}
+
+impl std::hash::Hash for ScalarKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        hash_scalar(self.0, h);
     }
 }
 
@@ -334,9 +519,13 @@ fn leaf(mut l: Leaf) -> Pred {
     Pred::Leaf(l)
 }
 
+/// Keeps the first of equal values ([`same_scalar`]), without allocating per value.
 fn dedup(vs: &mut Vec<Scalar>) {
     let mut seen = HashSet::with_capacity(vs.len());
-    vs.retain(|v| seen.insert(scalar_key(v)));
+    let first: Vec<bool> = vs.iter().map(|v| seen.insert(ScalarKey(v))).collect();
+    drop(seen);
+    let mut first = first.into_iter();
+    vs.retain(|_| first.next().unwrap_or(false));
 }
 
 /// `not (x in [lo, hi])` as `x < lo or x > hi or x is empty` (with the open/closed ends

@@ -11,6 +11,7 @@
 
 use crate::ir::Pred;
 use crate::span::Span;
+use std::borrow::Cow;
 
 /// The deepest tree the planners walk recursively: twice the parser's nesting limit, so
 /// every checked query fits, while a hand-built tree deeper than this is refused rather
@@ -56,6 +57,43 @@ pub fn span_of(p: &Pred) -> Span {
 /// [`MAX_DEPTH`] first.
 pub fn nnf(p: &Pred) -> Pred {
     go(p, false)
+}
+
+/// [`nnf`] of `p`, borrowing `p` itself when it already has that form (every tree that
+/// went through [`crate::normalize`] does), so a backend does not copy the tree.
+pub fn nnf_cow(p: &Pred) -> Cow<'_, Pred> {
+    if is_nnf(p) {
+        Cow::Borrowed(p)
+    } else {
+        Cow::Owned(nnf(p))
+    }
+}
+
+/// Whether [`nnf`] would return `p` unchanged: no `Not`; groups of two or more
+/// operands, none of them a constant or a group of the same kind.
+fn is_nnf(p: &Pred) -> bool {
+    let mut stack = vec![p];
+    while let Some(p) = stack.pop() {
+        match p {
+            Pred::Not(_) => return false,
+            Pred::True | Pred::False | Pred::Leaf(_) => {}
+            Pred::And(cs) | Pred::Or(cs) => {
+                let is_and = matches!(p, Pred::And(_));
+                if cs.len() < 2 {
+                    return false;
+                }
+                for c in cs {
+                    match c {
+                        Pred::True | Pred::False => return false,
+                        Pred::And(_) if is_and => return false,
+                        Pred::Or(_) if !is_and => return false,
+                        _ => stack.push(c),
+                    }
+                }
+            }
+        }
+    }
+    true
 }
 
 fn go(p: &Pred, neg: bool) -> Pred {

@@ -390,3 +390,15 @@ fn diagnostics_as_json() {
         }])
     );
 }
+
+/// A long run of mistakes is reported up to a cap, quickly, not once per mistake.
+#[test]
+fn diagnostics_are_capped() {
+    let text = "a = and ".repeat(20_000);
+    let diags = parse(&text).expect_err("rejected");
+    assert_eq!(diags.len(), 32);
+    assert!(diags.items.iter().all(|e| {
+        miette::Diagnostic::code(e)
+            .is_some_and(|c| c.to_string() == "filterql::syntax::missing_value")
+    }));
+}

@@ -11,8 +11,12 @@ fuzz_target!(|data: &[u8]| {
     match filterql::syntax::parse(text) {
         Ok(ast) => {
             let canonical = ast.to_string();
-            let again = filterql::syntax::parse(&canonical)
-                .unwrap_or_else(|d| panic!("canonical text rejected: {canonical}\n{}", d.render(80, false)));
+            let again = filterql::syntax::parse(&canonical).unwrap_or_else(|d| {
+                panic!(
+                    "canonical text rejected: {canonical}\n{}",
+                    d.render(80, false)
+                )
+            });
             assert_eq!(again, ast, "round trip of {canonical}");
             assert_eq!(again.to_string(), canonical);
         }

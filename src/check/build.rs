@@ -134,18 +134,19 @@ fn dedup<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Ve
     items.into_iter().filter(|i| seen.insert(key(i))).collect()
 }
 
-/// Identity of a scalar for deduplication: numbers by value (`-0` = `0`).
+/// Identity of a scalar for deduplication: numbers by value (`-0` = `0`). Borrows the
+/// text, so deduplicating a long list allocates no key per value.
 #[derive(Hash, PartialEq, Eq)]
-enum ScalarKey {
-    Text(String),
+enum ScalarKey<'a> {
+    Text(&'a str),
     Number(u64),
     DateTime(i64),
     Bool(bool),
 }
 
-fn scalar_key(s: &Scalar) -> ScalarKey {
+fn scalar_key(s: &Scalar) -> ScalarKey<'_> {
     match s {
-        Scalar::Text(t) => ScalarKey::Text(t.clone()),
+        Scalar::Text(t) => ScalarKey::Text(t),
         // `+ 0.0` turns -0 into +0, so the two equal numbers share a key.
         Scalar::Number(n) => ScalarKey::Number((n + 0.0).to_bits()),
         Scalar::DateTime(ms) => ScalarKey::DateTime(*ms),
@@ -153,8 +154,14 @@ fn scalar_key(s: &Scalar) -> ScalarKey {
     }
 }
 
-pub(super) fn dedup_scalars(items: Vec<Scalar>) -> Vec<Scalar> {
-    dedup(items, scalar_key)
+/// The first of each value, in order.
+pub(super) fn dedup_scalars(mut items: Vec<Scalar>) -> Vec<Scalar> {
+    let mut seen = HashSet::with_capacity(items.len());
+    let first: Vec<bool> = items.iter().map(|s| seen.insert(scalar_key(s))).collect();
+    drop(seen);
+    let mut first = first.into_iter();
+    items.retain(|_| first.next().unwrap_or(false));
+    items
 }
 
 fn key(s: &Scalar) -> Option<f64> {

@@ -213,6 +213,22 @@ pub(crate) fn describe(i: &str) -> String {
     format!("`{shown}`")
 }
 
+/// A help line for a full-width or typographic character written where ASCII
+/// punctuation belongs (`＝`, `（`, `“`), as Chinese input methods produce.
+pub(crate) fn ascii_hint(i: &str) -> Option<String> {
+    let c = i.chars().next()?;
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0)?,
+        '\u{201C}' | '\u{201D}' | '\u{201E}' => '"',
+        '\u{2018}' | '\u{2019}' => '\'',
+        '\u{3001}' => ',',
+        _ => return None,
+    };
+    Some(format!(
+        "`{c}` is a full-width or typographic character: write the ASCII `{ascii}` instead"
+    ))
+}
+
 /// Error recovery: skips tokens until a point where parsing can resume — the end of the
 /// text, a `)` that closes a group opened before `i`, or an `and`/`or` (`&&`, `||`, `&`,
 /// `|`) outside any bracket opened after `i`. Strings are skipped whole so that their
@@ -281,6 +297,15 @@ mod tests {
         assert_eq!(skip_to_sync("= (x and y) \"and\" and z"), "and z");
         assert_eq!(skip_to_sync("1 2) or z"), ") or z");
         assert_eq!(skip_to_sync("\"unclosed and"), "");
+    }
+
+    #[test]
+    fn full_width_punctuation_gets_an_ascii_hint() {
+        assert!(ascii_hint("＝ 1").is_some_and(|h| h.contains("ASCII `=`")));
+        assert!(ascii_hint("“x”").is_some_and(|h| h.contains("ASCII `\"`")));
+        assert!(ascii_hint("（").is_some_and(|h| h.contains("ASCII `(`")));
+        assert_eq!(ascii_hint("= 1"), None);
+        assert_eq!(ascii_hint("手"), None);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 use super::ast::{DateTimeLit, List, Literal, RelBase, RelUnit, Relative, Value};
 use super::error::SyntaxError;
-use super::lexer::{describe, ident_len, is_ident_continue, keyword, skip_to_sync, skip_ws, Kw};
+use super::lexer::{
+    ascii_hint, describe, ident_len, is_ident_continue, keyword, skip_to_sync, skip_ws, Kw,
+};
 use super::parser::{Cx, PResult};
 use crate::span::Span;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -27,6 +29,17 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
         Some(b'-') if b.get(1).is_some_and(u8::is_ascii_digit) => parse_number(cx, i),
         _ => {
             let n = ident_len(i);
+            if let (0, Some(help)) = (n, ascii_hint(i)) {
+                return cx.fail(
+                    SyntaxError::Expected {
+                        expected: "a value".to_owned(),
+                        found: describe(i),
+                        span: cx.token_span(i),
+                        help: Some(help),
+                    },
+                    i,
+                );
+            }
             if n == 0 {
                 return cx.fail(
                     SyntaxError::MissingValue {
@@ -129,7 +142,7 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
                     expected: format!("`,` or {close_str}"),
                     found: describe(i),
                     span: cx.token_span(i),
-                    help: None,
+                    help: ascii_hint(i),
                 });
                 i = close_after_recovery(skip_to_sync(i), close);
                 break;

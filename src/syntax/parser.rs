@@ -11,7 +11,9 @@ use super::ast::{
     CmpOp, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier, TextOp,
 };
 use super::error::SyntaxError;
-use super::lexer::{describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw};
+use super::lexer::{
+    ascii_hint, describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw,
+};
 use super::literal::{parse_list, parse_value};
 use crate::diagnostic::Diagnostics;
 use crate::span::Span;
@@ -26,6 +28,10 @@ use std::cell::{Cell, RefCell};
 pub const MAX_DEPTH: usize = 128;
 /// Maximum query size in bytes.
 pub const MAX_INPUT_BYTES: usize = 1 << 20;
+
+/// At most this many diagnostics are reported for one query: a megabyte of repeated
+/// mistakes must not produce (and render) a hundred thousand reports.
+const MAX_ERRORS: usize = 32;
 
 /// The parser's error: either a diagnostic with the offset where recovery should start
 /// scanning, or a bare nom error from a combinator (only its position is known).
@@ -107,9 +113,15 @@ impl<'a> Cx<'a> {
         }))))
     }
 
-    /// Records a diagnostic without failing the rule.
+    /// Records a diagnostic without failing the rule. Past [`MAX_ERRORS`] the diagnostic
+    /// is dropped and parsing stops at the next recovery point.
     pub(crate) fn record(&self, error: SyntaxError) {
-        self.errors.borrow_mut().push(error);
+        let mut errors = self.errors.borrow_mut();
+        if errors.len() < MAX_ERRORS {
+            errors.push(error);
+        } else {
+            self.fatal.set(true);
+        }
     }
 
     /// Records a failed rule's diagnostic and returns where to resume, or passes the
@@ -166,8 +178,16 @@ impl<'a> Cx<'a> {
 
 /// Parses a whole query into its syntax tree, or returns every syntax error found.
 ///
-/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input;
-/// inputs over [`MAX_INPUT_BYTES`] are rejected unread.
+/// Never panics and never recurses deeper than [`MAX_DEPTH`] levels, whatever the input.
+/// Inputs over [`MAX_INPUT_BYTES`] are rejected unread; the diagnostics' `source` is
+/// then only the start of the text, which the label points into. At most 32
+/// diagnostics are reported.
+///
+/// ```
+/// let ast = filterql::syntax::parse("createTime >= 2022-01-01 and phone verified").unwrap();
+/// assert_eq!(ast.to_string(), "createTime >= 2022-01-01 and phone verified");
+/// assert_eq!(filterql::syntax::parse("a = and (b > 1").unwrap_err().len(), 2);
+/// ```
 pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(too_large(text));
@@ -182,14 +202,16 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
             if let Err(nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f))) =
                 other
             {
-                errors.push(f.error);
+                if errors.len() < MAX_ERRORS || matches!(f.error, SyntaxError::TooDeep { .. }) {
+                    errors.push(f.error);
+                }
             }
             if errors.is_empty() {
                 // Unreachable by construction; fail closed with a diagnostic anyway.
                 errors.push(SyntaxError::Expected {
                     expected: "a condition".to_owned(),
                     found: describe(text),
-                    span: cx_free_span(text),
+                    span: first_token_span(text),
                     help: None,
                 });
             }
@@ -202,7 +224,7 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     }
 }
 
-fn cx_free_span(text: &str) -> Span {
+fn first_token_span(text: &str) -> Span {
     Span::new(0, token_len(text))
 }
 
@@ -321,7 +343,7 @@ fn unexpected_after_operand<'a>(cx: &Cx<'a>, j: &'a str) -> &'a str {
         expected: expected.to_owned(),
         found: describe(j),
         span: cx.token_span(j),
-        help: None,
+        help: ascii_hint(j),
     });
     skip_to_sync(&j[token_len(j).max(1).min(j.len())..])
 }
@@ -569,7 +591,7 @@ fn expected_test<'a, T>(cx: &Cx<'a>, j: &'a str) -> PResult<'a, T> {
             expected: "an operator such as `=`, `in`, `contains` or `is empty`".to_owned(),
             found: describe(j),
             span: cx.token_span(j),
-            help,
+            help: help.or_else(|| ascii_hint(j)),
         },
         j,
     )
@@ -785,7 +807,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
             Some(b'"' | b'\'') => {
                 Some("field names are written bare or in backticks: `my field`".to_owned())
             }
-            _ => None,
+            _ => ascii_hint(i),
         };
         return cx.fail(
             SyntaxError::Expected {

@@ -20,13 +20,14 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
             span: plan::span_of(pred),
         }]);
     }
-    let p = plan::nnf(pred);
+    // A normalized query is already in negation normal form: borrowed, not copied.
+    let p = plan::nnf_cow(pred);
     let mut errors = Vec::new();
     let mut cond = Vec::new();
-    let rel = match &p {
+    let rel = match &*p {
         Pred::True | Pred::False => {
             errors.push(JdyError::Constant {
-                value: matches!(p, Pred::True),
+                value: matches!(*p, Pred::True),
                 span: plan::span_of(pred),
             });
             Rel::And

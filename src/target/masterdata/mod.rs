@@ -85,7 +85,11 @@
 //! Values are strings in these forms (see [`value`]): numbers in their shortest
 //! round-trip decimal, positional, integers without `.0` (`5`, `0.0000001`);
 //! datetimes as `YYYY-MM-DD HH:MM:SS[.fff]` in [`MdOptions::tz`] (the query's time
-//! zone), milliseconds only when non-zero.
+//! zone), milliseconds only when non-zero. Datetime columns are taken to hold
+//! millisecond precision (that of the format and of the query's instants), so a range
+//! end a millisecond outside the years 0001–9999 is sent as the equivalent end of the
+//! other kind: `d <= 9999-12-31` (the day ends at `< 10000-01-01 00:00`) as
+//! `LESS_EQUAL d "9999-12-31 23:59:59.999"`.
 //!
 //! # Rejected (fail closed, with a `filterql::masterdata::*` diagnostic)
 //!
