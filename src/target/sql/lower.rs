@@ -408,7 +408,10 @@ impl Lower<'_> {
                 (false, true) => "<=",
                 (false, false) => "<",
             };
-            parts.push(Frag::fill(&format!("{col} {op} {{}}"), &[&v]));
+            parts.push(Frag::fill(
+                &format!("{{}} {op} {{}}"),
+                &[&Frag::sql(col), &v],
+            ));
         }
         Ok(match parts.len() {
             0 => Frag::sql("(1 = 1)"),

@@ -70,8 +70,8 @@ impl Engine for Postgres {
     ) -> Result<Frag, LiteralError> {
         let one = |es: &[Scalar]| -> Result<Frag, LiteralError> {
             Ok(Frag::fill(
-                &format!("CAST(NULLIF(CAST({col} AS text), '') AS jsonb) @> CAST({{}} AS jsonb)"),
-                &[&v.json(es)?],
+                "CAST(NULLIF(CAST({} AS text), '') AS jsonb) @> CAST({} AS jsonb)",
+                &[&Frag::sql(col), &v.json(es)?],
             ))
         };
         if any && elems.len() > 1 {

@@ -34,15 +34,15 @@ impl Engine for Sqlite {
     }
 
     fn text_test(&self, col: &str, op: TextOp, pattern: &Frag, v: &Frag, n: usize) -> Frag {
+        // The column goes in as an operand, never into the template: a quoted name may
+        // itself contain `{}`.
+        let c = Frag::sql(col);
         let exact = match op {
-            TextOp::Contains => Frag::fill(&format!("instr({col}, {{}}) > 0"), &[v]),
-            TextOp::StartsWith => Frag::fill(&format!("substr({col}, 1, {n}) = {{}}"), &[v]),
-            TextOp::EndsWith => Frag::fill(&format!("substr({col}, -{n}) = {{}}"), &[v]),
+            TextOp::Contains => Frag::fill("instr({}, {}) > 0", &[&c, v]),
+            TextOp::StartsWith => Frag::fill(&format!("substr({{}}, 1, {n}) = {{}}"), &[&c, v]),
+            TextOp::EndsWith => Frag::fill(&format!("substr({{}}, -{n}) = {{}}"), &[&c, v]),
         };
-        Frag::fill(
-            &format!("({col} LIKE {{}} ESCAPE '!' AND {{}})"),
-            &[pattern, &exact],
-        )
+        Frag::fill("({} LIKE {} ESCAPE '!' AND {})", &[&c, pattern, &exact])
     }
 
     fn json_empty(&self, col: &str, numbers: bool) -> Frag {
