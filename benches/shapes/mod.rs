@@ -38,8 +38,17 @@ pub fn shapes() -> Vec<Shape> {
     vec![typical(), conditions(200), in_list(10_000)]
 }
 
-/// The shape called `name` (for the single-shape runs of `memory` and `instructions`).
+/// The shape called `name` (for the single-shape runs of `memory` and `instructions`);
+/// `scaling_N` is [`scaling`] with `N` conditions (its SQL is empty).
 pub fn shape(name: &str) -> Option<Shape> {
+    if let Some(n) = name.strip_prefix("scaling_") {
+        return Some(Shape {
+            name: "scaling",
+            fq: scaling(n.parse().ok()?),
+            sql: String::new(),
+            schema: scaling_schema(),
+        });
+    }
     shapes().into_iter().find(|s| s.name == name)
 }
 
