@@ -38,8 +38,17 @@ pub fn shapes() -> Vec<Shape> {
     vec![typical(), conditions(200), in_list(10_000)]
 }
 
-/// The shape called `name` (for the single-shape runs of `memory` and `instructions`).
+/// The shape called `name` (for the single-shape runs of `memory` and `instructions`);
+/// `scaling_N` is [`scaling`] with `N` conditions (its SQL is empty).
 pub fn shape(name: &str) -> Option<Shape> {
+    if let Some(n) = name.strip_prefix("scaling_") {
+        return Some(Shape {
+            name: "scaling",
+            fq: scaling(n.parse().ok()?),
+            sql: String::new(),
+            schema: scaling_schema(),
+        });
+    }
     shapes().into_iter().find(|s| s.name == name)
 }
 
@@ -59,8 +68,33 @@ pub fn typical() -> Shape {
         name: "typical",
         fq: fq.to_owned(),
         sql: sql.to_owned(),
-        schema: Schema::demo(),
+        schema: form(),
     }
+}
+
+/// The form of the `typical` and `in_list_10k` shapes: a jdy-like form of ten fields (its
+/// own, so that changes to the REPL's demo form do not change what is measured).
+pub fn form() -> Schema {
+    let widget = |name: &str, label: &str, ty: FieldType, w: &str| Field {
+        widget: Some(w.to_owned()),
+        ..Field::new(name, ty).with_label(label)
+    };
+    let status = Field {
+        options: ["待处理", "处理中", "已完成"].map(str::to_owned).to_vec(),
+        ..widget("status", "状态", FieldType::Select, "combo")
+    };
+    Schema::new(vec![
+        widget("class", "班级", FieldType::Text, "text"),
+        widget("amount", "金额", FieldType::Number, "number"),
+        widget("phone", "手机", FieldType::Phone, "phone"),
+        status,
+        widget("tags", "标签", FieldType::Multiselect, "checkboxgroup"),
+        widget("due", "截止时间", FieldType::Datetime, "datetime"),
+        widget("owner", "负责人", FieldType::User, "user"),
+        widget("dept", "部门", FieldType::Dept, "dept"),
+        widget("sn", "流水号", FieldType::Sn, "sn"),
+        widget("remark", "备注", FieldType::Text, "textarea"),
+    ])
 }
 
 /// `n` conditions on `n` distinct fields `f0..`, cycling through five kinds of test,
@@ -128,7 +162,7 @@ pub fn in_list(n: usize) -> Shape {
         name: "in_list_10k",
         fq,
         sql,
-        schema: Schema::demo(),
+        schema: form(),
     }
 }
 
