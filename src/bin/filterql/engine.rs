@@ -168,8 +168,12 @@ pub fn parse_records(text: &str) -> Result<Vec<Value>, String> {
 fn parse_documents(text: &str) -> Result<Vec<Value>, String> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(records)) => Ok(records),
-        Ok(Value::Object(mut o)) => match o.remove("data") {
-            Some(Value::Array(records)) => Ok(records),
+        // Only a `data` array is a jdy list response; any other `data` is a record field.
+        Ok(Value::Object(mut o)) => match o.get("data") {
+            Some(Value::Array(_)) => match o.remove("data") {
+                Some(Value::Array(records)) => Ok(records),
+                _ => Ok(Vec::new()),
+            },
             _ => Ok(vec![Value::Object(o)]),
         },
         Ok(other) => Err(format!("expected records, found {}", json_kind(&other))),

@@ -1,0 +1,71 @@
+//! Regressions for the audit's findings about the binary (`/work/audit/FINDINGS.md`).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn fixture(name: &str) -> String {
+    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "cli", name]
+        .iter()
+        .collect();
+    p.to_string_lossy().into_owned()
+}
+
+fn filterql() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_filterql"));
+    c.env("NO_COLOR", "1").env("COLUMNS", "80");
+    c
+}
+
+/// Runs and returns (exit code, stdout, stderr).
+fn run(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().expect("runs");
+    (
+        out.status.code().expect("exited normally"),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
+}
+
+// Finding 1: a lone record whose `data` is not an array is a record, not a list response.
+#[test]
+fn a_lone_record_with_a_non_array_data_field_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("s.json");
+    std::fs::write(&schema, r#"{"fields":[{"name":"data","type":"text"}]}"#).unwrap();
+    let data = dir.path().join("d.json");
+    std::fs::write(&data, r#"{"_id":"r1","data":"x"}"#).unwrap();
+    let (code, out, err) = run(filterql()
+        .args(["eval", "--data"])
+        .arg(&data)
+        .arg("--schema")
+        .arg(&schema)
+        .arg(r#"data = "x""#));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out), json(r#"[{"_id":"r1","data":"x"}]"#));
+    let (code, out, err) = run(filterql()
+        .args(["eval", "--data"])
+        .arg(&data)
+        .arg("--schema")
+        .arg(&schema)
+        .arg("data is empty"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out), json("[]"));
+}
+
+#[test]
+fn an_object_with_a_data_array_is_still_unwrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d.json");
+    std::fs::write(&data, r#"{"data":[{"_id":"a","qty":3},{"_id":"b","qty":1}]}"#).unwrap();
+    let (code, out, err) = run(filterql()
+        .args(["eval", "--data"])
+        .arg(&data)
+        .args(["--schema", &fixture("schema.json"), "qty > 2"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out), json(r#"[{"_id":"a","qty":3}]"#));
+}
