@@ -61,11 +61,72 @@ fn a_lone_record_with_a_non_array_data_field_keeps_it() {
 fn an_object_with_a_data_array_is_still_unwrapped() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d.json");
-    std::fs::write(&data, r#"{"data":[{"_id":"a","qty":3},{"_id":"b","qty":1}]}"#).unwrap();
-    let (code, out, err) = run(filterql()
-        .args(["eval", "--data"])
-        .arg(&data)
-        .args(["--schema", &fixture("schema.json"), "qty > 2"]));
+    std::fs::write(
+        &data,
+        r#"{"data":[{"_id":"a","qty":3},{"_id":"b","qty":1}]}"#,
+    )
+    .unwrap();
+    let (code, out, err) = run(filterql().args(["eval", "--data"]).arg(&data).args([
+        "--schema",
+        &fixture("schema.json"),
+        "qty > 2",
+    ]));
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out), json(r#"[{"_id":"a","qty":3}]"#));
+}
+
+// Finding 7: clap's argument errors honour `--diagnostics json` too.
+#[test]
+fn argument_errors_are_json_diagnostics_when_asked() {
+    let schema = fixture("schema.json");
+    let cases: [&[&str]; 4] = [
+        &[
+            "--diagnostics",
+            "json",
+            "compile",
+            "--target",
+            "sql",
+            "--tz",
+            "bogus",
+            "--schema",
+            &schema,
+            "qty > 1",
+        ],
+        &[
+            "--diagnostics",
+            "json",
+            "eval",
+            "--now",
+            "yesterday",
+            "--data",
+            "x.json",
+            "qty > 1",
+        ],
+        &["--diagnostics=json", "check", "--no-such-flag", "qty > 1"],
+        &["check", "--diagnostics", "json"],
+    ];
+    for args in cases {
+        let (code, out, err) = run(filterql().args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        let v = json(err.trim());
+        let items = v.as_array().expect("an array");
+        assert_eq!(items.len(), 1, "{err}");
+        assert_eq!(items[0]["severity"], "error");
+        assert_eq!(items[0]["code"], "filterql::cli::usage");
+        assert!(
+            items[0]["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn argument_errors_stay_human_without_json_and_help_still_works() {
+    let (code, _, err) = run(filterql().args(["check", "--tz", "bogus", "qty > 1"]));
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error:"), "{err}");
+    let (code, out, _) = run(filterql().args(["--diagnostics", "json", "--help"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Usage"), "{out}");
 }

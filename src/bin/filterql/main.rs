@@ -20,8 +20,10 @@ use failure::Failure;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // clap prints its own usage errors and exits 2 (help and version exit 0).
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return argument_error(e),
+    };
     let format = cli.diagnostics;
     match run(cli) {
         Ok(true) => ExitCode::SUCCESS,
@@ -31,6 +33,63 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Reports a command line clap rejected. Help and version requests, and errors when
+/// `--diagnostics json` was not asked for, are clap's own output (exit 0 or 2); with
+/// `--diagnostics json` the error is a JSON diagnostic like every other usage error, so a
+/// script reading stderr as JSON is not handed plain text.
+fn argument_error(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() || !json_requested(std::env::args_os().skip(1)) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid command line");
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    let rest: Vec<&str> = lines.collect();
+    // "the following required arguments were not provided:" lists them on the next lines.
+    let (message, help) = match message.strip_suffix(':') {
+        Some(head) if !rest.is_empty() => (format!("{head}: {}", rest.join(", ")), None),
+        _ => (
+            message.to_owned(),
+            (!rest.is_empty()).then(|| rest.join("; ")),
+        ),
+    };
+    let help = help.unwrap_or_else(|| "see `filterql --help`".to_owned());
+    report_failure(Failure::usage(message, Some(&help)), args::DiagFormat::Json);
+    ExitCode::from(2)
+}
+
+/// Whether the raw arguments ask for `--diagnostics json` (looked up by hand because
+/// clap failed to parse them).
+fn json_requested(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
+    let mut previous_was_flag = false;
+    for arg in args {
+        let Some(arg) = arg.to_str().map(str::to_owned) else {
+            previous_was_flag = false;
+            continue;
+        };
+        if arg == "--" {
+            break;
+        }
+        let value = if previous_was_flag {
+            Some(arg.as_str())
+        } else {
+            arg.strip_prefix("--diagnostics=")
+        };
+        if let Some(v) = value {
+            if v == "json" {
+                return true;
+            }
+        }
+        previous_was_flag = arg == "--diagnostics";
+    }
+    false
 }
 
 /// Prints a usage or I/O failure: a miette report, or with `--diagnostics json` a
