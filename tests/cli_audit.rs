@@ -130,3 +130,66 @@ fn argument_errors_stay_human_without_json_and_help_still_works() {
     assert_eq!(code, 0);
     assert!(out.contains("Usage"), "{out}");
 }
+
+// Finding 8: a byte-order mark is not query text.
+#[test]
+fn a_leading_byte_order_mark_is_ignored() {
+    let schema = fixture("schema.json");
+    let (code, _, err) = run(filterql()
+        .args(["check", "--schema", &schema, "-"])
+        .write_stdin("\u{feff}qty > 1\nqty > 2\n"));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(filterql().args(["fmt", "\u{feff}qty>1"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "qty > 1");
+}
+
+// Finding 11: an empty batch is an empty query, not a silent success.
+#[test]
+fn a_batch_without_queries_is_rejected_as_an_empty_query() {
+    let schema = fixture("schema.json");
+    for input in ["", "\n", "# just a comment\n\n"] {
+        let (code, out, err) = run(filterql()
+            .args([
+                "compile", "--target", "sql", "--table", "t", "--schema", &schema, "-",
+            ])
+            .write_stdin(input));
+        assert_eq!(code, 1, "{input:?}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("empty query"), "{err}");
+        let (code, out, _) = run(filterql()
+            .args([
+                "--jsonl",
+                "eval",
+                "--data",
+                &fixture("records.json"),
+                "--schema",
+                &schema,
+                "-",
+            ])
+            .write_stdin(input));
+        assert_eq!(code, 1, "{input:?}");
+        let v = json(out.trim());
+        assert_eq!(v["ok"], false);
+        assert_eq!(v["diagnostics"][0]["code"], "filterql::syntax::empty_query");
+    }
+}
+
+#[test]
+fn jsonl_answers_an_invalid_utf8_line_and_goes_on() {
+    let (code, out, err) = run(filterql()
+        .args(["--jsonl", "fmt", "-"])
+        .write_stdin(&b"qty > 1\nname = \"\xff\"\nqty > 2\n"[..]));
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<Value> = out.lines().map(json).collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["ok"], false);
+    assert!(lines[1]["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("UTF-8"));
+    assert_eq!(lines[2]["line"], 3);
+    assert_eq!(lines[2]["output"], "qty > 2");
+}
