@@ -27,6 +27,7 @@ pub fn render(diags: &Diagnostics, width: usize, color: bool) -> String {
     let source = Clipped {
         name: "query",
         text: &diags.source,
+        index: TextIndex::new(&diags.source),
     };
     let mut out = String::new();
     for item in &diags.items {
@@ -42,10 +43,82 @@ pub fn render(diags: &Diagnostics, width: usize, color: bool) -> String {
     out
 }
 
+/// Bytes between char-count checkpoints in [`TextIndex`].
+const CHUNK: usize = 1024;
+
+/// Line starts and char-count checkpoints of a text, built once per rendering so that
+/// each of thousands of diagnostics is located without rescanning the text from its
+/// start (which made rendering quadratic).
+struct TextIndex {
+    /// Byte offsets where lines start. Like miette, `\n`, `\r\n` and a lone `\r` end a
+    /// line, so windows cut at these offsets render exactly as the whole text does.
+    starts: Vec<usize>,
+    /// `chars[k]`: the number of chars in the first `k * CHUNK` bytes.
+    chars: Vec<usize>,
+}
+
+impl TextIndex {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut chars = Vec::with_capacity(bytes.len() / CHUNK + 1);
+        let mut count = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if i % CHUNK == 0 {
+                chars.push(count);
+            }
+            if !is_continuation(b) {
+                count += 1;
+            }
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        TextIndex { starts, chars }
+    }
+
+    /// The 0-based line holding byte `at`.
+    fn line_of(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
+    }
+
+    /// Where line `line`'s text ends (before its line break).
+    fn line_end(&self, text: &str, line: usize) -> usize {
+        let start = self.starts[line];
+        let bytes = text.as_bytes();
+        let mut end = self.starts.get(line + 1).copied().unwrap_or(text.len());
+        if end > start && bytes[end - 1] == b'\n' {
+            end -= 1;
+        }
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        end
+    }
+
+    /// The number of chars before byte `at` (a char boundary).
+    fn chars_before(&self, text: &str, at: usize) -> usize {
+        if self.chars.is_empty() {
+            return 0;
+        }
+        let k = (at / CHUNK).min(self.chars.len() - 1);
+        let tail = text.as_bytes()[k * CHUNK..at]
+            .iter()
+            .filter(|&&b| !is_continuation(b))
+            .count();
+        self.chars[k] + tail
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
 /// The query text as a miette source whose long lines are windowed.
 struct Clipped<'a> {
     name: &'a str,
     text: &'a str,
+    index: TextIndex,
 }
 
 impl SourceCode for Clipped<'_> {
@@ -55,29 +128,57 @@ impl SourceCode for Clipped<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let full = self.text.read_span(span, before, after)?;
-        let longest = String::from_utf8_lossy(full.data())
-            .lines()
-            .map(|l| l.chars().count())
-            .max()
-            .unwrap_or(0);
-        // A read without context lines only locates the primary label for the
-        // `query:line:column` header; it is never drawn, so it stays exact.
-        if (before == 0 && after == 0) || longest <= MAX_LINE {
+        let text: &'a str = self.text;
+        if span.offset() + span.len() > text.len() {
+            // Out of bounds: miette's own error.
+            return text.read_span(span, before, after);
+        }
+        let index = &self.index;
+        let s = floor_boundary(text, span.offset());
+        let e = floor_boundary(text, (span.offset() + span.len()).max(s));
+        if before == 0 && after == 0 {
+            // Only locates the primary label for the `query:line:column` header (never
+            // drawn): miette's line and byte column, found through the index.
+            let line = index.line_of(s);
+            let end = floor_boundary(text, (s + span.len().max(1)).min(text.len())).max(s);
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.to_owned(),
-                full.data(),
-                *full.span(),
-                full.line(),
-                full.column(),
-                full.line_count(),
+                &text.as_bytes()[s..end],
+                (s, end - s).into(),
+                line,
+                s - index.starts[line],
+                line,
             )));
         }
-        let text = self.text;
-        let s = floor_boundary(text, span.offset().min(text.len()));
-        let e = floor_boundary(text, (span.offset() + span.len()).clamp(s, text.len()));
-        let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[e..].find('\n').map_or(text.len(), |i| e + i);
+        let (l0, l1) = (index.line_of(s), index.line_of(e));
+        let first = l0.saturating_sub(before);
+        let last = (l1 + after).min(index.starts.len() - 1);
+        let longest = (first..=last)
+            .map(|l| {
+                index.chars_before(text, index.line_end(text, l))
+                    - index.chars_before(text, index.starts[l])
+            })
+            .max()
+            .unwrap_or(0);
+        if longest <= MAX_LINE {
+            // miette scans from the start of what it is given: give it only the lines it
+            // shows (plus one), then shift its answer back into the whole text.
+            let win_start = index.starts[first];
+            let win_end = index.starts.get(last + 2).copied().unwrap_or(text.len());
+            let window: &'a str = &text[win_start..win_end];
+            let local: SourceSpan = (span.offset() - win_start, span.len()).into();
+            let c = window.read_span(&local, before, after)?;
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_owned(),
+                c.data(),
+                (c.span().offset() + win_start, c.span().len()).into(),
+                c.line() + first,
+                c.column(),
+                c.line_count() + first,
+            )));
+        }
+        let line_start = index.starts[l0];
+        let line_end = index.line_end(text, l1).max(e);
         let start = text[line_start..s]
             .char_indices()
             .rev()
@@ -97,8 +198,8 @@ impl SourceCode for Clipped<'_> {
             self.name.to_owned(),
             &text.as_bytes()[start..end],
             (start, end - start).into(),
-            text[..start].matches('\n').count(),
-            text[line_start..start].chars().count(),
+            index.line_of(start),
+            index.chars_before(text, start) - index.chars_before(text, line_start),
             text[start..end].matches('\n').count() + 1,
         )))
     }
@@ -164,6 +265,37 @@ mod tests {
     fn short_queries_render_exactly_as_the_library_does() {
         let d = diags("amount > 1 and nosuch = 2");
         assert_eq!(render(&d, 80, false), d.render(80, false));
+    }
+
+    #[test]
+    fn multi_line_queries_with_many_errors_render_exactly_as_the_library_does() {
+        for newline in ["\n", "\r\n", "\n\n"] {
+            let query = (0..40)
+                .map(|i| format!("nosuch{i} > 1 and amount = \"班{i}\""))
+                .collect::<Vec<_>>()
+                .join(&format!(" and{newline}  "));
+            let d = diags(&query);
+            assert!(d.items.len() >= 40);
+            assert_eq!(render(&d, 80, false), d.render(80, false), "{newline:?}");
+        }
+    }
+
+    #[test]
+    fn the_index_agrees_with_a_naive_scan() {
+        let text = "ab\n班级\r\nx\ry".repeat(300);
+        let index = TextIndex::new(&text);
+        for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            assert_eq!(index.chars_before(&text, at), text[..at].chars().count());
+            if text[..at].ends_with('\r') && text[at..].starts_with('\n') {
+                continue; // inside a `\r\n` line break
+            }
+            let naive_line = text[..at]
+                .replace("\r\n", "\n")
+                .chars()
+                .filter(|&c| c == '\n' || c == '\r')
+                .count();
+            assert_eq!(index.line_of(at), naive_line, "{at}");
+        }
     }
 
     #[test]
