@@ -6,6 +6,7 @@ pub mod commands;
 pub mod complete;
 pub mod editor;
 pub mod highlight;
+pub mod piped;
 pub mod scan;
 pub mod tree;
 
@@ -290,6 +291,10 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
     }
 
     println!("{}", session.banner());
+    if !std::io::stdin().is_terminal() {
+        run_piped(&mut session)?;
+        return Ok(true);
+    }
     loop {
         let prompt = format!("{}> ", session.target);
         match rl.readline(&prompt) {
@@ -319,6 +324,30 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
     }
     save_history(&mut rl, history.as_deref());
     Ok(true)
+}
+
+/// The REPL over piped input: no line editor, no history, and an unfinished query at end
+/// of input is still answered (with its diagnostic) rather than silently dropped.
+fn run_piped(session: &mut Session) -> Result<(), Failure> {
+    let mut stdin = std::io::stdin().lock();
+    loop {
+        let read = piped::read_entry(&mut stdin).map_err(|source| Failure::Io {
+            path: "stdin".to_owned(),
+            source,
+        })?;
+        match read {
+            piped::Piped::Entry(line) => {
+                if session.handle(&line) == Flow::Quit {
+                    return Ok(());
+                }
+            }
+            piped::Piped::Unfinished(text) => {
+                session.handle(&text);
+                return Ok(());
+            }
+            piped::Piped::End => return Ok(()),
+        }
+    }
 }
 
 fn save_history(rl: &mut Editor<ReplHelper, DefaultHistory>, path: Option<&std::path::Path>) {
