@@ -293,6 +293,60 @@ fn no_schema_mode_infers_and_warns() {
 }
 
 #[test]
+fn no_schema_booleans_get_one_error_on_the_literal() {
+    // Audit finding 12: `x = true` used to infer `x: other` and then reject its own `=`.
+    let text = "x = true";
+    let d = compile(text, &Schema::none(), &opts()).unwrap_err();
+    let j = d.to_json();
+    let errors: Vec<_> = j
+        .iter()
+        .filter(|e| e.code.as_deref() != Some("filterql::check::inferred_types"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", d.render(80, false));
+    assert_eq!(
+        errors[0].code.as_deref(),
+        Some("filterql::check::boolean_value")
+    );
+    assert_eq!(
+        (errors[0].labels[0].start, errors[0].labels[0].end),
+        (4, 8),
+        "the label is on `true`"
+    );
+    assert!(errors[0]
+        .help
+        .as_deref()
+        .unwrap_or("")
+        .contains("is [not] empty"));
+    // Every boolean is reported, subform columns included.
+    let d = compile(
+        "x in (true, false) or items.y != false",
+        &Schema::none(),
+        &opts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        codes(&d)
+            .iter()
+            .filter(|c| *c == "filterql::check::boolean_value")
+            .count(),
+        3,
+        "{}",
+        d.render(80, false)
+    );
+    // A boolean next to a typed literal: the field is typed by the other literal and
+    // the boolean is a literal of the wrong kind for it.
+    let d = compile("x in (true, 1)", &Schema::none(), &opts()).unwrap_err();
+    assert_eq!(
+        codes(&d),
+        [
+            "filterql::check::inferred_types",
+            "filterql::check::literal_type"
+        ]
+    );
+    assert!(d.to_json()[0].message.contains("`x`: number"));
+}
+
+#[test]
 fn the_demo_schema_checks_the_readme_tour() {
     for text in [
         "createTime >= 2022-01-01 and phone verified",
@@ -659,4 +713,40 @@ fn the_deepest_parsable_query_checks() {
         let q = ok(&nested(deepest, not));
         assert!(q.matches(&json!({"amount": 1})));
     }
+}
+
+#[test]
+fn a_swapped_pair_in_a_short_name_is_suggested() {
+    // Audit finding 10, end to end: the diagnostic's help names the field.
+    let j = rejected(r#"nmae = "a""#).to_json();
+    assert_eq!(j.len(), 1);
+    assert_eq!(j[0].code.as_deref(), Some("filterql::check::unknown_field"));
+    assert_eq!(j[0].help.as_deref(), Some("did you mean `name`?"));
+}
+
+#[test]
+fn a_jdy_widget_id_and_its_alias_compile_to_the_same_filter() {
+    // jdy returns records keyed by alias and filters by alias or widget id: the IR
+    // carries the alias, whichever was written.
+    let schema = Schema::from_json(
+        r#"{"widgets": [
+            {"label": "手机", "name": "phone", "widgetName": "_widget_3", "type": "phone"},
+            {"label": "金额", "name": "amount", "widgetName": "_widget_4", "type": "number"}
+        ]}"#,
+    )
+    .unwrap();
+    let by_alias = ok_with("phone verified and amount > 5", &schema, &opts());
+    let by_id = ok_with("_widget_3 verified and _widget_4 > 5", &schema, &opts());
+    assert_eq!(by_alias.pred, by_id.pred);
+    let filter = serde_json::to_value(by_id.to_jdy().unwrap()).unwrap();
+    let fields: Vec<&str> = filter["cond"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["phone", "amount"], "{filter}");
+    assert!(by_id.matches(&json!({
+        "phone": {"phone": "139", "verified": true}, "amount": 6
+    })));
 }

@@ -142,6 +142,7 @@ fn bad_filters_report_every_condition() {
         {"field":"amount","type":"number","method":"like","value":["x"]},
         {"field":"name","type":"text","method":"eq","value":[1]},
         {"field":"name","type":"text","method":"eq","value":["a","b"]},
+        {"field":"name","type":"text","method":"empty"},
         {"field":"x","type":"text","method":"empty"},
         {"field":"amount","type":"number","method":"range","value":[null,null]},
         {"field":"name","type":"text","method":"like","value":["50%"]}
@@ -154,7 +155,8 @@ fn bad_filters_report_every_condition() {
             other => panic!("{other:?}"),
         })
         .collect();
-    assert_eq!(indexes, [0, 1, 2, 4, 5]);
+    // Only `name is empty` is fine: `x` is not in the schema.
+    assert_eq!(indexes, [0, 1, 2, 4, 5, 6]);
     assert!(matches!(
         JdyFilter::from_json(r#"{"rel":"xor","cond":[]}"#),
         Err(DecompileError::Json { .. })
@@ -174,4 +176,84 @@ fn an_inverted_range_drops_out_of_an_or_and_empties_an_and() {
     assert_eq!(text(&or, Some(&schema())), r#"name = "a""#);
     let and = format!(r#"{{"rel":"and","cond":[{cond},{other}]}}"#);
     assert!(jdy::decompile(&JdyFilter::from_json(&and).unwrap(), Some(&schema())).is_err());
+}
+
+/// The audit's cases: each condition is one the checker would refuse as query text, so
+/// decompile refuses it (naming the condition) instead of printing that text.
+#[test]
+fn conditions_the_checker_would_refuse_are_refused() {
+    let s = schema();
+    let status_options = s
+        .fields
+        .iter()
+        .find(|f| f.name == "level")
+        .map(|f| f.options.clone())
+        .unwrap_or_default();
+    assert!(
+        !status_options.is_empty() && !status_options.iter().any(|o| o == "zzz"),
+        "the fixture's `level` lists options, `zzz` not among them"
+    );
+    let cases = [
+        json!({"field": "name", "type": "text", "method": "eq", "value": [""]}),
+        json!({"field": "name", "type": "text", "method": "in", "value": ["a", ""]}),
+        json!({"field": "name", "type": "text", "method": "nin", "value": [""]}),
+        json!({"field": "flowState", "type": "flowstate", "method": "eq", "value": [7]}),
+        json!({"field": "flowState", "type": "flowstate", "method": "eq", "value": [1.5]}),
+        json!({"field": "flowState", "type": "flowstate", "method": "in", "value": [0, -1]}),
+        json!({"field": "level", "type": "radiogroup", "method": "eq", "value": ["zzz"]}),
+        json!({"field": "nosuch", "type": "text", "method": "eq", "value": ["a"]}),
+    ];
+    for cond in cases {
+        for rel in ["and", "or"] {
+            let ok = json!({"field": "name", "type": "text", "method": "eq", "value": ["a"]});
+            let f = json!({"rel": rel, "cond": [ok, cond]}).to_string();
+            let errs = jdy::decompile(&JdyFilter::from_json(&f).unwrap(), Some(&s)).expect_err(&f);
+            assert!(
+                matches!(errs[..], [DecompileError::Condition { index: 1, .. }]),
+                "{f}: {errs:?}"
+            );
+        }
+    }
+    // Without a schema the system field `flowState` is still known, and an empty string
+    // is still refused; an unknown field is fine (no-schema mode infers it).
+    for (cond, ok) in [
+        (
+            json!({"field": "flowState", "method": "eq", "value": [7]}),
+            false,
+        ),
+        (
+            json!({"field": "name", "type": "text", "method": "eq", "value": [""]}),
+            false,
+        ),
+        (
+            json!({"field": "nosuch", "type": "text", "method": "eq", "value": ["a"]}),
+            true,
+        ),
+    ] {
+        let f = json!({"rel": "and", "cond": [cond]}).to_string();
+        let got = jdy::decompile(&JdyFilter::from_json(&f).unwrap(), None);
+        assert_eq!(got.is_ok(), ok, "{f}: {got:?}");
+    }
+}
+
+/// Conditions that pass one by one but not together: without a schema, one field read
+/// as a number by one condition and as text by the other.
+#[test]
+fn a_query_the_checker_refuses_as_a_whole_is_refused() {
+    let f = r#"{"rel":"or","cond":[
+        {"field":"x","type":"number","method":"eq","value":[1]},
+        {"field":"x","type":"text","method":"eq","value":["a"]}
+    ]}"#;
+    let errs = jdy::decompile(&JdyFilter::from_json(f).unwrap(), None).unwrap_err();
+    assert!(
+        matches!(&errs[..], [DecompileError::Rejected { message }] if message.contains("conflicting uses of `x`")),
+        "{errs:?}"
+    );
+    // Each condition alone reads back fine.
+    for one in [
+        r#"{"rel":"and","cond":[{"field":"x","type":"number","method":"eq","value":[1]}]}"#,
+        r#"{"rel":"and","cond":[{"field":"x","type":"text","method":"eq","value":["a"]}]}"#,
+    ] {
+        assert!(jdy::decompile(&JdyFilter::from_json(one).unwrap(), None).is_ok());
+    }
 }

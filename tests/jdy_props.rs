@@ -240,3 +240,146 @@ proptest! {
         }
     }
 }
+
+/// A condition built from anything jdy's JSON could hold, valid or not: fields the
+/// schema lacks, wrong `type`s, empty strings, values that are not options or flow
+/// states, wrong arities and shapes.
+fn arb_any_cond() -> BoxedStrategy<jdy::JdyCond> {
+    use jdy::Method::*;
+    use serde_json::json;
+    // Each field with the methods and the jdy type its schema type has.
+    let mut fields: Vec<(String, Vec<jdy::Method>, Option<&'static str>)> = support::schema()
+        .fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.clone(),
+                jdy::methods(f.ty).to_vec(),
+                jdy::default_type(f.ty),
+            )
+        })
+        .collect();
+    fields.extend([
+        ("nosuch".to_owned(), vec![Eq, In, Empty], Some("text")),
+        ("状态".to_owned(), vec![Eq, In], Some("radiogroup")),
+    ]);
+    let names: Vec<String> = fields.iter().map(|f| f.0.clone()).collect();
+    let any_type = prop::option::of(prop::sample::select(
+        &[
+            "text",
+            "number",
+            "datetime",
+            "flowstate",
+            "radiogroup",
+            "combocheck",
+            "user",
+            "dept",
+            "phone",
+            "sn",
+            "dataid",
+            "usergroup",
+            "deptgroup",
+            "subform",
+            "weird",
+        ][..],
+    ));
+    let any_method = prop::sample::select(
+        &[
+            Eq, Ne, In, Nin, Range, Gt, Lt, Like, Verified, Unverified, All, Empty, NotEmpty,
+        ][..],
+    );
+    let value = prop_oneof![
+        prop::sample::select(
+            &[
+                "",
+                "a",
+                "zzz",
+                "open",
+                "hold",
+                "red",
+                "alice",
+                "SN-1",
+                "中文",
+                "139",
+                "2022-01-01",
+                "2022-01-01T08:00:00Z",
+                "2022-01-01T08:00:00.000+08:00",
+                "进行中",
+                "5f0000000000000000000001",
+            ][..]
+        )
+        .prop_map(|s| json!(s)),
+        prop::sample::select(&[0.0, 1.0, 2.0, 3.0, 7.0, 1.5, -1.0, -0.0, 1e300][..])
+            .prop_map(|n| json!(n)),
+        Just(json!(1640966400000_i64)),
+        Just(json!(null)),
+        Just(json!(true)),
+    ]
+    .boxed();
+    // Mostly a method the field's type has, with as many values as it takes and the
+    // field's own jdy type, so that enough conditions get past the shape checks to reach
+    // the value checks.
+    let v = value.clone();
+    let shaped = (
+        prop::sample::select(fields),
+        any::<prop::sample::Index>(),
+        any_type.clone(),
+        any::<bool>(),
+    )
+        .prop_flat_map(move |((field, methods, own), pick, other, keep)| {
+            let method = methods[pick.index(methods.len())];
+            let values = match method {
+                Empty | NotEmpty | Verified | Unverified => Just(None).boxed(),
+                Eq | Ne | Gt | Lt | Like => v.clone().prop_map(|v| Some(vec![v])).boxed(),
+                Range => (v.clone(), v.clone())
+                    .prop_map(|(a, b)| Some(vec![a, b]))
+                    .boxed(),
+                In | Nin | All => prop::collection::vec(v.clone(), 1..4)
+                    .prop_map(Some)
+                    .boxed(),
+            };
+            let ty = if keep { own } else { other };
+            (Just(field), Just(method), values, Just(ty))
+        });
+    let anything = (
+        prop::sample::select(names),
+        any_method,
+        prop::option::of(prop::collection::vec(value, 0..4)),
+        any_type,
+    );
+    prop_oneof![3 => shaped, 1 => anything]
+        .prop_map(|(field, method, value, ty)| jdy::JdyCond {
+            field,
+            ty: ty.map(str::to_owned),
+            method,
+            value,
+        })
+        .boxed()
+}
+
+proptest! {
+    /// Whatever the filter holds, decompile either refuses it or prints text the checker
+    /// accepts, with the schema and without one (no-schema mode, as `filterql check
+    /// --no-schema` reads it).
+    #[test]
+    fn decompiled_text_always_compiles(
+        rel in prop::sample::select(&[jdy::Rel::And, jdy::Rel::Or][..]),
+        cond in prop::collection::vec(arb_any_cond(), 1..4),
+    ) {
+        let f = jdy::JdyFilter { rel, cond };
+        let clock = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+        let opts = filterql::Options::at(clock);
+        for schema in [Some(support::schema()), None] {
+            if let Ok(e) = jdy::decompile(&f, schema.as_ref()) {
+                let text = e.to_string();
+                let against = schema.clone().unwrap_or_else(filterql::Schema::none);
+                let compiled = filterql::compile(&text, &against, &opts);
+                prop_assert!(
+                    compiled.is_ok(),
+                    "{:?} decompiles to `{}`, which does not compile:\n{}",
+                    f, text, compiled.err().map(|d| d.render(80, false)).unwrap_or_default()
+                );
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ use filterql::span::Span;
 use filterql::syntax::ast::TextOp;
 use filterql::target::masterdata::{
     compile, decompile, decompile_json, query_request, write_request, Caller, Condition,
-    DecompileError, MasterdataError, MdOptions, Table, WriteAction,
+    DecompileError, MasterdataError, MdOptions, RequestError, Table, WriteAction,
 };
 use filterql::FieldType;
 use masterdata_sim::md_sim;
@@ -27,6 +27,7 @@ fn opts() -> MdOptions {
 fn field(name: &str, ty: FieldType) -> Field {
     Field {
         name: name.into(),
+        aliases: Vec::new(),
         label: None,
         ty,
         widget: None,
@@ -843,5 +844,157 @@ fn wide_trees_decompile_or_are_refused_as_too_large() {
     assert!(
         matches!(errs[..], [DecompileError::TooLarge { .. }]),
         "{errs:?}"
+    );
+}
+
+/// 100,000 distinct values, each written twice: the repeats are dropped (first
+/// occurrence kept, in order) both ways. Removing duplicates by scanning the list kept
+/// so far made this quadratic (minutes); a set makes it linear.
+#[test]
+fn long_in_lists_compile_and_decompile() {
+    let n = 100_000;
+    let p = leaf(
+        "amount",
+        Test::In((0..2 * n).map(|i| num((i % n) as f64)).collect()),
+        false,
+    );
+    let c = tree(&p);
+    let want: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    assert_eq!(
+        json_of(&c),
+        json!({"col": "amount", "op": "IN", "value": want})
+    );
+    let back = decompile(&c, &schema(), cst()).unwrap().to_string();
+    let listed: Vec<&str> = back
+        .strip_prefix("amount in (")
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not an `in`: {}", &back[..back.len().min(80)]))
+        .split(", ")
+        .collect();
+    assert_eq!(listed, want);
+
+    let names: Vec<String> = (0..2 * n).map(|i| format!("v{}", i % n)).collect();
+    let in_list: Condition =
+        serde_json::from_value(json!({"col": "name", "op": "IN", "value": names})).unwrap();
+    let back = decompile(&in_list, &schema(), cst()).unwrap().to_string();
+    let listed: Vec<String> = back
+        .strip_prefix("name in (")
+        .and_then(|s| s.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not an `in`: {}", &back[..back.len().min(80)]))
+        .split(", ")
+        .map(str::to_owned)
+        .collect();
+    let want: Vec<String> = (0..n).map(|i| format!("\"v{i}\"")).collect();
+    assert_eq!(listed, want);
+}
+
+/// Datetime ends a millisecond outside the writable years 0001–9999 (the end of the day
+/// 9999-12-31 is `< 10000-01-01 00:00`) are sent as the other kind of end, inside them,
+/// and mean the same on records at and around the edges.
+#[test]
+fn day_bounds_at_the_edge_of_the_writable_years() {
+    let s = schema();
+    let at = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+    let o = filterql::Options::at(at);
+    let q = filterql::compile("d <= 9999-12-31", &s, &o).unwrap();
+    assert_eq!(
+        json_of(&tree(&q.pred)),
+        json!({"col": "d", "op": "LESS_EQUAL", "value": "9999-12-31 23:59:59.999"})
+    );
+    let records: Vec<Value> = [
+        Some(json!("9999-12-30T15:59:59.999Z")),
+        Some(json!("9999-12-30T16:00:00.000Z")),
+        Some(json!("9999-12-31T15:59:59.999Z")),
+        Some(json!("9999-12-31T16:00:00.000Z")),
+        Some(json!("0000-12-31T15:59:59.999Z")),
+        Some(json!("0000-12-31T16:00:00.000Z")),
+        Some(json!("0001-01-01T16:00:00.000Z")),
+        Some(json!("2022-01-01T00:00:00.000Z")),
+        Some(Value::Null),
+        None,
+    ]
+    .into_iter()
+    .map(|v| match v {
+        Some(v) => json!({ "d": v }),
+        None => json!({}),
+    })
+    .collect();
+    for text in [
+        "d <= 9999-12-31",
+        "d < 9999-12-31",
+        "d = 9999-12-31",
+        "d != 9999-12-31",
+        "d > 9999-12-31",
+        "d >= 9999-12-31",
+        "d between 2022-01-01 and 9999-12-31",
+        "d not between 2022-01-01 and 9999-12-31",
+        "d > 0000-12-31",
+        "d <= 0000-12-31",
+        "d >= 0001-01-01",
+    ] {
+        let q = filterql::compile(text, &s, &o).unwrap();
+        let c = compile(&q.pred, &opts()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        for r in &records {
+            assert_eq!(
+                md_sim(&c, r, &s, cst()),
+                q.matches(r),
+                "{text} on {r}\ntree {}",
+                c.to_json_pretty()
+            );
+        }
+        // The tree reads back as a query that compiles and means the same.
+        let back = decompile(&c, &s, cst()).unwrap().to_string();
+        let q2 = filterql::compile(&back, &s, &o).unwrap();
+        for r in &records {
+            assert_eq!(q2.matches(r), q.matches(r), "{text} -> {back} on {r}");
+        }
+    }
+}
+
+/// Both request builders refuse an empty or blank `metaDataName` (it used to be sent as
+/// `""`); a non-empty one, and a `dataId`, are fine.
+#[test]
+fn requests_refuse_an_empty_table_name() {
+    let c = tree(&leaf("phone", Test::Eq(text("139")), false));
+    for name in ["", " ", "\t\n"] {
+        let table = || Table::MetaDataName(name.to_owned());
+        let q = query_request(
+            "1",
+            table(),
+            c.clone(),
+            Caller::default(),
+            Default::default(),
+        );
+        assert_eq!(q.unwrap_err(), RequestError::EmptyTableName, "{name:?}");
+        for action in [
+            WriteAction::Archive,
+            WriteAction::Modify(vec![("a".to_owned(), json!(1))]),
+        ] {
+            let w = write_request("1", table(), action, c.clone(), Caller::default());
+            assert_eq!(w.unwrap_err(), RequestError::EmptyTableName, "{name:?}");
+        }
+    }
+    let named = Table::MetaDataName("物料".to_owned());
+    assert!(query_request("1", named, c.clone(), Caller::default(), Default::default()).is_ok());
+    assert!(query_request(
+        "1",
+        Table::DataId(0),
+        c,
+        Caller::default(),
+        Default::default()
+    )
+    .is_ok());
+
+    // Through `Query`: the refusal is a diagnostic with its code.
+    let at = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").unwrap();
+    let q = filterql::compile("amount > 5", &schema(), &filterql::Options::at(at)).unwrap();
+    let empty = Table::MetaDataName(String::new());
+    let d = q
+        .to_masterdata_request("1", empty, Caller::default(), Default::default())
+        .unwrap_err();
+    let json = serde_json::to_string(&d.to_json()).unwrap();
+    assert!(
+        json.contains(r#""code":"filterql::masterdata::request::empty_table""#),
+        "{json}"
     );
 }

@@ -185,3 +185,35 @@ fn decompile_reads_the_tree_and_the_envelope_back() {
         );
     }
 }
+
+/// `--table ''` used to send `"metaDataName": ""`; an empty or blank name names no
+/// master data, so it is refused (exit 1, nothing on stdout), as sql refuses it.
+#[test]
+fn an_empty_table_name_is_refused() {
+    for table in ["", "  "] {
+        let out = filterql()
+            .args([
+                "--diagnostics",
+                "json",
+                "compile",
+                "--target",
+                "masterdata",
+                "--schema",
+                SCHEMA,
+                "--envelope",
+                "--table",
+                table,
+                QUERY,
+            ])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let diags: Value = serde_json::from_slice(&out.stderr).unwrap();
+        assert_eq!(
+            diags[0]["code"], "filterql::masterdata::request::empty_table",
+            "{diags}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -153,6 +153,75 @@ fn jdy_widget_list_loads() {
 }
 
 #[test]
+fn a_jdy_widget_with_an_alias_resolves_by_alias_and_by_widget_id() {
+    let s = Schema::from_json(
+        r#"{"widgets": [
+            {"label": "手机", "name": "phone", "widgetName": "_widget_3", "type": "phone"},
+            {"label": "明细", "name": "items", "widgetName": "_widget_8", "type": "subform",
+             "items": [{"label": "数量", "name": "qty", "widgetName": "_widget_9", "type": "number"}]},
+            {"label": "无别名", "name": "_widget_5", "widgetName": "_widget_5", "type": "text"}
+        ]}"#,
+    )
+    .unwrap();
+    // The alias stays the record key; the widget id is an alias of it.
+    let phone = s.field("phone").unwrap();
+    assert_eq!(phone.aliases, ["_widget_3"]);
+    for written in ["phone", "_widget_3", "手机"] {
+        let r = s.resolve_str(written).unwrap();
+        assert_eq!(r.field.name, "phone", "{written}");
+        assert_eq!(r.to_ref().name, "phone", "{written}");
+    }
+    // Subform and column, each by either name.
+    for written in [
+        "items.qty",
+        "_widget_8.qty",
+        "items._widget_9",
+        "_widget_8._widget_9",
+        "明细.数量",
+    ] {
+        let r = s.resolve_str(written).unwrap();
+        let f = r.to_ref();
+        assert_eq!(
+            (f.subform.as_deref(), f.name.as_str()),
+            (Some("items"), "qty"),
+            "{written}"
+        );
+    }
+    // A widget without an alias has no extra name.
+    assert!(s.field("_widget_5").unwrap().aliases.is_empty());
+    // Widget ids are suggested too.
+    assert_eq!(
+        s.resolve_str("_widget_33"),
+        Err(ResolveError::Unknown {
+            segment: 0,
+            suggestions: vec!["_widget_3".into()]
+        })
+    );
+}
+
+#[test]
+fn native_aliases_resolve_after_names_and_before_labels() {
+    let s = Schema::from_json(
+        r#"{"fields":[
+            {"name":"a","aliases":["x","b"],"type":"text"},
+            {"name":"b","type":"number"},
+            {"name":"c","label":"x","type":"number"}
+        ]}"#,
+    )
+    .unwrap();
+    assert_eq!(s.field("a").unwrap().aliases, ["x", "b"]);
+    // `x` is `a`'s alias and `c`'s label: the alias wins.
+    assert_eq!(s.resolve_str("x").unwrap().field.name, "a");
+    // `b` is `a`'s alias and another field's name: the name wins.
+    assert_eq!(s.resolve_str("b").unwrap().field.name, "b");
+    let e = err(r#"{"fields":[{"name":"a","aliases":"x","type":"text"}]}"#);
+    assert_eq!(code(&e), "filterql::schema::wrong_type");
+    assert!(e.to_string().contains("fields[0].aliases"), "{e}");
+    let e = err(r#"{"fields":[{"name":"a","aliases":[""],"type":"text"}]}"#);
+    assert_eq!(code(&e), "filterql::schema::empty_name");
+}
+
+#[test]
 fn every_jdy_widget_type_maps_as_documented() {
     let cases = [
         ("text", FieldType::Text),
@@ -290,6 +359,69 @@ fn errors_name_the_problem_and_its_place() {
 }
 
 #[test]
+fn every_problem_of_a_schema_is_reported() {
+    let e = err(r#"{"fields": [
+        {"name": "a", "type": "nubmer"},
+        {"name": "b", "lable": "B", "type": "text"},
+        {"name": "c", "type": "text", "options": ["x"]},
+        {"name": "b", "type": "number"},
+        {"name": "s", "type": "subform", "fields": [{"name": "q"}, {"name": "r", "type": "select", "options": [1]}]}
+    ], "timezone": "Asia/Shanghai", "system_fields": "no"}"#);
+    assert_eq!(code(&e), "filterql::schema::many");
+    let got: Vec<(String, String)> = e
+        .problems()
+        .iter()
+        .map(|p| (code(p), p.to_string()))
+        .collect();
+    let want = [
+        ("timezone", "`timezone`: invalid time zone `Asia/Shanghai`"),
+        (
+            "wrong_type",
+            "`system_fields`: expected a boolean, found a string",
+        ),
+        (
+            "unknown_type",
+            "`fields[0].type`: unknown field type `nubmer`",
+        ),
+        ("unknown_key", "`fields[1]`: unknown key `lable`"),
+        (
+            "misplaced",
+            "`fields[2].options`: `options` does not apply to a text field",
+        ),
+        ("missing", "`fields[4].fields[0]`: missing key `type`"),
+        (
+            "wrong_type",
+            "`fields[4].fields[1].options[0]`: expected a string, found a number",
+        ),
+        // Duplicates are found once a level's fields are all read.
+        ("duplicate", "`fields[3].name`: duplicate field name `b`"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(c, m)| (format!("filterql::schema::{c}"), (*m).to_owned()))
+        .collect();
+    assert_eq!(got, want);
+    // The message lists every problem with its help, for renderers that show only it.
+    let text = e.to_string();
+    assert!(text.starts_with("8 problems in the schema:"), "{text}");
+    assert!(
+        text.contains("unknown field type `nubmer` (did you mean `number`?)"),
+        "{text}"
+    );
+    // jdy widget lists too, and a single problem stays itself.
+    let e = err(
+        r#"{"widgets": [{"name": "a"}, {"name": "b", "type": 3}, {"name": "c", "type": "text", "label": 5}]}"#,
+    );
+    let paths: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths[0].starts_with("`widgets[0]`"), "{paths:?}");
+    assert!(paths[2].starts_with("`widgets[2].label`"), "{paths:?}");
+    let one = err(r#"{"fields": [{"name": "a", "type": "nubmer"}]}"#);
+    assert_eq!(code(&one), "filterql::schema::unknown_type");
+    assert_eq!(one.problems(), std::slice::from_ref(&one));
+}
+
+#[test]
 fn schema_errors_suggest_the_likely_fix() {
     let help = |text: &str| err(text).help().map(|h| h.to_string()).unwrap_or_default();
     assert_eq!(
@@ -383,6 +515,27 @@ fn unknown_names_get_suggestions() {
             suggestions: vec!["qty".into()]
         })
     );
+}
+
+#[test]
+fn swapped_letters_in_short_names_get_suggestions() {
+    // Audit finding 10: a transposition is one slip, not two.
+    let s = fixture();
+    let suggestions = |name: &str| match s.resolve_str(name) {
+        Err(ResolveError::Unknown { suggestions, .. }) => suggestions,
+        other => panic!("{name}: {other:?}"),
+    };
+    assert_eq!(suggestions("nmae"), ["name"]);
+    assert_eq!(suggestions("stauts"), ["status"]);
+    assert_eq!(suggestions("dpet"), ["dept"]);
+    // Labels, Chinese ones included: 机手 is 手机 with its characters swapped.
+    assert_eq!(suggestions("机手"), ["手机"]);
+    assert_eq!(suggestions("金颔"), ["金额"]);
+    // Five characters and more allow two slips.
+    assert_eq!(suggestions("amuont1"), ["amount"]);
+    assert_eq!(suggestions("ownre"), ["owner"]);
+    // Short names stay strict: two slips in four letters is another word.
+    assert!(suggestions("mnea").is_empty(), "{:?}", suggestions("mnea"));
 }
 
 #[test]

@@ -165,3 +165,101 @@ fn mysql_datetimes_agree_with_eval() {
         run(c);
     }
 }
+
+/// The last day the engines hold: `<= 9999-12-31` and `= 9999-12-31` end the day at
+/// 10000-01-01 00:00 exclusive, which no engine can write, so the backend writes the
+/// same bound as `<= 9999-12-31 23:59:59.999` (columns hold whole milliseconds), and a
+/// range starting at 10000-01-01 (`> 9999-12-31`, or the negation's spelled-out arm)
+/// holds no value.
+/// Expected ids are written by hand; `eval` is checked against them too.
+fn last_day(mut c: Conn) {
+    let d = c.dialect();
+    let table = sqldb::table_name(&format!("last_day_{d}"));
+    let cols = vec![Col {
+        name: "createTime".into(),
+        kind: ColKind::Datetime,
+    }];
+    c.create_table(&table, &cols).expect("table");
+    // Local times in the default zone, +08:00.
+    let rows = [
+        Some("9999-12-31 23:59:59.999"),
+        Some("9999-12-31 00:00:00.000"),
+        Some("9999-12-30 23:59:59.999"),
+        Some("2022-01-01 00:00:00.000"),
+        None,
+    ];
+    let data: Vec<(i64, Vec<Cell>)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let cell = r.map_or(Cell::Null, |t| Cell::Datetime(t.into()));
+            (i as i64, vec![cell])
+        })
+        .collect();
+    c.insert(&table, &cols, &data).expect("insert");
+    let records: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| match r {
+            Some(t) => json!({ "createTime": format!("{}+08:00", t.replace(' ', "T")) }),
+            None => json!({}),
+        })
+        .collect();
+    let schema =
+        filterql::Schema::from_json(r#"{"fields":[{"name":"createTime","type":"datetime"}]}"#)
+            .expect("schema");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00+08:00").expect("now");
+    let opts = filterql::Options::at(now);
+    let cases: &[(&str, &[i64])] = &[
+        ("createTime <= 9999-12-31", &[0, 1, 2, 3]),
+        ("createTime = 9999-12-31", &[0, 1]),
+        ("createTime != 9999-12-31", &[2, 3, 4]),
+        ("createTime < 9999-12-31", &[2, 3]),
+        ("createTime between 9999-12-30 and 9999-12-31", &[0, 1, 2]),
+        ("not (createTime <= 9999-12-31)", &[4]),
+        ("createTime > 9999-12-31", &[]),
+        ("not (createTime > 9999-12-31)", &[0, 1, 2, 3, 4]),
+        ("createTime >= 9999-12-31T23:59:59.999", &[0]),
+    ];
+    let mut sel = Select::new(&table);
+    sel.columns = vec!["id".into()];
+    let mut failures = Vec::new();
+    for (text, want) in cases {
+        let q = filterql::compile(text, &schema, &opts).expect("query compiles");
+        let by_eval: Vec<i64> = (0..records.len() as i64)
+            .filter(|i| q.matches(&records[*i as usize]))
+            .collect();
+        assert_eq!(&by_eval, want, "eval: {text}");
+        for params in [false, true] {
+            let o = SqlOptions { tz: q.tz, params };
+            match sel.render(&q.pred, d, &o) {
+                Err(e) => failures.push(format!("{d} {text}: rejected: {e:?}")),
+                Ok(s) => match c.ids(&s) {
+                    Ok(got) if &got == want => {}
+                    Ok(got) => failures.push(format!("{d} {text}: {} gave {got:?}", s.sql)),
+                    Err(e) => failures.push(format!("{d} {text}: {}: {e}", s.sql)),
+                },
+            }
+        }
+    }
+    let _ = c.drop_table(&table);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn sqlite_holds_the_last_day() {
+    last_day(sqldb::sqlite());
+}
+
+#[test]
+fn postgres_holds_the_last_day() {
+    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
+        last_day(c);
+    }
+}
+
+#[test]
+fn mysql_holds_the_last_day() {
+    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
+        last_day(c);
+    }
+}

@@ -5,6 +5,12 @@
 //! compiled for the engine in both modes (inline literals and parameters), executed,
 //! and the returned ids must equal the ids of the records `eval` matches.
 //!
+//! Array fields get extra items `eval` does not count (`""`, `null`, numbers in text
+//! arrays, strings in number arrays, `{}`, `true`), sometimes as their only items, and
+//! their cells are written in each [`JsonStyle`] (plain UTF-8, ASCII with `\uXXXX`,
+//! everything escaped), so emptiness and `has` are pinned against JSON as any writer
+//! stores it.
+//!
 //! Each proptest case loads one batch of records and runs a batch of predicates over
 //! it, so a case costs one round of inserts and many queries. `PROPTEST_CASES` sets the
 //! number of batches (default 128, i.e. 128 × 24 predicates × 2 modes = 6144 statements
@@ -19,7 +25,8 @@ use filterql::target::sql::{Dialect, Select, SqlOptions};
 use filterql::FieldType;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use sqldb::Conn;
+use serde_json::Value;
+use sqldb::{Conn, JsonStyle};
 use std::cell::RefCell;
 
 /// Predicates per batch of records.
@@ -67,6 +74,59 @@ fn arb_pred() -> BoxedStrategy<Pred> {
     .boxed()
 }
 
+/// Items no array field counts (in the shapes `eval` ignores for every array type).
+const JUNK: &[&str] = &[r#""""#, "null", "1", r#""1""#, "{}", "true", "[]"];
+
+/// How a record is decorated before it is stored: the JSON style of its array cells,
+/// and junk items added to each array field (`None`: the field is left as generated).
+type Decoration = (usize, Vec<Option<Vec<&'static str>>>);
+
+fn arb_decoration(arrays: usize) -> BoxedStrategy<Decoration> {
+    (
+        0..JsonStyle::ALL.len(),
+        prop::collection::vec(
+            prop::option::weighted(0.3, prop::sample::subsequence(JUNK, 1..3)),
+            arrays,
+        ),
+    )
+        .boxed()
+}
+
+/// The array fields of the table.
+fn array_fields() -> Vec<String> {
+    table_fields()
+        .into_iter()
+        .filter(|(_, ty)| {
+            matches!(
+                ty,
+                FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup
+            )
+        })
+        .map(|(n, _)| n)
+        .collect()
+}
+
+/// `record` with the junk of `deco` appended to its arrays (an absent or empty-form
+/// array becomes an array of junk alone).
+fn decorate(record: &Value, deco: &Decoration) -> Value {
+    let mut r = record.clone();
+    let Some(obj) = r.as_object_mut() else {
+        return r;
+    };
+    for (name, junk) in array_fields().iter().zip(&deco.1) {
+        let Some(junk) = junk else { continue };
+        let mut items = match obj.get(name) {
+            Some(Value::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        };
+        for j in junk {
+            items.push(serde_json::from_str(j).unwrap_or(Value::Null));
+        }
+        obj.insert(name.clone(), Value::Array(items));
+    }
+    r
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -84,8 +144,11 @@ fn run_engine(conn: Conn) {
         .create_table(&table, &cols)
         .expect("create table");
     let tz = support::tz();
+    let arrays = array_fields().len();
+    assert!(arrays > 0, "the test schema has array fields");
     let strategy = (
         support::arb_records(),
+        prop::collection::vec(arb_decoration(arrays), 12),
         prop::collection::vec(arb_pred(), PREDS_PER_CASE),
     );
     let mut runner = TestRunner::new(Config {
@@ -94,14 +157,15 @@ fn run_engine(conn: Conn) {
         ..Config::default()
     });
     let compared = RefCell::new(0usize);
-    let result = runner.run(&strategy, |(records, preds)| {
+    let result = runner.run(&strategy, |(records, decos, preds)| {
         let mut c = conn.borrow_mut();
         c.clear(&table)
             .map_err(|e| TestCaseError::fail(e.to_string()))?;
         let mut stored = Vec::new();
         let mut rows = Vec::new();
-        for (i, r) in records.iter().enumerate() {
-            let (kept, cells) = sqldb::to_row(&fields, r, tz);
+        for (i, (r, deco)) in records.iter().zip(decos.iter().cycle()).enumerate() {
+            let style = JsonStyle::ALL[deco.0];
+            let (kept, cells) = sqldb::to_row_styled(&fields, &decorate(r, deco), tz, style);
             stored.push(kept);
             rows.push((i as i64, cells));
         }

@@ -216,6 +216,20 @@ pub enum CheckError {
         #[label("used as {now}")]
         span: Span,
     },
+    /// No-schema mode: a field whose only typed uses are booleans, which no field type
+    /// takes (jdy has no boolean widget).
+    #[error("booleans are values of no field type, so `{field}` cannot be compared with one")]
+    #[diagnostic(
+        code(filterql::check::boolean_value),
+        help("test emptiness with `is [not] empty`, a phone with `verified`; if the field holds the text \"true\" or a number, write that")
+    )]
+    BooleanValue {
+        /// The field as written.
+        field: String,
+        /// The boolean literal.
+        #[label("no field type takes a boolean")]
+        span: Span,
+    },
     /// No-schema mode: the types the checker inferred.
     #[error("no schema: field types inferred from the query: {list}")]
     #[diagnostic(

@@ -2,9 +2,17 @@
 //! table is in the `check` module docs). A field gets the first candidate left after all
 //! its uses; after a conflict the field's other predicates are not checked further
 //! (their errors would only repeat the conflict).
+//!
+//! A boolean literal constrains nothing (no field type takes one). A field whose typed
+//! uses are all booleans would be inferred `other`, and the checker would then reject
+//! the very operator that made us infer it; instead each of its boolean literals gets one
+//! `filterql::check::boolean_value` error and its predicates are not checked further.
+//! When some other use types the field, its boolean literals are reported by the
+//! checker proper as literals of the wrong kind for that type.
 
 use super::error::CheckError;
 use crate::schema::{Field, FieldType, Resolver, Schema};
+use crate::span::Span;
 use crate::syntax::ast::{CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, TextOp, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -27,6 +35,8 @@ struct Entries {
 struct Entry {
     path: Vec<String>,
     candidates: Option<Vec<FieldType>>,
+    /// The boolean literals written against this field.
+    booleans: Vec<Span>,
 }
 
 enum Kind {
@@ -44,14 +54,35 @@ fn kind(lit: &Literal) -> Option<Kind> {
     }
 }
 
+/// The kind of the first literal that has one (booleans have none), so `x in (true, 1)`
+/// still types `x` from the `1`.
+fn first_kind<'a>(lits: impl IntoIterator<Item = &'a Literal>) -> Option<Kind> {
+    lits.into_iter().find_map(kind)
+}
+
+/// The operand literals of a predicate.
+fn literals(p: &PredKind) -> Vec<&Literal> {
+    match p {
+        PredKind::Compare { value, .. } | PredKind::Text { value, .. } => vec![value],
+        PredKind::In { list, .. } => list.items.iter().collect(),
+        PredKind::Between { low, high, .. } => vec![low, high],
+        PredKind::Has { values, .. } => match values {
+            HasOperand::One(l) => vec![l],
+            HasOperand::List(l) => l.items.iter().collect(),
+        },
+        PredKind::IsEmpty { .. } | PredKind::Phone { .. } => Vec::new(),
+    }
+}
+
 fn constraint(p: &PredKind) -> Option<Vec<FieldType>> {
     use FieldType::*;
-    let equality = |lit: Option<&Literal>| match lit.and_then(kind)? {
+    let first = first_kind(literals(p));
+    let equality = |k: Option<Kind>| match k? {
         Kind::Str => Some(vec![Text, Phone, Select, Sn, User, Dataid]),
         Kind::Num => Some(vec![Number, Flowstate, Dept]),
         Kind::Time => Some(vec![Datetime]),
     };
-    let order = |lit: &Literal| match kind(lit)? {
+    let order = |k: Option<Kind>| match k? {
         Kind::Str => Some(vec![Text]),
         Kind::Num => Some(vec![Number]),
         Kind::Time => Some(vec![Datetime]),
@@ -59,11 +90,10 @@ fn constraint(p: &PredKind) -> Option<Vec<FieldType>> {
     match p {
         PredKind::Compare {
             op: CmpOp::Eq | CmpOp::Ne,
-            value,
-        } => equality(Some(value)),
-        PredKind::In { list, .. } => equality(list.items.first()),
-        PredKind::Compare { value, .. } => order(value),
-        PredKind::Between { low, .. } => order(low),
+            ..
+        }
+        | PredKind::In { .. } => equality(first),
+        PredKind::Compare { .. } | PredKind::Between { .. } => order(first),
         PredKind::IsEmpty { .. } => None,
         PredKind::Phone { .. } => Some(vec![Phone]),
         PredKind::Text {
@@ -71,16 +101,10 @@ fn constraint(p: &PredKind) -> Option<Vec<FieldType>> {
             ..
         } => Some(vec![Text, Phone, Sn]),
         PredKind::Text { .. } => Some(vec![Text, Sn]),
-        PredKind::Has { values, .. } => {
-            let first = match values {
-                HasOperand::One(l) => Some(l),
-                HasOperand::List(l) => l.items.first(),
-            };
-            match first.and_then(kind) {
-                Some(Kind::Num) => Some(vec![Deptgroup]),
-                _ => Some(vec![Multiselect, Usergroup]),
-            }
-        }
+        PredKind::Has { .. } => match first {
+            Some(Kind::Num) => Some(vec![Deptgroup]),
+            _ => Some(vec![Multiselect, Usergroup]),
+        },
     }
 }
 
@@ -102,6 +126,18 @@ pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) ->
             Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().rev()),
             Expr::Not(b, _) => stack.push(b),
             Expr::Pred(p) => use_field(p, &known, &mut entries, &mut poisoned, errors),
+        }
+    }
+    // Fields typed only by booleans: report the booleans rather than infer `other`.
+    for e in &entries.list {
+        if e.candidates.is_none() && !e.booleans.is_empty() && !poisoned.contains(&e.path) {
+            for &span in &e.booleans {
+                errors.push(CheckError::BooleanValue {
+                    field: e.path.join("."),
+                    span,
+                });
+            }
+            poisoned.insert(e.path.clone());
         }
     }
     let mut schema = base.clone();
@@ -145,8 +181,10 @@ pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) ->
         }
         schema.fields.push(field);
     }
-    let list = if listed.is_empty() {
+    let list = if listed.is_empty() && poisoned.is_empty() {
         "none (only system fields are used)".to_owned()
+    } else if listed.is_empty() {
+        "none".to_owned()
     } else {
         listed.join(", ")
     };
@@ -181,23 +219,37 @@ fn use_field(
         constraint(&p.kind)
     };
     let path = path[..path.len().min(2)].to_vec();
+    let booleans: Vec<Span> = literals(&p.kind)
+        .into_iter()
+        .filter(|l| matches!(l.value, Value::Bool(_)))
+        .map(|l| l.span)
+        .collect();
     let mut uses = vec![(path.clone(), own)];
     if path.len() == 2 {
         uses.insert(0, (path[..1].to_vec(), Some(vec![FieldType::Subform])));
     }
-    for (path, wanted) in uses {
+    let last = uses.len() - 1;
+    for (k, (path, wanted)) in uses.into_iter().enumerate() {
         if poisoned.contains(&path) {
             return;
         }
+        // The literals belong to the predicate's own field, not to its subform.
+        let own_booleans = if k == last {
+            booleans.clone()
+        } else {
+            Vec::new()
+        };
         let Some(&i) = entries.index.get(&path) else {
             entries.index.insert(path.clone(), entries.list.len());
             entries.list.push(Entry {
                 path,
                 candidates: wanted,
+                booleans: own_booleans,
             });
             continue;
         };
         let entry = &mut entries.list[i];
+        entry.booleans.extend(own_booleans);
         let Some(wanted) = wanted else { continue };
         let narrowed: Vec<FieldType> = match &entry.candidates {
             None => wanted.clone(),

@@ -1,7 +1,7 @@
 //! Name resolution and type checking: `ast::Expr` + [`Schema`] → [`Pred`].
 //!
 //! The checker resolves each predicate's field ([`Schema::resolve`]: by name, then by
-//! label, `subform.column` for subform columns), checks the operator against the field
+//! alias, then by label, `subform.column` for subform columns), checks the operator against the field
 //! type, converts each literal to the field's typed value and builds the IR. Every
 //! problem in the query is reported (no stop at the first); the IR is returned only when
 //! there is none.
@@ -73,7 +73,10 @@
 //! | `a.b` | `a` is a subform |
 //! | `is empty`, booleans | no constraint (a field only tested for emptiness is `other`) |
 //!
-//! Uses with no candidate in common are a `conflicting_types` error.
+//! The literal kind of an `in`, `between` or `has` is its first non-boolean literal's.
+//! Uses with no candidate in common are a `conflicting_types` error. A field constrained
+//! by nothing but booleans (`x = true`) is not inferred `other` (which would then reject
+//! its own `=`): each boolean gets a `boolean_value` error on the literal instead.
 
 mod build;
 mod error;

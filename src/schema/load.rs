@@ -1,12 +1,19 @@
 //! Schema loaders: the native format and the jdy widget-list response.
 //!
+//! Every problem is reported, not just the first ([`SchemaError::Many`] when there are
+//! several): loading goes on past a problem, skipping only what it makes unreadable (a
+//! field without a name or a type is left out, a bad `label` or `options` is ignored).
+//!
 //! Native (strict: unknown keys are errors, since a misspelt key would silently change
 //! meaning):
-//! `{"fields":[{"name","label"?,"type","options"?,"column"?,"widget"?,"fields"?}],
+//! `{"fields":[{"name","aliases"?,"label"?,"type","options"?,"column"?,"widget"?,"fields"?}],
 //!   "timezone":"+08:00"?, "system_fields":true?}`
 //!
 //! jdy (lenient: the API response carries many keys we do not need):
 //! `{"widgets":[{"name"|"widgetName","label"?,"type","items"?}], "sysWidgets":[...]?}`.
+//! `name` is the record key (the alias when one is set), `widgetName` the widget id; when
+//! they differ the widget id becomes an alias ([`Field::aliases`]), so a query may use
+//! either.
 //! `items` are a subform's columns, or a select's options (strings or `{"value"}` /
 //! `{"text"}` objects).
 
@@ -128,6 +135,24 @@ pub enum SchemaError {
         /// JSON path of the inner subform.
         path: String,
     },
+    /// Several problems, in the order the loader met them (the top-level keys, then each
+    /// field in turn, a subform's columns within it, and the duplicate names of a level
+    /// once all its fields are read). The message lists each with
+    /// its help, so that renderers which show only the message (JSON diagnostics) lose
+    /// nothing; [`SchemaError::problems`] gives them one by one.
+    #[error("{count} problems in the schema:\n{list}")]
+    #[diagnostic(
+        code(filterql::schema::many),
+        help("each problem is listed with its JSON path; fix them all and load again")
+    )]
+    Many {
+        /// How many.
+        count: usize,
+        /// One line per problem: `- `, its message and its help in parentheses.
+        list: String,
+        /// The problems, none of them `Many`.
+        errors: Vec<SchemaError>,
+    },
     /// An empty field name.
     #[error("`{path}`: field name is empty")]
     #[diagnostic(
@@ -139,6 +164,41 @@ pub enum SchemaError {
         path: String,
     },
 }
+
+impl SchemaError {
+    /// The single problems this error stands for: itself, or those of a
+    /// [`SchemaError::Many`].
+    pub fn problems(&self) -> &[SchemaError] {
+        match self {
+            SchemaError::Many { errors, .. } => errors,
+            one => std::slice::from_ref(one),
+        }
+    }
+
+    /// One error standing for all of `errors` (`None` when there is none).
+    fn gather(mut errors: Vec<SchemaError>) -> Option<SchemaError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            count => Some(SchemaError::Many {
+                count,
+                list: errors
+                    .iter()
+                    .map(|e| match miette::Diagnostic::help(e) {
+                        Some(h) => format!("- {e} ({h})"),
+                        None => format!("- {e}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                errors,
+            }),
+        }
+    }
+}
+
+/// Problems found so far: loading goes on past each one (skipping only what the problem
+/// makes unreadable, such as a field without a type), so that one run reports them all.
+type Problems = Vec<SchemaError>;
 
 /// Parses a UTC offset: `Z`, `UTC`, `±hh:mm`, `±hhmm` or `±hh`, at most ±23:59.
 pub fn parse_offset(text: &str) -> Option<FixedOffset> {
@@ -185,12 +245,17 @@ impl Schema {
         let Value::Object(top) = value else {
             return Err(SchemaError::Format);
         };
-        if top.contains_key("fields") {
-            native(&top)
+        let mut problems = Problems::new();
+        let schema = if top.contains_key("fields") {
+            native(&top, &mut problems)
         } else if top.contains_key("widgets") {
-            jdy(&top)
+            jdy(&top, &mut problems)
         } else {
-            Err(SchemaError::Format)
+            return Err(SchemaError::Format);
+        };
+        match SchemaError::gather(problems) {
+            None => Ok(schema),
+            Some(e) => Err(e),
         }
     }
 }
@@ -245,6 +310,20 @@ fn opt_string(
     }
 }
 
+/// [`opt_string`] for a key the field is usable without: a problem is recorded and the
+/// key ignored.
+fn soft_string(
+    obj: &Map<String, Value>,
+    key: &str,
+    path: &str,
+    problems: &mut Problems,
+) -> Option<String> {
+    opt_string(obj, key, path).unwrap_or_else(|e| {
+        problems.push(e);
+        None
+    })
+}
+
 fn with_system_fields(mut fields: Vec<Field>, system: bool, tz: FixedOffset) -> Schema {
     let mut schema = if system {
         Schema::new(std::mem::take(&mut fields))
@@ -259,17 +338,18 @@ fn with_system_fields(mut fields: Vec<Field>, system: bool, tz: FixedOffset) -> 
     schema
 }
 
-fn check_unique(fields: &[Field], base: &str, key: &str) -> Result<(), SchemaError> {
+/// `fields` with the index each had in its JSON array (fields that failed to load leave
+/// gaps, and paths must name the original positions).
+fn check_unique(fields: &[(usize, Field)], base: &str, key: &str, problems: &mut Problems) {
     let mut seen = std::collections::HashSet::new();
-    for (i, f) in fields.iter().enumerate() {
+    for (i, f) in fields {
         if !seen.insert(f.name.as_str()) {
-            return Err(SchemaError::Duplicate {
+            problems.push(SchemaError::Duplicate {
                 path: format!("{base}[{i}].{key}"),
                 name: f.name.clone(),
             });
         }
     }
-    Ok(())
 }
 
 fn closest_of(written: &str, known: &[&str]) -> Option<String> {
@@ -285,7 +365,7 @@ fn closest_of(written: &str, known: &[&str]) -> Option<String> {
 
 const TOP_KEYS: &[&str] = &["fields", "timezone", "system_fields"];
 const FIELD_KEYS: &[&str] = &[
-    "name", "label", "type", "options", "column", "widget", "fields",
+    "name", "aliases", "label", "type", "options", "column", "widget", "fields",
 ];
 const TYPES: &[FieldType] = &[
     FieldType::Text,
@@ -305,57 +385,84 @@ const TYPES: &[FieldType] = &[
     FieldType::Other,
 ];
 
-fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str], path: &str) -> Result<(), SchemaError> {
+fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str], path: &str, problems: &mut Problems) {
     for key in obj.keys() {
         if !allowed.contains(&key.as_str()) {
             let help = match closest_of(key, allowed) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("allowed keys: {}", allowed.join(", ")),
             };
-            return Err(SchemaError::UnknownKey {
+            problems.push(SchemaError::UnknownKey {
                 path: path.to_owned(),
                 key: key.clone(),
                 help,
             });
         }
     }
-    Ok(())
 }
 
-fn native(top: &Map<String, Value>) -> Result<Schema, SchemaError> {
-    unknown_keys(top, TOP_KEYS, "$")?;
+fn native(top: &Map<String, Value>, problems: &mut Problems) -> Schema {
+    unknown_keys(top, TOP_KEYS, "$", problems);
     let tz = match top.get("timezone") {
-        None | Some(Value::Null) => default_timezone(),
-        Some(v) => {
-            let s = string(v, "timezone")?;
+        None | Some(Value::Null) => Ok(default_timezone()),
+        Some(v) => string(v, "timezone").and_then(|s| {
             parse_offset(s).ok_or_else(|| SchemaError::Timezone {
                 path: "timezone".into(),
                 found: s.to_owned(),
-            })?
-        }
+            })
+        }),
     };
+    let tz = tz.unwrap_or_else(|e| {
+        problems.push(e);
+        default_timezone()
+    });
     let system = match top.get("system_fields") {
         None => true,
         Some(Value::Bool(b)) => *b,
-        Some(v) => return Err(wrong("system_fields", "a boolean", v)),
+        Some(v) => {
+            problems.push(wrong("system_fields", "a boolean", v));
+            true
+        }
     };
     let list = top.get("fields").unwrap_or(&Value::Null);
-    let fields = native_fields(list, "fields", false)?;
-    Ok(with_system_fields(fields, system, tz))
+    let fields = native_fields(list, "fields", false, problems);
+    with_system_fields(fields, system, tz)
 }
 
-fn native_fields(list: &Value, path: &str, in_subform: bool) -> Result<Vec<Field>, SchemaError> {
+fn native_fields(
+    list: &Value,
+    path: &str,
+    in_subform: bool,
+    problems: &mut Problems,
+) -> Vec<Field> {
+    let items = match array(list, path) {
+        Ok(items) => items,
+        Err(e) => {
+            problems.push(e);
+            return Vec::new();
+        }
+    };
     let mut out = Vec::new();
-    for (i, item) in array(list, path)?.iter().enumerate() {
-        out.push(native_field(item, &format!("{path}[{i}]"), in_subform)?);
+    for (i, item) in items.iter().enumerate() {
+        match native_field(item, &format!("{path}[{i}]"), in_subform, problems) {
+            Ok(f) => out.push((i, f)),
+            Err(e) => problems.push(e),
+        }
     }
-    check_unique(&out, path, "name")?;
-    Ok(out)
+    check_unique(&out, path, "name", problems);
+    out.into_iter().map(|(_, f)| f).collect()
 }
 
-fn native_field(v: &Value, path: &str, in_subform: bool) -> Result<Field, SchemaError> {
+/// One field; `Err` is a problem that leaves no usable field (no name, no type), the
+/// others are recorded in `problems` and the field kept without the faulty key.
+fn native_field(
+    v: &Value,
+    path: &str,
+    in_subform: bool,
+    problems: &mut Problems,
+) -> Result<Field, SchemaError> {
     let obj = object(v, path)?;
-    unknown_keys(obj, FIELD_KEYS, path)?;
+    unknown_keys(obj, FIELD_KEYS, path, problems);
     let name = match obj.get("name") {
         Some(v) => string(v, &format!("{path}.name"))?.to_owned(),
         None => {
@@ -405,36 +512,72 @@ fn native_field(v: &Value, path: &str, in_subform: bool) -> Result<Field, Schema
         return Err(SchemaError::NestedSubform { path: path.into() });
     }
     let mut field = Field::new(name, ty);
-    field.label = opt_string(obj, "label", path)?;
-    field.column = opt_string(obj, "column", path)?;
-    field.widget = opt_string(obj, "widget", path)?;
+    if let Some(aliases) = obj.get("aliases") {
+        let apath = format!("{path}.aliases");
+        for (j, a) in soft_array(aliases, &apath, problems).iter().enumerate() {
+            let a = match string(a, &format!("{apath}[{j}]")) {
+                Ok("") => {
+                    problems.push(SchemaError::EmptyName {
+                        path: format!("{apath}[{j}]"),
+                    });
+                    continue;
+                }
+                Ok(a) => a,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
+            };
+            if a != field.name && !field.aliases.iter().any(|b| b == a) {
+                field.aliases.push(a.to_owned());
+            }
+        }
+    }
+    field.label = soft_string(obj, "label", path, problems);
+    field.column = soft_string(obj, "column", path, problems);
+    field.widget = soft_string(obj, "widget", path, problems);
     if let Some(opts) = obj.get("options") {
         let opath = format!("{path}.options");
         if !matches!(ty, FieldType::Select | FieldType::Multiselect) {
-            return Err(SchemaError::Misplaced {
+            problems.push(SchemaError::Misplaced {
                 path: opath,
                 key: "options".into(),
                 ty,
             });
-        }
-        for (j, o) in array(opts, &opath)?.iter().enumerate() {
-            field
-                .options
-                .push(string(o, &format!("{opath}[{j}]"))?.to_owned());
+        } else {
+            for (j, o) in soft_array(opts, &opath, problems).iter().enumerate() {
+                match string(o, &format!("{opath}[{j}]")) {
+                    Ok(o) => field.options.push(o.to_owned()),
+                    Err(e) => problems.push(e),
+                }
+            }
         }
     }
     if let Some(children) = obj.get("fields") {
         let cpath = format!("{path}.fields");
         if ty != FieldType::Subform {
-            return Err(SchemaError::Misplaced {
+            problems.push(SchemaError::Misplaced {
                 path: cpath,
                 key: "fields".into(),
                 ty,
             });
+        } else {
+            field.fields = native_fields(children, &cpath, true, problems);
         }
-        field.fields = native_fields(children, &cpath, true)?;
     }
     Ok(field)
+}
+
+/// The items of an array the field is usable without; not an array is a recorded problem
+/// and no items.
+fn soft_array<'a>(v: &'a Value, path: &str, problems: &mut Problems) -> &'a [Value] {
+    match array(v, path) {
+        Ok(items) => items,
+        Err(e) => {
+            problems.push(e);
+            &[]
+        }
+    }
 }
 
 // ---- jdy ----
@@ -460,36 +603,52 @@ pub(crate) fn jdy_type(widget: &str) -> FieldType {
     }
 }
 
-fn jdy(top: &Map<String, Value>) -> Result<Schema, SchemaError> {
-    let mut fields = jdy_widgets(top.get("widgets").unwrap_or(&Value::Null), "widgets", false)?;
+fn jdy(top: &Map<String, Value>, problems: &mut Problems) -> Schema {
+    let widgets = top.get("widgets").unwrap_or(&Value::Null);
+    let mut fields = jdy_widgets(widgets, "widgets", false, problems);
     if let Some(sys) = top.get("sysWidgets") {
         let base = fields.len();
-        for mut f in jdy_widgets(sys, "sysWidgets", false)? {
+        for mut f in jdy_widgets(sys, "sysWidgets", false, problems) {
             f.system = true;
             if !fields[..base].iter().any(|g| g.name == f.name) {
                 fields.push(f);
             }
         }
     }
-    Ok(with_system_fields(fields, true, default_timezone()))
+    with_system_fields(fields, true, default_timezone())
 }
 
-fn jdy_widgets(list: &Value, path: &str, in_subform: bool) -> Result<Vec<Field>, SchemaError> {
+fn jdy_widgets(list: &Value, path: &str, in_subform: bool, problems: &mut Problems) -> Vec<Field> {
+    let items = match array(list, path) {
+        Ok(items) => items,
+        Err(e) => {
+            problems.push(e);
+            return Vec::new();
+        }
+    };
     let mut out = Vec::new();
-    for (i, item) in array(list, path)?.iter().enumerate() {
-        out.push(jdy_widget(item, &format!("{path}[{i}]"), in_subform)?);
+    for (i, item) in items.iter().enumerate() {
+        match jdy_widget(item, &format!("{path}[{i}]"), in_subform, problems) {
+            Ok(f) => out.push((i, f)),
+            Err(e) => problems.push(e),
+        }
     }
-    check_unique(&out, path, "name")?;
-    Ok(out)
+    check_unique(&out, path, "name", problems);
+    out.into_iter().map(|(_, f)| f).collect()
 }
 
-fn jdy_widget(v: &Value, path: &str, in_subform: bool) -> Result<Field, SchemaError> {
+/// One widget; `Err` is a problem that leaves no usable field, the others are recorded
+/// in `problems`.
+fn jdy_widget(
+    v: &Value,
+    path: &str,
+    in_subform: bool,
+    problems: &mut Problems,
+) -> Result<Field, SchemaError> {
     let obj = object(v, path)?;
     // `name` is the record key (the alias when one is set); `widgetName` the widget id.
-    let name = match (
-        opt_string(obj, "name", path)?,
-        opt_string(obj, "widgetName", path)?,
-    ) {
+    let widget_id = opt_string(obj, "widgetName", path)?;
+    let name = match (opt_string(obj, "name", path)?, widget_id.clone()) {
         (Some(n), _) if !n.is_empty() => n,
         (_, Some(w)) if !w.is_empty() => w,
         (Some(_), _) | (_, Some(_)) => {
@@ -518,29 +677,34 @@ fn jdy_widget(v: &Value, path: &str, in_subform: bool) -> Result<Field, SchemaEr
         return Err(SchemaError::NestedSubform { path: path.into() });
     }
     let mut field = Field::new(name, ty);
-    field.label = opt_string(obj, "label", path)?;
+    // The jdy filter API takes the widget id as well as the alias: both must resolve.
+    if let Some(id) = widget_id.filter(|id| !id.is_empty() && *id != field.name) {
+        field.aliases.push(id);
+    }
+    field.label = soft_string(obj, "label", path, problems);
     field.widget = Some(widget);
     if let Some(items) = obj.get("items") {
         let ipath = format!("{path}.items");
         match ty {
-            FieldType::Subform => field.fields = jdy_widgets(items, &ipath, true)?,
+            FieldType::Subform => field.fields = jdy_widgets(items, &ipath, true, problems),
             FieldType::Select | FieldType::Multiselect => {
-                for (j, o) in array(items, &ipath)?.iter().enumerate() {
+                for (j, o) in soft_array(items, &ipath, problems).iter().enumerate() {
                     let opath = format!("{ipath}[{j}]");
                     let text = match o {
-                        Value::String(s) => s.clone(),
+                        Value::String(s) => Ok(s.clone()),
                         Value::Object(m) => match m.get("value").or_else(|| m.get("text")) {
-                            Some(v) => string(v, &format!("{opath}.value"))?.to_owned(),
-                            None => {
-                                return Err(SchemaError::Missing {
-                                    path: opath,
-                                    key: "value".into(),
-                                })
-                            }
+                            Some(v) => string(v, &format!("{opath}.value")).map(str::to_owned),
+                            None => Err(SchemaError::Missing {
+                                path: opath,
+                                key: "value".into(),
+                            }),
                         },
-                        other => return Err(wrong(&opath, "a string or an object", other)),
+                        other => Err(wrong(&opath, "a string or an object", other)),
                     };
-                    field.options.push(text);
+                    match text {
+                        Ok(t) => field.options.push(t),
+                        Err(e) => problems.push(e),
+                    }
                 }
             }
             // Other widgets' `items` carry no information we use.

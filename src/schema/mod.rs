@@ -8,11 +8,14 @@
 //!
 //! Resolution ([`Schema::resolve`], [`Resolver`]): each segment of a field path is looked
 //! up among the fields of its level (the form, then the subform's columns) by exact name
-//! first, then by exact label, so a name always wins over another field's label. A label
+//! first, then by exact alias ([`Field::aliases`]: a jdy widget id whose record key is
+//! an alias), then by exact label, so a name always wins over another field's alias or
+//! label. A label
 //! carried by several fields is ambiguous (the error lists their names). An unknown
 //! segment gets suggestions: the names or labels (compared case-insensitively, in
-//! characters) within an edit distance of a third of its length (at least 1), all of
-//! those tied at the smallest distance, at most three.
+//! characters, a swapped pair of neighbours counting as one edit) within one edit for a
+//! segment of up to 4 characters, two edits up to 8, a third of its length beyond, all
+//! of those tied at the smallest distance, at most three.
 //!
 //! ```
 //! use filterql::{FieldType, Schema};
@@ -38,8 +41,16 @@ use chrono::{FixedOffset, Offset as _};
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    /// Widget id or alias; the key in records.
+    /// The key in records, and the name [`FieldRef::name`] carries to every backend: for
+    /// a jdy widget with an alias, the alias (jdy returns data keyed by alias when one is
+    /// set, and its filter API accepts the alias as well as the widget id); otherwise the
+    /// widget id (`_widget_…`).
     pub name: String,
+    /// Other names the field resolves by, tried after every field's `name` and before
+    /// labels: the jdy widget id (`widgetName`) of a widget whose `name` is an alias, or
+    /// the native format's `aliases`. They never reach the IR: a query written with one
+    /// compiles to the same [`FieldRef`] as one written with `name`.
+    pub aliases: Vec<String>,
     /// Human label (may be Chinese), if any.
     pub label: Option<String>,
     /// The field type.
@@ -61,6 +72,7 @@ impl Field {
     pub fn new(name: impl Into<String>, ty: FieldType) -> Field {
         Field {
             name: name.into(),
+            aliases: Vec::new(),
             label: None,
             ty,
             widget: None,
@@ -175,12 +187,13 @@ impl Schema {
         demo::demo()
     }
 
-    /// The top-level field named exactly `name` (no label lookup).
+    /// The top-level field named exactly `name` (no alias or label lookup).
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.fields.iter().find(|f| f.name == name)
     }
 
-    /// The top-level field with this name, else the one field with this label; `None`
+    /// The top-level field with this name, else with this alias, else the one field with
+    /// this label; `None`
     /// when there is none or the label is ambiguous (use [`Schema::resolve`] to learn
     /// why).
     pub fn lookup(&self, name_or_label: &str) -> Option<&Field> {

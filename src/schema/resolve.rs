@@ -1,7 +1,7 @@
 //! Name resolution: a written field path → a schema field.
 //!
 //! Each path segment is looked up among the fields of its level (top level, then the
-//! subform's columns): first by exact name, then by exact label. A label shared by several
+//! subform's columns): first by exact name, then by exact alias, then by exact label. A label shared by several
 //! fields is ambiguous; a segment matching nothing gets "did you mean" suggestions by edit
 //! distance over names and labels.
 
@@ -29,7 +29,7 @@ impl Resolution<'_> {
 /// Why a field path did not resolve. `segment` is the index of the failing path segment.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ResolveError {
-    /// No field has this name or label.
+    /// No field has this name, alias or label.
     Unknown {
         /// Index of the segment in the path.
         segment: usize,
@@ -80,60 +80,12 @@ pub struct Resolver<'a> {
 #[derive(Debug)]
 struct Level<'a> {
     fields: &'a [Field],
-    /// By name and by label; `None` for a level of at most [`LINEAR_MAX`] fields, which
-    /// is searched linearly (building the maps would cost more than every lookup of a
-    /// typical query together).
-    index: Option<Index<'a>>,
-}
-
-#[derive(Debug)]
-struct Index<'a> {
     names: HashMap<&'a str, &'a Field>,
     labels: HashMap<&'a str, Vec<&'a Field>>,
 }
 
-/// The largest level searched linearly rather than through hash maps.
-const LINEAR_MAX: usize = 32;
-
 impl<'a> Level<'a> {
     fn new(fields: &'a [Field]) -> Level<'a> {
-        let index = (fields.len() > LINEAR_MAX).then(|| Index::new(fields));
-        Level { fields, index }
-    }
-
-    /// The first field named `written`.
-    fn by_name(&self, written: &str) -> Option<&'a Field> {
-        match &self.index {
-            Some(ix) => ix.names.get(written).copied(),
-            None => self.fields.iter().find(|f| f.name == written),
-        }
-    }
-
-    /// Every field labelled `written`, in schema order.
-    fn by_label(&self, written: &str) -> Vec<&'a Field> {
-        match &self.index {
-            Some(ix) => ix.labels.get(written).cloned().unwrap_or_default(),
-            None => self
-                .fields
-                .iter()
-                .filter(|f| f.label.as_deref() == Some(written))
-                .collect(),
-        }
-    }
-
-    fn has_label(&self, written: &str) -> bool {
-        match &self.index {
-            Some(ix) => ix.labels.contains_key(written),
-            None => self
-                .fields
-                .iter()
-                .any(|f| f.label.as_deref() == Some(written)),
-        }
-    }
-}
-
-impl<'a> Index<'a> {
-    fn new(fields: &'a [Field]) -> Index<'a> {
         let mut names = HashMap::new();
         let mut labels: HashMap<&str, Vec<&Field>> = HashMap::new();
         for f in fields {
@@ -143,22 +95,30 @@ impl<'a> Index<'a> {
                 labels.entry(l.as_str()).or_default().push(f);
             }
         }
-        Index { names, labels }
+        // Aliases after all names, so a name wins over another field's alias.
+        for f in fields {
+            for a in &f.aliases {
+                names.entry(a.as_str()).or_insert(f);
+            }
+        }
+        Level {
+            fields,
+            names,
+            labels,
+        }
     }
-}
 
-impl<'a> Level<'a> {
     fn lookup(&self, written: &str, segment: usize) -> Result<&'a Field, ResolveError> {
-        if let Some(f) = self.by_name(written) {
+        if let Some(f) = self.names.get(written) {
             return Ok(f);
         }
-        match self.by_label(written).as_slice() {
-            [one] => Ok(one),
-            [] => Err(ResolveError::Unknown {
+        match self.labels.get(written).map(Vec::as_slice) {
+            Some([one]) => Ok(one),
+            None | Some([]) => Err(ResolveError::Unknown {
                 segment,
                 suggestions: suggest(self.fields, written),
             }),
-            many => Err(ResolveError::Ambiguous {
+            Some(many) => Err(ResolveError::Ambiguous {
                 segment,
                 candidates: many.iter().map(|f| f.name.clone()).collect(),
             }),
@@ -183,12 +143,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Whether some top-level field has this name or label (no suggestions computed).
+    /// Whether some top-level field has this name, alias or label (no suggestions
+    /// computed).
     pub fn knows(&self, name_or_label: &str) -> bool {
-        self.top.by_name(name_or_label).is_some() || self.top.has_label(name_or_label)
+        self.top.names.contains_key(name_or_label) || self.top.labels.contains_key(name_or_label)
     }
 
-    /// Resolves a field path: by name, then by label, at each level.
+    /// Resolves a field path: by name, then by alias, then by label, at each level.
     pub fn resolve(&self, path: &[String]) -> Result<Resolution<'a>, ResolveError> {
         match path {
             [one] => self.top.lookup(one, 0).map(|field| Resolution {
@@ -230,12 +191,14 @@ impl<'a> Resolver<'a> {
 fn suggest(fields: &[Field], written: &str) -> Vec<String> {
     let wanted = written.to_lowercase();
     let wanted_len = wanted.chars().count();
-    let limit = (wanted_len / 3).max(1);
+    let limit = typo_limit(wanted_len);
     let mut best: Option<usize> = None;
     let mut found: Vec<String> = Vec::new();
     for f in fields {
-        // A field's name and label are one candidate: the closer spelling is suggested.
+        // A field's name, aliases and label are one candidate: the closer spelling is
+        // suggested.
         let mut candidates = vec![f.name.as_str()];
+        candidates.extend(f.aliases.iter().map(String::as_str));
         candidates.extend(f.label.as_deref());
         let Some((d, spelling)) = candidates
             .into_iter()
@@ -267,18 +230,42 @@ fn suggest(fields: &[Field], written: &str) -> Vec<String> {
     found
 }
 
-/// Levenshtein distance in characters (so a Chinese character counts as one edit).
+/// How many edits a name of `len` characters may be away from a field to be suggested.
+///
+/// Short names get one edit (a swapped pair counts as one, see [`edit_distance`]), so
+/// `nmae` finds `name` while a two-letter name does not match every other two-letter
+/// name twice over; from five characters two edits, and long names a third of their
+/// length, since a long identifier has room for more slips while staying recognisable.
+fn typo_limit(len: usize) -> usize {
+    match len {
+        0..=4 => 1,
+        5..=8 => 2,
+        _ => len / 3,
+    }
+}
+
+/// Optimal string alignment distance in characters (so a Chinese character counts as
+/// one edit): insertions, deletions, substitutions and transpositions of two adjacent
+/// characters each cost one. Transpositions are the commonest typing slip (`nmae`), and
+/// plain Levenshtein would charge them two.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // Three rows: a transposition looks two rows back.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     let mut cur = vec![0; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let subst = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+            let mut d = subst.min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb && ca != cb {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
@@ -294,5 +281,26 @@ mod tests {
         assert_eq!(edit_distance("createTim", "createTime"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn a_swapped_pair_is_one_edit() {
+        assert_eq!(edit_distance("nmae", "name"), 1);
+        assert_eq!(edit_distance("stauts", "status"), 1);
+        assert_eq!(edit_distance("机手", "手机"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        // Optimal string alignment, not full Damerau: no edits inside a swapped pair.
+        assert_eq!(edit_distance("ca", "abc"), 3);
+        assert_eq!(edit_distance("abcd", "badc"), 2);
+        assert_eq!(edit_distance("abc", "abc"), 0);
+    }
+
+    #[test]
+    fn short_names_allow_one_edit_longer_ones_two() {
+        assert_eq!(typo_limit(1), 1);
+        assert_eq!(typo_limit(4), 1);
+        assert_eq!(typo_limit(5), 2);
+        assert_eq!(typo_limit(8), 2);
+        assert_eq!(typo_limit(12), 4);
     }
 }

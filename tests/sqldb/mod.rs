@@ -507,17 +507,110 @@ fn is_empty_form(v: &Value) -> bool {
     matches!(v, Value::Null) || v == &json!("") || v == &json!([])
 }
 
+/// How JSON array cells are written: all three are the same JSON to a reader, and
+/// writers in the wild produce each of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonStyle {
+    /// serde_json's compact form: UTF-8, only `"`, `\` and controls escaped.
+    Plain,
+    /// ASCII-only: every non-ASCII character as `\uXXXX` (surrogate pairs outside the
+    /// BMP), as Python's `json.dumps` writes by default, and `/` as `\/`, as PHP's
+    /// `json_encode` does.
+    Ascii,
+    /// Every character of every string as `\uXXXX`.
+    AllEscaped,
+}
+
+impl JsonStyle {
+    /// Every style, for tests that cycle through them.
+    pub const ALL: [JsonStyle; 3] = [JsonStyle::Plain, JsonStyle::Ascii, JsonStyle::AllEscaped];
+
+    /// `v` as JSON text in this style.
+    pub fn write(self, v: &Value) -> String {
+        let mut out = String::new();
+        self.write_into(v, &mut out);
+        out
+    }
+
+    fn write_into(self, v: &Value, out: &mut String) {
+        match v {
+            Value::String(s) => self.string(s, out),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, it) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.write_into(it, out);
+                }
+                out.push(']');
+            }
+            Value::Object(m) => {
+                out.push('{');
+                for (i, (k, it)) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    self.string(k, out);
+                    out.push_str(": ");
+                    self.write_into(it, out);
+                }
+                out.push('}');
+            }
+            other => out.push_str(&other.to_string()),
+        }
+    }
+
+    fn string(self, s: &str, out: &mut String) {
+        if self == JsonStyle::Plain {
+            out.push_str(&Value::String(s.to_owned()).to_string());
+            return;
+        }
+        out.push('"');
+        for c in s.chars() {
+            let escape = self == JsonStyle::AllEscaped
+                || !c.is_ascii()
+                || c.is_ascii_control()
+                || c == '"'
+                || c == '\\';
+            if c == '/' {
+                out.push_str("\\/");
+            } else if escape {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{u:04x}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out.push('"');
+    }
+}
+
 /// The cells for one record, and the record as the table holds it.
 ///
 /// The storage model holds well-typed values only: a value of the wrong JSON type (a
 /// number in a text field, an unparsable datetime, a malformed phone) has no column
 /// form, so it is removed from the record (made absent) before `eval` sees it. Array
-/// items of the wrong shape are dropped the same way. Every empty form is kept, and
-/// stored as NULL, `''` or `[]` in turn so each of them reaches the engines.
+/// items are kept whatever their shape (`eval` and the SQL both ignore the ones that do
+/// not count); user and department objects become the username and number the storage
+/// model holds. Every empty form is kept, and stored as NULL, `''` or `[]` in turn so
+/// each of them reaches the engines.
 pub fn to_row(
     fields: &[(String, FieldType)],
     record: &Value,
     tz: FixedOffset,
+) -> (Value, Vec<Cell>) {
+    to_row_styled(fields, record, tz, JsonStyle::Plain)
+}
+
+/// [`to_row`], writing JSON array cells in `style`.
+pub fn to_row_styled(
+    fields: &[(String, FieldType)],
+    record: &Value,
+    tz: FixedOffset,
+    style: JsonStyle,
 ) -> (Value, Vec<Cell>) {
     let mut out = serde_json::Map::new();
     let mut cells = Vec::new();
@@ -527,7 +620,7 @@ pub fn to_row(
             continue;
         };
         let v = obj.get(name);
-        let (kept, cell, flag) = cell_for(*ty, kind, v, tz);
+        let (kept, cell, flag) = cell_for(*ty, kind, v, tz, style);
         if let Some(k) = kept {
             out.insert(name.clone(), k);
         }
@@ -545,6 +638,7 @@ fn cell_for(
     kind: ColKind,
     v: Option<&Value>,
     tz: FixedOffset,
+    style: JsonStyle,
 ) -> (Option<Value>, Cell, Cell) {
     use FieldType::*;
     let Some(v) = v else {
@@ -626,24 +720,19 @@ fn cell_for(
             let Value::Array(items) = v else {
                 return dropped;
             };
-            let mut kept = Vec::new();
-            let mut elems = Vec::new();
-            for it in items {
-                let e = match ty {
-                    Multiselect => it.as_str().map(|s| json!(s)),
-                    Usergroup => username(it).map(|u| json!(u)),
+            let elems: Vec<Value> = items
+                .iter()
+                .map(|it| match ty {
+                    Usergroup => username(it).map_or_else(|| it.clone(), |u| json!(u)),
                     // Keep the number as written (jdy sends integers: `[2]`, while
                     // the backend writes `2.0`), so the engines' JSON equality is tested.
-                    _ => dept_value(it).cloned(),
-                };
-                if let Some(e) = e {
-                    kept.push(it.clone());
-                    elems.push(e);
-                }
-            }
+                    Deptgroup => dept_value(it).unwrap_or(it).clone(),
+                    _ => it.clone(),
+                })
+                .collect();
             (
-                Some(Value::Array(kept)),
-                Cell::Json(Value::Array(elems).to_string()),
+                Some(v.clone()),
+                Cell::Json(style.write(&Value::Array(elems))),
                 Cell::Null,
             )
         }

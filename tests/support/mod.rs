@@ -50,6 +50,7 @@ pub fn tz() -> FixedOffset {
 fn field(name: &str, label: Option<&str>, ty: FieldType) -> Field {
     Field {
         name: name.into(),
+        aliases: Vec::new(),
         label: label.map(Into::into),
         ty,
         widget: None,

@@ -92,22 +92,18 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
         TargetKind::Jdy if shape.pushdown => Ok(Output::Json(to_json(&query.to_jdy_pushdown()?))),
         TargetKind::Jdy => Ok(Output::Json(to_json(&query.to_jdy()?))),
         TargetKind::Masterdata => {
-            let tree = query.to_masterdata()?;
             match (&shape.table, shape.envelope) {
                 (Some(table), true) => {
-                    let req = masterdata::query_request(
+                    // An empty table name is refused here, as sql refuses it.
+                    let req = query.to_masterdata_request(
                         "1",
                         masterdata::Table::MetaDataName(table.clone()),
-                        tree,
                         masterdata::Caller::default(),
                         serde_json::Map::new(),
-                    )
-                    // No extra parameters are passed, so none can clash.
-                    .map(|r| r.to_value())
-                    .unwrap_or(Value::Null);
-                    Ok(Output::Json(req))
+                    )?;
+                    Ok(Output::Json(req.to_value()))
                 }
-                _ => Ok(Output::Json(tree.to_value())),
+                _ => Ok(Output::Json(query.to_masterdata()?.to_value())),
             }
         }
         TargetKind::Sql => {

@@ -23,6 +23,15 @@ use serde_json::Value as Json;
 /// the query's time zone), a bare date (which, as in the language, means the whole day:
 /// a lower end from its start, an upper end through its end) or epoch milliseconds.
 /// All problems are reported, one per condition.
+///
+/// The text is only returned if the checker accepts it (against `schema`, or in
+/// no-schema mode without one), so it always compiles: a condition the checker would
+/// refuse as query text — a field the schema lacks, a value that is not among a select's
+/// options, a flow state other than 0–3 — is reported as
+/// [`DecompileError::Condition`], and a query that is refused only as a whole (two
+/// conditions inferring different types for one field) as [`DecompileError::Rejected`].
+/// An empty-string value (`eq [""]`, `in ["a", ""]`, ...) is refused too: the language
+/// has no equality with `""`, and what jdy makes of it is undocumented.
 pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Vec<DecompileError>> {
     if filter.cond.is_empty() {
         return Err(vec![DecompileError::NoConditions]);
@@ -47,7 +56,16 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
             });
             continue;
         }
-        match cond_expr(c, schema, tz) {
+        let checked = cond_expr(c, schema, tz).and_then(|e| {
+            // Each condition is checked alone too, so a refusal names its condition.
+            let problems = checker_errors(&e.to_string(), &check_schema(schema, tz), tz);
+            if problems.is_empty() {
+                Ok(e)
+            } else {
+                Err(problems.join("; "))
+            }
+        });
+        match checked {
             Ok(e) => parts.push(e),
             Err(message) => errors.push(DecompileError::Condition {
                 index,
@@ -63,10 +81,64 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
     if parts.is_empty() {
         return Err(vec![DecompileError::MatchesNothing]);
     }
-    if parts.len() == 1 {
-        return Ok(parts.remove(0));
+    let whole = if parts.len() == 1 {
+        parts.remove(0)
+    } else {
+        join(parts, filter.rel)
+    };
+    // The conditions each passed the checker; together they still might not (e.g. one
+    // inferred field used as two types), and the promise is text that compiles.
+    let problems = checker_errors(&whole.to_string(), &check_schema(schema, tz), tz);
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|message| DecompileError::Rejected { message })
+            .collect());
     }
-    Ok(match filter.rel {
+    Ok(whole)
+}
+
+/// The schema the decompiled text is checked against: the caller's, else no-schema mode
+/// (the system fields known, other types inferred), as `filterql check` would use.
+fn check_schema(schema: Option<&Schema>, tz: FixedOffset) -> std::borrow::Cow<'_, Schema> {
+    match schema {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(Schema {
+            timezone: tz,
+            ..Schema::none()
+        }),
+    }
+}
+
+/// The checker's errors (message, and help when it has one) on `text`: what
+/// `filterql check` would say about the decompiled query. The decompiler's own reading
+/// of a condition (its field type, the values it takes) can be looser than the checker's
+/// (options of a select, flow states, fields a schema lacks), and printed text the
+/// checker refuses would break the promise that the output compiles.
+fn checker_errors(text: &str, schema: &Schema, tz: FixedOffset) -> Vec<String> {
+    use miette::Diagnostic;
+    let opts = crate::Options {
+        tz: Some(tz),
+        // Decompiled text holds no relative times, so the clock never matters.
+        now: DateTime::UNIX_EPOCH.fixed_offset(),
+    };
+    match crate::compile(text, schema, &opts) {
+        Ok(_) => Vec::new(),
+        Err(diags) => diags
+            .items
+            .iter()
+            .filter(|e| !e.is_warning())
+            .map(|e| match e.help() {
+                Some(help) => format!("the query `{text}` would be rejected: {e} ({help})"),
+                None => format!("the query `{text}` would be rejected: {e}"),
+            })
+            .collect(),
+    }
+}
+
+/// The conditions joined by the filter's `rel`.
+fn join(parts: Vec<Expr>, rel: Rel) -> Expr {
+    match rel {
         Rel::And => {
             // `ne`'s `x != v and x is not empty` joins the outer `and` flat.
             let mut flat = Vec::new();
@@ -79,7 +151,7 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
             Expr::And(flat, Span::default())
         }
         Rel::Or => Expr::Or(parts, Span::default()),
-    })
+    }
 }
 
 /// Whether `c` is a `range` whose low end lies above its high end.
@@ -205,7 +277,13 @@ fn list(items: Vec<Literal>) -> List {
 /// literal, which the language reads as the whole day, as jdy is assumed to.
 fn literal(v: &Json, ty: FieldType, tz: FixedOffset) -> Result<Literal, String> {
     let value = match ty {
-        FieldType::Number | FieldType::Flowstate | FieldType::Dept | FieldType::Deptgroup => {
+        FieldType::Flowstate => match v.as_f64() {
+            // jdy's flow states are 0–3; any other number matches no record, which no
+            // query says.
+            Some(n) if [0.0, 1.0, 2.0, 3.0].contains(&n) => Value::Number(n + 0.0),
+            _ => return Err(format!("{v} is not a flow state (0, 1, 2 or 3)")),
+        },
+        FieldType::Number | FieldType::Dept | FieldType::Deptgroup => {
             match v.as_f64() {
                 Some(n) if n.is_finite() => Value::Number(n),
                 _ => return Err(format!("expected a number, found {v}")),
@@ -220,6 +298,15 @@ fn literal(v: &Json, ty: FieldType, tz: FixedOffset) -> Result<Literal, String> 
         | FieldType::Usergroup
         | FieldType::Multiselect
         | FieldType::Phone => match v {
+            // The language has no `= ""` (an empty value equals nothing), and whether
+            // jdy's `eq [""]`/`in [""]` find empty records is undocumented: no query is
+            // sure to mean the same.
+            Json::String(s) if s.is_empty() => {
+                return Err(
+                    "an empty-string value has no documented meaning on jdy and no counterpart in the language; test emptiness with `empty` / `not_empty`"
+                        .to_owned(),
+                )
+            }
             Json::String(s) => Value::String(s.clone()),
             _ => return Err(format!("expected a string, found {v}")),
         },

@@ -170,6 +170,17 @@ pub enum DecompileError {
         help("a query needs a condition some record can meet")
     )]
     MatchesNothing,
+    /// The conditions read back one by one, but the query they make together would be
+    /// rejected by the checker (e.g. an inferred field used as two different types).
+    #[error("{message}")]
+    #[diagnostic(
+        code(filterql::jdy::decompile::rejected),
+        help("the filter has no query that compiles against this schema")
+    )]
+    Rejected {
+        /// The checker's complaint, with the query text.
+        message: String,
+    },
     /// A condition whose method, value or field type does not fit.
     #[error("condition {index} (`{field}` {method}): {message}")]
     #[diagnostic(code(filterql::jdy::decompile::condition))]

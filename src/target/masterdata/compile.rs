@@ -172,23 +172,19 @@ impl Compiler<'_> {
                 )
             }
             Test::In(vs) => {
-                let mut vals: Vec<String> = Vec::with_capacity(vs.len());
+                let mut vals: Vec<String> = Vec::new();
+                // A set, not `vals.contains`, so long lists stay linear.
+                let mut seen: HashSet<String> = HashSet::new();
                 for v in vs {
                     let Some(v) = self.value(l, v, kind) else {
                         return Node::Const(false);
                     };
-                    // "" can never match (it is empty).
-                    if !(kind == ColumnKind::Text && v.is_empty()) {
+                    // "" can never match (it is empty); repeated values add nothing.
+                    let never_matches = kind == ColumnKind::Text && v.is_empty();
+                    if !never_matches && seen.insert(v.clone()) {
                         vals.push(v);
                     }
                 }
-                // Repeated values add nothing; the first of each stays. Hashing keeps a
-                // 10,000-value list linear.
-                let mut seen = HashSet::with_capacity(vals.len());
-                let first: Vec<bool> = vals.iter().map(|v| seen.insert(v.as_str())).collect();
-                drop(seen);
-                let mut first = first.into_iter();
-                vals.retain(|_| first.next().unwrap_or(false));
                 match vals.len() {
                     0 => return Node::Const(neg),
                     1 => {
@@ -279,10 +275,12 @@ impl Compiler<'_> {
                 ],
             ),
         ];
-        for (end, [incl, excl, comp_incl, comp_excl]) in ends {
+        for (upper, (end, [incl, excl, comp_incl, comp_excl])) in
+            [false, true].into_iter().zip(ends)
+        {
             if let Some(b) = end {
-                let v = self.value(l, &b.value, kind)?;
-                let (p, c) = if b.inclusive {
+                let (v, inclusive) = self.bound(l, b, kind, upper)?;
+                let (p, c) = if inclusive {
                     (incl, comp_incl)
                 } else {
                     (excl, comp_excl)
@@ -298,6 +296,37 @@ impl Compiler<'_> {
             return None;
         }
         Some((and(pos), or(comp)))
+    }
+
+    /// A range end's string form and whether it is inclusive. A datetime end a
+    /// millisecond outside the writable years is sent as the equivalent end of the other
+    /// kind, which is inside: the end of `d <= 9999-12-31` (`< 10000-01-01 00:00`)
+    /// as `LESS_EQUAL "9999-12-31 23:59:59.999"`, `d > 9999-12-31` (`>= 10000-01-01
+    /// 00:00`) as `GREATER "9999-12-31 23:59:59.999"`. This is the same test on
+    /// datetimes of millisecond precision (the precision of the value format and of the
+    /// query's instants).
+    fn bound(
+        &mut self,
+        l: &ir::Leaf,
+        b: &Bound,
+        kind: ColumnKind,
+        upper: bool,
+    ) -> Option<(String, bool)> {
+        if let (Scalar::DateTime(ms), ColumnKind::DateTime) = (&b.value, kind) {
+            if format_datetime(*ms, self.opts.tz).is_none() {
+                // `> t` is `>= t+1`, `>= t` is `> t-1`, `< t` is `<= t-1`, `<= t` is
+                // `< t+1`.
+                let other = if upper == b.inclusive {
+                    ms.checked_add(1)
+                } else {
+                    ms.checked_sub(1)
+                };
+                if let Some(v) = other.and_then(|m| format_datetime(m, self.opts.tz)) {
+                    return Some((v, !b.inclusive));
+                }
+            }
+        }
+        Some((self.value(l, &b.value, kind)?, b.inclusive))
     }
 
     /// The value's string form, checked against the column kind.

@@ -39,7 +39,7 @@ use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
 };
 use chrono::{DateTime, FixedOffset};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The deepest tree decompiled (group levels), well above anything serde_json reads.
 const MAX_TREE_DEPTH: usize = 200;
@@ -94,12 +94,11 @@ pub fn decompile(
     // Text columns: NULL and "" must be indistinguishable. Only a column with a leaf
     // that tells them apart can fail, so only those are checked (which keeps wide
     // trees fast).
-    let mut checked: Vec<&str> = Vec::new();
+    let mut checked: HashSet<&str> = HashSet::new();
     for a in &cx.atoms {
-        if a.on_null == a.on_blank || checked.contains(&a.col.as_str()) {
+        if a.on_null == a.on_blank || !checked.insert(a.col.as_str()) {
             continue;
         }
-        checked.push(&a.col);
         let as_null = restrict(&tree, &|i| {
             let b = &cx.atoms[i];
             (b.col == a.col).then_some(b.on_null)
@@ -321,13 +320,13 @@ impl Decompiler<'_> {
             }
             LeafOp::In { negated, values } => {
                 let mut items: Vec<Literal> = Vec::new();
-                let mut seen: Vec<&str> = Vec::new();
+                // A set, not a list scan, so long lists stay linear.
+                let mut seen: HashSet<&str> = HashSet::new();
                 let mut bad = false;
                 for v in values {
-                    if (text && v.is_empty()) || seen.contains(&v.as_str()) {
+                    if (text && v.is_empty()) || !seen.insert(v.as_str()) {
                         continue;
                     }
-                    seen.push(v);
                     match self.literal(l, v, &res, path) {
                         Some(lit) => items.push(lit),
                         None => bad = true,

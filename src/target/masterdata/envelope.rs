@@ -136,6 +136,14 @@ pub struct WriteParams {
 /// A request that cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
 pub enum RequestError {
+    /// An empty or blank `metaDataName`: the service needs to know which master data
+    /// is meant, and an empty name names none.
+    #[error("the master data name (`metaDataName`) is empty")]
+    #[diagnostic(
+        code(filterql::masterdata::request::empty_table),
+        help("name the master data (`--table NAME`), or address it by its dataId")
+    )]
+    EmptyTableName,
     /// MODIFY with no column to set.
     #[error("MODIFY needs at least one column to set")]
     #[diagnostic(code(filterql::masterdata::request::no_columns))]
@@ -170,9 +178,18 @@ const RESERVED: [&str; 10] = [
     "platform",
 ];
 
+/// Refuses a `metaDataName` with nothing but whitespace in it.
+fn check_table(table: &Table) -> Result<(), RequestError> {
+    match table {
+        Table::MetaDataName(name) if name.trim().is_empty() => Err(RequestError::EmptyTableName),
+        _ => Ok(()),
+    }
+}
+
 /// The record query request for `condition` (`/industry/masterdata/record/query`).
 /// `extra` parameters are copied into `params` after the condition; they may not
-/// name a parameter this function sets.
+/// name a parameter this function sets. An empty or blank `metaDataName` is refused
+/// ([`RequestError::EmptyTableName`]).
 pub fn query_request(
     id: impl Into<String>,
     table: Table,
@@ -180,6 +197,7 @@ pub fn query_request(
     caller: Caller,
     extra: Map<String, Value>,
 ) -> Result<Envelope<QueryParams>, RequestError> {
+    check_table(&table)?;
     if let Some(k) = extra.keys().find(|k| RESERVED.contains(&k.as_str())) {
         return Err(RequestError::Reserved(k.clone()));
     }
@@ -195,7 +213,8 @@ pub fn query_request(
 }
 
 /// The record write request (`/industry/masterdata/record/write`) applying `action` to
-/// the records matching `condition`.
+/// the records matching `condition`. An empty or blank `metaDataName` is refused
+/// ([`RequestError::EmptyTableName`]).
 pub fn write_request(
     id: impl Into<String>,
     table: Table,
@@ -203,6 +222,7 @@ pub fn write_request(
     condition: Condition,
     caller: Caller,
 ) -> Result<Envelope<WriteParams>, RequestError> {
+    check_table(&table)?;
     let (action, nodes, data) = match action {
         WriteAction::Archive => ("ARCHIVE", None, None),
         WriteAction::Modify(row) => {

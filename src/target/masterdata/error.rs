@@ -126,6 +126,10 @@ pub enum MasterdataError {
         #[label("too deep")]
         span: Span,
     },
+    /// The request around the condition could not be built (e.g. an empty table name).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Request(#[from] super::envelope::RequestError),
 }
 
 /// Why a condition tree cannot be turned back into query text. `path` is a JSON

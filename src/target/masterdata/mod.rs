@@ -7,7 +7,9 @@
 //! `{"col","op","value"}` and `{"op":"AND"|"OR","condition":[...]}` groups. The column
 //! is the field's [`column`](crate::ir::FieldRef::column). [`query_request`] and
 //! [`write_request`] wrap a tree in the request envelope
-//! `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}`;
+//! `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}` (refusing an
+//! empty `metaDataName`); on a compiled [`Query`](crate::Query), `to_masterdata()` and
+//! `to_masterdata_request(..)` do the same with errors as diagnostics.
 //! [`decompile`] reads a tree back into query syntax.
 //!
 //! ```
@@ -85,7 +87,11 @@
 //! Values are strings in these forms (see [`value`]): numbers in their shortest
 //! round-trip decimal, positional, integers without `.0` (`5`, `0.0000001`);
 //! datetimes as `YYYY-MM-DD HH:MM:SS[.fff]` in [`MdOptions::tz`] (the query's time
-//! zone), milliseconds only when non-zero.
+//! zone), milliseconds only when non-zero. Datetime columns are taken to hold
+//! millisecond precision (that of the format and of the query's instants), so a range
+//! end a millisecond outside the years 0001–9999 is sent as the equivalent end of the
+//! other kind: `d <= 9999-12-31` (the day ends at `< 10000-01-01 00:00`) as
+//! `LESS_EQUAL d "9999-12-31 23:59:59.999"`.
 //!
 //! # Rejected (fail closed, with a `filterql::masterdata::*` diagnostic)
 //!
@@ -151,6 +157,39 @@ impl crate::Query {
             for e in errs {
                 d.push(e);
             }
+            d
+        })
+    }
+
+    /// The record query request (`/industry/masterdata/record/query`, see
+    /// [`query_request`]) for the query's condition tree, with request id `id`. On
+    /// failure the diagnostics hold every predicate the backend cannot express, or why
+    /// the request cannot be built (an empty table name, an `extra` parameter the request
+    /// sets itself).
+    ///
+    /// ```
+    /// use filterql::target::masterdata::{Caller, Table};
+    /// use filterql::{Options, Schema};
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = filterql::compile("amount > 5", &Schema::demo(), &opts).unwrap();
+    /// let req = q
+    ///     .to_masterdata_request("1", Table::MetaDataName("物料".into()), Caller::default(), Default::default())
+    ///     .unwrap();
+    /// assert_eq!(req.to_value()["params"]["metaDataName"], "物料");
+    /// let empty = Table::MetaDataName(String::new());
+    /// assert!(q.to_masterdata_request("1", empty, Caller::default(), Default::default()).is_err());
+    /// ```
+    pub fn to_masterdata_request(
+        &self,
+        id: impl Into<String>,
+        table: Table,
+        caller: Caller,
+        extra: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Envelope<QueryParams>, crate::Diagnostics> {
+        let tree = self.to_masterdata()?;
+        query_request(id, table, tree, caller, extra).map_err(|e| {
+            let mut d = crate::Diagnostics::new(self.source.clone());
+            d.push(MasterdataError::from(e));
             d
         })
     }

@@ -106,8 +106,10 @@ pub(crate) trait Engine: Sync {
     /// length in characters.
     fn text_test(&self, col: &str, op: TextOp, pattern: &Frag, value: &Frag, chars: usize) -> Frag;
 
-    /// A never-NULL test that the JSON-array column `col` is NULL, `''` or `[]`.
-    fn json_empty(&self, col: &str) -> Frag;
+    /// A never-NULL test that the JSON-array column `col` is empty as `eval` sees it:
+    /// NULL, `''`, or an array without an item that counts (a non-empty string, or a
+    /// number when `numbers`).
+    fn json_empty(&self, col: &str, numbers: bool) -> Frag;
 
     /// A test that the JSON array in `col` contains any (or all) of `elems`; it may be
     /// NULL or anything on an empty column, but is never NULL on a non-empty array.

@@ -118,6 +118,24 @@ fn datetime_bounds(dialect: Dialect) -> (i32, i32) {
     }
 }
 
+/// The first and last instants (ms since the epoch) a dialect's datetime column holds
+/// when it stores local time in `tz`: 00:00:00.000 on the first day of the first year,
+/// 23:59:59.999 on the last day of the last year.
+pub(crate) fn datetime_limits(dialect: Dialect, tz: FixedOffset) -> Option<(i64, i64)> {
+    let (lo, hi) = datetime_bounds(dialect);
+    let ms = |y: i32, m: u32, d: u32, t: (u32, u32, u32, u32)| {
+        chrono::NaiveDate::from_ymd_opt(y, m, d)?
+            .and_hms_milli_opt(t.0, t.1, t.2, t.3)?
+            .and_local_timezone(tz)
+            .single()
+            .map(|t| t.timestamp_millis())
+    };
+    Some((
+        ms(lo, 1, 1, (0, 0, 0, 0))?,
+        ms(hi, 12, 31, (23, 59, 59, 999))?,
+    ))
+}
+
 /// The instant `ms` as `YYYY-MM-DD HH:MM:SS.fff` in `tz`: the storage format of datetime
 /// columns (see the module docs of [`crate::target::sql`]).
 pub fn datetime_text(dialect: Dialect, ms: i64, tz: FixedOffset) -> Result<String, LiteralError> {

@@ -12,7 +12,7 @@ use super::dialect::Dialect;
 use super::frag::Frag;
 use super::literal::{self, LiteralError};
 use super::SqlError;
-use crate::ir::{Bound, Leaf, Pred, Range, Scalar, Test};
+use crate::ir::{Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
 use chrono::FixedOffset;
@@ -251,7 +251,8 @@ impl Lower<'_> {
             Kind::Number => Frag::sql(format!("{col} IS NULL")),
             Kind::Datetime if sqlite => Frag::sql(format!("{col} IS NULL OR {col} = ''")),
             Kind::Datetime => Frag::sql(format!("{col} IS NULL")),
-            Kind::TextArray | Kind::NumberArray => engine.json_empty(&col),
+            Kind::TextArray => engine.json_empty(&col, false),
+            Kind::NumberArray => engine.json_empty(&col, true),
         };
         let arms_are_or = matches!(k, Kind::Text) || (sqlite && k == Kind::Datetime);
         let empty = if arms_are_or {
@@ -356,7 +357,13 @@ impl Lower<'_> {
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
                 let any = matches!(test, Test::HasAny(_));
-                if vs.is_empty() {
+                // `eval` never counts an empty string as an item: `has ""` is false on
+                // every value, so it drops out of `has any` and fails `has all`.
+                let blank = |s: &Scalar| matches!(s, Scalar::Text(t) if t.is_empty());
+                let kept: Vec<Scalar> = vs.iter().filter(|s| !blank(s)).cloned().collect();
+                if !any && kept.len() < vs.len() {
+                    (Frag::sql("(1 = 0)"), true)
+                } else if kept.is_empty() {
                     // Vacuous: any-of-nothing is false, all-of-nothing holds for every
                     // non-empty value.
                     if any {
@@ -365,7 +372,7 @@ impl Lower<'_> {
                         (Frag::sql("(1 = 1)"), false)
                     }
                 } else {
-                    let pos = self.lit(l, engine.json_has(&self.v, &col, vs, any))?;
+                    let pos = self.lit(l, engine.json_has(&self.v, &col, &kept, any))?;
                     (pos, true)
                 }
             }
@@ -381,21 +388,53 @@ impl Lower<'_> {
 
     fn range(&self, l: &Leaf, col: &str, r: &Range) -> Result<Frag, SqlError> {
         let mut parts = Vec::new();
-        let mut end = |b: &Option<Bound>, strict: &str, incl: &str| -> Result<(), SqlError> {
-            if let Some(b) = b {
-                let v = self.lit(l, self.v.scalar(&b.value))?;
-                let op = if b.inclusive { incl } else { strict };
-                parts.push(Frag::fill(&format!("{col} {op} {{}}"), &[&v]));
-            }
-            Ok(())
-        };
-        end(&r.lo, ">", ">=")?;
-        end(&r.hi, "<", "<=")?;
+        for (b, is_lo) in [(&r.lo, true), (&r.hi, false)] {
+            let Some(b) = b else { continue };
+            let (v, inclusive) = match (self.v.scalar(&b.value), &b.value) {
+                (Err(LiteralError::DatetimeRange), Scalar::DateTime(ms)) => {
+                    match self.datetime_clamp(*ms, is_lo) {
+                        Some(Some(edge)) => (self.v.datetime(edge), true),
+                        // No value of the column is in the range.
+                        Some(None) => return Ok(Frag::sql("(1 = 0)")),
+                        None => (Err(LiteralError::DatetimeRange), b.inclusive),
+                    }
+                }
+                (v, _) => (v, b.inclusive),
+            };
+            let v = self.lit(l, v)?;
+            let op = match (is_lo, inclusive) {
+                (true, true) => ">=",
+                (true, false) => ">",
+                (false, true) => "<=",
+                (false, false) => "<",
+            };
+            parts.push(Frag::fill(
+                &format!("{{}} {op} {{}}"),
+                &[&Frag::sql(col), &v],
+            ));
+        }
         Ok(match parts.len() {
             0 => Frag::sql("(1 = 1)"),
             1 => parts.remove(0),
             _ => Frag::join(&parts, " AND ").paren(),
         })
+    }
+
+    /// A range end at `ms`, outside what the engine's datetime columns hold, as the same
+    /// condition on the values they do hold: an inclusive end at the first or last
+    /// instant they hold (`Some(Some(edge))`: a day's exclusive end 10000-01-01 00:00,
+    /// from `<= 9999-12-31`, is `<= 9999-12-31 23:59:59.999`), or a range no value is in
+    /// (`Some(None)`: a lower end after the last instant, an upper end before the first).
+    /// `None` when `ms` is in fact inside.
+    fn datetime_clamp(&self, ms: i64, is_lo: bool) -> Option<Option<i64>> {
+        let (first, last) = literal::datetime_limits(self.v.dialect, self.v.tz)?;
+        if ms > last {
+            Some(if is_lo { None } else { Some(last) })
+        } else if ms < first {
+            Some(if is_lo { Some(first) } else { None })
+        } else {
+            None
+        }
     }
 }
 

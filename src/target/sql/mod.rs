@@ -32,8 +32,8 @@
 //! | phone | text: the number; flag in `<column>_verified` | NULL or `''` |
 //! | number, flowState, dept (`dept_no`) | `DOUBLE` / `float8` / `REAL` (an integer type also works) | NULL |
 //! | datetime | MySQL `DATETIME(3)`, PostgreSQL `timestamp(3)` (without time zone), SQLite `TEXT` `'YYYY-MM-DD HH:MM:SS.fff'` (always three fraction digits) — local time in the query's time zone | NULL (SQLite: also `''`) |
-//! | multiselect, usergroup | a JSON array of strings (MySQL `JSON`/text, PostgreSQL `jsonb`/`json`/`text`, SQLite text) | NULL, `''` or `[]` |
-//! | deptgroup | a JSON array of department numbers | NULL, `''` or `[]` |
+//! | multiselect, usergroup | a JSON array of strings (usernames for usergroup) (MySQL `JSON`/text, PostgreSQL `jsonb`/`json`/`text`, SQLite text) | NULL, `''`, or an array without a non-empty string item (`[]`, `[""]`, `[null, 1]`) |
+//! | deptgroup | a JSON array of department numbers | NULL, `''`, or an array without a number item (`[]`, `[null]`, `["1"]`) |
 //! | subform | not supported: any test on a subform or its columns is an error | — |
 //!
 //! The phone flag column `<column>_verified` is boolean-like (`BOOLEAN`/`TINYINT(1)` on
@@ -44,7 +44,15 @@
 //! bytes), use a deterministic collation on PostgreSQL (the default) and the default
 //! `BINARY` collation on SQLite; the PostgreSQL client encoding must be UTF-8.
 //! Numbers that are empty must be NULL (SQLite orders text, `''` included, after every
-//! number). JSON columns must hold valid JSON when not NULL or `''`.
+//! number). JSON columns must hold a valid JSON array when not NULL or `''`, written
+//! with or without escapes (`["\u00e9", "a\/b"]` is `["é", "a/b"]`). As in
+//! [`crate::eval`], only items of the array's type count: a non-empty string in a
+//! multiselect/usergroup array, a number in a deptgroup array; other items (`""`,
+//! `null`, numbers in a text array, strings in a number array, objects, nested arrays)
+//! are ignored by `has` and by emptiness, so an array of them alone is empty. User and
+//! department *objects* are not items of the storage model: store the username and the
+//! `dept_no` (eval would count `{"username": "bob"}`; the SQL ignores it). A JSON scalar
+//! or object in place of the array is outside the model (PostgreSQL raises an error).
 //!
 //! # Meaning
 //!
@@ -75,7 +83,10 @@
 //!
 //! Subform fields and subform columns; tests the storage model has no exact form for
 //! (e.g. `contains` on a multi-select); text containing NUL; non-finite numbers;
-//! datetimes outside years 1000–9999 (MySQL) or 0001–9999 (PostgreSQL, SQLite); column
+//! datetimes outside years 1000–9999 (MySQL) or 0001–9999 (PostgreSQL, SQLite) in `=` or
+//! `in` (a comparison's end outside them becomes the same condition on the datetimes
+//! the column holds: `<= 9999-12-31`, whose day ends at 10000-01-01 00:00, is written
+//! `<= '9999-12-31 23:59:59.999'`, and `> 9999-12-31` is false); column
 //! or table names the engine would refuse or silently truncate (PostgreSQL: over 63
 //! bytes; MySQL: over 64 characters, characters outside the BMP, a trailing space);
 //! `and`/`or` nested more than 200 levels deep.

@@ -45,10 +45,20 @@ impl Engine for Postgres {
         Frag::fill("{} LIKE {} ESCAPE '!'", &[&Frag::sql(col), pattern])
     }
 
-    fn json_empty(&self, col: &str) -> Frag {
-        Frag::sql(format!(
-            "COALESCE(jsonb_array_length(CAST(NULLIF(CAST({col} AS text), '') AS jsonb)), 0) = 0"
-        ))
+    fn json_empty(&self, col: &str, numbers: bool) -> Frag {
+        // The alias names only the table: a column of the user's table named like an
+        // item column cannot be captured, as `col` is read in the function argument.
+        let kept = if numbers {
+            "jsonb_typeof(\"fq_items\".\"value\") = 'number'"
+        } else {
+            "jsonb_typeof(\"fq_items\".\"value\") = 'string' AND \"fq_items\".\"value\" <> '\"\"'::jsonb"
+        };
+        let mut f = Frag::sql("NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(NULLIF(CAST(");
+        f.push(col)
+            .push(" AS text), '') AS jsonb)) AS \"fq_items\" WHERE ")
+            .push(kept)
+            .push(")");
+        f
     }
 
     fn json_has(
@@ -60,8 +70,8 @@ impl Engine for Postgres {
     ) -> Result<Frag, LiteralError> {
         let one = |es: &[Scalar]| -> Result<Frag, LiteralError> {
             Ok(Frag::fill(
-                &format!("CAST(NULLIF(CAST({col} AS text), '') AS jsonb) @> CAST({{}} AS jsonb)"),
-                &[&v.json(es)?],
+                "CAST(NULLIF(CAST({} AS text), '') AS jsonb) @> CAST({} AS jsonb)",
+                &[&Frag::sql(col), &v.json(es)?],
             ))
         };
         if any && elems.len() > 1 {

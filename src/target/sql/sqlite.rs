@@ -34,21 +34,29 @@ impl Engine for Sqlite {
     }
 
     fn text_test(&self, col: &str, op: TextOp, pattern: &Frag, v: &Frag, n: usize) -> Frag {
+        // The column goes in as an operand, never into the template: a quoted name may
+        // itself contain `{}`.
+        let c = Frag::sql(col);
         let exact = match op {
-            TextOp::Contains => Frag::fill(&format!("instr({col}, {{}}) > 0"), &[v]),
-            TextOp::StartsWith => Frag::fill(&format!("substr({col}, 1, {n}) = {{}}"), &[v]),
-            TextOp::EndsWith => Frag::fill(&format!("substr({col}, -{n}) = {{}}"), &[v]),
+            TextOp::Contains => Frag::fill("instr({}, {}) > 0", &[&c, v]),
+            TextOp::StartsWith => Frag::fill(&format!("substr({{}}, 1, {n}) = {{}}"), &[&c, v]),
+            TextOp::EndsWith => Frag::fill(&format!("substr({{}}, -{n}) = {{}}"), &[&c, v]),
         };
-        Frag::fill(
-            &format!("({col} LIKE {{}} ESCAPE '!' AND {{}})"),
-            &[pattern, &exact],
-        )
+        Frag::fill("({} LIKE {} ESCAPE '!' AND {})", &[&c, pattern, &exact])
     }
 
-    fn json_empty(&self, col: &str) -> Frag {
-        Frag::sql(format!(
-            "COALESCE(json_array_length(NULLIF({col}, '')), 0) = 0"
-        ))
+    fn json_empty(&self, col: &str, numbers: bool) -> Frag {
+        let kept = if numbers {
+            "\"j\".\"type\" IN ('integer', 'real')"
+        } else {
+            "\"j\".\"type\" = 'text' AND \"j\".\"value\" <> ''"
+        };
+        let mut f = Frag::sql("NOT EXISTS (SELECT 1 FROM (SELECT ");
+        f.push(col)
+            .push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ")
+            .push(kept)
+            .push(")");
+        f
     }
 
     fn json_has(
@@ -68,7 +76,13 @@ impl Engine for Sqlite {
                 .collect::<Result<Vec<_>, _>>()?;
             let head = format!(
                 "EXISTS (SELECT 1 FROM (SELECT {col} AS \"v\") AS \"o\", \
-                 json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE \"j\".\"value\" "
+                 json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE {} AND \"j\".\"value\" ",
+                // `true` reads as the integer 1: the item's own type must match too.
+                if matches!(es.first(), Some(Scalar::Text(_))) {
+                    "\"j\".\"type\" = 'text'"
+                } else {
+                    "\"j\".\"type\" IN ('integer', 'real')"
+                }
             );
             let mut f = Frag::sql(head);
             if vals.len() == 1 {

@@ -75,6 +75,13 @@ pub fn run(
         }
     };
     match result {
+        // Printed text must be a query: text that does not parse back would be a
+        // backend bug, and is refused rather than handed on.
+        Ok(query) if filterql::syntax::parse(&query).is_err() => {
+            let diags = filterql::syntax::parse(&query).err().unwrap_or_default();
+            report_unparsable(&query, &diags, mode);
+            Ok(false)
+        }
         Ok(query) => {
             if mode.jsonl {
                 println!("{}", json!({"line": 1, "ok": true, "output": query}));
@@ -86,6 +93,33 @@ pub fn run(
         Err(errors) => {
             report(&errors, mode);
             Ok(false)
+        }
+    }
+}
+
+/// Reports decompiled text that is not a valid query, with the parser's diagnostics
+/// over that text.
+fn report_unparsable(query: &str, diags: &filterql::Diagnostics, mode: Mode) {
+    let items = crate::output::diagnostics_json(diags);
+    if mode.jsonl {
+        println!("{}", json!({"line": 1, "ok": false, "diagnostics": items}));
+        return;
+    }
+    match mode.diagnostics {
+        DiagFormat::Json => eprintln!("{}", Value::from(items)),
+        DiagFormat::Human => {
+            eprintln!(
+                "error: this filter decompiles to text that does not parse back as a query \
+                 (a filterql bug; please report it):\n    {query}"
+            );
+            eprint!(
+                "{}",
+                crate::render::render(
+                    diags,
+                    width(),
+                    color_wanted(std::io::stderr().is_terminal())
+                )
+            );
         }
     }
 }

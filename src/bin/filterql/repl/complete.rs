@@ -261,6 +261,7 @@ mod tests {
     fn field(name: &str, ty: FieldType, label: Option<&str>) -> Field {
         Field {
             name: name.into(),
+            aliases: Vec::new(),
             label: label.map(Into::into),
             ty,
             widget: None,

@@ -1,0 +1,309 @@
+//! Pins array columns (multiselect, deptgroup) on every engine against JSON as other
+//! writers store it and against items `eval` does not count.
+//!
+//! - Escapes: `["\u00e9"]`, `["a\/b"]`, `["\ud83d\ude00"]` are the same arrays as
+//!   `["é"]`, `["a/b"]`, `["😀"]` (Python's `json.dumps` and ASCII-escaping serialisers
+//!   write them), so `has` must match them. MariaDB's `JSON_CONTAINS` compares the
+//!   stored text and missed them.
+//! - Items that do not count: `eval` sees an array holding only `""`, `null` or items of
+//!   the wrong type as empty, so `is empty` must hold on it and `has` must not match
+//!   such an item.
+//!
+//! The expected ids are written by hand from DESIGN §3, and `eval` is checked against
+//! them on the records parsed from the very JSON text stored in the tables.
+
+mod sqldb;
+
+use filterql::eval;
+use filterql::ir::{FieldRef, Pred, Scalar, Test};
+use filterql::target::sql::{Dialect, Select, SqlOptions};
+use filterql::{FieldType, Span};
+use serde_json::Value;
+use sqldb::{Cell, Col, ColKind, Conn};
+
+/// (tags, depts) per row as stored: `None` is NULL, `Some("")` the empty string, else
+/// JSON text written as other serialisers write it. The row id is the index.
+fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
+    vec![
+        (Some(r#"["\u00e9"]"#), Some("[1]")),
+        (Some(r#"["a\/b"]"#), Some("[2.0]")),
+        (Some(r#"["\ud83d\ude00"]"#), Some("[null]")),
+        (Some(r#"["\u0041"]"#), Some(r#"["1"]"#)),
+        (Some(r#"[""]"#), Some("[]")),
+        (Some("[null]"), None),
+        (Some("[1]"), Some("[true]")),
+        (
+            Some(r#"["", null, 1, {}, [], true]"#),
+            Some(r#"["", {}, [], true]"#),
+        ),
+        (Some("[]"), Some(r#"[3, "x"]"#)),
+        (Some(""), Some("")),
+        (None, Some("[1, null]")),
+        (Some(r#"["a", ""]"#), Some("[ 2 ]")),
+        (Some(r#"[" "]"#), None),
+        (Some(r#"["é"]"#), None),
+        (Some(r#"["e\u0301", "É", "e"]"#), None),
+        (Some(r#"["q\"x", "b\\s"]"#), None),
+    ]
+}
+
+fn field(name: &str, ty: FieldType) -> FieldRef {
+    FieldRef {
+        name: name.into(),
+        subform: None,
+        ty,
+        widget: None,
+        column: name.into(),
+        label: None,
+    }
+}
+
+fn tags(test: Test, negated: bool) -> Pred {
+    Pred::leaf(
+        field("tags", FieldType::Multiselect),
+        test,
+        negated,
+        Span::default(),
+    )
+}
+
+fn depts(test: Test, negated: bool) -> Pred {
+    Pred::leaf(
+        field("depts", FieldType::Deptgroup),
+        test,
+        negated,
+        Span::default(),
+    )
+}
+
+fn t(s: &str) -> Scalar {
+    Scalar::Text(s.into())
+}
+
+fn all_but(ids: &[i64]) -> Vec<i64> {
+    (0..rows().len() as i64)
+        .filter(|i| !ids.contains(i))
+        .collect()
+}
+
+/// Rows whose tags hold no non-empty string.
+const EMPTY_TAGS: &[i64] = &[4, 5, 6, 7, 8, 9, 10];
+/// Rows whose depts hold no number.
+const EMPTY_DEPTS: &[i64] = &[2, 3, 4, 5, 6, 7, 9, 12, 13, 14, 15];
+
+fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
+    vec![
+        (
+            "has matches \\u escapes, raw text, and nothing decomposed or folded",
+            tags(Test::HasAll(vec![t("é")]), false),
+            vec![0, 13],
+        ),
+        (
+            "has matches an escaped solidus",
+            tags(Test::HasAll(vec![t("a/b")]), false),
+            vec![1],
+        ),
+        (
+            "has matches an escaped surrogate pair",
+            tags(Test::HasAny(vec![t("😀")]), false),
+            vec![2],
+        ),
+        (
+            "has matches an escaped ASCII letter, case-sensitively",
+            tags(Test::HasAll(vec![t("A")]), false),
+            vec![3],
+        ),
+        (
+            "has is case-sensitive the other way too",
+            tags(Test::HasAll(vec![t("a")]), false),
+            vec![11],
+        ),
+        (
+            "has matches escaped quotes and backslashes",
+            tags(Test::HasAll(vec![t("q\"x"), t("b\\s")]), false),
+            vec![15],
+        ),
+        (
+            "has any over escaped items",
+            tags(Test::HasAny(vec![t("é"), t("a/b"), t("E")]), false),
+            vec![0, 1, 13],
+        ),
+        (
+            "= on a multiselect is has any",
+            tags(Test::Eq(t("é")), false),
+            vec![0, 13],
+        ),
+        (
+            "has does not match a number item by its text",
+            tags(Test::HasAny(vec![t("1")]), false),
+            vec![],
+        ),
+        (
+            "has does not match a space item by an empty-looking one",
+            tags(Test::HasAny(vec![t(" ")]), false),
+            vec![12],
+        ),
+        (
+            "not has matches the escaped-but-different and every empty value",
+            tags(Test::HasAll(vec![t("é")]), true),
+            all_but(&[0, 13]),
+        ),
+        (
+            "an array of only empty strings, nulls, wrong types is empty",
+            tags(Test::Empty, false),
+            EMPTY_TAGS.to_vec(),
+        ),
+        (
+            "is not empty needs a non-empty string item",
+            tags(Test::Empty, true),
+            all_but(EMPTY_TAGS),
+        ),
+        (
+            "has \"\" matches nothing",
+            tags(Test::HasAny(vec![t("")]), false),
+            vec![],
+        ),
+        (
+            "has all with \"\" matches nothing; its negation everything",
+            tags(Test::HasAll(vec![t("a"), t("")]), true),
+            all_but(&[]),
+        ),
+        (
+            "depts: only numbers count",
+            depts(Test::Empty, false),
+            EMPTY_DEPTS.to_vec(),
+        ),
+        (
+            "depts: not empty",
+            depts(Test::Empty, true),
+            all_but(EMPTY_DEPTS),
+        ),
+        (
+            "depts: has 1 matches the number, not the string",
+            depts(Test::HasAll(vec![Scalar::Number(1.0)]), false),
+            vec![0, 10],
+        ),
+        (
+            "depts: has 2 matches 2.0 and 2",
+            depts(Test::HasAny(vec![Scalar::Number(2.0)]), false),
+            vec![1, 11],
+        ),
+        (
+            "depts: not has 1",
+            depts(Test::HasAll(vec![Scalar::Number(1.0)]), true),
+            all_but(&[0, 10]),
+        ),
+    ]
+}
+
+fn parse(cell: Option<&str>) -> Option<Value> {
+    cell.map(|s| {
+        if s.is_empty() {
+            Value::String(String::new())
+        } else {
+            serde_json::from_str(s).expect("test JSON")
+        }
+    })
+}
+
+fn records() -> Vec<Value> {
+    rows()
+        .into_iter()
+        .map(|(tags, depts)| {
+            let mut m = serde_json::Map::new();
+            if let Some(v) = parse(tags) {
+                m.insert("tags".into(), v);
+            }
+            if let Some(v) = parse(depts) {
+                m.insert("depts".into(), v);
+            }
+            Value::Object(m)
+        })
+        .collect()
+}
+
+#[test]
+fn eval_agrees_with_the_expectations() {
+    let recs = records();
+    for (name, p, want) in cases() {
+        let got: Vec<i64> = (0..recs.len() as i64)
+            .filter(|i| eval::matches(&p, &recs[*i as usize]))
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
+fn cell(s: Option<&str>) -> Cell {
+    match s {
+        None => Cell::Null,
+        Some("") => Cell::EmptyJson,
+        Some(j) => Cell::Json(j.into()),
+    }
+}
+
+fn check(mut c: Conn) {
+    let d = c.dialect();
+    let mut failures = Vec::new();
+    // Both the engine's JSON type (`jsonb` decodes escapes on input, MariaDB's JSON
+    // keeps the text) and plain text columns.
+    for kind in [ColKind::Json, ColKind::JsonText] {
+        let table = sqldb::table_name(&format!("arr_{d}_{kind:?}").to_lowercase());
+        let cols = vec![
+            Col {
+                name: "tags".into(),
+                kind,
+            },
+            Col {
+                name: "depts".into(),
+                kind,
+            },
+        ];
+        c.create_table(&table, &cols).expect("table");
+        let data: Vec<(i64, Vec<Cell>)> = rows()
+            .into_iter()
+            .enumerate()
+            .map(|(i, (tags, depts))| (i as i64, vec![cell(tags), cell(depts)]))
+            .collect();
+        c.insert(&table, &cols, &data).expect("insert");
+        let mut sel = Select::new(&table);
+        sel.columns = vec!["id".into()];
+        for (name, p, want) in cases() {
+            for params in [false, true] {
+                let opts = SqlOptions {
+                    params,
+                    ..SqlOptions::default()
+                };
+                let q = sel.render(&p, d, &opts).expect("compiles");
+                match c.ids(&q) {
+                    Ok(got) if got == want => {}
+                    Ok(got) => failures.push(format!(
+                        "{d} {kind:?} {name}: {} gave {got:?}, want {want:?}",
+                        q.sql
+                    )),
+                    Err(e) => failures.push(format!("{d} {kind:?} {name}: {}: {e}", q.sql)),
+                }
+            }
+        }
+        let _ = c.drop_table(&table);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn sqlite_arrays_are_exact() {
+    check(sqldb::sqlite());
+}
+
+#[test]
+fn postgres_arrays_are_exact() {
+    if let Some(c) = sqldb::connect(Dialect::Postgres) {
+        check(c);
+    }
+}
+
+#[test]
+fn mysql_arrays_are_exact() {
+    if let Some(c) = sqldb::connect(Dialect::Mysql) {
+        check(c);
+    }
+}
