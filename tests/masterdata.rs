@@ -998,3 +998,17 @@ fn requests_refuse_an_empty_table_name() {
         "{json}"
     );
 }
+
+/// A tree whose query text would pass the checker's size limit is refused, rather than
+/// printed as text that does not compile.
+#[test]
+fn a_tree_too_long_as_a_query_is_refused() {
+    let names: Vec<String> = (0..200_000).map(|i| format!("v{i}")).collect();
+    let big: Condition =
+        serde_json::from_value(json!({"col": "name", "op": "IN", "value": names})).unwrap();
+    let errs = decompile(&big, &schema(), cst()).unwrap_err();
+    assert!(
+        matches!(&errs[..], [DecompileError::Rejected { message }] if message.contains("too large")),
+        "{errs:?}"
+    );
+}

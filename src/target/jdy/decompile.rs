@@ -92,7 +92,9 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
     if !problems.is_empty() {
         return Err(problems
             .into_iter()
-            .map(|message| DecompileError::Rejected { message })
+            .map(|m| DecompileError::Rejected {
+                message: format!("together the conditions make a query the checker rejects: {m}"),
+            })
             .collect());
     }
     Ok(whole)
@@ -129,8 +131,8 @@ fn checker_errors(text: &str, schema: &Schema, tz: FixedOffset) -> Vec<String> {
             .iter()
             .filter(|e| !e.is_warning())
             .map(|e| match e.help() {
-                Some(help) => format!("the query `{text}` would be rejected: {e} ({help})"),
-                None => format!("the query `{text}` would be rejected: {e}"),
+                Some(help) => format!("{e} ({help})"),
+                None => e.to_string(),
             })
             .collect(),
     }
@@ -366,6 +368,9 @@ fn instant(ms: i64, offset: i32, shown: &str) -> Result<Value, String> {
 }
 
 fn cond_expr(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> Result<Expr, String> {
+    if c.field.is_empty() {
+        return Err("the condition names no field (`field` is empty)".to_owned());
+    }
     let ty = field_type(c, schema)?;
     if ty == FieldType::Subform && !matches!(c.method, Method::Empty | Method::NotEmpty) {
         return Err("subform fields can only be tested for emptiness".to_owned());

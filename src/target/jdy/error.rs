@@ -178,7 +178,7 @@ pub enum DecompileError {
         help("the filter has no query that compiles against this schema")
     )]
     Rejected {
-        /// The checker's complaint, with the query text.
+        /// The checker's complaint.
         message: String,
     },
     /// A condition whose method, value or field type does not fit.

@@ -18,7 +18,10 @@
 //! - values that do not read in the column's format, unknown columns (with a schema),
 //!   field types the backend never emits, trees that are constant (a contradiction
 //!   such as `AND(ISNULL x, NOTNULL x)` is seen through), and trees deeper than 200
-//!   groups or wider than 5000 leaves.
+//!   groups or wider than 5000 leaves;
+//! - leaves with an empty `col`, and any tree whose text the checker still refuses as
+//!   a whole (e.g. longer than the query size limit): the text is compiled before it is
+//!   returned, so decompiled text always compiles.
 //!
 //! The text is kept short where the meaning allows: `OR(NOT_EQUAL x "a", ISNULL x)`
 //! decompiles to `x != "a"`, `AND(NOTNULL x, NOT_EQUAL x "")` to `x is not empty`.
@@ -117,7 +120,42 @@ pub fn decompile(
     }
     match emit(&tree, &cx.atoms) {
         Out::Const(always) => Err(vec![DecompileError::Constant { always }]),
-        Out::Expr(e) => Ok(e),
+        Out::Expr(e) => {
+            // Every leaf was read as the checker reads values, but the printed query can
+            // still be refused as a whole (e.g. past the query size limit); text that does
+            // not compile is never handed out.
+            let problems = checker_errors(&e.to_string(), schema, tz);
+            if problems.is_empty() {
+                Ok(e)
+            } else {
+                Err(problems
+                    .into_iter()
+                    .map(|message| DecompileError::Rejected { message })
+                    .collect())
+            }
+        }
+    }
+}
+
+/// The checker's errors (message, and help when it has one) on `text` against `schema`.
+fn checker_errors(text: &str, schema: &Schema, tz: FixedOffset) -> Vec<String> {
+    use miette::Diagnostic;
+    let opts = crate::Options {
+        tz: Some(tz),
+        // Decompiled text holds no relative times, so the clock never matters.
+        now: DateTime::UNIX_EPOCH.fixed_offset(),
+    };
+    match crate::compile(text, schema, &opts) {
+        Ok(_) => Vec::new(),
+        Err(diags) => diags
+            .items
+            .iter()
+            .filter(|e| !e.is_warning())
+            .map(|e| match e.help() {
+                Some(help) => format!("{e} ({help})"),
+                None => e.to_string(),
+            })
+            .collect(),
     }
 }
 
@@ -223,6 +261,10 @@ impl Decompiler<'_> {
                         None
                     }
                 },
+                None if col.is_empty() => {
+                    self.errors.push(DecompileError::EmptyColumn { path });
+                    None
+                }
                 None if self.schema.infer => {
                     let kind = self.guess_kind(&leaves);
                     let ty = match kind {

@@ -155,6 +155,13 @@ pub enum DecompileError {
         /// The column.
         col: String,
     },
+    /// A leaf with an empty `col`: it names no column.
+    #[error("{path}: the leaf names no column (`col` is empty)")]
+    #[diagnostic(code(filterql::masterdata::decompile::empty_column))]
+    EmptyColumn {
+        /// Where.
+        path: String,
+    },
     /// The column's field type has no masterdata form.
     #[error("{path}: column `{col}` is a field of type {ty}, which has no masterdata form")]
     #[diagnostic(code(filterql::masterdata::decompile::unsupported_type))]
@@ -231,5 +238,16 @@ pub enum DecompileError {
     Constant {
         /// The constant.
         always: bool,
+    },
+    /// The query the tree reads as would be refused by the checker as a whole (e.g. it
+    /// is longer than the query size limit).
+    #[error("the tree reads as a query the checker rejects: {message}")]
+    #[diagnostic(
+        code(filterql::masterdata::decompile::rejected),
+        help("the query language cannot state this tree as one query; split it into smaller conditions")
+    )]
+    Rejected {
+        /// The checker's complaint.
+        message: String,
     },
 }
