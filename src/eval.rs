@@ -1,6 +1,6 @@
 //! The reference semantics: does a JSON record match an `ir::Pred`?
 //!
-//! Every backend is tested against [`matches`], so this module states the meaning of the
+//! Every backend is tested against [`matches()`], so this module states the meaning of the
 //! language (DESIGN §3) as directly as possible rather than efficiently.
 //!
 //! # Record shape
