@@ -215,9 +215,27 @@ fn one_mistake_one_diagnostic() {
         "(a = 1 or b = )",
         "a = 1 & b = 2",
         "x = 2022-13-01 and y = 1",
+        "qty between 1 or 2",
+        "qty between and 2",
+        "qty between 1 && 2 and b = 1",
+        "qty between 1, 2 or b = 1",
+        "qty between x and 2",
+        "qty between and",
+        "(qty not between and 2) or b = 1",
+        "d = 2022-01-01 10:00",
+        "d = 2022-01-01 9:30:15+08:00 and b = 1",
     ] {
         let diags = parse(text).expect_err(text);
         assert_eq!(diags.len(), 1, "{text}\n{}", diags.render(80, false));
+    }
+    // Recovery after a bad `between` still checks the conditions that follow it.
+    for text in [
+        "qty between 1 or b : 2",
+        "qty between and b : 2",
+        "qty between 1 2 and b : 2",
+    ] {
+        let diags = parse(text).expect_err(text);
+        assert_eq!(diags.len(), 2, "{text}\n{}", diags.render(80, false));
     }
 }
 

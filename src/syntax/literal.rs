@@ -405,6 +405,9 @@ pub(crate) fn parse_date_time<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Litera
     };
     let mut p = 10;
     if !matches!(b.get(p), Some(b'T' | b't')) {
+        if let Some((len, joined)) = spaced_time(&i[..p], &i[p..]) {
+            return spaced_time_error(cx, i, p + len, joined);
+        }
         if glued(&i[p..]) {
             return bad("unexpected characters after the date", p);
         }
@@ -483,6 +486,46 @@ pub(crate) fn parse_date_time<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Litera
             span,
         },
     ))
+}
+
+/// A time written after a date with a space instead of `T` (`2022-01-01 10:00`): the
+/// length of the space and the time as written, and the datetime joined by `T`.
+fn spaced_time(date: &str, rest: &str) -> Option<(usize, String)> {
+    let t = rest.trim_start_matches([' ', '\t']);
+    if t.len() == rest.len() {
+        return None;
+    }
+    let b = t.as_bytes();
+    let h = digits(b, 0);
+    if !(1..=2).contains(&h) || b.get(h) != Some(&b':') || digits(b, h + 1) != 2 {
+        return None;
+    }
+    // Seconds, fraction and offset: the rest of the time as written.
+    let n = h
+        + 3
+        + b[h + 3..]
+            .iter()
+            .take_while(|&&c| {
+                c.is_ascii_digit() || matches!(c, b':' | b'.' | b'+' | b'-' | b'Z' | b'z')
+            })
+            .count();
+    let pad = if h == 1 { "0" } else { "" };
+    Some((rest.len() - t.len() + n, format!("{date}T{pad}{}", &t[..n])))
+}
+
+#[cold]
+#[inline(never)]
+fn spaced_time_error<'a, T>(cx: &Cx<'a>, i: &'a str, len: usize, joined: String) -> PResult<'a, T> {
+    let start = cx.off(i);
+    cx.fail(
+        SyntaxError::Expected {
+            expected: "`T` between the date and the time".to_owned(),
+            found: format!("`{}`", &i[..len]),
+            span: Span::new(start, start + len),
+            help: Some(format!("join the date and the time with `T`: `{joined}`")),
+        },
+        &i[len..],
+    )
 }
 
 /// `relative = ( "now" | "today" ) [ ( "+" | "-" ) digits unit ] ;` with

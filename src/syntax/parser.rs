@@ -685,22 +685,87 @@ fn expect_list<'a>(cx: &Cx<'a>, j: &'a str, after: &str) -> PResult<'a, List> {
 }
 
 /// `between_test = value "and" value ;`
+///
+/// On an error, recovery resumes past the bound written after the mistake, so that
+/// `x between 1 or 2` and `x between and 2` report one error, not a second one for `2`.
 fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a, PredKind> {
-    let (rest, low) = parse_value(cx, i, "between")?;
+    let (rest, low) = match parse_value(cx, i, "between") {
+        Ok(ok) => ok,
+        Err(e) => return Err(resume_past_high_bound(cx, e)),
+    };
     let j = skip_ws(rest);
     let Some(after_and) = word(j, Kw::And) else {
-        return cx.fail(
-            SyntaxError::Expected {
-                expected: "`and` between the two bounds".to_owned(),
-                found: describe(j),
-                span: cx.token_span(j),
-                help: Some("write both bounds: `x between 1 and 10`".to_owned()),
-            },
-            j,
-        );
+        let low_text = skip_ws(i);
+        return missing_between_and(cx, &low_text[..low_text.len() - rest.len()], j);
     };
     let (rest, high) = parse_value(cx, after_and, "and")?;
     Ok((rest, PredKind::Between { negated, low, high }))
+}
+
+/// The error for a `between` whose bounds are not joined by `and` (`x between 1 5`,
+/// `x between 1 or 2`); recovery resumes after the second bound.
+#[cold]
+#[inline(never)]
+fn missing_between_and<'a, T>(cx: &Cx<'a>, low: &str, j: &'a str) -> PResult<'a, T> {
+    let mut help = "write both bounds: `x between 1 and 10`".to_owned();
+    let resume = match parse_value(cx, j, "and") {
+        Ok((rest, _)) => rest,
+        // A separator in place of `and` (`or`, `&&`, `,`, `-`), then the bound.
+        Err(_) => {
+            let after = &j[token_len(j)..];
+            match parse_value(cx, after, "and") {
+                Ok((rest, _)) => {
+                    let high = skip_ws(after);
+                    let high = &high[..high.len() - rest.len()];
+                    help = format!("join the bounds with `and`: `between {low} and {high}`");
+                    rest
+                }
+                Err(_) => skip_bound(cx, after).unwrap_or(j),
+            }
+        }
+    };
+    cx.fail(
+        SyntaxError::Expected {
+            expected: "`and` between the two bounds".to_owned(),
+            found: describe(j),
+            span: cx.token_span(j),
+            help: Some(help),
+        },
+        resume,
+    )
+}
+
+/// A failed first bound of `between`: when recovery would resume at the `and` (or an
+/// `or`, `&&`, `||`) before the second bound, it resumes after that bound instead,
+/// which would otherwise be read as the start of a new condition.
+#[cold]
+#[inline(never)]
+fn resume_past_high_bound<'a>(cx: &Cx<'a>, mut e: nom::Err<PErr>) -> nom::Err<PErr> {
+    if let nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f)) = &mut e {
+        let j = skip_ws(cx.src.get(f.resume..).unwrap_or(""));
+        if let Some(rest) = and_op(j)
+            .or_else(|| or_op(j))
+            .and_then(|after| skip_bound(cx, after))
+        {
+            f.resume = cx.off(rest);
+        }
+    }
+    e
+}
+
+/// The input after a `between` bound at `i`: a value, or a single other token (such as a
+/// bare word) that ends the condition. `None` when `i` rather starts a new condition
+/// (`b = 1`), which recovery must then parse.
+fn skip_bound<'a>(cx: &Cx<'a>, i: &'a str) -> Option<&'a str> {
+    if let Ok((rest, _)) = parse_value(cx, i, "and") {
+        return Some(rest);
+    }
+    let i = skip_ws(i);
+    let rest = &i[token_len(i)..];
+    let next = skip_ws(rest);
+    let ends =
+        next.is_empty() || next.starts_with(')') || and_op(next).is_some() || or_op(next).is_some();
+    ends.then_some(rest)
 }
 
 /// `is_test = [ "not" ] ( "empty" | "null" ) ;`
