@@ -1,7 +1,7 @@
 //! The nom parser: one `parse_<rule>` function per rule of `grammar/filterql.ebnf`
 //! (literal rules live in `literal.rs`).
 //!
-//! Every rule is a nom parser over `&str` with the error type [`PErr`]. Rules dispatch
+//! Every rule is a nom parser over `&str` with the error type `PErr`. Rules dispatch
 //! on the next byte or keyword, so nothing is tried twice and parsing is linear in the
 //! input. Errors are *recorded* in the context rather than only returned: after a bad
 //! operand, the `and`/`or` loops skip to the next `and`/`or` at the same level and carry
