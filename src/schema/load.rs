@@ -435,6 +435,18 @@ fn native_fields(
     in_subform: bool,
     problems: &mut Problems,
 ) -> Vec<Field> {
+    field_list(list, path, in_subform, problems, native_field)
+}
+
+/// A list of fields read by `one`: each problem is recorded and only the unusable entries
+/// are skipped, so one run reports every problem of the list.
+fn field_list(
+    list: &Value,
+    path: &str,
+    in_subform: bool,
+    problems: &mut Problems,
+    one: fn(&Value, &str, bool, &mut Problems) -> Result<Field, SchemaError>,
+) -> Vec<Field> {
     let items = match array(list, path) {
         Ok(items) => items,
         Err(e) => {
@@ -444,7 +456,7 @@ fn native_fields(
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        match native_field(item, &format!("{path}[{i}]"), in_subform, problems) {
+        match one(item, &format!("{path}[{i}]"), in_subform, problems) {
             Ok(f) => out.push((i, f)),
             Err(e) => problems.push(e),
         }
@@ -619,22 +631,7 @@ fn jdy(top: &Map<String, Value>, problems: &mut Problems) -> Schema {
 }
 
 fn jdy_widgets(list: &Value, path: &str, in_subform: bool, problems: &mut Problems) -> Vec<Field> {
-    let items = match array(list, path) {
-        Ok(items) => items,
-        Err(e) => {
-            problems.push(e);
-            return Vec::new();
-        }
-    };
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match jdy_widget(item, &format!("{path}[{i}]"), in_subform, problems) {
-            Ok(f) => out.push((i, f)),
-            Err(e) => problems.push(e),
-        }
-    }
-    check_unique(&out, path, "name", problems);
-    out.into_iter().map(|(_, f)| f).collect()
+    field_list(list, path, in_subform, problems, jdy_widget)
 }
 
 /// One widget; `Err` is a problem that leaves no usable field, the others are recorded
