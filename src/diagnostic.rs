@@ -92,11 +92,12 @@ impl Diagnostics {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(width)
             .with_links(false);
+        let source = NamedSource::new("query", self.source.clone());
         let mut out = String::new();
         for item in &self.items {
             let with_src = WithSource {
                 inner: item,
-                src: NamedSource::new("query", self.source.clone()),
+                source: &source,
             };
             // Writing into a String cannot fail.
             let _ = handler.render_report(&mut out, &with_src);
@@ -142,24 +143,28 @@ impl Diagnostic for Diagnostics {
     }
 }
 
-/// Attaches the query text to one diagnostic for rendering.
-struct WithSource<'a> {
-    inner: &'a Error,
-    src: NamedSource<String>,
+/// One diagnostic paired with the text its spans point into, for rendering. The CLI
+/// pairs items with a clipped view of long queries; [`Diagnostics::render`] with the
+/// whole query.
+pub struct WithSource<'a, S> {
+    /// The diagnostic.
+    pub inner: &'a Error,
+    /// The text its labels point into.
+    pub source: &'a S,
 }
 
-impl fmt::Debug for WithSource<'_> {
+impl<S> fmt::Debug for WithSource<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.inner, f)
     }
 }
-impl fmt::Display for WithSource<'_> {
+impl<S> fmt::Display for WithSource<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.inner, f)
     }
 }
-impl std::error::Error for WithSource<'_> {}
-impl Diagnostic for WithSource<'_> {
+impl<S> std::error::Error for WithSource<'_, S> {}
+impl<S: miette::SourceCode> Diagnostic for WithSource<'_, S> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.code()
     }
@@ -173,7 +178,7 @@ impl Diagnostic for WithSource<'_> {
         self.inner.labels()
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.src)
+        Some(self.source)
     }
 }
 

@@ -2,12 +2,12 @@
 //! lines clipped: a 100 KB `in (...)` list on one line shows the part around the error,
 //! not the whole line.
 
-use filterql::{Diagnostics, Error};
+use filterql::diagnostic::WithSource;
+use filterql::Diagnostics;
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
-    MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
+    GraphicalReportHandler, GraphicalTheme, MietteError, MietteSpanContents, SourceCode,
+    SourceSpan, SpanContents,
 };
-use std::fmt;
 
 /// Lines longer than this many characters are clipped around the labels.
 const MAX_LINE: usize = 160;
@@ -211,44 +211,6 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-/// One diagnostic with the clipped query text as its source.
-struct WithSource<'a> {
-    inner: &'a Error,
-    source: &'a Clipped<'a>,
-}
-
-impl fmt::Debug for WithSource<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.inner, f)
-    }
-}
-
-impl fmt::Display for WithSource<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.inner, f)
-    }
-}
-
-impl std::error::Error for WithSource<'_> {}
-
-impl Diagnostic for WithSource<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.code()
-    }
-    fn severity(&self) -> Option<Severity> {
-        self.inner.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.inner.labels()
-    }
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
-    }
 }
 
 #[cfg(test)]
