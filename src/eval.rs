@@ -62,14 +62,14 @@ use std::cmp::Ordering;
 ///
 /// ```
 /// use filterql::eval::matches;
-/// use filterql::ir::{FieldRef, Pred, Scalar, Test};
+/// use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 /// use filterql::{FieldType, Span};
 /// use serde_json::json;
 ///
-/// let amount = FieldRef {
+/// let amount = FieldRef::new(FieldInfo {
 ///     name: "amount".into(), subform: None, ty: FieldType::Number,
 ///     widget: None, column: "amount".into(), label: None,
-/// };
+/// });
 /// // amount != 5
 /// let ne = Pred::leaf(amount, Test::Eq(Scalar::Number(5.0)), true, Span::default());
 /// assert!(matches(&ne, &json!({"amount": 7})));
@@ -334,19 +334,19 @@ pub fn parse_instant(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::FieldRef;
+    use crate::ir::{FieldInfo, FieldRef};
     use crate::span::Span;
     use serde_json::json;
 
     fn field(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef {
+        FieldRef::new(FieldInfo {
             name: name.into(),
             subform: None,
             ty,
             widget: None,
             column: name.into(),
             label: None,
-        }
+        })
     }
 
     fn leaf(name: &str, ty: FieldType, test: Test) -> Pred {
@@ -722,10 +722,10 @@ mod tests {
 
     #[test]
     fn subform_columns_have_exists_semantics() {
-        let col = FieldRef {
+        let col = FieldRef::new(FieldInfo {
             subform: Some("items".into()),
-            ..field("qty", FieldType::Number)
-        };
+            ..(*field("qty", FieldType::Number)).clone()
+        });
         let gt = Pred::leaf(
             col.clone(),
             range(Some((Scalar::Number(2.0), false)), None),

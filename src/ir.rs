@@ -8,6 +8,8 @@
 
 use crate::schema::FieldType;
 use crate::span::Span;
+use std::fmt;
+use std::sync::Arc;
 
 /// A predicate over one record.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,9 +42,58 @@ pub struct Leaf {
     pub span: Span,
 }
 
-/// A field resolved against the schema.
+/// A field resolved against the schema: a shared handle to its [`FieldInfo`].
+///
+/// Every leaf carries one, so it is an `Arc`: the checker hands out clones of the
+/// schema's prebuilt handles instead of copying four strings per leaf. It dereferences
+/// to [`FieldInfo`] (`leaf.field.name`, `leaf.field.ty`, ...); equality and hashing are
+/// by content.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct FieldRef(Arc<FieldInfo>);
+
+impl FieldRef {
+    /// A handle to `info`.
+    pub fn new(info: FieldInfo) -> FieldRef {
+        FieldRef(Arc::new(info))
+    }
+
+    /// The field's data for changing (copied first if the handle is shared).
+    pub fn info_mut(&mut self) -> &mut FieldInfo {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl std::ops::Deref for FieldRef {
+    type Target = FieldInfo;
+    fn deref(&self) -> &FieldInfo {
+        &self.0
+    }
+}
+
+impl From<FieldInfo> for FieldRef {
+    fn from(info: FieldInfo) -> FieldRef {
+        FieldRef::new(info)
+    }
+}
+
+impl fmt::Debug for FieldRef {
+    // Printed as the struct it stands for, so IR dumps read the same as before.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.0;
+        f.debug_struct("FieldRef")
+            .field("name", &i.name)
+            .field("subform", &i.subform)
+            .field("ty", &i.ty)
+            .field("widget", &i.widget)
+            .field("column", &i.column)
+            .field("label", &i.label)
+            .finish()
+    }
+}
+
+/// What the IR knows of a resolved field.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct FieldRef {
+pub struct FieldInfo {
     /// The field's name (jdy widget id or alias); the key in a record.
     pub name: String,
     /// For a subform column, the subform's name; the leaf then matches when **some**

@@ -44,6 +44,7 @@ pub mod schema;
 pub mod span;
 pub mod syntax;
 pub mod target;
+pub mod timefmt;
 pub mod unparse;
 
 pub use diagnostic::{Diagnostics, Error};

@@ -26,14 +26,14 @@ use std::collections::{HashMap, HashSet};
 /// Rewrite `p` into normal form (see the module docs) without changing its meaning.
 ///
 /// ```
-/// use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+/// use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 /// use filterql::normalize::normalize;
 /// use filterql::{FieldType, Span};
 ///
-/// let x = FieldRef {
+/// let x = FieldRef::new(FieldInfo {
 ///     name: "x".into(), subform: None, ty: FieldType::Number,
 ///     widget: None, column: "x".into(), label: None,
-/// };
+/// });
 /// let range = |lo: Option<Bound>, hi: Option<Bound>| Test::Range(Range { lo, hi });
 /// let five = |inclusive| Some(Bound { value: Scalar::Number(5.0), inclusive });
 /// // not (x > 5)  →  x <= 5 or x is empty
@@ -640,17 +640,18 @@ pub(crate) fn range_is_empty(r: &Range) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::FieldInfo;
     use crate::span::Span;
 
     fn f(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef {
+        FieldRef::new(FieldInfo {
             name: name.into(),
             subform: None,
             ty,
             widget: None,
             column: name.into(),
             label: None,
-        }
+        })
     }
 
     fn num() -> FieldRef {
@@ -704,10 +705,10 @@ mod tests {
 
     #[test]
     fn negated_range_on_subform_column_stays_a_leaf() {
-        let col = FieldRef {
+        let col = FieldRef::new(FieldInfo {
             subform: Some("items".into()),
-            ..num()
-        };
+            ..(*num()).clone()
+        });
         let p = rng(col, Some(b(5.0, false)), None, true);
         assert_eq!(normalize(p.clone()), p);
     }
@@ -817,10 +818,10 @@ mod tests {
 
     #[test]
     fn ranges_on_subform_columns_do_not_merge() {
-        let col = FieldRef {
+        let col = FieldRef::new(FieldInfo {
             subform: Some("items".into()),
-            ..num()
-        };
+            ..(*num()).clone()
+        });
         let p = Pred::And(vec![
             rng(col.clone(), Some(b(5.0, false)), None, false),
             rng(col, None, Some(b(1.0, false)), false),

@@ -59,12 +59,12 @@ impl Constant {
 /// `tz`; [`Constant`] when `p` matches every record or none (after folding constants).
 ///
 /// ```
-/// use filterql::ir::{FieldRef, Pred, Test, Scalar};
+/// use filterql::ir::{FieldInfo, FieldRef, Pred, Test, Scalar};
 /// use filterql::{FieldType, Span};
-/// let field = FieldRef {
+/// let field = FieldRef::new(FieldInfo {
 ///     name: "amount".into(), subform: None, ty: FieldType::Number,
 ///     widget: None, column: "amount".into(), label: None,
-/// };
+/// });
 /// let p = Pred::leaf(field, Test::Eq(Scalar::Number(5.0)), true, Span::default());
 /// let tz = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
 /// assert_eq!(filterql::unparse::to_ast(&p, tz).unwrap().to_string(), "amount != 5");
@@ -365,20 +365,21 @@ fn next_down(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::FieldInfo;
 
     fn tz() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).unwrap()
     }
 
     fn f(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef {
+        FieldRef::new(FieldInfo {
             name: name.into(),
             subform: None,
             ty,
             widget: None,
             column: name.into(),
             label: Some("标签".into()),
-        }
+        })
     }
 
     fn b(v: Scalar, inclusive: bool) -> Bound {
@@ -449,10 +450,10 @@ mod tests {
 
     #[test]
     fn subform_ranges_stay_one_predicate() {
-        let col = FieldRef {
+        let col = FieldRef::new(FieldInfo {
             subform: Some("items".into()),
-            ..f("at", FieldType::Datetime)
-        };
+            ..(*f("at", FieldType::Datetime)).clone()
+        });
         let ms = 1_640_966_400_000;
         let p = Pred::leaf(
             col,
@@ -595,10 +596,10 @@ mod tests {
         for (p, want) in cases {
             assert_eq!(text(&p), want, "{p:?}");
         }
-        let col = FieldRef {
+        let col = FieldRef::new(FieldInfo {
             subform: Some("items".into()),
-            ..f("qty", FieldType::Number)
-        };
+            ..(*f("qty", FieldType::Number)).clone()
+        });
         let p = Pred::leaf(
             col,
             Test::Range(Range {

@@ -4,7 +4,7 @@
 
 mod jdy_sim;
 
-use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::schema::FieldType;
 use filterql::span::Span;
 use filterql::syntax::ast::TextOp;
@@ -13,14 +13,14 @@ use jdy_sim::{jdy_sim, sim_opt, NE_MODES};
 use serde_json::{json, Value};
 
 fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: name.to_owned(),
         subform: None,
         ty,
         widget: None,
         column: name.to_owned(),
         label: None,
-    }
+    })
 }
 
 fn leaf(f: FieldRef, test: Test) -> Pred {
@@ -273,7 +273,7 @@ fn long_lists_split_only_where_exact() {
 #[test]
 fn subform_columns_and_unsupported_methods_are_all_reported() {
     let mut col = field("qty", FieldType::Number);
-    col.subform = Some("items".into());
+    col.info_mut().subform = Some("items".into());
     let p = Pred::And(vec![
         leaf(col, Test::Eq(n(1.0))),
         leaf(
@@ -392,7 +392,7 @@ fn phone_and_flowstate_rows() {
 #[test]
 fn widget_type_wins_over_the_field_type() {
     let mut f = field("s", FieldType::Select);
-    f.widget = Some("combo".into());
+    f.info_mut().widget = Some("combo".into());
     assert_eq!(
         strict(&leaf(f, Test::Eq(text("A"))))["cond"][0]["type"],
         "combo"

@@ -4,7 +4,7 @@
 mod masterdata_sim;
 
 use chrono::{FixedOffset, TimeZone};
-use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::schema::{Field, Schema};
 use filterql::span::Span;
 use filterql::syntax::ast::TextOp;
@@ -64,14 +64,14 @@ fn schema() -> Schema {
 fn fref(name: &str) -> FieldRef {
     let s = schema();
     let f = s.fields.iter().find(|f| f.name == name).unwrap();
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: f.name.clone(),
         subform: None,
         ty: f.ty,
         widget: None,
         column: f.column.clone().unwrap_or(f.name.clone()),
         label: None,
-    }
+    })
 }
 
 fn leaf(name: &str, test: Test, negated: bool) -> Pred {
@@ -404,9 +404,11 @@ fn wildcards_in_like_operands_are_rejected_all_of_them() {
 
 #[test]
 fn unsupported_forms_are_rejected_with_codes() {
-    let mut sub = fref("amount");
-    sub.name = "qty".into();
-    sub.subform = Some("items".into());
+    let sub = FieldRef::new(FieldInfo {
+        name: "qty".into(),
+        subform: Some("items".into()),
+        ..(*fref("amount")).clone()
+    });
     let p = Pred::And(vec![
         leaf("tags", Test::HasAny(vec![text("x")]), false),
         leaf("tags", Test::Empty, false),

@@ -4,7 +4,7 @@
 
 mod sqldb;
 
-use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{compile_where, Dialect, OrderBy, Select, SqlError, SqlOptions};
 use filterql::{FieldType, Span};
@@ -12,14 +12,14 @@ use serde_json::json;
 use sqldb::{Cell, Col, ColKind};
 
 fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: name.into(),
         subform: None,
         ty,
         widget: None,
         column: name.into(),
         label: None,
-    }
+    })
 }
 
 fn leaf(f: FieldRef, test: Test) -> Pred {
@@ -41,7 +41,7 @@ fn errors(p: &Pred, d: Dialect) -> Vec<SqlError> {
 #[test]
 fn subform_fields_and_columns_are_rejected() {
     let mut col = field("sku", FieldType::Text);
-    col.subform = Some("items".into());
+    col.info_mut().subform = Some("items".into());
     let sub = field("items", FieldType::Subform);
     for d in Dialect::ALL {
         let e = errors(&leaf(col.clone(), Test::Eq(t("a"))), d);
@@ -94,7 +94,7 @@ fn ill_typed_tests_are_rejected_not_weakened() {
 #[test]
 fn every_error_is_reported_not_just_the_first() {
     let mut col = field("sku", FieldType::Text);
-    col.subform = Some("items".into());
+    col.info_mut().subform = Some("items".into());
     let p = Pred::Or(vec![
         leaf(col, Test::Eq(t("a"))),
         leaf(field("ok", FieldType::Text), Test::Eq(t("fine"))),
@@ -431,9 +431,9 @@ mod any_pred {
         )
             .prop_map(|(ty, sub, column, test, negated)| {
                 let mut f = field("f", ty);
-                f.column = column;
+                f.info_mut().column = column;
                 if sub {
-                    f.subform = Some("rows".into());
+                    f.info_mut().subform = Some("rows".into());
                 }
                 Pred::leaf(f, test, negated, Span::default())
             });

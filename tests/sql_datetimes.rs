@@ -6,7 +6,7 @@ mod sqldb;
 
 use chrono::FixedOffset;
 use filterql::eval;
-use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::target::sql::{Select, SqlOptions};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
@@ -57,14 +57,14 @@ fn cases() -> u32 {
 }
 
 fn field() -> FieldRef {
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: "d".into(),
         subform: None,
         ty: FieldType::Datetime,
         widget: None,
         column: "d".into(),
         label: None,
-    }
+    })
 }
 
 fn run(conn: Conn) {

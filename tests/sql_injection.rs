@@ -7,7 +7,7 @@
 mod sqldb;
 
 use filterql::eval;
-use filterql::ir::{FieldRef, Pred, Scalar, Test};
+use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{
     compile_where, literal, Dialect, Select, SqlError, SqlFragment, SqlOptions,
@@ -54,14 +54,14 @@ fn cases() -> u32 {
 }
 
 fn text_field() -> FieldRef {
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: "v".into(),
         subform: None,
         ty: FieldType::Text,
         widget: None,
         column: "v".into(),
         label: None,
-    }
+    })
 }
 
 fn leaf(test: Test) -> Pred {
@@ -419,13 +419,15 @@ fn braces_in_column_names(mut c: Conn) {
             json!({"v": v, "d": dt, "tags": tags})
         })
         .collect();
-    let field = |i: usize| FieldRef {
-        name: names[i].0.into(),
-        subform: None,
-        ty: types[i],
-        widget: None,
-        column: names[i].1.into(),
-        label: None,
+    let field = |i: usize| {
+        FieldRef::new(FieldInfo {
+            name: names[i].0.into(),
+            subform: None,
+            ty: types[i],
+            widget: None,
+            column: names[i].1.into(),
+            label: None,
+        })
     };
     let at = |s: &str| {
         chrono::DateTime::parse_from_rfc3339(s)

@@ -15,7 +15,7 @@
 mod sqldb;
 
 use filterql::eval;
-use filterql::ir::{FieldRef, Pred, Scalar, Test};
+use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::target::sql::{Dialect, Select, SqlOptions};
 use filterql::{FieldType, Span};
 use serde_json::Value;
@@ -48,14 +48,14 @@ fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
 }
 
 fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: name.into(),
         subform: None,
         ty,
         widget: None,
         column: name.into(),
         label: None,
-    }
+    })
 }
 
 fn tags(test: Test, negated: bool) -> Pred {

@@ -3,7 +3,7 @@
 
 mod sqldb;
 
-use filterql::ir::{FieldRef, Pred, Scalar, Test};
+use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::target::sql::{Select, SqlOptions};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
@@ -63,14 +63,14 @@ fn run(conn: Conn) {
     conn.borrow_mut()
         .create_table(&table, &cols)
         .expect("table");
-    let field = FieldRef {
+    let field = FieldRef::new(FieldInfo {
         name: "n".into(),
         subform: None,
         ty: FieldType::Number,
         widget: None,
         column: "n".into(),
         label: None,
-    };
+    });
     let mut sel = Select::new(&table);
     sel.columns = vec!["id".into()];
     let mut runner = TestRunner::new(Config {

@@ -9,7 +9,7 @@
 mod sqldb;
 
 use filterql::eval;
-use filterql::ir::{FieldRef, Pred, Scalar, Test};
+use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{Dialect, Select, SqlOptions};
 use filterql::{FieldType, Span};
@@ -34,14 +34,14 @@ fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
 }
 
 fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef {
+    FieldRef::new(FieldInfo {
         name: name.into(),
         subform: None,
         ty,
         widget: None,
         column: name.into(),
         label: None,
-    }
+    })
 }
 
 fn v(test: Test, negated: bool) -> Pred {

@@ -35,7 +35,7 @@ pub use load::{parse_offset, SchemaError};
 pub use resolve::{edit_distance, Resolution, ResolveError, Resolver};
 pub use types::FieldType;
 
-use crate::ir::FieldRef;
+use crate::ir::{FieldInfo, FieldRef};
 use chrono::{FixedOffset, Offset as _};
 
 /// One field of a form.
@@ -92,14 +92,14 @@ impl Field {
     /// The resolved reference backends consume; `subform` is the enclosing subform's
     /// name when this field is one of its columns.
     pub fn to_ref(&self, subform: Option<&str>) -> FieldRef {
-        FieldRef {
+        FieldRef::new(FieldInfo {
             name: self.name.clone(),
             subform: subform.map(str::to_owned),
             ty: self.ty,
             widget: self.widget.clone(),
             column: self.column.clone().unwrap_or_else(|| self.name.clone()),
             label: self.label.clone(),
-        }
+        })
     }
 }
 

@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use chrono::FixedOffset;
-use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::schema::{Field, FieldType, Schema};
 use filterql::syntax::ast::TextOp;
 use filterql::Span;
@@ -143,14 +143,14 @@ pub fn field_ref(path: &str) -> FieldRef {
         }
     };
     let f = f.unwrap_or_else(|| panic!("test schema has no field `{path}`"));
-    FieldRef {
+    FieldRef::new(FieldInfo {
         column: f.column.clone().unwrap_or_else(|| f.name.clone()),
         name: f.name,
         subform: sub,
         ty: f.ty,
         widget: f.widget,
         label: f.label,
-    }
+    })
 }
 
 /// Every testable field of the schema: each top-level field (the subform itself

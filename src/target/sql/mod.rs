@@ -1,14 +1,14 @@
 //! The SQL backend (QPaaS custom-SQL endpoint): MySQL/MariaDB, PostgreSQL, SQLite.
 //!
 //! ```
-//! use filterql::ir::{FieldRef, Pred, Scalar, Test};
+//! use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 //! use filterql::target::sql::{compile_where, Dialect, Select, SqlOptions};
 //! use filterql::{FieldType, Span};
 //!
-//! let name = FieldRef {
+//! let name = FieldRef::new(FieldInfo {
 //!     name: "name".into(), subform: None, ty: FieldType::Text, widget: None,
 //!     column: "name".into(), label: None,
-//! };
+//! });
 //! let p = Pred::leaf(name, Test::Eq(Scalar::Text("Bob".into())), true, Span::default());
 //! let w = compile_where(&p, Dialect::Postgres, &SqlOptions::default()).unwrap();
 //! assert_eq!(w.sql, r#"("name" IS NULL OR "name" = '' OR NOT ("name" = 'Bob'))"#);

@@ -157,18 +157,18 @@ fn scalar(v: &Scalar, tz: FixedOffset) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use filterql::ir::{FieldRef, Range};
+    use filterql::ir::{FieldInfo, FieldRef, Range};
     use filterql::{FieldType, Span};
 
     fn field(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef {
+        FieldRef::new(FieldInfo {
             name: name.into(),
             subform: None,
             ty,
             widget: None,
             column: name.into(),
             label: None,
-        }
+        })
     }
 
     #[test]

@@ -1,0 +1,182 @@
+//! Civil-time formatting of IR instants for the backends.
+//!
+//! Every backend prints datetimes as fixed-width decimal fields (`2022-01-01T00:00:00.000`);
+//! chrono's `format` interprets a strftime string for each value, which costs more than
+//! the rest of compiling a leaf. This converts milliseconds since the epoch to calendar
+//! fields arithmetically and writes the digits directly.
+
+use chrono::FixedOffset;
+
+/// The calendar fields of an instant in some UTC offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Civil {
+    /// Year, 1–9999.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day of the month, 1–31.
+    pub day: u32,
+    /// Hour, 0–23.
+    pub hour: u32,
+    /// Minute, 0–59.
+    pub minute: u32,
+    /// Second, 0–59.
+    pub second: u32,
+    /// Millisecond, 0–999.
+    pub milli: u32,
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+impl Civil {
+    /// The local calendar fields of `ms` (milliseconds since the Unix epoch) in `tz`, or
+    /// `None` when the local year is outside 1–9999 (no backend prints other years).
+    pub fn at(ms: i64, tz: FixedOffset) -> Option<Civil> {
+        let local = ms.checked_add(i64::from(tz.local_minus_utc()) * 1000)?;
+        let days = local.div_euclid(MS_PER_DAY);
+        let in_day = local.rem_euclid(MS_PER_DAY);
+        let (year, month, day) = civil_from_days(days)?;
+        if !(1..=9999).contains(&year) {
+            return None;
+        }
+        // in_day < 86,400,000, so every field below fits its type.
+        let in_day = in_day as u32;
+        Some(Civil {
+            year,
+            month,
+            day,
+            hour: in_day / 3_600_000,
+            minute: in_day / 60_000 % 60,
+            second: in_day / 1000 % 60,
+            milli: in_day % 1000,
+        })
+    }
+
+    /// Appends `YYYY-MM-DD`.
+    pub fn push_date(&self, out: &mut String) {
+        // 1 <= year <= 9999, so four digits always suffice.
+        push_digits(out, self.year as u32, 4);
+        out.push('-');
+        push_digits(out, self.month, 2);
+        out.push('-');
+        push_digits(out, self.day, 2);
+    }
+
+    /// Appends `HH:MM:SS`.
+    pub fn push_time(&self, out: &mut String) {
+        push_digits(out, self.hour, 2);
+        out.push(':');
+        push_digits(out, self.minute, 2);
+        out.push(':');
+        push_digits(out, self.second, 2);
+    }
+
+    /// Appends `.fff` (always three digits).
+    pub fn push_millis(&self, out: &mut String) {
+        out.push('.');
+        push_digits(out, self.milli, 3);
+    }
+}
+
+/// Appends the offset as `+HH:MM` (or `-HH:MM`), as chrono's `%:z` does: seconds of an
+/// offset round to the nearest minute.
+pub fn push_offset(out: &mut String, tz: FixedOffset) {
+    let secs = tz.local_minus_utc();
+    out.push(if secs < 0 { '-' } else { '+' });
+    let minutes = (secs.unsigned_abs() + 30) / 60;
+    push_digits(out, minutes / 60, 2);
+    out.push(':');
+    push_digits(out, minutes % 60, 2);
+}
+
+/// Appends `n` zero-padded to `width` digits (`n` must have at most `width` digits).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    let mut div = 10u32.pow(width - 1);
+    while div > 0 {
+        out.push(char::from(b'0' + (n / div % 10) as u8));
+        div /= 10;
+    }
+}
+
+/// The proleptic Gregorian (year, month, day) of a day count since 1970-01-01, by the
+/// era arithmetic of 400-year cycles (146,097 days each); `None` when the year does not
+/// fit an `i32`.
+fn civil_from_days(days: i64) -> Option<(i32, u32, u32)> {
+    // Shift the epoch to 0000-03-01 so that leap days fall at the end of each year.
+    let z = days.checked_add(719_468)?;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of era, 0..146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0..399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0..365, from March 1st
+    let mp = (5 * doy + 2) / 153; // month from March, 0..11
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some((i32::try_from(year).ok()?, month, day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Datelike};
+    use proptest::prelude::*;
+
+    fn with_chrono(ms: i64, tz: FixedOffset) -> Option<String> {
+        let t = DateTime::from_timestamp_millis(ms)?.with_timezone(&tz);
+        if !(1..=9999).contains(&t.year()) {
+            return None;
+        }
+        Some(t.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string())
+    }
+
+    fn ours(ms: i64, tz: FixedOffset) -> Option<String> {
+        let c = Civil::at(ms, tz)?;
+        let mut s = String::new();
+        c.push_date(&mut s);
+        s.push('T');
+        c.push_time(&mut s);
+        c.push_millis(&mut s);
+        push_offset(&mut s, tz);
+        Some(s)
+    }
+
+    // Years 0 through 10000, plus the far ends of i64.
+    const SPAN: std::ops::Range<i64> = -62_200_000_000_000..253_500_000_000_000;
+
+    proptest! {
+        #[test]
+        fn agrees_with_chrono(ms in SPAN, offset in -86_399i32..86_400) {
+            let tz = FixedOffset::east_opt(offset).unwrap();
+            prop_assert_eq!(ours(ms, tz), with_chrono(ms, tz));
+        }
+
+        #[test]
+        fn agrees_with_chrono_at_whole_minute_offsets(
+            ms in SPAN, minutes in -1439i32..1440,
+        ) {
+            let tz = FixedOffset::east_opt(minutes * 60).unwrap();
+            prop_assert_eq!(ours(ms, tz), with_chrono(ms, tz));
+        }
+    }
+
+    #[test]
+    fn edges() {
+        let tz8 = FixedOffset::east_opt(8 * 3600).unwrap();
+        let west = FixedOffset::west_opt(5 * 3600 + 30 * 60).unwrap();
+        for ms in [
+            0,
+            -1,
+            951_782_400_000, // 2000-02-29
+            -62_135_596_800_000,
+            -62_135_596_800_001,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            for tz in [tz8, west, FixedOffset::east_opt(0).unwrap()] {
+                assert_eq!(ours(ms, tz), with_chrono(ms, tz), "{ms} {tz}");
+            }
+        }
+    }
+}
