@@ -179,7 +179,7 @@ pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) ->
                 field.fields.push(Field::new(c.path[1].clone(), cty));
             }
         }
-        schema.fields.push(field);
+        schema.fields_mut().push(field);
     }
     let list = if listed.is_empty() && poisoned.is_empty() {
         "none (only system fields are used)".to_owned()

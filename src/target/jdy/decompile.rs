@@ -105,10 +105,7 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
 fn check_schema(schema: Option<&Schema>, tz: FixedOffset) -> std::borrow::Cow<'_, Schema> {
     match schema {
         Some(s) => std::borrow::Cow::Borrowed(s),
-        None => std::borrow::Cow::Owned(Schema {
-            timezone: tz,
-            ..Schema::none()
-        }),
+        None => std::borrow::Cow::Owned(Schema::none().with_timezone(tz)),
     }
 }
 
@@ -199,7 +196,7 @@ fn instants(v: &Json, tz: FixedOffset) -> Option<(i64, i64)> {
 
 /// The field type of a condition's field.
 fn field_type(c: &JdyCond, schema: Option<&Schema>) -> Result<FieldType, String> {
-    if let Some(f) = schema.and_then(|s| s.fields.iter().find(|f| f.name == c.field)) {
+    if let Some(f) = schema.and_then(|s| s.fields().iter().find(|f| f.name == c.field)) {
         return Ok(f.ty);
     }
     if let Some(t) = &c.ty {

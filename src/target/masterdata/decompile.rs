@@ -241,7 +241,7 @@ impl Decompiler<'_> {
         for (col, path, leaves) in cols {
             let found = self
                 .schema
-                .fields
+                .fields()
                 .iter()
                 .find(|f| f.column.as_deref().unwrap_or(&f.name) == col);
             let resolved = match found {
