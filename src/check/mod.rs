@@ -91,7 +91,7 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::{Pred, Range, Scalar, Test};
 use crate::schema::{FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Value};
+use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Str, Value};
 use crate::Options;
 use build::{
     bound, dedup_scalars, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf,
@@ -179,7 +179,7 @@ struct Checker<'a> {
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
     source: &'a str,
-    poisoned: HashSet<Vec<String>>,
+    poisoned: HashSet<Vec<Str>>,
     errors: Vec<CheckError>,
 }
 
@@ -212,7 +212,7 @@ impl Checker<'_> {
 
     fn predicate(&mut self, p: &Predicate) -> Option<Pred> {
         let path = &p.field.path;
-        if self.poisoned.contains(path) || (path.len() > 1 && self.poisoned.contains(&path[..1])) {
+        if self.poisoned.contains(&path[..]) || (path.len() > 1 && self.poisoned.contains(&path[..1])) {
             return None;
         }
         let written = p.field.dotted();
@@ -262,7 +262,7 @@ impl Checker<'_> {
                     });
                     None
                 }
-                Value::String(s) => Some(leaf.make(Test::Text(*op, s.clone()), *negated)),
+                Value::String(s) => Some(leaf.make(Test::Text(*op, s.as_str().to_owned()), *negated)),
                 _ => {
                     let err = values::mismatch(value, field, &written, "a string");
                     self.errors.push(err);

@@ -102,7 +102,7 @@ pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scal
             }),
             Value::String(s) => {
                 check_option(s, lit, field, written)?;
-                Ok(Scalar::Text(s.clone()))
+                Ok(Scalar::Text(s.as_str().to_owned()))
             }
             _ => Err(mismatch(lit, field, written, "a string")),
         },
@@ -122,7 +122,7 @@ fn flow_state(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, Che
         Value::String(s) => match FLOW_STATES.iter().position(|l| l == s) {
             Some(i) => Ok(Scalar::Number(i as f64)),
             None => Err(CheckError::FlowState {
-                found: s.clone(),
+                found: s.as_str().to_owned(),
                 span: lit.span,
             }),
         },

@@ -150,14 +150,14 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a field path: by name, then by alias, then by label, at each level.
-    pub fn resolve(&self, path: &[String]) -> Result<Resolution<'a>, ResolveError> {
+    pub fn resolve<S: AsRef<str>>(&self, path: &[S]) -> Result<Resolution<'a>, ResolveError> {
         match path {
-            [one] => self.top.lookup(one, 0).map(|field| Resolution {
+            [one] => self.top.lookup(one.as_ref(), 0).map(|field| Resolution {
                 field,
                 subform: None,
             }),
             [outer, inner] => {
-                let sub = self.top.lookup(outer, 0)?;
+                let sub = self.top.lookup(outer.as_ref(), 0)?;
                 let level = match self.subforms.get(sub.name.as_str()) {
                     Some(level) if sub.ty == FieldType::Subform => level,
                     _ => {
@@ -167,7 +167,7 @@ impl<'a> Resolver<'a> {
                         })
                     }
                 };
-                let field = level.lookup(inner, 1)?;
+                let field = level.lookup(inner.as_ref(), 1)?;
                 Ok(Resolution {
                     field,
                     subform: Some(sub),
