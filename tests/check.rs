@@ -378,7 +378,7 @@ fn pred(field: &str, op: CmpOp, value: Value) -> Expr {
     let span = Span::new(0, 0);
     Expr::Pred(Predicate {
         field: Field {
-            path: vec![field.to_owned()],
+            path: vec![field.to_owned()].into(),
             span,
         },
         kind: PredKind::Compare {

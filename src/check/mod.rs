@@ -91,7 +91,7 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::{Pred, Range, Scalar, Test};
 use crate::schema::{FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Value};
+use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Str, Value};
 use crate::Options;
 use build::{bound, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf};
 use chrono::{DateTime, FixedOffset};
@@ -175,7 +175,7 @@ fn depth(expr: &Expr) -> usize {
 /// A field path as written, joined with `.` only when a message needs it (most
 /// predicates check without one, and joining would allocate for each).
 #[derive(Clone, Copy)]
-pub(crate) struct Written<'a>(pub(crate) &'a [String]);
+pub(crate) struct Written<'a>(pub(crate) &'a [Str]);
 
 impl std::fmt::Display for Written<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -194,7 +194,7 @@ struct Checker<'a> {
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
     source: &'a str,
-    poisoned: HashSet<Vec<String>>,
+    poisoned: HashSet<Vec<Str>>,
     errors: Vec<CheckError>,
 }
 
@@ -243,7 +243,7 @@ impl Checker<'_> {
     fn predicate(&mut self, p: &Predicate) -> Option<Pred> {
         let path = &p.field.path;
         if !self.poisoned.is_empty()
-            && (self.poisoned.contains(path)
+            && (self.poisoned.contains(&path[..])
                 || (path.len() > 1 && self.poisoned.contains(&path[..1])))
         {
             return None;
@@ -295,7 +295,7 @@ impl Checker<'_> {
                     });
                     None
                 }
-                Value::String(s) => Some(leaf.make(Test::Text(*op, s.clone()), *negated)),
+                Value::String(s) => Some(leaf.make(Test::Text(*op, s.as_str().to_owned()), *negated)),
                 _ => {
                     let err = values::mismatch(value, field, written, "a string");
                     self.errors.push(err);

@@ -112,7 +112,7 @@ pub(crate) fn scalar(
             }),
             Value::String(s) => {
                 check_option(s, lit, field, written)?;
-                Ok(Scalar::Text(s.clone()))
+                Ok(Scalar::Text(s.as_str().to_owned()))
             }
             _ => Err(mismatch(lit, field, written, "a string")),
         },
@@ -132,7 +132,7 @@ fn flow_state(lit: &Literal, field: &Field, written: Written<'_>) -> Result<Scal
         Value::String(s) => match FLOW_STATES.iter().position(|l| l == s) {
             Some(i) => Ok(Scalar::Number(i as f64)),
             None => Err(CheckError::FlowState {
-                found: s.clone(),
+                found: s.as_str().to_owned(),
                 span: lit.span,
             }),
         },
@@ -260,7 +260,7 @@ mod tests {
     use crate::span::Span;
 
     fn written() -> Written<'static> {
-        static PATH: [String; 0] = [];
+        static PATH: [crate::syntax::ast::Str; 0] = [];
         Written(&PATH)
     }
 

@@ -211,11 +211,11 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a field path: by name, then by alias, then by label, at each level.
-    pub fn resolve(&self, path: &[String]) -> Result<Resolution<'a>, ResolveError> {
+    pub fn resolve<S: AsRef<str>>(&self, path: &[S]) -> Result<Resolution<'a>, ResolveError> {
         let top = &self.index.top;
         match path {
             [one] => {
-                let i = top.lookup(self.fields, one, 0)?;
+                let i = top.lookup(self.fields, one.as_ref(), 0)?;
                 Ok(Resolution {
                     field: &self.fields[i],
                     subform: None,
@@ -223,7 +223,7 @@ impl<'a> Resolver<'a> {
                 })
             }
             [outer, inner] => {
-                let s = top.lookup(self.fields, outer, 0)?;
+                let s = top.lookup(self.fields, outer.as_ref(), 0)?;
                 let sub = &self.fields[s];
                 let Some(level) = self.index.subforms[s].as_ref() else {
                     return Err(ResolveError::NotASubform {
@@ -231,7 +231,7 @@ impl<'a> Resolver<'a> {
                         ty: sub.ty,
                     });
                 };
-                let i = level.lookup(&sub.fields, inner, 1)?;
+                let i = level.lookup(&sub.fields, inner.as_ref(), 1)?;
                 Ok(Resolution {
                     field: &sub.fields[i],
                     subform: Some(sub),

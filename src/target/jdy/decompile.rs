@@ -250,7 +250,7 @@ fn jdy_type(t: &str) -> Option<FieldType> {
 fn pred(c: &JdyCond, kind: PredKind) -> Expr {
     Expr::Pred(Predicate {
         field: Field {
-            path: vec![c.field.clone()],
+            path: crate::syntax::ast::Path::one(c.field.as_str()),
             span: Span::default(),
         },
         kind,
@@ -306,7 +306,7 @@ fn literal(v: &Json, ty: FieldType, tz: FixedOffset) -> Result<Literal, String> 
                         .to_owned(),
                 )
             }
-            Json::String(s) => Value::String(s.clone()),
+            Json::String(s) => Value::String(s.into()),
             _ => return Err(format!("expected a string, found {v}")),
         },
         FieldType::Subform | FieldType::Other => {
@@ -475,7 +475,7 @@ fn cond_expr(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> Result<Ex
                     PredKind::Text {
                         negated: false,
                         op: TextOp::Contains,
-                        value: lit(Value::String(s.clone())),
+                        value: lit(Value::String(s.into())),
                     },
                 ),
                 v => return Err(format!("expected a non-empty string, found {v}")),
