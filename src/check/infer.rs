@@ -13,7 +13,9 @@
 use super::error::CheckError;
 use crate::schema::{Field, FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, Str, TextOp, Value};
+use crate::syntax::ast::{
+    CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, Str, TextOp, Value,
+};
 use std::collections::{HashMap, HashSet};
 
 pub(super) struct Inferred {
