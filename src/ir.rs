@@ -8,6 +8,7 @@
 
 use crate::schema::FieldType;
 use crate::span::Span;
+pub use crate::syntax::ast::Str;
 use std::fmt;
 use std::sync::Arc;
 
@@ -143,7 +144,7 @@ pub enum Test {
     /// A phone number is filled in and not verified.
     Unverified,
     /// Text test with a non-empty operand.
-    Text(crate::syntax::ast::TextOp, String),
+    Text(crate::syntax::ast::TextOp, Str),
     /// A multi-select value contains at least one of the values.
     HasAny(Vec<Scalar>),
     /// A multi-select value contains every one of the values.
@@ -171,8 +172,9 @@ pub struct Bound {
 /// A typed value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
-    /// Text (also select options, usernames, ids, serial numbers).
-    Text(String),
+    /// Text (also select options, usernames, ids, serial numbers). Usually a slice of the
+    /// query text, shared with it rather than copied (see [`Str`]).
+    Text(Str),
     /// A finite number (also flow states and department numbers).
     Number(f64),
     /// An instant, in milliseconds since the Unix epoch (UTC).
@@ -190,5 +192,12 @@ impl Pred {
             negated,
             span,
         })
+    }
+}
+
+impl serde::Serialize for Str {
+    /// As the string it holds (IR text values serialize like the `String`s they replace).
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self)
     }
 }

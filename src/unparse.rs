@@ -137,7 +137,7 @@ fn field(f: &FieldRef) -> Field {
 
 fn lit(s: &Scalar, tz: FixedOffset) -> Literal {
     let value = match s {
-        Scalar::Text(t) => Value::String(t.into()),
+        Scalar::Text(t) => Value::String(t.clone()),
         Scalar::Number(n) => Value::Number(*n),
         Scalar::Bool(b) => Value::Bool(*b),
         Scalar::DateTime(ms) => match chrono::DateTime::from_timestamp_millis(*ms) {

@@ -46,7 +46,7 @@ proptest! {
 #[test]
 fn masterdata_in_keeps_the_first_of_each_value_in_order() {
     let field = support::field_ref("title");
-    let text = |s: &str| Scalar::Text(s.to_owned());
+    let text = |s: &str| Scalar::Text(s.into());
     // 3,000 values with every one repeated, and "" (never matches) mixed in.
     let mut values = Vec::new();
     for i in 0..3_000 {

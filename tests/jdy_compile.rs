@@ -32,7 +32,7 @@ fn not(f: FieldRef, test: Test) -> Pred {
 }
 
 fn text(s: &str) -> Scalar {
-    Scalar::Text(s.to_owned())
+    Scalar::Text(s.into())
 }
 
 fn n(x: f64) -> Scalar {

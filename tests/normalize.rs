@@ -223,7 +223,7 @@ fn long_chains_and_lists() {
     assert_eq!(ops.len(), 5000);
 
     let values: Vec<Scalar> = (0..100_000)
-        .map(|n| Scalar::Text(format!("v{}", n % 7000)))
+        .map(|n| Scalar::Text(format!("v{}", n % 7000).into()))
         .collect();
     let inn = Pred::leaf(field_ref("title"), Test::In(values), true, span);
     let Pred::Leaf(l) = normalize(inn) else {

@@ -392,7 +392,7 @@ mod any_pred {
 
     fn scalar() -> BoxedStrategy<Scalar> {
         prop_oneof![
-            any::<String>().prop_map(Scalar::Text),
+            any::<String>().prop_map(|s| Scalar::Text(s.into())),
             any::<f64>().prop_map(Scalar::Number),
             any::<i64>().prop_map(Scalar::DateTime),
             any::<bool>().prop_map(Scalar::Bool),
@@ -415,7 +415,7 @@ mod any_pred {
                 prop::sample::select(&[TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith][..]),
                 any::<String>()
             )
-                .prop_map(|(op, s)| Test::Text(op, s)),
+                .prop_map(|(op, s)| Test::Text(op, s.into())),
             prop::collection::vec(scalar(), 0..3).prop_map(Test::HasAny),
             prop::collection::vec(scalar(), 0..3).prop_map(Test::HasAll),
         ]

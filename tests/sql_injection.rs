@@ -177,15 +177,15 @@ fn shape(d: Dialect, sql: &str) -> Result<Vec<String>, TestCaseError> {
 /// The predicates checked for a text `s`, in a fixed order.
 fn preds_for(s: &str) -> Vec<Pred> {
     let mut preds = vec![
-        leaf(Test::Eq(Scalar::Text(s.to_owned()))),
+        leaf(Test::Eq(Scalar::Text(s.into()))),
         leaf(Test::In(vec![
-            Scalar::Text(s.to_owned()),
-            Scalar::Text(format!("{s}'")),
+            Scalar::Text(s.into()),
+            Scalar::Text(format!("{s}'").into()),
         ])),
     ];
     if !s.is_empty() {
         for op in [TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith] {
-            preds.push(leaf(Test::Text(op, s.to_owned())));
+            preds.push(leaf(Test::Text(op, s.into())));
         }
     }
     preds

@@ -295,9 +295,7 @@ impl Checker<'_> {
                     });
                     None
                 }
-                Value::String(s) => {
-                    Some(leaf.make(Test::Text(*op, s.as_str().to_owned()), *negated))
-                }
+                Value::String(s) => Some(leaf.make(Test::Text(*op, s.clone()), *negated)),
                 _ => {
                     let err = values::mismatch(value, field, written, "a string");
                     self.errors.push(err);

@@ -112,7 +112,7 @@ pub(crate) fn scalar(
             }),
             Value::String(s) => {
                 check_option(s, lit, field, written)?;
-                Ok(Scalar::Text(s.as_str().to_owned()))
+                Ok(Scalar::Text(s.clone()))
             }
             _ => Err(mismatch(lit, field, written, "a string")),
         },

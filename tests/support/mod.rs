@@ -239,7 +239,7 @@ fn arb_scalar(path: &str, ty: FieldType) -> BoxedStrategy<Scalar> {
                 (Phone, _) => PHONES,
                 _ => TEXTS,
             };
-            pick_str(pool).prop_map(Scalar::Text).boxed()
+            pick_str(pool).prop_map(|s| Scalar::Text(s.into())).boxed()
         }
     }
 }
@@ -265,7 +265,7 @@ fn arb_text_test() -> BoxedStrategy<Test> {
         prop::sample::select(&[TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith][..]),
         pick_str(NEEDLES),
     )
-        .prop_map(|(op, s)| Test::Text(op, s))
+        .prop_map(|(op, s)| Test::Text(op, s.into()))
         .boxed()
 }
 
@@ -290,7 +290,7 @@ pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
             empty,
             Just(Test::Verified),
             Just(Test::Unverified),
-            pick_str(NEEDLES).prop_map(|s| Test::Text(TextOp::Contains, s)),
+            pick_str(NEEDLES).prop_map(|s| Test::Text(TextOp::Contains, s.into())),
         ]
         .boxed(),
         Multiselect | Usergroup | Deptgroup => prop_oneof![

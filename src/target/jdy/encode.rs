@@ -257,7 +257,7 @@ impl Ctx<'_> {
                 | FieldType::Usergroup
                 | FieldType::Multiselect
                 | FieldType::Phone,
-            ) => Ok(Value::String(t.clone())),
+            ) => Ok(Value::String(t.to_string())),
             (Scalar::DateTime(ms), FieldType::Datetime) => datetime(*ms, self.opts)
                 .map(Value::String)
                 .ok_or_else(|| self.bad_value("the datetime is outside the years 1–9999")),

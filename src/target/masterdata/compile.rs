@@ -218,7 +218,7 @@ impl Compiler<'_> {
                 if let Some(ch) = s.chars().find(|c| matches!(c, '%' | '_' | '\\')) {
                     self.errors.push(MasterdataError::LikeWildcard {
                         field: f.name.clone(),
-                        value: s.clone(),
+                        value: s.to_string(),
                         ch,
                         span: l.span,
                     });
@@ -332,7 +332,7 @@ impl Compiler<'_> {
     /// The value's string form, checked against the column kind.
     fn value(&mut self, l: &ir::Leaf, v: &Scalar, kind: ColumnKind) -> Option<String> {
         let reason = match (v, kind) {
-            (Scalar::Text(s), ColumnKind::Text) => return Some(s.clone()),
+            (Scalar::Text(s), ColumnKind::Text) => return Some(s.to_string()),
             (Scalar::Number(n), ColumnKind::Number) => match format_number(*n) {
                 Some(s) => return Some(s),
                 None => format!("{n} is not a finite number"),

@@ -87,7 +87,7 @@ impl Values {
         for e in elems {
             arr.push(match e {
                 Scalar::Text(t) if t.contains('\0') => return Err(LiteralError::Nul),
-                Scalar::Text(t) => serde_json::Value::String(t.clone()),
+                Scalar::Text(t) => serde_json::Value::String(t.to_string()),
                 Scalar::Number(x) => serde_json::Number::from_f64(*x)
                     .map(serde_json::Value::Number)
                     .ok_or(LiteralError::NotFinite)?,
