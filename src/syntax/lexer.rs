@@ -57,41 +57,20 @@ impl Kw {
     }
 }
 
-/// Packs up to 16 bytes, ASCII letters folded to lower case, into one integer (first
-/// byte lowest), so that a word is classified by one integer `match` instead of a
-/// string comparison per keyword. Folding sets bit 0x20 of every byte: that maps only
-/// `A`–`Z` onto lower-case letters (every keyword byte is a lower-case letter), so no
-/// other word can pack to a keyword's key.
-const fn pack(b: &[u8]) -> u128 {
-    let mut k = 0u128;
+/// Packs the first (up to) 8 bytes of `b`, ASCII letters folded to lower case, into one
+/// integer (first byte lowest), so that a word is classified by a few integer
+/// comparisons instead of a string comparison per keyword. Folding sets bit 0x20 of
+/// every byte: that maps only `A`–`Z` onto lower-case letters (every keyword byte is a
+/// lower-case letter), so no other word packs to a keyword's key.
+const fn pack(b: &[u8]) -> u64 {
+    let mut k = 0u64;
     let mut p = 0;
-    while p < b.len() {
-        k |= ((b[p] | 0x20) as u128) << (8 * p);
+    while p < b.len() && p < 8 {
+        k |= ((b[p] | 0x20) as u64) << (8 * p);
         p += 1;
     }
     k
 }
-
-const K_AND: u128 = pack(b"and");
-const K_OR: u128 = pack(b"or");
-const K_NOT: u128 = pack(b"not");
-const K_IN: u128 = pack(b"in");
-const K_BETWEEN: u128 = pack(b"between");
-const K_IS: u128 = pack(b"is");
-const K_EMPTY: u128 = pack(b"empty");
-const K_NULL: u128 = pack(b"null");
-const K_VERIFIED: u128 = pack(b"verified");
-const K_UNVERIFIED: u128 = pack(b"unverified");
-const K_CONTAINS: u128 = pack(b"contains");
-const K_STARTSWITH: u128 = pack(b"startswith");
-const K_ENDSWITH: u128 = pack(b"endswith");
-const K_HAS: u128 = pack(b"has");
-const K_ANY: u128 = pack(b"any");
-const K_ALL: u128 = pack(b"all");
-const K_TRUE: u128 = pack(b"true");
-const K_FALSE: u128 = pack(b"false");
-const K_NOW: u128 = pack(b"now");
-const K_TODAY: u128 = pack(b"today");
 
 /// Classifies `word` as a keyword (ASCII case-insensitively).
 pub(crate) fn keyword(word: &str) -> Option<Kw> {
@@ -99,29 +78,57 @@ pub(crate) fn keyword(word: &str) -> Option<Kw> {
     if b.len() < 2 || b.len() > 10 {
         return None;
     }
-    Some(match pack(b) {
-        K_AND => Kw::And,
-        K_OR => Kw::Or,
-        K_NOT => Kw::Not,
-        K_IN => Kw::In,
-        K_BETWEEN => Kw::Between,
-        K_IS => Kw::Is,
-        K_EMPTY => Kw::Empty,
-        K_NULL => Kw::Null,
-        K_VERIFIED => Kw::Verified,
-        K_UNVERIFIED => Kw::Unverified,
-        K_CONTAINS => Kw::Contains,
-        K_STARTSWITH => Kw::StartsWith,
-        K_ENDSWITH => Kw::EndsWith,
-        K_HAS => Kw::Has,
-        K_ANY => Kw::Any,
-        K_ALL => Kw::All,
-        K_TRUE => Kw::True,
-        K_FALSE => Kw::False,
-        K_NOW => Kw::Now,
-        K_TODAY => Kw::Today,
+    let k = pack(b);
+    // Matching on the length first leaves a handful of candidates per length.
+    let found = match b.len() {
+        2 => match k {
+            k if k == const { pack(b"or") } => Kw::Or,
+            k if k == const { pack(b"in") } => Kw::In,
+            k if k == const { pack(b"is") } => Kw::Is,
+            _ => return None,
+        },
+        3 => match k {
+            k if k == const { pack(b"and") } => Kw::And,
+            k if k == const { pack(b"not") } => Kw::Not,
+            k if k == const { pack(b"has") } => Kw::Has,
+            k if k == const { pack(b"any") } => Kw::Any,
+            k if k == const { pack(b"all") } => Kw::All,
+            k if k == const { pack(b"now") } => Kw::Now,
+            _ => return None,
+        },
+        4 => match k {
+            k if k == const { pack(b"null") } => Kw::Null,
+            k if k == const { pack(b"true") } => Kw::True,
+            _ => return None,
+        },
+        5 => match k {
+            k if k == const { pack(b"empty") } => Kw::Empty,
+            k if k == const { pack(b"false") } => Kw::False,
+            k if k == const { pack(b"today") } => Kw::Today,
+            _ => return None,
+        },
+        7 if k == const { pack(b"between") } => Kw::Between,
+        8 => match k {
+            k if k == const { pack(b"verified") } => Kw::Verified,
+            k if k == const { pack(b"contains") } => Kw::Contains,
+            k if k == const { pack(b"endswith") } => Kw::EndsWith,
+            _ => return None,
+        },
+        10 => {
+            let tail = pack(&b[8..]);
+            match (k, tail) {
+                (k, t) if k == const { pack(b"unverifi") } && t == const { pack(b"ed") } => {
+                    Kw::Unverified
+                }
+                (k, t) if k == const { pack(b"startswi") } && t == const { pack(b"th") } => {
+                    Kw::StartsWith
+                }
+                _ => return None,
+            }
+        }
         _ => return None,
-    })
+    };
+    Some(found)
 }
 
 /// The keyword `kw` as a whole word at the start of `i`: the input after it. Compares

@@ -118,6 +118,9 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
         let after = if items.is_empty() { &open[1..2] } else { "," };
         match parse_value(cx, i, after) {
             Ok((rest, lit)) => {
+                if items.len() == items.capacity() {
+                    reserve_more(&mut items, cx.off(i) - start, rest.len());
+                }
                 items.push(lit);
                 i = skip_ws(rest);
             }
@@ -153,6 +156,24 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
     // The tree outlives the parse: give back the doubling slack.
     items.shrink_to_fit();
     Ok((i, List { items, span }))
+}
+
+/// Grows a full list. A long list (10,000 values) would otherwise double its way up,
+/// copying every value each time and ending with up to twice the room it needs: past a
+/// few items, room is reserved for as many more values as the rest of the text could
+/// hold at the density read so far (the list usually runs to near the end of the
+/// query) plus a margin, and at least half as many again, so that growth stays
+/// geometric. The list is trimmed to its length at the end.
+fn reserve_more(items: &mut Vec<Literal>, consumed: usize, remaining: usize) {
+    let n = items.len();
+    let extra = if n < 16 || consumed == 0 {
+        n.max(4)
+    } else {
+        // An eighth more, for values that get longer as the list goes on (`A9` → `A10`).
+        let estimate = (n as u64 * remaining as u64 / consumed as u64) as usize;
+        (estimate + estimate / 8 + 4).max(n / 2)
+    };
+    items.reserve_exact(extra);
 }
 
 /// After recovery inside a list, consumes the list's closing bracket if that is where

@@ -18,9 +18,7 @@ use super::lexer::{
 use super::literal::{parse_list, parse_value};
 use crate::diagnostic::Diagnostics;
 use crate::span::Span;
-use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::combinator::{cut, value};
+use nom::combinator::cut;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 use std::cell::{Cell, RefCell};
@@ -295,14 +293,14 @@ fn parse_query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
 
 /// `or_expr = and_expr { ( "or" | "||" ) and_expr } ;`
 fn parse_or_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
-    let mut items = Vec::new();
+    let mut items = Operands::default();
     loop {
         let (rest, e) = parse_and_expr(cx, i)?;
         items.push(e);
         let j = skip_ws(rest);
         match or_op(j).or_else(|| single_op(cx, j, b'|')) {
             Some(after) => i = after,
-            None => return Ok((rest, chain(items, Expr::Or))),
+            None => return Ok((rest, items.finish(Expr::Or))),
         }
     }
 }
@@ -312,13 +310,48 @@ fn parse_or_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
 /// Also where recovery happens: a failed operand is recorded and skipped, and so is
 /// anything between operands that is not an operator.
 fn parse_and_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
-    let mut items = Vec::new();
+    let mut items = Operands::default();
     loop {
         let (rest, e) = unary_or_recover(cx, i)?;
         items.push(e);
         match after_operand(cx, rest) {
             Ok(after_and) => i = after_and,
-            Err(end) => return Ok((end, chain(items, Expr::And))),
+            Err(end) => return Ok((end, items.finish(Expr::And))),
+        }
+    }
+}
+
+/// The operands of one `and` or `or` chain. The first is held apart, so that a chain of
+/// one operand (every `and` operand of an `or`, every body of a lone condition)
+/// allocates nothing.
+#[derive(Default)]
+struct Operands {
+    first: Option<Expr>,
+    all: Vec<Expr>,
+}
+
+impl Operands {
+    fn push(&mut self, e: Expr) {
+        if self.all.is_empty() {
+            match self.first.take() {
+                None => {
+                    self.first = Some(e);
+                    return;
+                }
+                Some(first) => {
+                    self.all.reserve_exact(4);
+                    self.all.push(first);
+                }
+            }
+        }
+        self.all.push(e);
+    }
+
+    /// The chain as one node (the operand itself when there is one).
+    fn finish(self, make: fn(Vec<Expr>, Span) -> Expr) -> Expr {
+        match self.first {
+            Some(only) => only,
+            None => chain(self.all, make),
         }
     }
 }
@@ -649,18 +682,22 @@ fn parse_compare<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
 }
 
 /// `cmp_op = "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=" ;`
+///
+/// Decided on the first two bytes (longest match first), rather than by trying eight
+/// tags in turn.
 fn parse_cmp_op(i: &str) -> IResult<&str, CmpOp, PErr> {
-    alt((
-        value(CmpOp::Eq, tag("==")),
-        value(CmpOp::Ne, tag("!=")),
-        value(CmpOp::Ne, tag("<>")),
-        value(CmpOp::Le, tag("<=")),
-        value(CmpOp::Ge, tag(">=")),
-        value(CmpOp::Eq, tag("=")),
-        value(CmpOp::Lt, tag("<")),
-        value(CmpOp::Gt, tag(">")),
-    ))
-    .parse(i)
+    let (op, len) = match i.as_bytes() {
+        [b'=', b'=', ..] => (CmpOp::Eq, 2),
+        [b'!', b'=', ..] => (CmpOp::Ne, 2),
+        [b'<', b'>', ..] => (CmpOp::Ne, 2),
+        [b'<', b'=', ..] => (CmpOp::Le, 2),
+        [b'>', b'=', ..] => (CmpOp::Ge, 2),
+        [b'=', ..] => (CmpOp::Eq, 1),
+        [b'<', ..] => (CmpOp::Lt, 1),
+        [b'>', ..] => (CmpOp::Gt, 1),
+        _ => return Err(nom::Err::Error(PErr::from_error_kind(i, ErrorKind::Tag))),
+    };
+    Ok((&i[len..], op))
 }
 
 /// `in_test = list ;`
