@@ -107,9 +107,12 @@ mod decompile;
 mod encode;
 mod error;
 mod filter;
+#[doc(hidden)]
+pub mod old;
 mod query;
+mod sink;
 
-pub use compile::{compile, pushdown, Pushdown};
+pub use compile::{compile, pushdown, to_json, Pushdown};
 pub use decompile::decompile;
 pub use encode::{default_type, methods, LIKE_SPECIAL, MAX_VALUES};
 pub use error::{DecompileError, JdyError};

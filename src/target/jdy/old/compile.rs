@@ -1,0 +1,318 @@
+//! Strict compilation and pushdown planning over the normalized IR.
+
+use super::encode::{encode, LeafEnc};
+use crate::ir::{Leaf, Pred, Test};
+use crate::plan::{self, Push};
+use crate::target::jdy::JdyError;
+use crate::target::jdy::JdyOptions;
+use crate::target::jdy::{JdyCond, JdyFilter, Rel};
+
+/// Compiles `pred` into one flat jdy filter that means exactly the same, or reports
+/// every part that cannot be expressed.
+///
+/// Accepts any predicate: trees that did not go through [`crate::normalize`] are first
+/// put into negation normal form (exact in two-valued logic). Errors carry the span of
+/// the offending leaf or group.
+pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError>> {
+    if plan::depth(pred) > plan::MAX_DEPTH {
+        return Err(vec![JdyError::TooDeep {
+            limit: plan::MAX_DEPTH,
+            span: plan::span_of(pred),
+        }]);
+    }
+    // A normalized query is already in negation normal form: borrowed, not copied.
+    let p = plan::nnf_cow(pred);
+    let mut errors = Vec::new();
+    let mut cond = Vec::new();
+    let rel = match &*p {
+        Pred::True | Pred::False => {
+            errors.push(JdyError::Constant {
+                value: matches!(*p, Pred::True),
+                span: plan::span_of(pred),
+            });
+            Rel::And
+        }
+        Pred::Leaf(l) => {
+            let e = encode(l, opts);
+            if let Some(all) = e.all {
+                cond = all;
+                Rel::And
+            } else if let Some(any) = e.any {
+                cond = any;
+                Rel::Or
+            } else {
+                errors.push(
+                    e.err_in_and
+                        .unwrap_or_else(|| nested(&Pred::Leaf(l.clone()), "the query")),
+                );
+                Rel::And
+            }
+        }
+        Pred::And(cs) => {
+            let refs: Vec<&Pred> = cs.iter().collect();
+            let guarded = nonempty_guards(&refs);
+            for (i, c) in cs.iter().enumerate() {
+                match c {
+                    Pred::Leaf(l) => {
+                        let e = encode(l, opts);
+                        match and_form(e, l, i, &guarded) {
+                            Ok(cs) => cond.extend(cs),
+                            Err(err) => errors.push(err),
+                        }
+                    }
+                    other => errors.push(nested(other, "and")),
+                }
+            }
+            Rel::And
+        }
+        Pred::Or(cs) => {
+            for c in cs {
+                match c {
+                    Pred::Leaf(l) => {
+                        let e = encode(l, opts);
+                        match e.any {
+                            Some(any) => cond.extend(any),
+                            None => errors.push(e.err_in_or.unwrap_or_else(|| nested(c, "or"))),
+                        }
+                    }
+                    other => errors.push(nested(other, "or")),
+                }
+            }
+            Rel::Or
+        }
+        // `nnf` leaves no `Not`; refuse rather than guess if that ever changes.
+        Pred::Not(_) => {
+            errors.push(nested(&p, "the query"));
+            Rel::And
+        }
+    };
+    // An empty condition list would make jdy return every record: never send one.
+    if errors.is_empty() && cond.is_empty() {
+        errors.push(JdyError::Constant {
+            value: true,
+            span: plan::span_of(pred),
+        });
+    }
+    if errors.is_empty() {
+        Ok(JdyFilter { rel, cond })
+    } else {
+        Err(errors)
+    }
+}
+
+/// The error for a group (or stray node) nested in `outer`.
+fn nested(p: &Pred, outer: &'static str) -> JdyError {
+    let inner = match p {
+        Pred::And(_) => "and",
+        Pred::Or(_) => "or",
+        _ => "not",
+    };
+    JdyError::NestedGroup {
+        inner,
+        outer,
+        span: plan::span_of(p),
+    }
+}
+
+/// Whether some conjunct other than `i` rules out an empty value of `l`'s field.
+fn is_guarded(l: &Leaf, i: usize, guards: &[(usize, &str)]) -> bool {
+    l.field.subform.is_none()
+        && guards
+            .iter()
+            .any(|&(j, name)| j != i && name == l.field.name)
+}
+
+/// The exact `and` form of conjunct `i`, using the non-empty form when another
+/// conjunct rules out an empty value.
+fn and_form(
+    e: LeafEnc,
+    l: &Leaf,
+    i: usize,
+    guards: &[(usize, &str)],
+) -> Result<Vec<JdyCond>, JdyError> {
+    if let Some(all) = e.all {
+        return Ok(all);
+    }
+    if is_guarded(l, i, guards) {
+        if let Some(ne) = e.nonempty {
+            return Ok(ne);
+        }
+    }
+    Err(e
+        .err_in_and
+        .unwrap_or_else(|| nested(&Pred::Leaf(l.clone()), "and")))
+}
+
+/// The result of [`pushdown`]: the filter to send and what to check on each record
+/// fetched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pushdown {
+    /// The filter for jdy; `None` when nothing can be pushed (every record is fetched).
+    pub filter: Option<JdyFilter>,
+    /// The predicate still to apply with [`crate::eval::matches`] to each fetched
+    /// record; `None` when the filter is exact.
+    pub residual: Option<Pred>,
+}
+
+/// Splits `pred` into the largest part jdy evaluates server-side and a residual.
+///
+/// For every record `r`: `pred(r) == filter(r) && residual(r)`, where a missing filter
+/// or residual is true. A top-level `and` pushes every conjunct jdy can express exactly
+/// and, where only a looser condition exists (e.g. `startswith` → `like`), pushes that
+/// too while keeping the conjunct in the residual. A top-level `or` is pushed whole or
+/// not at all (pushing part of an `or` would drop records); its arms may be loosened the
+/// same way, the whole `or` then staying in the residual.
+pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
+    if plan::depth(pred) > plan::MAX_DEPTH {
+        return Pushdown {
+            filter: None,
+            residual: Some(pred.clone()),
+        };
+    }
+    let p = plan::nnf(pred);
+    match &p {
+        Pred::True => Pushdown {
+            filter: None,
+            residual: None,
+        },
+        Pred::False => Pushdown {
+            filter: None,
+            residual: Some(Pred::False),
+        },
+        Pred::Or(_) => match superset_any(&p, opts) {
+            Some((cond, exact)) => Pushdown {
+                filter: Some(JdyFilter { rel: Rel::Or, cond }),
+                residual: (!exact).then_some(p),
+            },
+            None => Pushdown {
+                filter: None,
+                residual: Some(p),
+            },
+        },
+        _ => push_and(&p, opts),
+    }
+}
+
+fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
+    let cs = plan::conjuncts(p);
+    let guards = nonempty_guards(&cs);
+    let mut index = 0;
+    let split = plan::split_and(p, |c| {
+        let i = index;
+        index += 1;
+        let Pred::Leaf(l) = c else {
+            return Push::No;
+        };
+        let e = encode(l, opts);
+        // An empty list would push nothing yet drop the conjunct from the residual.
+        if let Some(all) = e.all.filter(|c| !c.is_empty()) {
+            return Push::Exact(all);
+        }
+        if is_guarded(l, i, &guards) {
+            if let Some(ne) = e.nonempty.filter(|c| !c.is_empty()) {
+                return Push::Exact(ne);
+            }
+        }
+        match e.loose {
+            Some(c) => Push::Loose(vec![c]),
+            None => Push::No,
+        }
+    });
+    if !split.pushed.is_empty() {
+        return Pushdown {
+            filter: Some(JdyFilter {
+                rel: Rel::And,
+                cond: split.pushed.into_iter().flatten().collect(),
+            }),
+            residual: split.residual,
+        };
+    }
+    // Nothing fits an `and`: push one conjunct that fits an `or` on its own, an exact
+    // one if there is one (it then leaves the residual).
+    let candidates: Vec<(usize, Vec<JdyCond>, bool)> = cs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| superset_any(c, opts).map(|(cond, exact)| (i, cond, exact)))
+        .collect();
+    let best = candidates
+        .iter()
+        .position(|(_, _, exact)| *exact)
+        .unwrap_or(0);
+    if let Some((i, cond, exact)) = candidates.into_iter().nth(best) {
+        let rest: Vec<Pred> = cs
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i || !exact)
+            .map(|(_, c)| (*c).clone())
+            .collect();
+        return Pushdown {
+            filter: Some(JdyFilter { rel: Rel::Or, cond }),
+            residual: plan::and_of(rest),
+        };
+    }
+    Pushdown {
+        filter: None,
+        residual: Some(p.clone()),
+    }
+}
+
+/// The indexes of conjuncts that, by themselves failing on an empty value, guarantee
+/// their field is non-empty whenever the conjunction holds: positive tests other than
+/// `is empty`, and `is not empty`.
+fn nonempty_guards<'a>(cs: &[&'a Pred]) -> Vec<(usize, &'a str)> {
+    cs.iter()
+        .enumerate()
+        .filter_map(|(i, c)| match c {
+            Pred::Leaf(l) if l.field.subform.is_none() => {
+                let guards = (l.test == Test::Empty) == l.negated;
+                guards.then_some((i, l.field.name.as_str()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Conditions whose `or` matches every record `p` matches, and whether it matches
+/// exactly those. `None` when no such flat `or` exists.
+fn superset_any(p: &Pred, opts: &JdyOptions) -> Option<(Vec<JdyCond>, bool)> {
+    match p {
+        Pred::Leaf(l) => {
+            let e = encode(l, opts);
+            match (e.any.filter(|c| !c.is_empty()), e.loose) {
+                (Some(any), _) => Some((any, true)),
+                (None, Some(c)) => Some((vec![c], false)),
+                (None, None) => None,
+            }
+        }
+        // An `and` implies each of its conjuncts: any one conjunct's conditions are a
+        // superset. Prefer a single exact condition (the tightest cheap choice).
+        Pred::And(ds) => {
+            let mut fallback = None;
+            for d in ds {
+                if let Pred::Leaf(l) = d {
+                    let e = encode(l, opts);
+                    if let Some(all) = &e.all {
+                        if all.len() == 1 {
+                            return Some((all.clone(), false));
+                        }
+                    }
+                    if fallback.is_none() {
+                        fallback = e.any.filter(|c| !c.is_empty()).or(e.loose.map(|c| vec![c]));
+                    }
+                }
+            }
+            fallback.map(|c| (c, false))
+        }
+        Pred::Or(ds) => {
+            let mut all = Vec::new();
+            let mut exact = true;
+            for d in ds {
+                let (c, e) = superset_any(d, opts)?;
+                all.extend(c);
+                exact &= e;
+            }
+            (!all.is_empty()).then_some((all, exact))
+        }
+        Pred::True | Pred::False | Pred::Not(_) => None,
+    }
+}
