@@ -7,6 +7,7 @@ use super::sink::{CondSink, JsonSink, Sink};
 use super::JdyOptions;
 use crate::ir::{Leaf, Pred, Test};
 use crate::plan::{self, Push};
+use std::borrow::Cow;
 
 /// Compiles `pred` into one flat jdy filter that means exactly the same, or reports
 /// every part that cannot be expressed.
@@ -46,14 +47,19 @@ pub fn to_json(pred: &Pred, opts: &JdyOptions) -> Result<String, Vec<JdyError>> 
 
 /// Strict compilation into `sink`: the filter's `rel`, or every error.
 fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, Vec<JdyError>> {
-    if plan::depth(pred) > plan::MAX_DEPTH {
-        return Err(vec![JdyError::TooDeep {
-            limit: plan::MAX_DEPTH,
-            span: plan::span_of(pred),
-        }]);
-    }
-    // A normalized query is already in negation normal form: borrowed, not copied.
-    let p = plan::nnf_cow(pred);
+    // A flat query (what jdy can take) needs neither the depth check nor NNF.
+    let p = if is_flat(pred) {
+        Cow::Borrowed(pred)
+    } else {
+        if plan::depth(pred) > plan::MAX_DEPTH {
+            return Err(vec![JdyError::TooDeep {
+                limit: plan::MAX_DEPTH,
+                span: plan::span_of(pred),
+            }]);
+        }
+        // A normalized query is already in negation normal form: borrowed, not copied.
+        plan::nnf_cow(pred)
+    };
     let mut errors = Vec::new();
     let rel = match &*p {
         Pred::True | Pred::False => {
@@ -65,6 +71,12 @@ fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, 
         }
         Pred::Leaf(l) => {
             let m = sink.mark();
+            // A long `in` list fails the `and` shape after checking every value, and the
+            // error is thrown away: go straight to the `or` shape.
+            if encode::only_or(l) && emit(l, opts, Shape::Any, sink).is_ok() {
+                return finish(pred, Rel::Or, errors, sink);
+            }
+            sink.reset(m);
             match emit(l, opts, Shape::All, sink) {
                 Ok(()) => Rel::And,
                 Err(in_and) => {
@@ -126,6 +138,15 @@ fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, 
             Rel::And
         }
     };
+    finish(pred, rel, errors, sink)
+}
+
+fn finish<S: Sink>(
+    pred: &Pred,
+    rel: Rel,
+    mut errors: Vec<JdyError>,
+    sink: &S,
+) -> Result<Rel, Vec<JdyError>> {
     // An empty condition list would make jdy return every record: never send one.
     if errors.is_empty() && sink.count() == 0 {
         errors.push(JdyError::Constant {
@@ -137,6 +158,18 @@ fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, 
         Ok(rel)
     } else {
         Err(errors)
+    }
+}
+
+/// Whether `p` is a leaf, or a group of two or more leaves: then it is shallow and
+/// already in the negation normal form [`plan::nnf`] would give.
+fn is_flat(p: &Pred) -> bool {
+    match p {
+        Pred::Leaf(_) => true,
+        Pred::And(cs) | Pred::Or(cs) => {
+            cs.len() >= 2 && cs.iter().all(|c| matches!(c, Pred::Leaf(_)))
+        }
+        _ => false,
     }
 }
 

@@ -342,31 +342,19 @@ impl<'a> Ctx<'a> {
     }
 
     /// The operand form of a value on this field.
+    #[inline]
     fn value<'v>(&self, s: &'v Scalar) -> Result<Val<'v>, JdyError> {
         let ty = self.ty();
-        match (s, ty) {
-            (
-                Scalar::Number(n),
-                FieldType::Number | FieldType::Flowstate | FieldType::Dept | FieldType::Deptgroup,
-            ) => {
+        match s {
+            Scalar::Number(n) if takes_number(ty) => {
                 if n.is_finite() {
                     Ok(Val::Num(*n))
                 } else {
                     Err(self.bad_value(format!("the number {n} is not finite")))
                 }
             }
-            (
-                Scalar::Text(t),
-                FieldType::Text
-                | FieldType::Select
-                | FieldType::Sn
-                | FieldType::Dataid
-                | FieldType::User
-                | FieldType::Usergroup
-                | FieldType::Multiselect
-                | FieldType::Phone,
-            ) => Ok(Val::Text(t)),
-            (Scalar::DateTime(ms), FieldType::Datetime) => self.datetime(*ms),
+            Scalar::Text(t) if takes_text(ty) => Ok(Val::Text(t)),
+            Scalar::DateTime(ms) if ty == FieldType::Datetime => self.datetime(*ms),
             _ => Err(self.bad_value(format!(
                 "a {} value on a {} field has no jdy form",
                 scalar_kind(s),
@@ -388,11 +376,64 @@ impl<'a> Ctx<'a> {
         if vs.is_empty() {
             return Err(self.bad_value("an empty list of values"));
         }
+        // The common lists pass a plain kind check; others (datetimes, or a bad value to
+        // report) go through `value`.
+        let ty = self.ty();
+        let plain = if takes_text(ty) {
+            vs.iter().all(|v| matches!(v, Scalar::Text(_)))
+        } else if takes_number(ty) {
+            vs.iter()
+                .all(|v| matches!(v, Scalar::Number(n) if n.is_finite()))
+        } else {
+            false
+        };
+        if plain {
+            return Ok(());
+        }
         for v in vs {
             self.value(v)?;
         }
         Ok(())
     }
+}
+
+/// Whether values on a field of type `ty` are numbers.
+fn takes_number(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::Number | FieldType::Flowstate | FieldType::Dept | FieldType::Deptgroup
+    )
+}
+
+/// Whether values on a field of type `ty` are text.
+fn takes_text(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::Text
+            | FieldType::Select
+            | FieldType::Sn
+            | FieldType::Dataid
+            | FieldType::User
+            | FieldType::Usergroup
+            | FieldType::Multiselect
+            | FieldType::Phone
+    )
+}
+
+/// Whether `leaf`, when it can be encoded at all, only fits an `or` (a positive `in`
+/// that needs several conditions): strict mode then tries that shape first instead of
+/// failing the `and` one.
+pub(super) fn only_or(leaf: &Leaf) -> bool {
+    let Test::In(vs) = &leaf.test else {
+        return false;
+    };
+    let methods = methods(leaf.field.ty);
+    !leaf.negated
+        && if methods.contains(&Method::In) {
+            vs.len() > MAX_VALUES
+        } else {
+            methods.contains(&Method::Eq) && vs.len() > 1
+        }
 }
 
 fn scalar_kind(s: &Scalar) -> &'static str {
@@ -864,26 +905,29 @@ pub(super) fn estimate(leaf: &Leaf) -> usize {
         .as_deref()
         .or_else(|| default_type(f.ty))
         .map_or(0, str::len);
-    // `{"field":"…","type":"…","method":"…","value":[…]},`: 46 bytes of punctuation and
-    // keys, at most 10 of method name.
-    let head = 56 + f.name.len() + ty;
+    // `,{"field":"…","type":"…","method":"…","value":[…]}`: 46 bytes of punctuation and
+    // keys, and a method name of at most 5 bytes (the longer ones take no value, whose
+    // 10 bytes of `,"value":[]` make up for it).
+    let head = 51 + f.name.len() + ty;
     let empty_arm = if leaf.negated { head } else { 0 };
     let scalar = |s: &Scalar| match s {
         // Quotes and a comma; escapes are rare enough to regrow for.
         Scalar::Text(t) => t.len() + 3,
         Scalar::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
-            let mut digits = 2;
+            // Sign, digits and a comma.
+            let mut len = 3;
             let mut m = n.abs();
             while m >= 10.0 {
                 m /= 10.0;
-                digits += 1;
+                len += 1;
             }
-            digits + 1
+            len
         }
         Scalar::Number(_) => 26,
         Scalar::DateTime(_) => 32,
         Scalar::Bool(_) => 6,
     };
+    let end = |b: &Option<Bound>| b.as_ref().map_or(5, |b| scalar(&b.value));
     match &leaf.test {
         Test::Eq(v) => head + scalar(v) + empty_arm,
         Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
@@ -894,7 +938,18 @@ pub(super) fn estimate(leaf: &Leaf) -> usize {
             };
             conds * head + vs.iter().map(scalar).sum::<usize>() + empty_arm
         }
-        Test::Range(_) => 2 * head + 64 + empty_arm,
+        // One condition with both ends (`null` for an open one), or one per end.
+        Test::Range(r) => {
+            let ends = usize::from(r.lo.is_some()) + usize::from(r.hi.is_some());
+            let closed = r.lo.as_ref().is_some_and(|b| b.inclusive)
+                && r.hi.as_ref().is_some_and(|b| b.inclusive);
+            let conds = if leaf.negated || (f.ty == FieldType::Number && !closed) {
+                ends
+            } else {
+                1
+            };
+            conds * head + end(&r.lo) + end(&r.hi) + 10 + empty_arm
+        }
         Test::Text(_, s) => head + s.len() + 3,
         Test::Empty | Test::Verified | Test::Unverified => head + empty_arm,
     }

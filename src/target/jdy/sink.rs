@@ -142,21 +142,18 @@ impl JsonSink {
 impl Sink for JsonSink {
     fn begin(&mut self, field: &FieldInfo, method: Method, valued: bool) {
         let out = &mut self.out;
-        if self.count > 0 {
-            out.push(',');
-        }
-        out.push_str("{\"field\":");
-        push_json_str(out, &field.name);
+        // Few, long constant pieces: each push is a length check and a copy.
+        out.push_str(if self.count > 0 {
+            ",{\"field\":\""
+        } else {
+            "{\"field\":\""
+        });
+        push_json_inner(out, &field.name);
         if let Some(ty) = jdy_type(field) {
-            out.push_str(",\"type\":");
-            push_json_str(out, ty);
+            out.push_str("\",\"type\":\"");
+            push_json_inner(out, ty);
         }
-        out.push_str(",\"method\":\"");
-        out.push_str(method.name());
-        out.push('"');
-        if valued {
-            out.push_str(",\"value\":[");
-        }
+        out.push_str(method_tail(method, valued));
         self.valued = valued;
         self.first_value = true;
     }
@@ -249,10 +246,54 @@ fn push_number(out: &mut String, n: f64) {
     }
 }
 
+/// The end of a condition's head after the field name or type: closes that string and
+/// writes the method and, for a valued method, opens the `value` array.
+fn method_tail(m: Method, valued: bool) -> &'static str {
+    macro_rules! tails {
+        ($($m:ident => $n:literal,)*) => {
+            match (m, valued) {
+                $(
+                    (Method::$m, false) => concat!("\",\"method\":\"", $n, "\""),
+                    (Method::$m, true) => concat!("\",\"method\":\"", $n, "\",\"value\":["),
+                )*
+            }
+        };
+    }
+    tails! {
+        Eq => "eq",
+        Ne => "ne",
+        In => "in",
+        Nin => "nin",
+        Range => "range",
+        Gt => "gt",
+        Lt => "lt",
+        Like => "like",
+        Verified => "verified",
+        Unverified => "unverified",
+        Empty => "empty",
+        NotEmpty => "not_empty",
+        All => "all",
+    }
+}
+
 /// A JSON string literal, escaped exactly as serde_json does: `"`, `\` and control
 /// characters only (`\b \t \n \f \r`, others as `\u00XX` in lowercase hex).
 pub(super) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
+    push_json_inner(out, s);
+    out.push('"');
+}
+
+/// The inside of [`push_json_str`]'s literal.
+fn push_json_inner(out: &mut String, s: &str) {
+    // Almost every string needs no escape: one branch-free pass to tell, then one copy.
+    let special = s.bytes().fold(false, |acc, b| {
+        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if !special {
+        out.push_str(s);
+        return;
+    }
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let esc = match b {
@@ -280,7 +321,6 @@ pub(super) fn push_json_str(out: &mut String, s: &str) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -312,6 +352,23 @@ mod tests {
             let mut out = String::new();
             push_number(&mut out, n);
             prop_assert_eq!(out, serde_json::to_string(&number(n).unwrap()).unwrap());
+        }
+    }
+
+    #[test]
+    fn method_tails_match_names() {
+        use Method::*;
+        for m in [
+            Eq, Ne, In, Nin, Range, Gt, Lt, Like, Verified, Unverified, Empty, NotEmpty, All,
+        ] {
+            assert_eq!(
+                method_tail(m, false),
+                format!("\",\"method\":\"{}\"", m.name())
+            );
+            assert_eq!(
+                method_tail(m, true),
+                format!("\",\"method\":\"{}\",\"value\":[", m.name())
+            );
         }
     }
 
