@@ -1,29 +1,66 @@
 //! Strict compilation and pushdown planning over the normalized IR.
 
-use super::encode::{encode, LeafEnc};
+use super::encode::{self, emit, encode, Shape};
 use super::error::JdyError;
 use super::filter::{JdyCond, JdyFilter, Rel};
+use super::sink::{CondSink, JsonSink, Sink};
 use super::JdyOptions;
 use crate::ir::{Leaf, Pred, Test};
 use crate::plan::{self, Push};
+use std::borrow::Cow;
 
 /// Compiles `pred` into one flat jdy filter that means exactly the same, or reports
 /// every part that cannot be expressed.
 ///
 /// Accepts any predicate: trees that did not go through [`crate::normalize`] are first
 /// put into negation normal form (exact in two-valued logic). Errors carry the span of
-/// the offending leaf or group.
+/// the offending leaf or group. [`to_json`] gives the same filter directly as JSON text,
+/// which is much cheaper when the text is all that is needed.
 pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError>> {
-    if plan::depth(pred) > plan::MAX_DEPTH {
-        return Err(vec![JdyError::TooDeep {
-            limit: plan::MAX_DEPTH,
-            span: plan::span_of(pred),
-        }]);
+    let mut sink = CondSink::new(opts.tz);
+    let rel = strict(pred, opts, &mut sink)?;
+    Ok(JdyFilter {
+        rel,
+        cond: sink.conds,
+    })
+}
+
+const AND_HEAD: &str = r#"{"rel":"and","cond":["#;
+const OR_HEAD: &str = r#"{"rel":"or","cond":["#;
+
+/// [`compile`] straight to JSON text: exactly `serde_json::to_string(&compile(pred,
+/// opts)?)`, written without building the [`JdyFilter`] (no value per operand, one
+/// allocation for the whole text in the common case).
+pub fn to_json(pred: &Pred, opts: &JdyOptions) -> Result<String, Vec<JdyError>> {
+    let mut out = String::with_capacity(AND_HEAD.len() + estimate(pred) + 2);
+    out.push_str(AND_HEAD);
+    let mut sink = JsonSink::new(out, opts.tz);
+    let rel = strict(pred, opts, &mut sink)?;
+    let mut out = sink.out;
+    if rel == Rel::Or {
+        // Which `rel` a lone leaf gets is known only after encoding it.
+        out.replace_range(..AND_HEAD.len(), OR_HEAD);
     }
-    // A normalized query is already in negation normal form: borrowed, not copied.
-    let p = plan::nnf_cow(pred);
+    out.push_str("]}");
+    Ok(out)
+}
+
+/// Strict compilation into `sink`: the filter's `rel`, or every error.
+fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, Vec<JdyError>> {
+    // A flat query (what jdy can take) needs neither the depth check nor NNF.
+    let p = if is_flat(pred) {
+        Cow::Borrowed(pred)
+    } else {
+        if plan::depth(pred) > plan::MAX_DEPTH {
+            return Err(vec![JdyError::TooDeep {
+                limit: plan::MAX_DEPTH,
+                span: plan::span_of(pred),
+            }]);
+        }
+        // A normalized query is already in negation normal form: borrowed, not copied.
+        plan::nnf_cow(pred)
+    };
     let mut errors = Vec::new();
-    let mut cond = Vec::new();
     let rel = match &*p {
         Pred::True | Pred::False => {
             errors.push(JdyError::Constant {
@@ -33,32 +70,47 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
             Rel::And
         }
         Pred::Leaf(l) => {
-            let e = encode(l, opts);
-            if let Some(all) = e.all {
-                cond = all;
-                Rel::And
-            } else if let Some(any) = e.any {
-                cond = any;
-                Rel::Or
-            } else {
-                errors.push(
-                    e.err_in_and
-                        .unwrap_or_else(|| nested(&Pred::Leaf(l.clone()), "the query")),
-                );
-                Rel::And
+            let m = sink.mark();
+            // A long `in` list fails the `and` shape after checking every value, and the
+            // error is thrown away: go straight to the `or` shape.
+            if encode::only_or(l) && emit(l, opts, Shape::Any, sink).is_ok() {
+                return finish(pred, Rel::Or, errors, sink);
+            }
+            sink.reset(m);
+            match emit(l, opts, Shape::All, sink) {
+                Ok(()) => Rel::And,
+                Err(in_and) => {
+                    sink.reset(m);
+                    match emit(l, opts, Shape::Any, sink) {
+                        Ok(()) => Rel::Or,
+                        Err(_) => {
+                            sink.reset(m);
+                            errors.push(in_and);
+                            Rel::And
+                        }
+                    }
+                }
             }
         }
         Pred::And(cs) => {
-            let refs: Vec<&Pred> = cs.iter().collect();
-            let guarded = nonempty_guards(&refs);
+            let mut guards = None;
             for (i, c) in cs.iter().enumerate() {
                 match c {
                     Pred::Leaf(l) => {
-                        let e = encode(l, opts);
-                        match and_form(e, l, i, &guarded) {
-                            Ok(cs) => cond.extend(cs),
-                            Err(err) => errors.push(err),
+                        let m = sink.mark();
+                        let Err(in_and) = emit(l, opts, Shape::All, sink) else {
+                            continue;
+                        };
+                        sink.reset(m);
+                        // Only now worth knowing which conjuncts rule out empty values.
+                        let guards = guards.get_or_insert_with(|| nonempty_guards(cs.iter()));
+                        if is_guarded(l, i, guards) {
+                            if emit(l, opts, Shape::NonEmpty, sink).is_ok() {
+                                continue;
+                            }
+                            sink.reset(m);
                         }
+                        errors.push(in_and);
                     }
                     other => errors.push(nested(other, "and")),
                 }
@@ -69,10 +121,10 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
             for c in cs {
                 match c {
                     Pred::Leaf(l) => {
-                        let e = encode(l, opts);
-                        match e.any {
-                            Some(any) => cond.extend(any),
-                            None => errors.push(e.err_in_or.unwrap_or_else(|| nested(c, "or"))),
+                        let m = sink.mark();
+                        if let Err(e) = emit(l, opts, Shape::Any, sink) {
+                            sink.reset(m);
+                            errors.push(e);
                         }
                     }
                     other => errors.push(nested(other, "or")),
@@ -86,17 +138,54 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
             Rel::And
         }
     };
+    finish(pred, rel, errors, sink)
+}
+
+fn finish<S: Sink>(
+    pred: &Pred,
+    rel: Rel,
+    mut errors: Vec<JdyError>,
+    sink: &S,
+) -> Result<Rel, Vec<JdyError>> {
     // An empty condition list would make jdy return every record: never send one.
-    if errors.is_empty() && cond.is_empty() {
+    if errors.is_empty() && sink.count() == 0 {
         errors.push(JdyError::Constant {
             value: true,
             span: plan::span_of(pred),
         });
     }
     if errors.is_empty() {
-        Ok(JdyFilter { rel, cond })
+        Ok(rel)
     } else {
         Err(errors)
+    }
+}
+
+/// Whether `p` is a leaf, or a group of two or more leaves: then it is shallow and
+/// already in the negation normal form [`plan::nnf`] would give.
+fn is_flat(p: &Pred) -> bool {
+    match p {
+        Pred::Leaf(_) => true,
+        Pred::And(cs) | Pred::Or(cs) => {
+            cs.len() >= 2 && cs.iter().all(|c| matches!(c, Pred::Leaf(_)))
+        }
+        _ => false,
+    }
+}
+
+/// About how many bytes of JSON the conditions of `pred` take (for the output's
+/// capacity: a close estimate saves both regrowing and slack).
+fn estimate(pred: &Pred) -> usize {
+    match pred {
+        Pred::Leaf(l) => encode::estimate(l),
+        Pred::And(cs) | Pred::Or(cs) => cs
+            .iter()
+            .map(|c| match c {
+                Pred::Leaf(l) => encode::estimate(l),
+                _ => 0,
+            })
+            .sum(),
+        _ => 0,
     }
 }
 
@@ -120,27 +209,6 @@ fn is_guarded(l: &Leaf, i: usize, guards: &[(usize, &str)]) -> bool {
         && guards
             .iter()
             .any(|&(j, name)| j != i && name == l.field.name)
-}
-
-/// The exact `and` form of conjunct `i`, using the non-empty form when another
-/// conjunct rules out an empty value.
-fn and_form(
-    e: LeafEnc,
-    l: &Leaf,
-    i: usize,
-    guards: &[(usize, &str)],
-) -> Result<Vec<JdyCond>, JdyError> {
-    if let Some(all) = e.all {
-        return Ok(all);
-    }
-    if is_guarded(l, i, guards) {
-        if let Some(ne) = e.nonempty {
-            return Ok(ne);
-        }
-    }
-    Err(e
-        .err_in_and
-        .unwrap_or_else(|| nested(&Pred::Leaf(l.clone()), "and")))
 }
 
 /// The result of [`pushdown`]: the filter to send and what to check on each record
@@ -195,7 +263,7 @@ pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
 
 fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
     let cs = plan::conjuncts(p);
-    let guards = nonempty_guards(&cs);
+    let guards = nonempty_guards(cs.iter().copied());
     let mut index = 0;
     let split = plan::split_and(p, |c| {
         let i = index;
@@ -259,9 +327,8 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
 /// The indexes of conjuncts that, by themselves failing on an empty value, guarantee
 /// their field is non-empty whenever the conjunction holds: positive tests other than
 /// `is empty`, and `is not empty`.
-fn nonempty_guards<'a>(cs: &[&'a Pred]) -> Vec<(usize, &'a str)> {
-    cs.iter()
-        .enumerate()
+fn nonempty_guards<'a>(cs: impl Iterator<Item = &'a Pred>) -> Vec<(usize, &'a str)> {
+    cs.enumerate()
         .filter_map(|(i, c)| match c {
             Pred::Leaf(l) if l.field.subform.is_none() => {
                 let guards = (l.test == Test::Empty) == l.negated;

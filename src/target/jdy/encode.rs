@@ -1,15 +1,20 @@
-//! One IR leaf → the jdy conditions that express it, in every shape a flat filter can
-//! use: as an `or` of conditions, as an `and` of conditions, as an `and` valid when the
-//! field is known to be non-empty, and as a single looser condition (a superset, for
+//! One IR leaf → the jdy conditions that express it, in the [`Shape`] a flat filter
+//! needs: as an `or` of conditions, as an `and` of conditions, as an `and` valid when the
+//! field is known to be non-empty, or as a single looser condition (a superset, for
 //! pushdown).
+//!
+//! [`emit`] encodes one shape straight into a [`Sink`] (JSON text or [`JdyCond`]s)
+//! without building the others: strict compilation asks only for the shape its
+//! position needs. [`encode`] collects every shape, for the pushdown planner.
 
 use super::error::JdyError;
 use super::filter::{JdyCond, Method};
+use super::sink::{CondSink, Sink, Val};
 use super::JdyOptions;
 use crate::ir::{Bound, Leaf, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::syntax::ast::TextOp;
-use chrono::{DateTime, Datelike};
+use crate::timefmt::Civil;
 use serde_json::Value;
 
 /// jdy's limit on the values of one `in`, `nin` or `all` condition.
@@ -55,8 +60,7 @@ pub fn default_type(ty: FieldType) -> Option<&'static str> {
     })
 }
 
-/// The encodings of one leaf. A shape is `None` when it cannot express the leaf exactly;
-/// the matching `err_*` then says why.
+/// The encodings of one leaf. A shape is `None` when it cannot express the leaf exactly.
 #[derive(Debug, Clone)]
 pub struct LeafEnc {
     /// The leaf is exactly the `or` of these conditions.
@@ -67,34 +71,6 @@ pub struct LeafEnc {
     pub nonempty: Option<Vec<JdyCond>>,
     /// One condition matching every record the leaf matches (and maybe more).
     pub loose: Option<JdyCond>,
-    /// Why `all` is `None`.
-    pub err_in_and: Option<JdyError>,
-    /// Why `any` is `None`.
-    pub err_in_or: Option<JdyError>,
-}
-
-impl LeafEnc {
-    fn none(err: JdyError) -> Self {
-        LeafEnc {
-            any: None,
-            all: None,
-            nonempty: None,
-            loose: None,
-            err_in_and: Some(err.clone()),
-            err_in_or: Some(err),
-        }
-    }
-
-    fn one(c: JdyCond) -> Self {
-        LeafEnc {
-            any: Some(vec![c.clone()]),
-            all: Some(vec![c.clone()]),
-            nonempty: Some(vec![c.clone()]),
-            loose: Some(c),
-            err_in_and: None,
-            err_in_or: None,
-        }
-    }
 }
 
 /// How a leaf's field is shown in messages: `` `name` `` or `` `label` (`name`) ``.
@@ -149,13 +125,107 @@ pub fn describe(test: &Test, negated: bool) -> String {
     }
 }
 
-/// Builds the conditions of one leaf's field.
+/// Which flat-filter form of a leaf to encode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// Exactly the leaf, as conditions joined by `or`.
+    Any,
+    /// Exactly the leaf, as conditions joined by `and`.
+    All,
+    /// The leaf on records where its field is not empty, as conditions joined by `and`.
+    NonEmpty,
+    /// One condition matching every record the leaf matches (and maybe more).
+    Loose,
+}
+
+/// Writes `leaf` in `shape` into `sink`, or says why the shape cannot express it (for
+/// [`Shape::Any`] and [`Shape::All`] the error strict mode reports; for the other shapes
+/// the error only means "none"). On an error the sink may hold part of the conditions:
+/// the caller resets it.
+pub(super) fn emit<S: Sink>(
+    leaf: &Leaf,
+    opts: &JdyOptions,
+    shape: Shape,
+    sink: &mut S,
+) -> Result<(), JdyError> {
+    let cx = Ctx { leaf, opts };
+    if let Some(sub) = &leaf.field.subform {
+        return Err(JdyError::SubformColumn {
+            field: cx.field(),
+            subform: sub.clone(),
+            span: leaf.span,
+        });
+    }
+    match &leaf.test {
+        Test::Empty => {
+            let m = if leaf.negated {
+                Method::NotEmpty
+            } else {
+                Method::Empty
+            };
+            cx.put0(sink, m);
+            Ok(())
+        }
+        Test::Eq(v) => emit_eq(&cx, v, shape, sink),
+        Test::In(vs) => emit_in(&cx, vs, shape, sink),
+        Test::Range(r) => emit_range(&cx, r, shape, sink),
+        Test::Verified => emit_phone(&cx, Method::Verified, Method::Unverified, shape, sink),
+        Test::Unverified => emit_phone(&cx, Method::Unverified, Method::Verified, shape, sink),
+        Test::Text(op, s) => emit_text(&cx, *op, s, shape, sink),
+        Test::HasAny(vs) => emit_has(&cx, vs, Method::In, shape, sink),
+        Test::HasAll(vs) => emit_has(&cx, vs, Method::All, shape, sink),
+    }
+}
+
+/// Every encoding of one leaf, as [`JdyCond`]s (for the pushdown planner, which weighs
+/// them against each other).
+pub fn encode(leaf: &Leaf, opts: &JdyOptions) -> LeafEnc {
+    let run = |shape| {
+        let mut sink = CondSink::new(opts.tz);
+        emit(leaf, opts, shape, &mut sink).map(|()| sink.conds)
+    };
+    LeafEnc {
+        any: run(Shape::Any).ok(),
+        all: run(Shape::All).ok(),
+        nonempty: run(Shape::NonEmpty).ok(),
+        // A loose form is one condition by construction.
+        loose: run(Shape::Loose).ok().and_then(|mut c| c.pop()),
+    }
+}
+
+/// A condition with at most two operands (the pieces of ranges).
+#[derive(Clone, Copy)]
+struct Piece<'a> {
+    method: Method,
+    vals: [Val<'a>; 2],
+    len: usize,
+}
+
+impl<'a> Piece<'a> {
+    fn one(method: Method, v: Val<'a>) -> Self {
+        Piece {
+            method,
+            vals: [v, Val::Null],
+            len: 1,
+        }
+    }
+
+    fn two(method: Method, a: Val<'a>, b: Val<'a>) -> Self {
+        Piece {
+            method,
+            vals: [a, b],
+            len: 2,
+        }
+    }
+}
+
+/// Encodes one leaf's conditions.
 struct Ctx<'a> {
     leaf: &'a Leaf,
     opts: &'a JdyOptions,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn ty(&self) -> FieldType {
         self.leaf.field.ty
     }
@@ -164,17 +234,49 @@ impl Ctx<'_> {
         methods(self.ty()).contains(&m)
     }
 
-    fn cond(&self, method: Method, value: Option<Vec<Value>>) -> JdyCond {
-        let f = &self.leaf.field;
-        JdyCond {
-            field: f.name.clone(),
-            ty: f
-                .widget
-                .clone()
-                .or_else(|| default_type(f.ty).map(str::to_owned)),
-            method,
-            value,
+    /// A condition without operands.
+    fn put0<S: Sink>(&self, s: &mut S, method: Method) {
+        s.begin(&self.leaf.field, method, false);
+        s.end();
+    }
+
+    /// A condition with the given operands.
+    fn put<S: Sink>(&self, s: &mut S, method: Method, vals: &[Val<'_>]) {
+        s.begin(&self.leaf.field, method, true);
+        for v in vals {
+            s.value(*v);
         }
+        s.end();
+    }
+
+    fn put_piece<S: Sink>(&self, s: &mut S, p: &Piece<'_>) {
+        self.put(s, p.method, &p.vals[..p.len]);
+    }
+
+    /// `method` over `vs`, split into conditions of at most [`MAX_VALUES`] values.
+    fn put_chunks<S: Sink>(
+        &self,
+        s: &mut S,
+        method: Method,
+        vs: &[Scalar],
+    ) -> Result<(), JdyError> {
+        for chunk in vs.chunks(MAX_VALUES) {
+            s.begin(&self.leaf.field, method, true);
+            for v in chunk {
+                s.value(self.value(v)?);
+            }
+            s.end();
+        }
+        Ok(())
+    }
+
+    /// One `method` condition per value.
+    fn put_each<S: Sink>(&self, s: &mut S, method: Method, vs: &[Scalar]) -> Result<(), JdyError> {
+        for v in vs {
+            let v = self.value(v)?;
+            self.put(s, method, &[v]);
+        }
+        Ok(())
     }
 
     fn field(&self) -> String {
@@ -239,28 +341,20 @@ impl Ctx<'_> {
         }
     }
 
-    /// The JSON form of a value on this field.
-    fn value(&self, s: &Scalar) -> Result<Value, JdyError> {
+    /// The operand form of a value on this field.
+    #[inline]
+    fn value<'v>(&self, s: &'v Scalar) -> Result<Val<'v>, JdyError> {
         let ty = self.ty();
-        match (s, ty) {
-            (
-                Scalar::Number(n),
-                FieldType::Number | FieldType::Flowstate | FieldType::Dept | FieldType::Deptgroup,
-            ) => number(*n).ok_or_else(|| self.bad_value(format!("the number {n} is not finite"))),
-            (
-                Scalar::Text(t),
-                FieldType::Text
-                | FieldType::Select
-                | FieldType::Sn
-                | FieldType::Dataid
-                | FieldType::User
-                | FieldType::Usergroup
-                | FieldType::Multiselect
-                | FieldType::Phone,
-            ) => Ok(Value::String(t.to_string())),
-            (Scalar::DateTime(ms), FieldType::Datetime) => datetime(*ms, self.opts)
-                .map(Value::String)
-                .ok_or_else(|| self.bad_value("the datetime is outside the years 1–9999")),
+        match s {
+            Scalar::Number(n) if takes_number(ty) => {
+                if n.is_finite() {
+                    Ok(Val::Num(*n))
+                } else {
+                    Err(self.bad_value(format!("the number {n} is not finite")))
+                }
+            }
+            Scalar::Text(t) if takes_text(ty) => Ok(Val::Text(t)),
+            Scalar::DateTime(ms) if ty == FieldType::Datetime => self.datetime(*ms),
             _ => Err(self.bad_value(format!(
                 "a {} value on a {} field has no jdy form",
                 scalar_kind(s),
@@ -269,19 +363,77 @@ impl Ctx<'_> {
         }
     }
 
-    fn values(&self, vs: &[Scalar]) -> Result<Vec<Value>, JdyError> {
+    /// A datetime operand: years 1–9999 in the query's offset.
+    fn datetime(&self, ms: i64) -> Result<Val<'static>, JdyError> {
+        Civil::at(ms, self.opts.tz)
+            .map(Val::Dt)
+            .ok_or_else(|| self.bad_value("the datetime is outside the years 1–9999"))
+    }
+
+    /// Checks a value list before anything is written: not empty, every value with a
+    /// jdy form (the first bad one is the error).
+    fn check_values(&self, vs: &[Scalar]) -> Result<(), JdyError> {
         if vs.is_empty() {
             return Err(self.bad_value("an empty list of values"));
         }
-        vs.iter().map(|v| self.value(v)).collect()
+        // The common lists pass a plain kind check; others (datetimes, or a bad value to
+        // report) go through `value`.
+        let ty = self.ty();
+        let plain = if takes_text(ty) {
+            vs.iter().all(|v| matches!(v, Scalar::Text(_)))
+        } else if takes_number(ty) {
+            vs.iter()
+                .all(|v| matches!(v, Scalar::Number(n) if n.is_finite()))
+        } else {
+            false
+        };
+        if plain {
+            return Ok(());
+        }
+        for v in vs {
+            self.value(v)?;
+        }
+        Ok(())
     }
+}
 
-    /// `method` over `vs` split into conditions of at most [`MAX_VALUES`] values.
-    fn chunked(&self, method: Method, vs: &[Value]) -> Vec<JdyCond> {
-        vs.chunks(MAX_VALUES)
-            .map(|c| self.cond(method, Some(c.to_vec())))
-            .collect()
-    }
+/// Whether values on a field of type `ty` are numbers.
+fn takes_number(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::Number | FieldType::Flowstate | FieldType::Dept | FieldType::Deptgroup
+    )
+}
+
+/// Whether values on a field of type `ty` are text.
+fn takes_text(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::Text
+            | FieldType::Select
+            | FieldType::Sn
+            | FieldType::Dataid
+            | FieldType::User
+            | FieldType::Usergroup
+            | FieldType::Multiselect
+            | FieldType::Phone
+    )
+}
+
+/// Whether `leaf`, when it can be encoded at all, only fits an `or` (a positive `in`
+/// that needs several conditions): strict mode then tries that shape first instead of
+/// failing the `and` one.
+pub(super) fn only_or(leaf: &Leaf) -> bool {
+    let Test::In(vs) = &leaf.test else {
+        return false;
+    };
+    let methods = methods(leaf.field.ty);
+    !leaf.negated
+        && if methods.contains(&Method::In) {
+            vs.len() > MAX_VALUES
+        } else {
+            methods.contains(&Method::Eq) && vs.len() > 1
+        }
 }
 
 fn scalar_kind(s: &Scalar) -> &'static str {
@@ -305,69 +457,33 @@ pub fn number(n: f64) -> Option<Value> {
     serde_json::Number::from_f64(n).map(Value::Number)
 }
 
-/// The emitted datetime format: ISO-8601 with milliseconds and the query's UTC offset,
-/// e.g. `2022-01-01T00:00:00.000+08:00`. An explicit offset makes the instant exact
-/// whatever time zone the jdy tenant is set to; milliseconds are jdy's precision.
-pub fn datetime(ms: i64, opts: &JdyOptions) -> Option<String> {
-    let t = DateTime::from_timestamp_millis(ms)?.with_timezone(&opts.tz);
-    if !(1..=9999).contains(&t.year()) {
-        return None;
-    }
-    Some(t.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string())
-}
-
-/// Encodes one leaf. Never fails: what cannot be expressed carries its error.
-pub fn encode(leaf: &Leaf, opts: &JdyOptions) -> LeafEnc {
-    let cx = Ctx { leaf, opts };
-    if let Some(sub) = &leaf.field.subform {
-        return LeafEnc::none(JdyError::SubformColumn {
-            field: cx.field(),
-            subform: sub.clone(),
-            span: leaf.span,
-        });
-    }
-    let r = match &leaf.test {
-        Test::Empty => Ok(LeafEnc::one(cx.cond(
-            if leaf.negated {
-                Method::NotEmpty
-            } else {
-                Method::Empty
-            },
-            None,
-        ))),
-        Test::Eq(v) => encode_eq(&cx, v),
-        Test::In(vs) => encode_in(&cx, vs),
-        Test::Range(r) => encode_range(&cx, r),
-        Test::Verified => encode_phone(&cx, Method::Verified, Method::Unverified),
-        Test::Unverified => encode_phone(&cx, Method::Unverified, Method::Verified),
-        Test::Text(op, s) => encode_text(&cx, *op, s),
-        Test::HasAny(vs) => encode_has(&cx, vs, Method::In),
-        Test::HasAll(vs) => encode_has(&cx, vs, Method::All),
-    };
-    r.unwrap_or_else(LeafEnc::none)
-}
-
 /// The two-valued complement of a test that is false on empty values is
 /// "the complementary method, or empty". jdy does not document whether `ne`/`nin` match
 /// empty values, so that complement is only ever emitted with an explicit `empty` arm
 /// (correct whichever way jdy behaves) or, in an `and`, next to a conjunct that already
 /// rules out empty values.
-fn complement(cx: &Ctx, conds: Vec<JdyCond>, help: &str) -> LeafEnc {
-    let any = if conds.len() == 1 {
-        let mut v = conds.clone();
-        v.push(cx.cond(Method::Empty, None));
-        Some(v)
-    } else {
-        None
-    };
-    LeafEnc {
-        // Several conditions (a long `nin`, one `ne` per value) would need a nested `and`.
-        err_in_or: any.is_none().then(|| cx.needs_and()),
-        any,
-        all: None,
-        nonempty: Some(conds),
-        loose: None,
-        err_in_and: Some(cx.needs_or(help)),
+///
+/// `count` is how many conditions `conds` writes; `in_and` is the error in an `and`,
+/// `in_or` the one in an `or` when there are several conditions (they would need a
+/// nested `and`).
+fn complement<S: Sink>(
+    cx: &Ctx,
+    shape: Shape,
+    s: &mut S,
+    count: usize,
+    conds: impl FnOnce(&mut S) -> Result<(), JdyError>,
+    in_and: impl FnOnce() -> JdyError,
+    in_or: impl FnOnce() -> JdyError,
+) -> Result<(), JdyError> {
+    match shape {
+        Shape::Any if count == 1 => {
+            conds(s)?;
+            cx.put0(s, Method::Empty);
+            Ok(())
+        }
+        Shape::Any => Err(in_or()),
+        Shape::NonEmpty => conds(s),
+        Shape::All | Shape::Loose => Err(in_and()),
     }
 }
 
@@ -378,53 +494,65 @@ fn ne_help(cx: &Ctx) -> String {
     )
 }
 
-fn encode_eq(cx: &Ctx, v: &Scalar) -> Result<LeafEnc, JdyError> {
-    let leaf = cx.leaf;
-    if !leaf.negated {
+fn emit_eq<S: Sink>(cx: &Ctx, v: &Scalar, shape: Shape, s: &mut S) -> Result<(), JdyError> {
+    if !cx.leaf.negated {
         if !cx.has(Method::Eq) {
-            let mut e = LeafEnc::none(cx.unsupported(cx.offers()));
             if cx.has(Method::Like) {
                 // Equal implies contains: `like` is a superset to push.
                 if let Scalar::Text(t) = v {
                     if !t.is_empty() && !t.chars().any(|c| LIKE_SPECIAL.contains(c)) {
-                        e.loose = Some(cx.cond(Method::Like, Some(vec![cx.value(v)?])));
+                        let val = cx.value(v)?;
+                        if shape == Shape::Loose {
+                            cx.put(s, Method::Like, &[val]);
+                            return Ok(());
+                        }
                     }
                 }
             }
-            return Ok(e);
+            return Err(cx.unsupported(cx.offers()));
         }
-        return Ok(LeafEnc::one(cx.cond(Method::Eq, Some(vec![cx.value(v)?]))));
+        let val = cx.value(v)?;
+        cx.put(s, Method::Eq, &[val]);
+        return Ok(());
     }
     if !cx.has(Method::Ne) {
-        return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
+        return Err(cx.unsupported(cx.offers()));
     }
-    let c = cx.cond(Method::Ne, Some(vec![cx.value(v)?]));
-    Ok(complement(cx, vec![c], &ne_help(cx)))
+    let val = cx.value(v)?;
+    complement(
+        cx,
+        shape,
+        s,
+        1,
+        |s| {
+            cx.put(s, Method::Ne, &[val]);
+            Ok(())
+        },
+        || cx.needs_or(ne_help(cx)),
+        || cx.needs_and(),
+    )
 }
 
-fn encode_in(cx: &Ctx, vs: &[Scalar]) -> Result<LeafEnc, JdyError> {
-    let values = cx.values(vs)?;
-    let n = values.len();
+fn emit_in<S: Sink>(cx: &Ctx, vs: &[Scalar], shape: Shape, s: &mut S) -> Result<(), JdyError> {
+    cx.check_values(vs)?;
+    let n = vs.len();
+    let chunks = n.div_ceil(MAX_VALUES);
     if !cx.leaf.negated {
-        let conds = if cx.has(Method::In) {
-            cx.chunked(Method::In, &values)
+        let (method, count) = if cx.has(Method::In) {
+            (Method::In, chunks)
         } else if cx.has(Method::Eq) {
-            values
-                .into_iter()
-                .map(|v| cx.cond(Method::Eq, Some(vec![v])))
-                .collect()
+            (Method::Eq, n)
         } else {
-            return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
+            return Err(cx.unsupported(cx.offers()));
         };
-        if conds.len() == 1 {
-            return Ok(LeafEnc::one(conds.into_iter().next().unwrap_or_else(
-                || {
-                    // Unreachable: `values` is non-empty.
-                    cx.cond(Method::In, Some(Vec::new()))
-                },
-            )));
+        if count == 1 || shape == Shape::Any {
+            return if method == Method::In {
+                cx.put_chunks(s, method, vs)
+            } else {
+                cx.put_each(s, method, vs)
+            };
         }
-        let err = if cx.has(Method::In) {
+        return Err(if method == Method::In {
             cx.too_many(
                 n,
                 "only inside a top-level `or` can a list be split into several `in` conditions; use --pushdown",
@@ -434,35 +562,39 @@ fn encode_in(cx: &Ctx, vs: &[Scalar]) -> Result<LeafEnc, JdyError> {
                 "jdy has no `in` on {} fields, so this is one `eq` per value joined by `or`; make the filter an `or` or use --pushdown",
                 cx.ty().name()
             ))
-        };
-        return Ok(LeafEnc {
-            any: Some(conds),
-            all: None,
-            nonempty: None,
-            loose: None,
-            err_in_and: Some(err),
-            err_in_or: None,
         });
     }
-    let conds = if cx.has(Method::Nin) {
-        cx.chunked(Method::Nin, &values)
+    let (method, count) = if cx.has(Method::Nin) {
+        (Method::Nin, chunks)
     } else if cx.has(Method::Ne) {
-        values
-            .into_iter()
-            .map(|v| cx.cond(Method::Ne, Some(vec![v])))
-            .collect()
+        (Method::Ne, n)
     } else {
-        return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
+        return Err(cx.unsupported(cx.offers()));
     };
-    if conds.len() > 1 && cx.has(Method::Nin) {
-        let mut e = complement(cx, conds, &ne_help(cx));
-        e.err_in_or = Some(cx.too_many(
-            n,
-            "a `not in` over 200 values cannot be split inside an `or`; use --pushdown",
-        ));
-        return Ok(e);
-    }
-    Ok(complement(cx, conds, &ne_help(cx)))
+    complement(
+        cx,
+        shape,
+        s,
+        count,
+        |s| {
+            if method == Method::Nin {
+                cx.put_chunks(s, method, vs)
+            } else {
+                cx.put_each(s, method, vs)
+            }
+        },
+        || cx.needs_or(ne_help(cx)),
+        || {
+            if method == Method::Nin {
+                cx.too_many(
+                    n,
+                    "a `not in` over 200 values cannot be split inside an `or`; use --pushdown",
+                )
+            } else {
+                cx.needs_and()
+            }
+        },
+    )
 }
 
 /// An inclusive datetime end: jdy `range` is inclusive and datetimes have millisecond
@@ -484,28 +616,26 @@ fn dt_end(cx: &Ctx, b: &Bound, lower: bool) -> Result<i64, JdyError> {
     end.ok_or_else(|| cx.bad_value("a datetime bound at the end of the representable range"))
 }
 
-fn encode_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
+fn emit_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Result<(), JdyError> {
     if r.lo.is_none() && r.hi.is_none() {
         return Err(cx.bad_value("a range with no end"));
     }
     match cx.ty() {
-        FieldType::Datetime => encode_dt_range(cx, r),
-        FieldType::Number => encode_num_range(cx, r),
-        _ => Ok(LeafEnc::none(cx.unsupported(cx.offers()))),
+        FieldType::Datetime => emit_dt_range(cx, r, shape, s),
+        FieldType::Number => emit_num_range(cx, r, shape, s),
+        _ => Err(cx.unsupported(cx.offers())),
     }
 }
 
-fn dt_range_cond(cx: &Ctx, lo: Option<i64>, hi: Option<i64>) -> Result<JdyCond, JdyError> {
-    let end = |e: Option<i64>| -> Result<Value, JdyError> {
-        match e {
-            None => Ok(Value::Null),
-            Some(ms) => cx.value(&Scalar::DateTime(ms)),
-        }
-    };
-    Ok(cx.cond(Method::Range, Some(vec![end(lo)?, end(hi)?])))
+/// A datetime range end as an operand: `null` when open.
+fn dt_val(cx: &Ctx, end: Option<i64>) -> Result<Val<'static>, JdyError> {
+    match end {
+        None => Ok(Val::Null),
+        Some(ms) => cx.datetime(ms),
+    }
 }
 
-fn encode_dt_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
+fn emit_dt_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Result<(), JdyError> {
     let overflow = || cx.bad_value("a datetime bound at the end of the representable range");
     let lo = match &r.lo {
         Some(b) => Some(dt_end(cx, b, true)?),
@@ -516,117 +646,171 @@ fn encode_dt_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
         None => None,
     };
     if !cx.leaf.negated {
-        return Ok(LeafEnc::one(dt_range_cond(cx, lo, hi)?));
+        let (a, b) = (dt_val(cx, lo)?, dt_val(cx, hi)?);
+        cx.put(s, Method::Range, &[a, b]);
+        return Ok(());
     }
-    // Not in [lo, hi]: below lo, above hi, or empty.
-    let mut pieces = Vec::new();
-    if let Some(lo) = lo {
-        let below = lo.checked_sub(1).ok_or_else(overflow)?;
-        pieces.push(dt_range_cond(cx, None, Some(below))?);
-    }
-    if let Some(hi) = hi {
-        let above = hi.checked_add(1).ok_or_else(overflow)?;
-        pieces.push(dt_range_cond(cx, Some(above), None)?);
-    }
-    Ok(negated_range(cx, pieces))
+    // Not in [lo, hi]: below lo, above hi, or empty. Both pieces are checked whatever
+    // the shape, so every shape fails with the same value error.
+    let below = match lo {
+        Some(lo) => {
+            let below = lo.checked_sub(1).ok_or_else(overflow)?;
+            Some(Piece::two(
+                Method::Range,
+                Val::Null,
+                dt_val(cx, Some(below))?,
+            ))
+        }
+        None => None,
+    };
+    let above = match hi {
+        Some(hi) => {
+            let above = hi.checked_add(1).ok_or_else(overflow)?;
+            Some(Piece::two(
+                Method::Range,
+                dt_val(cx, Some(above))?,
+                Val::Null,
+            ))
+        }
+        None => None,
+    };
+    negated_range(cx, shape, s, [below, above])
 }
 
-fn negated_range(cx: &Ctx, pieces: Vec<JdyCond>) -> LeafEnc {
-    let nonempty = (pieces.len() == 1).then(|| pieces.clone());
-    let mut any = pieces;
-    any.push(cx.cond(Method::Empty, None));
-    LeafEnc {
-        any: Some(any),
-        all: None,
-        nonempty,
-        loose: None,
-        err_in_and: Some(cx.needs_or(
+/// Outside a range: one condition per side, or empty.
+fn negated_range<S: Sink>(
+    cx: &Ctx,
+    shape: Shape,
+    s: &mut S,
+    pieces: [Option<Piece>; 2],
+) -> Result<(), JdyError> {
+    let count = pieces.iter().flatten().count();
+    match shape {
+        Shape::Any => {
+            for p in pieces.iter().flatten() {
+                cx.put_piece(s, p);
+            }
+            cx.put0(s, Method::Empty);
+            Ok(())
+        }
+        Shape::NonEmpty if count == 1 => {
+            for p in pieces.iter().flatten() {
+                cx.put_piece(s, p);
+            }
+            Ok(())
+        }
+        _ => Err(cx.needs_or(
             "outside a range, or empty, needs an `or` of jdy conditions; make the filter an `or` or use --pushdown",
         )),
-        err_in_or: None,
     }
 }
 
-fn encode_num_range(cx: &Ctx, r: &Range) -> Result<LeafEnc, JdyError> {
-    let v = |b: &Bound| -> Result<Value, JdyError> {
+fn emit_num_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Result<(), JdyError> {
+    let v = |b: &Bound| -> Result<Val<'static>, JdyError> {
         match b.value {
-            Scalar::Number(_) => cx.value(&b.value),
+            Scalar::Number(_) => cx.value(&b.value).map(|v| match v {
+                Val::Num(n) => Val::Num(n),
+                _ => Val::Null,
+            }),
             _ => Err(cx.bad_value("a non-numeric bound on a number field")),
         }
     };
     // `x >= lo` / `x > lo` and `x <= hi` / `x < hi`, each as one condition.
-    let lower = |b: &Bound| -> Result<JdyCond, JdyError> {
-        Ok(if b.inclusive {
-            cx.cond(Method::Range, Some(vec![v(b)?, Value::Null]))
+    let lower = |b: &Bound, inclusive: bool| -> Result<Piece<'static>, JdyError> {
+        Ok(if inclusive {
+            Piece::two(Method::Range, v(b)?, Val::Null)
         } else {
-            cx.cond(Method::Gt, Some(vec![v(b)?]))
+            Piece::one(Method::Gt, v(b)?)
         })
     };
-    let upper = |b: &Bound| -> Result<JdyCond, JdyError> {
-        Ok(if b.inclusive {
-            cx.cond(Method::Range, Some(vec![Value::Null, v(b)?]))
+    let upper = |b: &Bound, inclusive: bool| -> Result<Piece<'static>, JdyError> {
+        Ok(if inclusive {
+            Piece::two(Method::Range, Val::Null, v(b)?)
         } else {
-            cx.cond(Method::Lt, Some(vec![v(b)?]))
+            Piece::one(Method::Lt, v(b)?)
         })
     };
     if cx.leaf.negated {
         // The complement of `x >= lo` on a number is `x < lo`, of `x > lo` is `x <= lo`.
-        let mut pieces = Vec::new();
-        if let Some(b) = &r.lo {
-            let flipped = Bound {
-                value: b.value.clone(),
-                inclusive: !b.inclusive,
-            };
-            pieces.push(upper(&flipped)?);
-        }
-        if let Some(b) = &r.hi {
-            let flipped = Bound {
-                value: b.value.clone(),
-                inclusive: !b.inclusive,
-            };
-            pieces.push(lower(&flipped)?);
-        }
-        return Ok(negated_range(cx, pieces));
+        let below = match &r.lo {
+            Some(b) => Some(upper(b, !b.inclusive)?),
+            None => None,
+        };
+        let above = match &r.hi {
+            Some(b) => Some(lower(b, !b.inclusive)?),
+            None => None,
+        };
+        return negated_range(cx, shape, s, [below, above]);
     }
     match (&r.lo, &r.hi) {
-        (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => Ok(LeafEnc::one(
-            cx.cond(Method::Range, Some(vec![v(lo)?, v(hi)?])),
-        )),
-        (Some(lo), Some(hi)) => {
-            let conds = vec![lower(lo)?, upper(hi)?];
-            Ok(LeafEnc {
-                any: None,
-                all: Some(conds.clone()),
-                nonempty: Some(conds),
-                // The closed range contains the half-open one.
-                loose: Some(cx.cond(Method::Range, Some(vec![v(lo)?, v(hi)?]))),
-                err_in_and: None,
-                err_in_or: Some(cx.needs_and()),
-            })
+        (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+            let (a, b) = (v(lo)?, v(hi)?);
+            cx.put(s, Method::Range, &[a, b]);
+            Ok(())
         }
-        (Some(lo), None) => Ok(LeafEnc::one(lower(lo)?)),
-        (None, Some(hi)) => Ok(LeafEnc::one(upper(hi)?)),
+        (Some(lo), Some(hi)) => {
+            let (l, u) = (lower(lo, lo.inclusive)?, upper(hi, hi.inclusive)?);
+            match shape {
+                Shape::All | Shape::NonEmpty => {
+                    cx.put_piece(s, &l);
+                    cx.put_piece(s, &u);
+                    Ok(())
+                }
+                // The closed range contains the half-open one.
+                Shape::Loose => {
+                    let (a, b) = (v(lo)?, v(hi)?);
+                    cx.put(s, Method::Range, &[a, b]);
+                    Ok(())
+                }
+                Shape::Any => Err(cx.needs_and()),
+            }
+        }
+        (Some(lo), None) => {
+            cx.put_piece(s, &lower(lo, lo.inclusive)?);
+            Ok(())
+        }
+        (None, Some(hi)) => {
+            cx.put_piece(s, &upper(hi, hi.inclusive)?);
+            Ok(())
+        }
         (None, None) => Err(cx.bad_value("a range with no end")),
     }
 }
 
-fn encode_phone(cx: &Ctx, pos: Method, neg: Method) -> Result<LeafEnc, JdyError> {
+fn emit_phone<S: Sink>(
+    cx: &Ctx,
+    pos: Method,
+    neg: Method,
+    shape: Shape,
+    s: &mut S,
+) -> Result<(), JdyError> {
     if !cx.has(pos) {
-        return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
+        return Err(cx.unsupported(cx.offers()));
     }
     if !cx.leaf.negated {
-        return Ok(LeafEnc::one(cx.cond(pos, None)));
+        cx.put0(s, pos);
+        return Ok(());
     }
     // Not verified = unverified (a number, not verified) or no number at all; both
     // methods are documented to require a filled-in number, so this is exact.
-    let c = cx.cond(neg, None);
-    let mut e = complement(cx, vec![c], "");
-    e.err_in_and = Some(cx.needs_or(format!(
-        "this is `{}` or empty; add `and {} is not empty` to exclude empty values, make the filter an `or`, or use --pushdown",
-        neg.name(),
-        cx.leaf.field.name
-    )));
-    Ok(e)
+    complement(
+        cx,
+        shape,
+        s,
+        1,
+        |s| {
+            cx.put0(s, neg);
+            Ok(())
+        },
+        || {
+            cx.needs_or(format!(
+                "this is `{}` or empty; add `and {} is not empty` to exclude empty values, make the filter an `or`, or use --pushdown",
+                neg.name(),
+                cx.leaf.field.name
+            ))
+        },
+        || cx.needs_and(),
+    )
 }
 
 /// Characters that are wildcards in SQL `LIKE` or special in regular expressions. How
@@ -635,86 +819,138 @@ fn encode_phone(cx: &Ctx, pos: Method, neg: Method) -> Result<LeafEnc, JdyError>
 /// substring test.
 pub const LIKE_SPECIAL: &str = "%_\\.*+?[](){}^$|";
 
-fn encode_text(cx: &Ctx, op: TextOp, s: &str) -> Result<LeafEnc, JdyError> {
-    if s.is_empty() {
+fn emit_text<S: Sink>(
+    cx: &Ctx,
+    op: TextOp,
+    text: &str,
+    shape: Shape,
+    s: &mut S,
+) -> Result<(), JdyError> {
+    if text.is_empty() {
         return Err(cx.bad_value("an empty text operand"));
     }
     if !cx.has(Method::Like) {
-        return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
+        return Err(cx.unsupported(cx.offers()));
     }
     if cx.leaf.negated {
-        return Ok(LeafEnc::none(cx.unsupported(
-            "jdy has no negated `like`; use --pushdown to evaluate it client-side",
+        return Err(
+            cx.unsupported("jdy has no negated `like`; use --pushdown to evaluate it client-side")
+        );
+    }
+    if let Some(c) = text.chars().find(|c| LIKE_SPECIAL.contains(*c)) {
+        return Err(cx.bad_value(format!(
+            "the text contains `{c}`, and jdy does not document whether `like` treats it as a wildcard or pattern character"
         )));
     }
-    if let Some(c) = s.chars().find(|c| LIKE_SPECIAL.contains(*c)) {
-        return Ok(LeafEnc::none(cx.bad_value(format!(
-            "the text contains `{c}`, and jdy does not document whether `like` treats it as a wildcard or pattern character"
-        ))));
+    // Starting or ending with `text` implies containing it: `like` is then only loose.
+    if op == TextOp::Contains || shape == Shape::Loose {
+        cx.put(s, Method::Like, &[Val::Text(text)]);
+        return Ok(());
     }
-    let like = cx.cond(Method::Like, Some(vec![Value::String(s.to_owned())]));
-    match op {
-        TextOp::Contains => Ok(LeafEnc::one(like)),
-        TextOp::StartsWith | TextOp::EndsWith => {
-            let mut e = LeafEnc::none(cx.unsupported(
-                "jdy has only `like` (contains); use `contains`, or --pushdown to push `like` and check the rest client-side",
-            ));
-            // Starting or ending with `s` implies containing it.
-            e.loose = Some(like);
-            Ok(e)
-        }
-    }
+    Err(cx.unsupported(
+        "jdy has only `like` (contains); use `contains`, or --pushdown to push `like` and check the rest client-side",
+    ))
 }
 
-fn encode_has(cx: &Ctx, vs: &[Scalar], method: Method) -> Result<LeafEnc, JdyError> {
+fn emit_has<S: Sink>(
+    cx: &Ctx,
+    vs: &[Scalar],
+    method: Method,
+    shape: Shape,
+    s: &mut S,
+) -> Result<(), JdyError> {
     let multi = matches!(
         cx.ty(),
         FieldType::Multiselect | FieldType::Usergroup | FieldType::Deptgroup
     );
     // `has` is a set test: on a single-valued field it is not jdy's `in`.
     if !multi || !cx.has(method) {
-        return Ok(LeafEnc::none(cx.unsupported(cx.offers())));
+        return Err(cx.unsupported(cx.offers()));
     }
     if cx.leaf.negated {
-        return Ok(LeafEnc::none(cx.unsupported(
+        return Err(cx.unsupported(
             "jdy has no negated `in`/`all` on multi-valued fields; use --pushdown to evaluate it client-side",
-        )));
+        ));
     }
-    let values = cx.values(vs)?;
-    let n = values.len();
-    let conds = cx.chunked(method, &values);
-    if conds.len() == 1 {
-        return Ok(LeafEnc::one(conds.into_iter().next().unwrap_or_else(
-            || {
-                // Unreachable: `values` is non-empty.
-                cx.cond(method, Some(Vec::new()))
-            },
-        )));
+    cx.check_values(vs)?;
+    let n = vs.len();
+    if n <= MAX_VALUES {
+        return cx.put_chunks(s, method, vs);
     }
     // `has any (A ∪ B)` = `in A or in B`; `has all (A ∪ B)` = `all A and all B`.
-    Ok(if method == Method::In {
-        LeafEnc {
-            any: Some(conds),
-            all: None,
-            nonempty: None,
-            loose: None,
-            err_in_and: Some(cx.too_many(
-                n,
-                "only inside a top-level `or` can `has any` be split into several `in` conditions; use --pushdown",
-            )),
-            err_in_or: None,
+    match (method, shape) {
+        (Method::In, Shape::Any) | (Method::All, Shape::All | Shape::NonEmpty) => {
+            cx.put_chunks(s, method, vs)
         }
-    } else {
-        LeafEnc {
-            loose: conds.first().cloned(),
-            any: None,
-            all: Some(conds.clone()),
-            nonempty: Some(conds),
-            err_in_and: None,
-            err_in_or: Some(cx.too_many(
-                n,
-                "only inside a top-level `and` can `has all` be split into several `all` conditions; use --pushdown",
-            )),
+        // Having all of the values implies having the first chunk's.
+        (Method::All, Shape::Loose) => cx.put_chunks(s, method, &vs[..MAX_VALUES]),
+        (Method::All, Shape::Any) => Err(cx.too_many(
+            n,
+            "only inside a top-level `and` can `has all` be split into several `all` conditions; use --pushdown",
+        )),
+        _ => Err(cx.too_many(
+            n,
+            "only inside a top-level `or` can `has any` be split into several `in` conditions; use --pushdown",
+        )),
+    }
+}
+
+/// About how many bytes of JSON the conditions of `leaf` take: the usual encoding's
+/// conditions with their operands, a little over rather than under (the estimate sizes
+/// the output text, and regrowing would double it).
+pub(super) fn estimate(leaf: &Leaf) -> usize {
+    let f = &leaf.field;
+    let ty = f
+        .widget
+        .as_deref()
+        .or_else(|| default_type(f.ty))
+        .map_or(0, str::len);
+    // `,{"field":"…","type":"…","method":"…","value":[…]}`: 46 bytes of punctuation and
+    // keys, and a method name of at most 5 bytes (the longer ones take no value, whose
+    // 10 bytes of `,"value":[]` make up for it).
+    let head = 51 + f.name.len() + ty;
+    let empty_arm = if leaf.negated { head } else { 0 };
+    let scalar = |s: &Scalar| match s {
+        // Quotes and a comma; escapes are rare enough to regrow for.
+        Scalar::Text(t) => t.len() + 3,
+        Scalar::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+            // Sign, digits and a comma.
+            let mut len = 3;
+            let mut m = n.abs();
+            while m >= 10.0 {
+                m /= 10.0;
+                len += 1;
+            }
+            len
         }
-    })
+        Scalar::Number(_) => 26,
+        Scalar::DateTime(_) => 32,
+        Scalar::Bool(_) => 6,
+    };
+    let end = |b: &Option<Bound>| b.as_ref().map_or(5, |b| scalar(&b.value));
+    match &leaf.test {
+        Test::Eq(v) => head + scalar(v) + empty_arm,
+        Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
+            let conds = if matches!(f.ty, FieldType::Number | FieldType::Datetime) {
+                vs.len()
+            } else {
+                vs.len().div_ceil(MAX_VALUES)
+            };
+            conds * head + vs.iter().map(scalar).sum::<usize>() + empty_arm
+        }
+        // One condition with both ends (`null` for an open one), or one per end.
+        Test::Range(r) => {
+            let ends = usize::from(r.lo.is_some()) + usize::from(r.hi.is_some());
+            let closed = r.lo.as_ref().is_some_and(|b| b.inclusive)
+                && r.hi.as_ref().is_some_and(|b| b.inclusive);
+            let conds = if leaf.negated || (f.ty == FieldType::Number && !closed) {
+                ends
+            } else {
+                1
+            };
+            conds * head + end(&r.lo) + end(&r.hi) + 10 + empty_arm
+        }
+        Test::Text(_, s) => head + s.len() + 3,
+        Test::Empty | Test::Verified | Test::Unverified => head + empty_arm,
+    }
 }

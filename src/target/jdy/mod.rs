@@ -4,6 +4,9 @@
 //!
 //! - [`compile`] (strict): a normalized [`Pred`](crate::ir::Pred) → one flat
 //!   [`JdyFilter`] meaning exactly the same, or every [`JdyError`] at once.
+//! - [`to_json`]: the same as compact JSON text (`serde_json::to_string` of
+//!   [`compile`]'s filter, byte for byte), written directly without building the
+//!   filter: the fast path when the text is what gets sent.
 //! - [`pushdown`]: the largest part jdy can evaluate as a filter plus a residual
 //!   predicate for [`crate::eval::matches`]; never fails.
 //! - [`decompile`]: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
@@ -11,7 +14,8 @@
 //!   back to the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
 //! - On a compiled [`Query`](crate::Query): `to_jdy()` (strict, errors as
-//!   [`Diagnostics`](crate::Diagnostics) over the query text) and `to_jdy_pushdown()`
+//!   [`Diagnostics`](crate::Diagnostics) over the query text), `to_jdy_json()` (the same
+//!   as JSON text, via [`to_json`]) and `to_jdy_pushdown()`
 //!   ([`JdyPlan`]: the filter plus the residual as canonical query text and as IR; it
 //!   serializes as the CLI's `{"filter": ..., "residual": ...}`).
 //!
@@ -108,8 +112,9 @@ mod encode;
 mod error;
 mod filter;
 mod query;
+mod sink;
 
-pub use compile::{compile, pushdown, Pushdown};
+pub use compile::{compile, pushdown, to_json, Pushdown};
 pub use decompile::decompile;
 pub use encode::{default_type, methods, LIKE_SPECIAL, MAX_VALUES};
 pub use error::{DecompileError, JdyError};

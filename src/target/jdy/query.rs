@@ -2,7 +2,7 @@
 
 use super::error::JdyError;
 use super::filter::JdyFilter;
-use super::{compile, pushdown, JdyOptions};
+use super::{compile, pushdown, to_json, JdyOptions};
 use crate::diagnostic::Diagnostics;
 use crate::ir::Pred;
 use crate::span::Span;
@@ -35,6 +35,13 @@ impl crate::Query {
     /// [`JdyError`] over this query's text.
     pub fn to_jdy(&self) -> Result<JdyFilter, Diagnostics> {
         compile(&self.pred, &self.jdy_options()).map_err(|errors| self.jdy_errors(errors))
+    }
+
+    /// [`to_jdy`](Self::to_jdy) as compact JSON text, exactly
+    /// `serde_json::to_string(&self.to_jdy()?)` but written directly (the fast path
+    /// when the text is what is sent).
+    pub fn to_jdy_json(&self) -> Result<String, Diagnostics> {
+        to_json(&self.pred, &self.jdy_options()).map_err(|errors| self.jdy_errors(errors))
     }
 
     /// Pushdown (`filterql compile --target jdy --pushdown`): the largest part of the
