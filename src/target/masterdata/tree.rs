@@ -7,11 +7,12 @@
 //! operator) and deserialization validates the rest, so a [`Condition`] read from JSON
 //! is always well formed.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// A condition tree: a leaf test on one column or an `AND`/`OR` group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawCondition", into = "RawCondition")]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "RawCondition")]
 pub enum Condition {
     /// Every child holds. Never empty.
     And(Vec<Condition>),
@@ -19,6 +20,42 @@ pub enum Condition {
     Or(Vec<Condition>),
     /// A test on one column.
     Leaf(Leaf),
+}
+
+/// Written field by field in [`RawCondition`]'s order (`col`, `op`, `value`,
+/// `condition`, absent ones left out): the same text as serializing the
+/// [`RawCondition`] a tree converts to, without cloning the tree into one first.
+impl Serialize for Condition {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Condition::And(cs) | Condition::Or(cs) => {
+                let op = if matches!(self, Condition::And(_)) {
+                    Op::And
+                } else {
+                    Op::Or
+                };
+                let mut st = s.serialize_struct("RawCondition", 2)?;
+                st.skip_field("col")?;
+                st.serialize_field("op", &op)?;
+                st.skip_field("value")?;
+                st.serialize_field("condition", cs)?;
+                st.end()
+            }
+            Condition::Leaf(Leaf { col, test }) => {
+                let has_value = !matches!(test, LeafOp::IsNull | LeafOp::NotNull);
+                let mut st = s.serialize_struct("RawCondition", 2 + usize::from(has_value))?;
+                st.serialize_field("col", col)?;
+                st.serialize_field("op", &test.op())?;
+                match test {
+                    LeafOp::Cmp(_, v) => st.serialize_field("value", v)?,
+                    LeafOp::In { values, .. } => st.serialize_field("value", values)?,
+                    LeafOp::IsNull | LeafOp::NotNull => st.skip_field("value")?,
+                }
+                st.skip_field("condition")?;
+                st.end()
+            }
+        }
+    }
 }
 
 /// A leaf test `{"col","op","value"}`.
