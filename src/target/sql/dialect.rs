@@ -52,7 +52,7 @@ impl Dialect {
         if name.is_empty() {
             return Err("an identifier cannot be empty".into());
         }
-        if name.contains('\0') {
+        if name.as_bytes().contains(&0) {
             return Err("an identifier cannot contain the NUL character".into());
         }
         let engine = self.engine();

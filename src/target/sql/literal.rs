@@ -42,14 +42,32 @@ pub fn string(dialect: Dialect, s: &str) -> Result<String, LiteralError> {
 
 /// Appends [`string`]`(dialect, s)` to `out` (nothing on error).
 pub(crate) fn push_string(out: &mut String, dialect: Dialect, s: &str) -> Result<(), LiteralError> {
-    if s.contains('\0') {
+    // One pass over the bytes decides the form (values are mostly short: a byte loop
+    // beats several searches).
+    let (mut nul, mut quote, mut backslash, mut plain) = (false, false, false, true);
+    for &b in s.as_bytes() {
+        nul |= b == 0;
+        quote |= b == b'\'';
+        backslash |= b == b'\\';
+        plain &= (0x20..0x7f).contains(&b);
+    }
+    if nul {
         return Err(LiteralError::Nul);
     }
+    let doubled = |out: &mut String| {
+        if quote {
+            push_quote_doubling(out, s, '\'');
+        } else {
+            out.reserve(s.len() + 2);
+            out.push('\'');
+            out.push_str(s);
+            out.push('\'');
+        }
+    };
     match dialect {
         Dialect::Mysql => {
-            let plain = s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\');
-            if plain {
-                push_quote_doubling(out, s, '\'');
+            if plain && !backslash {
+                doubled(out);
             } else {
                 const HEX: &[u8; 16] = b"0123456789ABCDEF";
                 out.reserve(12 + 2 * s.len());
@@ -62,7 +80,7 @@ pub(crate) fn push_string(out: &mut String, dialect: Dialect, s: &str) -> Result
             }
         }
         Dialect::Postgres => {
-            if s.contains('\\') {
+            if backslash {
                 out.reserve(s.len() + 4);
                 out.push_str("E'");
                 for c in s.chars() {
@@ -74,10 +92,10 @@ pub(crate) fn push_string(out: &mut String, dialect: Dialect, s: &str) -> Result
                 }
                 out.push('\'');
             } else {
-                push_quote_doubling(out, s, '\'');
+                doubled(out);
             }
         }
-        Dialect::Sqlite => push_quote_doubling(out, s, '\''),
+        Dialect::Sqlite => doubled(out),
     }
     Ok(())
 }
@@ -85,14 +103,17 @@ pub(crate) fn push_string(out: &mut String, dialect: Dialect, s: &str) -> Result
 /// Appends `q` + `s` with every `q` doubled + `q`: the SQL-standard quoting of strings
 /// and identifiers.
 pub(crate) fn push_quote_doubling(out: &mut String, s: &str, q: char) {
+    out.reserve(s.len() + 2);
     out.push(q);
     // Whole runs between quote characters at once; the common case is a single run.
+    // Every quote character is ASCII, so a byte search finds exactly its occurrences.
+    debug_assert!(q.is_ascii());
+    let qb = q as u8;
     let mut rest = s;
-    while let Some(i) = rest.find(q) {
-        let end = i + q.len_utf8();
-        out.push_str(&rest[..end]);
+    while let Some(i) = rest.bytes().position(|b| b == qb) {
+        out.push_str(&rest[..=i]);
         out.push(q);
-        rest = &rest[end..];
+        rest = &rest[i + 1..];
     }
     out.push_str(rest);
     out.push(q);
