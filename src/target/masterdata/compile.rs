@@ -2,7 +2,7 @@
 //! two-valued semantics needs.
 
 use super::error::MasterdataError;
-use super::tree::{CmpOp, Condition, Leaf};
+use super::tree::{CmpOp, Condition, Leaf, Strings};
 use super::value::{format_datetime, format_number, ColumnKind};
 use super::MdOptions;
 use crate::ir::{self, Bound, Pred, Range, Scalar, Test};
@@ -216,14 +216,27 @@ impl Compiler<'_> {
                 leaf(Leaf::cmp(col, pick(neg, CmpOp::Equal, CmpOp::NotEqual), v))
             }
             Test::In(vs) => {
-                let mut vals: Vec<String> = Vec::with_capacity(vs.len());
+                let bytes = vs
+                    .iter()
+                    .map(|v| match v {
+                        Scalar::Text(t) => t.len(),
+                        _ => 24,
+                    })
+                    .sum();
+                let mut vals = Strings::with_capacity(vs.len(), bytes);
                 for v in vs {
+                    if let (Scalar::Text(t), ColumnKind::Text) = (v, kind) {
+                        // "" can never match (it is empty).
+                        if !t.is_empty() {
+                            vals.push(t);
+                        }
+                        continue;
+                    }
                     let Some(v) = self.value(l, v, kind) else {
                         return Node::Const(false);
                     };
-                    // "" can never match (it is empty).
                     if !(kind == ColumnKind::Text && v.is_empty()) {
-                        vals.push(v);
+                        vals.push(&v);
                     }
                 }
                 // Repeated values add nothing.
@@ -231,7 +244,7 @@ impl Compiler<'_> {
                 match vals.len() {
                     0 => return Node::Const(neg),
                     1 => {
-                        let v = vals.pop().unwrap_or_default();
+                        let v = vals.get(0).unwrap_or_default().to_owned();
                         leaf(Leaf::cmp(col, pick(neg, CmpOp::Equal, CmpOp::NotEqual), v))
                     }
                     _ => leaf(Leaf::in_list(col, neg, vals)),
@@ -466,33 +479,24 @@ fn covering_span(p: &Pred) -> Span {
 
 /// Removes repeated values, keeping first occurrences in order. Checked inputs have
 /// none (the checker deduplicates `in` lists), but any `Pred` is accepted.
-fn dedup(vals: &mut Vec<String>) {
-    match vals.len() {
-        0 | 1 => {}
+fn dedup(vals: &mut Strings) {
+    let n = vals.len();
+    let keep: Vec<bool> = if n < 2 {
+        return;
+    } else if n <= 8 {
         // Short lists: comparing pairs is cheaper than building a table.
-        n if n <= 8 => {
-            let mut i = 1;
-            while i < vals.len() {
-                if vals[..i].contains(&vals[i]) {
-                    vals.remove(i);
-                } else {
-                    i += 1;
-                }
-            }
-        }
-        n => {
-            let keep: Vec<bool> = {
-                let mut seen: HashSet<&str, BuildHasherDefault<FastHasher>> =
-                    HashSet::with_capacity_and_hasher(n, Default::default());
-                vals.iter().map(|v| seen.insert(v.as_str())).collect()
-            };
-            if keep.iter().all(|k| *k) {
-                return;
-            }
-            let mut keep = keep.into_iter();
-            vals.retain(|_| keep.next().unwrap_or(true));
-        }
+        let all: Vec<&str> = vals.iter().collect();
+        (0..n).map(|i| !all[..i].contains(&all[i])).collect()
+    } else {
+        let mut seen: HashSet<&str, BuildHasherDefault<FastHasher>> =
+            HashSet::with_capacity_and_hasher(n, Default::default());
+        vals.iter().map(|v| seen.insert(v)).collect()
+    };
+    if keep.iter().all(|k| *k) {
+        return;
     }
+    let mut keep = keep.into_iter();
+    vals.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// A multiply-rotate hash over 8-byte words (the FxHash scheme) with a final mix so
