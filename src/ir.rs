@@ -46,10 +46,27 @@ pub struct Leaf {
 ///
 /// Every leaf carries one, so it is an `Arc`: the checker hands out clones of the
 /// schema's prebuilt handles instead of copying four strings per leaf. It dereferences
-/// to [`FieldInfo`] (`leaf.field.name`, `leaf.field.ty`, ...); equality and hashing are
-/// by content.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// to [`FieldInfo`] (`leaf.field.name`, `leaf.field.ty`, ...); equality is by content
+/// (handles from one schema are equal by identity, which is checked first).
+#[derive(Clone)]
 pub struct FieldRef(Arc<FieldInfo>);
+
+impl PartialEq for FieldRef {
+    fn eq(&self, other: &FieldRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+    }
+}
+
+impl Eq for FieldRef {}
+
+impl std::hash::Hash for FieldRef {
+    // Name and subform identify a field within a schema; hashing just them is consistent
+    // with equality (equal handles have equal names) and skips the other strings.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name.hash(state);
+        self.0.subform.hash(state);
+    }
+}
 
 impl FieldRef {
     /// A handle to `info`.

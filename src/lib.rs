@@ -85,16 +85,18 @@ impl Default for Options {
     }
 }
 
-/// A compiled query: the source, its syntax tree and its checked, normalized predicate.
+/// A compiled query: the source and its checked, normalized predicate.
+///
+/// The syntax tree is not kept (it is dropped as soon as the predicate is built, which
+/// keeps the peak memory of a compile low); [`Query::ast`] parses the source again.
 #[derive(Debug)]
 pub struct Query {
     /// The query text.
     pub source: String,
-    /// The syntax tree.
-    pub ast: syntax::ast::Expr,
     /// The checked predicate, normalized (negation normal form, flattened, folded).
     pub pred: ir::Pred,
-    /// Warnings of the check (e.g. types inferred without a schema); never errors.
+    /// Warnings of the check (e.g. types inferred without a schema); never errors. Their
+    /// `source` is the query text when there is a warning, empty otherwise.
     pub warnings: Diagnostics,
     /// The time zone dates were read in (the backends render datetimes in it).
     pub tz: FixedOffset,
@@ -128,19 +130,34 @@ pub struct Query {
 pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Diagnostics> {
     let ast = syntax::parse(text)?;
     let mut diags = Diagnostics::new(text);
-    match check::check(&ast, schema, opts, &mut diags) {
-        Some(pred) if !diags.has_errors() => Ok(Query {
-            source: text.to_owned(),
-            ast,
-            pred: normalize::normalize(pred),
-            warnings: diags,
-            tz: opts.tz.unwrap_or(schema.timezone),
-        }),
+    let pred = check::check(&ast, schema, opts, &mut diags);
+    drop(ast);
+    match pred {
+        Some(pred) if !diags.has_errors() => {
+            // One copy of the text: the query's, unless warnings need theirs too.
+            let source = if diags.is_empty() {
+                std::mem::take(&mut diags.source)
+            } else {
+                diags.source.clone()
+            };
+            Ok(Query {
+                source,
+                pred: normalize::normalize(pred),
+                warnings: diags,
+                tz: opts.tz.unwrap_or(schema.timezone),
+            })
+        }
         _ => Err(diags),
     }
 }
 
 impl Query {
+    /// The syntax tree of the query, parsed again from [`Query::source`].
+    pub fn ast(&self) -> syntax::ast::Expr {
+        // The source parsed when the query was compiled, and parsing is deterministic.
+        syntax::parse(&self.source).expect("a compiled query's source parses")
+    }
+
     /// Whether a record (a JSON object shaped like a jdy data record) matches, under the
     /// two-valued semantics of DESIGN §3 (see [`eval`]).
     ///

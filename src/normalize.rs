@@ -23,6 +23,10 @@ use crate::schema::FieldType;
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
+/// The hasher of normalization's maps: fast, and seeded per process so that crafted
+/// operands cannot force collisions.
+type Hasher = foldhash::fast::RandomState;
+
 /// Rewrite `p` into normal form (see the module docs) without changing its meaning.
 ///
 /// ```
@@ -110,19 +114,22 @@ fn constant(b: bool) -> Pred {
 ///   both are false on an empty value.
 /// - No operand left is `True`; one operand is itself.
 ///
-/// Duplicates and ranges are found through hash maps (duplicates among the first few
-/// operands by comparison), so a 100,000-operand chain (a query near the parser's size
-/// limit) costs linear, not quadratic, time.
+/// Duplicates and ranges are found through hash maps (by comparison up to
+/// [`LINEAR_MAX`] operands, see [`and_small`]), so a 100,000-operand chain (a query near
+/// the parser's size limit) costs linear, not quadratic, time.
 fn and(kids: Vec<Pred>) -> Pred {
     let Some(mut ops) = flatten(kids, true) else {
         return Pred::False;
     };
+    if ops.len() <= LINEAR_MAX {
+        return and_small(ops);
+    }
     // Operands are kept by compacting `ops` in place: `ops[..kept]` is the output so
     // far, so no second operand vector is allocated (it would double the peak heap).
     let mut kept = 0;
-    let mut seen = Seen::new();
+    let mut seen = Seen::new(ops.len());
     // The operand index of the (first) positive range on each single-valued field.
-    let mut ranges: HashMap<FieldRef, usize> = HashMap::new();
+    let mut ranges: HashMap<FieldRef, usize, Hasher> = HashMap::default();
     for at in 0..ops.len() {
         let q = std::mem::replace(&mut ops[at], Pred::True);
         let out = &mut ops[..kept];
@@ -164,14 +171,70 @@ fn and(kids: Vec<Pred>) -> Pred {
     finish(ops, Pred::True, Pred::And)
 }
 
+/// [`and`] of a few operands (already flattened), by pairwise comparison: the same
+/// result without the bookkeeping of [`Seen`] and the range map, which cost more than
+/// they save on the short groups most queries consist of.
+///
+/// A range replaced by a merge is kept aside (`merged_away`) so that a later copy of it
+/// is still a duplicate, as [`Seen`] does. Comparing against the merged range itself as
+/// well changes nothing: an operand equal to it is a positive range on the same field,
+/// which merges (into itself) before duplicates are looked for.
+fn and_small(mut ops: Vec<Pred>) -> Pred {
+    let mut kept = 0;
+    let mut merged_away: Vec<Pred> = Vec::new();
+    for at in 0..ops.len() {
+        let q = std::mem::replace(&mut ops[at], Pred::True);
+        let out = &mut ops[..kept];
+        if let Pred::Leaf(new) = &q {
+            if let Some((field, r2)) = mergeable_range(new) {
+                // At most one positive range per field is in `out`: later ones merge.
+                let found = out.iter().enumerate().find_map(|(i, o)| match o {
+                    Pred::Leaf(old) => mergeable_range(old)
+                        .filter(|(f, _)| *f == field)
+                        .map(|(_, r1)| (i, intersect(r1, r2).map(|m| (m, old.span.to(new.span))))),
+                    _ => None,
+                });
+                if let Some((i, Some((merged, span)))) = found {
+                    if range_is_empty(&merged) {
+                        return Pred::False;
+                    }
+                    let merged = Pred::leaf(field.clone(), Test::Range(merged), false, span);
+                    merged_away.push(std::mem::replace(&mut out[i], merged));
+                    continue;
+                }
+            }
+        }
+        let dup = out.iter().chain(&merged_away).any(|o| same(o, &q));
+        if !dup {
+            ops[kept] = q;
+            kept += 1;
+        }
+    }
+    ops.truncate(kept);
+    finish(ops, Pred::True, Pred::And)
+}
+
 /// Build a normalized disjunction of normalized operands: the dual of [`and`] without
 /// range merging (flatten, drop `False`, `True` wins, keep equal operands once).
 fn or(kids: Vec<Pred>) -> Pred {
     let Some(mut ops) = flatten(kids, false) else {
         return Pred::True;
     };
+    if ops.len() <= LINEAR_MAX {
+        // Few operands: pairwise comparison is cheaper than the bookkeeping of `Seen`.
+        let mut kept = 0;
+        for at in 0..ops.len() {
+            let q = std::mem::replace(&mut ops[at], Pred::False);
+            if !ops[..kept].iter().any(|o| same(o, &q)) {
+                ops[kept] = q;
+                kept += 1;
+            }
+        }
+        ops.truncate(kept);
+        return finish(ops, Pred::False, Pred::Or);
+    }
     let mut kept = 0;
-    let mut seen = Seen::new();
+    let mut seen = Seen::new(ops.len());
     for at in 0..ops.len() {
         let q = std::mem::replace(&mut ops[at], Pred::False);
         if let Some(h) = seen.is_new(&ops[..kept], &q) {
@@ -221,14 +284,14 @@ fn flatten(kids: Vec<Pred>, is_and: bool) -> Option<Vec<Pred>> {
 /// slot keeps the operand as first seen, so a later copy of it is still a duplicate.
 struct Seen {
     /// Hash → the most recent slot with that hash; empty while searching linearly.
-    head: HashMap<u64, usize>,
+    head: HashMap<u64, usize, Hasher>,
     /// Slot → the previous slot with the same hash.
     next: Vec<Option<usize>>,
     /// Slot → where its operand lives.
     slots: Vec<Slot>,
     /// Operand index in `out` → its slot, while `out` still holds the operand as seen.
     slot_of: Vec<Option<usize>>,
-    hasher: std::collections::hash_map::RandomState,
+    hasher: Hasher,
 }
 
 /// The most operands searched linearly before [`Seen`] switches to hashing.
@@ -242,12 +305,13 @@ enum Slot {
 }
 
 impl Seen {
-    fn new() -> Seen {
+    /// Room for `n` operands, so recording them never reallocates.
+    fn new(n: usize) -> Seen {
         Seen {
-            head: HashMap::new(),
-            next: Vec::new(),
-            slots: Vec::new(),
-            slot_of: Vec::new(),
+            head: HashMap::default(),
+            next: Vec::with_capacity(n),
+            slots: Vec::with_capacity(n),
+            slot_of: Vec::with_capacity(n),
             hasher: Default::default(),
         }
     }
@@ -521,7 +585,20 @@ fn leaf(mut l: Leaf) -> Pred {
 
 /// Keeps the first of equal values ([`same_scalar`]), without allocating per value.
 fn dedup(vs: &mut Vec<Scalar>) {
-    let mut seen = HashSet::with_capacity(vs.len());
+    if vs.len() <= 8 {
+        // A short list is cheaper to compare pairwise than to hash.
+        let mut kept = 0;
+        for i in 0..vs.len() {
+            if !vs[..kept].iter().any(|v| same_scalar(v, &vs[i])) {
+                vs.swap(kept, i);
+                kept += 1;
+            }
+        }
+        vs.truncate(kept);
+        return;
+    }
+    let mut seen: HashSet<ScalarKey<'_>, Hasher> =
+        HashSet::with_capacity_and_hasher(vs.len(), Hasher::default());
     let first: Vec<bool> = vs.iter().map(|v| seen.insert(ScalarKey(v))).collect();
     drop(seen);
     let mut first = first.into_iter();

@@ -130,14 +130,14 @@ fn field(f: &FieldRef) -> Field {
         None => vec![f.name.clone()],
     };
     Field {
-        path,
+        path: path.into(),
         span: Span::default(),
     }
 }
 
 fn lit(s: &Scalar, tz: FixedOffset) -> Literal {
     let value = match s {
-        Scalar::Text(t) => Value::String(t.clone()),
+        Scalar::Text(t) => Value::String(t.into()),
         Scalar::Number(n) => Value::Number(*n),
         Scalar::Bool(b) => Value::Bool(*b),
         Scalar::DateTime(ms) => match chrono::DateTime::from_timestamp_millis(*ms) {

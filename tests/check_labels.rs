@@ -32,7 +32,7 @@ fn relabel(e: &mut Expr, schema: &Schema) {
                     .expect("a column");
                 labels.push(child.label.clone().expect("every column has a label"));
             }
-            p.field.path = labels;
+            p.field.path = labels.into();
         }
     }
 }

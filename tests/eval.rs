@@ -188,7 +188,7 @@ fn well_typed_records_are_empty_only_in_the_listed_forms() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for _ in 0..300 {
         let r = arb_record().new_tree(&mut runner).unwrap().current();
-        for f in schema().fields {
+        for f in schema().fields() {
             let v = r.get(&f.name);
             assert_eq!(
                 filterql::eval::is_empty(f.ty, v),

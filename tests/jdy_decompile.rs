@@ -184,7 +184,7 @@ fn an_inverted_range_drops_out_of_an_or_and_empties_an_and() {
 fn conditions_the_checker_would_refuse_are_refused() {
     let s = schema();
     let status_options = s
-        .fields
+        .fields()
         .iter()
         .find(|f| f.name == "level")
         .map(|f| f.options.clone())

@@ -106,7 +106,7 @@ fn fixture_schema_has_every_field_type() {
         Dataid,
         Other,
     ] {
-        assert!(s.fields.iter().any(|f| f.ty == ty), "no {ty} field");
+        assert!(s.fields().iter().any(|f| f.ty == ty), "no {ty} field");
     }
     let _ = jdy::MAX_VALUES;
 }

@@ -183,7 +183,7 @@ fn arb_value(path: &str, ty: filterql::FieldType, like: bool) -> BoxedStrategy<s
 /// Any condition jdy accepts on a top-level field of the test schema.
 fn arb_cond() -> BoxedStrategy<jdy::JdyCond> {
     use jdy::Method::*;
-    let fields: Vec<_> = support::schema().fields;
+    let fields: Vec<_> = support::schema().into_fields();
     prop::sample::select(fields)
         .prop_flat_map(|f| {
             let methods = jdy::methods(f.ty).to_vec();
@@ -249,7 +249,7 @@ fn arb_any_cond() -> BoxedStrategy<jdy::JdyCond> {
     use serde_json::json;
     // Each field with the methods and the jdy type its schema type has.
     let mut fields: Vec<(String, Vec<jdy::Method>, Option<&'static str>)> = support::schema()
-        .fields
+        .fields()
         .iter()
         .map(|f| {
             (

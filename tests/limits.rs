@@ -71,8 +71,8 @@ fn alternating_and_or_at_the_depth_limit_compiles_everywhere_on_a_small_stack() 
         let text = alternating(MAX_DEPTH);
         let q = filterql::compile(&text, &schema(), &opts()).expect("compiles");
         // The canonical text of so deep a tree reparses to the same tree.
-        let reparsed = filterql::syntax::parse(&q.ast.to_string()).expect("reparses");
-        let ast_depth_ok = reparsed == q.ast;
+        let reparsed = filterql::syntax::parse(&q.ast().to_string()).expect("reparses");
+        let ast_depth_ok = reparsed == q.ast();
         let jdy_codes = match jdy::compile(&q.pred, &jdy::JdyOptions { tz: q.tz }) {
             Ok(_) => Vec::new(),
             Err(e) => codes_of(&e),

@@ -44,26 +44,23 @@ fn schema() -> Schema {
     items.fields = vec![field("qty", FieldType::Number)];
     let mut status = field("status", FieldType::Select);
     status.column = Some("status_col".into());
-    Schema {
-        fields: vec![
-            field("amount", FieldType::Number),
-            status,
-            field("name", FieldType::Text),
-            field("phone", FieldType::Phone),
-            field("d", FieldType::Datetime),
-            field("owner", FieldType::User),
-            field("dept", FieldType::Dept),
-            field("tags", FieldType::Multiselect),
-            items,
-        ],
-        timezone: cst(),
-        infer: false,
-    }
+    Schema::exact(vec![
+        field("amount", FieldType::Number),
+        status,
+        field("name", FieldType::Text),
+        field("phone", FieldType::Phone),
+        field("d", FieldType::Datetime),
+        field("owner", FieldType::User),
+        field("dept", FieldType::Dept),
+        field("tags", FieldType::Multiselect),
+        items,
+    ])
+    .with_timezone(cst())
 }
 
 fn fref(name: &str) -> FieldRef {
     let s = schema();
-    let f = s.fields.iter().find(|f| f.name == name).unwrap();
+    let f = s.fields().iter().find(|f| f.name == name).unwrap();
     FieldRef::new(FieldInfo {
         name: f.name.clone(),
         subform: None,

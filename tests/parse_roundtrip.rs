@@ -32,7 +32,7 @@ fn arb_segment() -> impl Strategy<Value = String> {
 
 fn arb_field() -> impl Strategy<Value = Field> {
     prop::collection::vec(arb_segment(), 1..=3).prop_map(|path| Field {
-        path,
+        path: path.into(),
         span: Span::default(),
     })
 }
@@ -59,8 +59,8 @@ fn arb_datetime() -> impl Strategy<Value = NaiveDateTime> {
 
 fn arb_value() -> impl Strategy<Value = Value> {
     prop_oneof![
-        any::<String>().prop_map(Value::String),
-        "[a-z\"'\\\\\n\t\r\u{0}-\u{1f}\u{7f}-\u{9f}]{0,8}".prop_map(Value::String),
+        any::<String>().prop_map(|s| Value::String(s.into())),
+        "[a-z\"'\\\\\n\t\r\u{0}-\u{1f}\u{7f}-\u{9f}]{0,8}".prop_map(|s| Value::String(s.into())),
         any::<f64>()
             .prop_filter("finite", |f| f.is_finite())
             .prop_map(Value::Number),

@@ -23,7 +23,7 @@ fn code(e: &SchemaError) -> String {
 }
 
 fn names(s: &Schema) -> Vec<&str> {
-    s.fields.iter().map(|f| f.name.as_str()).collect()
+    s.fields().iter().map(|f| f.name.as_str()).collect()
 }
 
 #[test]
@@ -43,8 +43,8 @@ fn native_fixture_loads_with_system_fields_after_its_own() {
             "flowState"
         ]
     );
-    assert!(s.fields[15..].iter().all(|f| f.system));
-    assert!(s.fields[..15].iter().all(|f| !f.system));
+    assert!(s.fields()[15..].iter().all(|f| f.system));
+    assert!(s.fields()[..15].iter().all(|f| !f.system));
     assert_eq!(s.timezone.local_minus_utc(), 8 * 3600);
     assert!(!s.infer);
     let status = s.field("status").unwrap();
@@ -79,7 +79,11 @@ fn system_field_types() {
 fn a_schema_field_named_like_a_system_field_wins() {
     let s = Schema::from_json(r#"{"fields":[{"name":"createTime","label":"建立","type":"text"}]}"#)
         .unwrap();
-    let created: Vec<&Field> = s.fields.iter().filter(|f| f.name == "createTime").collect();
+    let created: Vec<&Field> = s
+        .fields()
+        .iter()
+        .filter(|f| f.name == "createTime")
+        .collect();
     assert_eq!(created.len(), 1);
     assert_eq!(created[0].ty, FieldType::Text);
     assert!(!created[0].system);
@@ -140,11 +144,14 @@ fn jdy_widget_list_loads() {
     assert_eq!(sub.ty, FieldType::Subform);
     assert_eq!(sub.fields[1].ty, FieldType::Usergroup);
     // The form's own flowState replaces the built-in one; sysWidgets are system fields.
-    assert_eq!(s.fields.iter().filter(|f| f.name == "flowState").count(), 1);
+    assert_eq!(
+        s.fields().iter().filter(|f| f.name == "flowState").count(),
+        1
+    );
     assert!(!get("flowState").system);
     assert!(get("creator").system);
     assert_eq!(
-        s.fields.iter().filter(|f| f.name == "createTime").count(),
+        s.fields().iter().filter(|f| f.name == "createTime").count(),
         1
     );
     // System fields the response did not list are still added.
@@ -613,23 +620,23 @@ fn loader_matches_the_hand_built_test_schema() {
             })
             .collect()
     };
-    let declared = built.fields.iter().filter(|f| !f.system).count();
+    let declared = built.fields().iter().filter(|f| !f.system).count();
     // System fields: same names and types (the loader also gives them labels).
     assert_eq!(
         loaded
-            .fields
+            .fields()
             .iter()
             .map(|f| (&f.name, f.ty, f.system))
             .collect::<Vec<_>>(),
         built
-            .fields
+            .fields()
             .iter()
             .map(|f| (&f.name, f.ty, f.system))
             .collect::<Vec<_>>()
     );
     assert_eq!(
-        shape(&loaded.fields[..declared]),
-        shape(&built.fields[..declared])
+        shape(&loaded.fields()[..declared]),
+        shape(&built.fields()[..declared])
     );
     let items = |s: &Schema| shape(&s.field("items").unwrap().fields);
     assert_eq!(items(&loaded), items(&built));

@@ -50,7 +50,7 @@ fn compiled_statements_return_what_eval_prints() {
     let schema_file = temp_file(support::SCHEMA_JSON);
     let schema = schema_file.path().to_str().expect("path");
     let fields: Vec<(String, FieldType)> = support::schema()
-        .fields
+        .into_fields()
         .into_iter()
         .filter(|f| f.ty != FieldType::Subform)
         .map(|f| (f.name, f.ty))

@@ -36,7 +36,7 @@ const PREDS_PER_CASE: usize = 24;
 /// subform), with their types.
 fn table_fields() -> Vec<(String, FieldType)> {
     support::schema()
-        .fields
+        .into_fields()
         .into_iter()
         .filter(|f| f.ty != FieldType::Subform)
         .map(|f| (f.name, f.ty))

@@ -75,7 +75,7 @@ fn run(conn: Conn) {
     let schema = Schema::from_json(support::SCHEMA_JSON).expect("schema");
     // The table's columns are the schema's field names (subforms have no column).
     let fields: Vec<(String, FieldType)> = schema
-        .fields
+        .fields()
         .iter()
         .filter(|f| f.ty != FieldType::Subform)
         .map(|f| (f.name.clone(), f.ty))

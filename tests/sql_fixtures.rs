@@ -67,7 +67,7 @@ fn render_all(text: &str, want_ok: bool) -> String {
 
 fn run_on_sqlite(f: &filterql::target::sql::SqlFragment) {
     let fields: Vec<(String, filterql::FieldType)> = support::schema()
-        .fields
+        .into_fields()
         .into_iter()
         .map(|f| (f.name, f.ty))
         .collect();

@@ -27,7 +27,7 @@ fn support_schema_matches_the_loader() {
     let loaded = loaded_schema();
     let sig = |s: &Schema| {
         let mut v: Vec<_> = s
-            .fields
+            .fields()
             .iter()
             .map(|f| {
                 let kids: Vec<_> = f
@@ -53,7 +53,7 @@ fn support_schema_matches_the_loader() {
         let other = theirs.iter().find(|g| g.0 == f.0);
         let other = other.unwrap_or_else(|| panic!("loader lacks field {}", f.0));
         // System fields may carry labels the loader chooses; compare the rest.
-        if schema().fields.iter().any(|g| g.name == f.0 && g.system) {
+        if schema().fields().iter().any(|g| g.name == f.0 && g.system) {
             assert_eq!(f.1, other.1, "{}", f.0);
         } else {
             assert_eq!(f, other);

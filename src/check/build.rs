@@ -100,7 +100,7 @@ pub(super) fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
                 Time::Day { .. } => None,
             })
             .collect();
-        return leaf.make(Test::In(dedup_scalars(instants)), negated);
+        return leaf.make(Test::In(instants), negated);
     }
     let times = dedup(times, |t| match t {
         Time::Instant(ms) => (*ms, None),
@@ -132,36 +132,6 @@ pub(super) fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
 fn dedup<T, K: std::hash::Hash + Eq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<T> {
     let mut seen = HashSet::new();
     items.into_iter().filter(|i| seen.insert(key(i))).collect()
-}
-
-/// Identity of a scalar for deduplication: numbers by value (`-0` = `0`). Borrows the
-/// text, so deduplicating a long list allocates no key per value.
-#[derive(Hash, PartialEq, Eq)]
-enum ScalarKey<'a> {
-    Text(&'a str),
-    Number(u64),
-    DateTime(i64),
-    Bool(bool),
-}
-
-fn scalar_key(s: &Scalar) -> ScalarKey<'_> {
-    match s {
-        Scalar::Text(t) => ScalarKey::Text(t),
-        // `+ 0.0` turns -0 into +0, so the two equal numbers share a key.
-        Scalar::Number(n) => ScalarKey::Number((n + 0.0).to_bits()),
-        Scalar::DateTime(ms) => ScalarKey::DateTime(*ms),
-        Scalar::Bool(b) => ScalarKey::Bool(*b),
-    }
-}
-
-/// The first of each value, in order.
-pub(super) fn dedup_scalars(mut items: Vec<Scalar>) -> Vec<Scalar> {
-    let mut seen = HashSet::with_capacity(items.len());
-    let first: Vec<bool> = items.iter().map(|s| seen.insert(scalar_key(s))).collect();
-    drop(seen);
-    let mut first = first.into_iter();
-    items.retain(|_| first.next().unwrap_or(false));
-    items
 }
 
 fn key(s: &Scalar) -> Option<f64> {

@@ -13,14 +13,16 @@
 use super::error::CheckError;
 use crate::schema::{Field, FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, TextOp, Value};
+use crate::syntax::ast::{
+    CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, Str, TextOp, Value,
+};
 use std::collections::{HashMap, HashSet};
 
 pub(super) struct Inferred {
     /// The base schema plus the inferred fields.
     pub schema: Schema,
     /// Fields whose uses conflict: their predicates are skipped.
-    pub poisoned: HashSet<Vec<String>>,
+    pub poisoned: HashSet<Vec<Str>>,
     /// The `inferred_types` warning.
     pub warning: CheckError,
 }
@@ -29,11 +31,11 @@ pub(super) struct Inferred {
 #[derive(Default)]
 struct Entries {
     list: Vec<Entry>,
-    index: HashMap<Vec<String>, usize>,
+    index: HashMap<Vec<Str>, usize>,
 }
 
 struct Entry {
-    path: Vec<String>,
+    path: Vec<Str>,
     candidates: Option<Vec<FieldType>>,
     /// The boolean literals written against this field.
     booleans: Vec<Span>,
@@ -118,7 +120,7 @@ fn type_name(c: &Option<Vec<FieldType>>) -> String {
 
 pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) -> Inferred {
     let mut entries = Entries::default();
-    let mut poisoned: HashSet<Vec<String>> = HashSet::new();
+    let mut poisoned: HashSet<Vec<Str>> = HashSet::new();
     let known = Resolver::new(base);
     let mut stack = vec![expr];
     while let Some(e) = stack.pop() {
@@ -179,7 +181,7 @@ pub(super) fn infer(expr: &Expr, base: &Schema, errors: &mut Vec<CheckError>) ->
                 field.fields.push(Field::new(c.path[1].clone(), cty));
             }
         }
-        schema.fields.push(field);
+        schema.fields_mut().push(field);
     }
     let list = if listed.is_empty() && poisoned.is_empty() {
         "none (only system fields are used)".to_owned()
@@ -202,7 +204,7 @@ fn use_field(
     p: &Predicate,
     known: &Resolver<'_>,
     entries: &mut Entries,
-    poisoned: &mut HashSet<Vec<String>>,
+    poisoned: &mut HashSet<Vec<Str>>,
     errors: &mut Vec<CheckError>,
 ) {
     let path = &p.field.path;

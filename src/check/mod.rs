@@ -52,7 +52,7 @@
 //!   else the schema's, else +08:00. `d in (D, T)` is an `or` of one leaf per value when
 //!   a whole day is among them, otherwise an `In` of instants.
 //! - `has v` → `HasAll([v])`; `has any (..)` → `HasAny`; `has [all] (..)` → `HasAll`.
-//! - `In`/`Has` value lists are deduplicated.
+//! - `In`/`Has` value lists are kept as written; [`crate::normalize`] deduplicates them.
 //!
 //! # No-schema mode
 //!
@@ -91,11 +91,9 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::{Pred, Range, Scalar, Test};
 use crate::schema::{FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Value};
+use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Str, Value};
 use crate::Options;
-use build::{
-    bound, dedup_scalars, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf,
-};
+use build::{bound, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf};
 use chrono::{DateTime, FixedOffset};
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -174,12 +172,29 @@ fn depth(expr: &Expr) -> usize {
     max
 }
 
+/// A field path as written, joined with `.` only when a message needs it (most
+/// predicates check without one, and joining would allocate for each).
+#[derive(Clone, Copy)]
+pub(crate) struct Written<'a>(pub(crate) &'a [Str]);
+
+impl std::fmt::Display for Written<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(segment)?;
+        }
+        Ok(())
+    }
+}
+
 struct Checker<'a> {
     resolver: Resolver<'a>,
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
     source: &'a str,
-    poisoned: HashSet<Vec<String>>,
+    poisoned: HashSet<Vec<Str>>,
     errors: Vec<CheckError>,
 }
 
@@ -197,8 +212,23 @@ impl Checker<'_> {
                     return None;
                 }
                 // Check every operand before giving up, so all errors are reported.
-                let parts: Vec<Option<Pred>> = v.iter().map(|c| self.expr(c)).collect();
-                let parts: Vec<Pred> = parts.into_iter().collect::<Option<_>>()?;
+                let mut parts = Vec::with_capacity(v.len());
+                let mut failed = false;
+                for c in v {
+                    match self.expr(c) {
+                        Some(p) if !failed => parts.push(p),
+                        Some(_) => {}
+                        None => {
+                            // The IR is not returned once anything failed: free what was
+                            // built and keep checking only for errors.
+                            failed = true;
+                            parts = Vec::new();
+                        }
+                    }
+                }
+                if failed {
+                    return None;
+                }
                 Some(if is_and {
                     Pred::And(parts)
                 } else {
@@ -212,10 +242,13 @@ impl Checker<'_> {
 
     fn predicate(&mut self, p: &Predicate) -> Option<Pred> {
         let path = &p.field.path;
-        if self.poisoned.contains(path) || (path.len() > 1 && self.poisoned.contains(&path[..1])) {
+        if !self.poisoned.is_empty()
+            && (self.poisoned.contains(&path[..])
+                || (path.len() > 1 && self.poisoned.contains(&path[..1])))
+        {
             return None;
         }
-        let written = p.field.dotted();
+        let written = Written(&p.field.path);
         let resolved = match self.resolver.resolve(path) {
             Ok(r) => r,
             Err(e) => {
@@ -234,7 +267,7 @@ impl Checker<'_> {
                 op: rules::op_text(&p.kind),
                 ty: field.ty,
                 article: rules::article(field.ty),
-                field: written.clone(),
+                field: written.to_string(),
                 help: rules::help(field.ty, class, example.as_deref()),
                 span: self.op_span(p),
             });
@@ -262,9 +295,11 @@ impl Checker<'_> {
                     });
                     None
                 }
-                Value::String(s) => Some(leaf.make(Test::Text(*op, s.clone()), *negated)),
+                Value::String(s) => {
+                    Some(leaf.make(Test::Text(*op, s.as_str().to_owned()), *negated))
+                }
                 _ => {
-                    let err = values::mismatch(value, field, &written, "a string");
+                    let err = values::mismatch(value, field, written, "a string");
                     self.errors.push(err);
                     None
                 }
@@ -283,16 +318,16 @@ impl Checker<'_> {
                 if let HasOperand::List(l) = values {
                     self.non_empty_list(l.items.is_empty(), l.span)?;
                 }
-                let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(test(dedup_scalars(scalars)), false))
+                let scalars = self.scalars(&lits, field, written)?;
+                Some(leaf.make(test(scalars), false))
             }
             PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
-                let t = self.time(value, field, &written)?;
+                let t = self.time(value, field, written)?;
                 let (test, negated) = time_compare(*op, t);
                 Some(leaf.make(test, negated))
             }
             PredKind::Compare { op, value } => {
-                let v = self.scalars(&[value], field, &written)?.pop()?;
+                let v = self.scalars(&[value], field, written)?.pop()?;
                 let (test, negated) = scalar_compare(*op, v);
                 Some(leaf.make(test, negated))
             }
@@ -301,17 +336,17 @@ impl Checker<'_> {
                 let lits: Vec<&Literal> = list.items.iter().collect();
                 if field.ty == FieldType::Datetime {
                     let times: Vec<Option<Time>> =
-                        lits.iter().map(|l| self.time(l, field, &written)).collect();
+                        lits.iter().map(|l| self.time(l, field, written)).collect();
                     let times: Vec<Time> = times.into_iter().collect::<Option<_>>()?;
                     return Some(time_in(&leaf, times, *negated));
                 }
-                let scalars = self.scalars(&lits, field, &written)?;
-                Some(leaf.make(Test::In(dedup_scalars(scalars)), *negated))
+                let scalars = self.scalars(&lits, field, written)?;
+                Some(leaf.make(Test::In(scalars), *negated))
             }
             PredKind::Between { negated, low, high } => {
                 let (lo, hi) = if field.ty == FieldType::Datetime {
-                    let lo = self.time(low, field, &written);
-                    let hi = self.time(high, field, &written);
+                    let lo = self.time(low, field, written);
+                    let hi = self.time(high, field, written);
                     let (lo, hi) = (lo?, hi?);
                     let lo = match lo {
                         Time::Instant(t) | Time::Day { start: t, .. } => {
@@ -324,7 +359,7 @@ impl Checker<'_> {
                     };
                     (lo, hi)
                 } else {
-                    let mut v = self.scalars(&[low, high], field, &written)?;
+                    let mut v = self.scalars(&[low, high], field, written)?;
                     let hi = v.pop()?;
                     let lo = v.pop()?;
                     (bound(lo, true), bound(hi, true))
@@ -360,7 +395,7 @@ impl Checker<'_> {
         &mut self,
         lits: &[&Literal],
         field: &crate::schema::Field,
-        written: &str,
+        written: Written<'_>,
     ) -> Option<Vec<Scalar>> {
         let mut out = Vec::with_capacity(lits.len());
         let mut ok = true;
@@ -376,7 +411,12 @@ impl Checker<'_> {
         ok.then_some(out)
     }
 
-    fn time(&mut self, lit: &Literal, field: &crate::schema::Field, written: &str) -> Option<Time> {
+    fn time(
+        &mut self,
+        lit: &Literal,
+        field: &crate::schema::Field,
+        written: Written<'_>,
+    ) -> Option<Time> {
         match values::time(lit, field, written, self.tz, self.now) {
             Ok(t) => Some(t),
             Err(e) => {

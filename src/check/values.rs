@@ -2,6 +2,7 @@
 //! in the `check` module docs).
 
 use super::error::CheckError;
+use super::Written;
 use crate::ir::Scalar;
 use crate::schema::{edit_distance, Field, FieldType};
 use crate::syntax::ast::{Literal, RelBase, RelUnit, Value};
@@ -20,7 +21,7 @@ pub(crate) enum Time {
 }
 
 /// How the field is named in messages: "number field `amount`".
-pub(crate) fn describe(field: &Field, written: &str) -> String {
+pub(crate) fn describe(field: &Field, written: Written<'_>) -> String {
     format!("{} field `{written}`", field.ty)
 }
 
@@ -40,7 +41,12 @@ fn found(v: &Value) -> &'static str {
     }
 }
 
-pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &str) -> CheckError {
+pub(crate) fn mismatch(
+    lit: &Literal,
+    field: &Field,
+    written: Written<'_>,
+    expected: &str,
+) -> CheckError {
     let help = match (&lit.value, field.ty) {
         (Value::Bool(_), _) => {
             "booleans are not values of any field type; test emptiness with `is empty`, a phone with `verified`".to_owned()
@@ -76,7 +82,11 @@ pub(crate) fn mismatch(lit: &Literal, field: &Field, written: &str, expected: &s
 }
 
 /// A non-datetime value for `=`, `in` or `has` on `field`.
-pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
+pub(crate) fn scalar(
+    lit: &Literal,
+    field: &Field,
+    written: Written<'_>,
+) -> Result<Scalar, CheckError> {
     use FieldType::*;
     if let Value::Number(n) = lit.value {
         // The parser only produces finite numbers; a hand-built NaN would make `!=` match
@@ -97,12 +107,12 @@ pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scal
         Flowstate => flow_state(lit, field, written),
         Text | Sn | Select | User | Dataid | Phone | Multiselect | Usergroup => match &lit.value {
             Value::String(s) if s.is_empty() => Err(CheckError::EmptyString {
-                field: written.to_owned(),
+                field: written.to_string(),
                 span: lit.span,
             }),
             Value::String(s) => {
                 check_option(s, lit, field, written)?;
-                Ok(Scalar::Text(s.clone()))
+                Ok(Scalar::Text(s.as_str().to_owned()))
             }
             _ => Err(mismatch(lit, field, written, "a string")),
         },
@@ -111,7 +121,7 @@ pub(crate) fn scalar(lit: &Literal, field: &Field, written: &str) -> Result<Scal
     }
 }
 
-fn flow_state(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, CheckError> {
+fn flow_state(lit: &Literal, field: &Field, written: Written<'_>) -> Result<Scalar, CheckError> {
     match &lit.value {
         // `+ 0.0` turns a written -0 into 0.
         Value::Number(n) if [0.0, 1.0, 2.0, 3.0].contains(n) => Ok(Scalar::Number(*n + 0.0)),
@@ -122,7 +132,7 @@ fn flow_state(lit: &Literal, field: &Field, written: &str) -> Result<Scalar, Che
         Value::String(s) => match FLOW_STATES.iter().position(|l| l == s) {
             Some(i) => Ok(Scalar::Number(i as f64)),
             None => Err(CheckError::FlowState {
-                found: s.clone(),
+                found: s.as_str().to_owned(),
                 span: lit.span,
             }),
         },
@@ -139,7 +149,7 @@ fn check_option(
     value: &str,
     lit: &Literal,
     field: &Field,
-    written: &str,
+    written: Written<'_>,
 ) -> Result<(), CheckError> {
     let listed = matches!(field.ty, FieldType::Select | FieldType::Multiselect);
     if !listed || field.options.is_empty() || field.options.iter().any(|o| o == value) {
@@ -171,7 +181,7 @@ fn check_option(
     };
     Err(CheckError::UnknownOption {
         value: value.to_owned(),
-        field: written.to_owned(),
+        field: written.to_string(),
         help,
         span: lit.span,
     })
@@ -181,7 +191,7 @@ fn check_option(
 pub(crate) fn time(
     lit: &Literal,
     field: &Field,
-    written: &str,
+    written: Written<'_>,
     tz: FixedOffset,
     now: DateTime<FixedOffset>,
 ) -> Result<Time, CheckError> {
@@ -249,6 +259,11 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
+    fn written() -> Written<'static> {
+        static PATH: [crate::syntax::ast::Str; 0] = [];
+        Written(&PATH)
+    }
+
     fn lit(value: Value) -> Literal {
         Literal {
             value,
@@ -260,13 +275,13 @@ mod tests {
     fn flow_state_labels_map_to_numbers() {
         let f = Field::new("flowState", FieldType::Flowstate);
         for (i, label) in FLOW_STATES.iter().enumerate() {
-            let got = scalar(&lit(Value::String((*label).into())), &f, "flowState");
+            let got = scalar(&lit(Value::String((*label).into())), &f, written());
             assert_eq!(got, Ok(Scalar::Number(i as f64)));
         }
-        assert!(scalar(&lit(Value::Number(4.0)), &f, "flowState").is_err());
-        assert!(scalar(&lit(Value::Number(1.5)), &f, "flowState").is_err());
-        assert!(scalar(&lit(Value::String("done".into())), &f, "flowState").is_err());
-        let minus_zero = scalar(&lit(Value::Number(-0.0)), &f, "flowState");
+        assert!(scalar(&lit(Value::Number(4.0)), &f, written()).is_err());
+        assert!(scalar(&lit(Value::Number(1.5)), &f, written()).is_err());
+        assert!(scalar(&lit(Value::String("done".into())), &f, written()).is_err());
+        let minus_zero = scalar(&lit(Value::Number(-0.0)), &f, written());
         assert!(matches!(minus_zero, Ok(Scalar::Number(n)) if n.is_sign_positive()));
     }
 
@@ -275,7 +290,10 @@ mod tests {
         for ty in [FieldType::Number, FieldType::Dept, FieldType::Flowstate] {
             let f = Field::new("x", ty);
             for n in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-                assert!(scalar(&lit(Value::Number(n)), &f, "x").is_err(), "{ty} {n}");
+                assert!(
+                    scalar(&lit(Value::Number(n)), &f, written()).is_err(),
+                    "{ty} {n}"
+                );
             }
         }
     }
@@ -286,7 +304,7 @@ mod tests {
         let tz = FixedOffset::east_opt(8 * 3600).unwrap();
         let now = DateTime::parse_from_rfc3339("2024-03-10T12:00:00+08:00").unwrap();
         let d = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
-        let got = time(&lit(Value::Date(d)), &f, "d", tz, now).unwrap();
+        let got = time(&lit(Value::Date(d)), &f, written(), tz, now).unwrap();
         // 2022-01-01T00:00+08:00 is 2021-12-31T16:00Z.
         let start = DateTime::parse_from_rfc3339("2021-12-31T16:00:00Z")
             .unwrap()
@@ -324,16 +342,16 @@ mod tests {
             (rel(i64::MAX / 1000, Day, RelBase::Today), west),
             (rel(-(1 << 40), Day, RelBase::Today), west),
         ] {
-            let got = time(&l, &f, "d", tz, now);
+            let got = time(&l, &f, written(), tz, now);
             assert!(
                 matches!(got, Err(CheckError::OutOfRange { .. })),
                 "{l:?}: {got:?}"
             );
         }
         // The first day seen from west of UTC is representable: not every extreme fails.
-        assert!(time(&lit(Value::Date(NaiveDate::MIN)), &f, "d", west, now).is_ok());
+        assert!(time(&lit(Value::Date(NaiveDate::MIN)), &f, written(), west, now).is_ok());
         assert!(matches!(
-            time(&rel(3, Hour, RelBase::Today), &f, "d", west, now),
+            time(&rel(3, Hour, RelBase::Today), &f, written(), west, now),
             Err(CheckError::TodayUnit { .. })
         ));
     }

@@ -328,11 +328,7 @@ fn with_system_fields(mut fields: Vec<Field>, system: bool, tz: FixedOffset) -> 
     let mut schema = if system {
         Schema::new(std::mem::take(&mut fields))
     } else {
-        Schema {
-            fields,
-            timezone: default_timezone(),
-            infer: false,
-        }
+        Schema::exact(fields)
     };
     schema.timezone = tz;
     schema

@@ -106,12 +106,15 @@ impl Field {
 /// A form schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schema {
-    /// The fields, system fields included.
-    pub fields: Vec<Field>,
+    /// The fields, system fields included (read with [`Schema::fields`]; private so that
+    /// every change goes through [`Schema::fields_mut`], which drops the name index).
+    fields: Vec<Field>,
     /// The time zone date literals are read in.
     pub timezone: FixedOffset,
     /// No schema was given: field types are inferred from literals.
     pub infer: bool,
+    /// The name and label index, built on first use.
+    index: resolve::IndexCell,
 }
 
 /// The default time zone of jdy forms: China Standard Time (+08:00).
@@ -148,11 +151,46 @@ impl Schema {
                 all.push(sys);
             }
         }
+        Schema::exact(all)
+    }
+
+    /// A schema of exactly `fields` (no system fields added), in time zone +08:00.
+    pub fn exact(fields: Vec<Field>) -> Schema {
         Schema {
-            fields: all,
+            fields,
             timezone: default_timezone(),
             infer: false,
+            index: resolve::IndexCell::default(),
         }
+    }
+
+    /// The same schema reading dates in `tz`.
+    pub fn with_timezone(self, tz: FixedOffset) -> Schema {
+        Schema {
+            timezone: tz,
+            ..self
+        }
+    }
+
+    /// The fields, system fields included.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// The fields, for changing them.
+    pub fn fields_mut(&mut self) -> &mut Vec<Field> {
+        self.index.clear();
+        &mut self.fields
+    }
+
+    /// The fields, taken out of the schema.
+    pub fn into_fields(self) -> Vec<Field> {
+        self.fields
+    }
+
+    /// The name and label index (built on first use, then kept).
+    pub(crate) fn index(&self) -> &resolve::Index {
+        self.index.get(&self.fields)
     }
 
     /// No-schema mode: only the system fields are known; the checker infers the type of

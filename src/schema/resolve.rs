@@ -9,6 +9,8 @@ use super::{Field, Schema};
 use crate::ir::FieldRef;
 use crate::schema::FieldType;
 use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 /// A successfully resolved field path.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -17,12 +19,14 @@ pub struct Resolution<'a> {
     pub field: &'a Field,
     /// The enclosing subform of a column.
     pub subform: Option<&'a Field>,
+    /// The IR reference for the field, kept by the schema.
+    pub field_ref: &'a FieldRef,
 }
 
 impl Resolution<'_> {
-    /// The IR reference for the resolved field.
+    /// The IR reference for the resolved field (a shared handle: cloning is cheap).
     pub fn to_ref(&self) -> FieldRef {
-        self.field.to_ref(self.subform.map(|s| s.name.as_str()))
+        self.field_ref.clone()
     }
 }
 
@@ -56,8 +60,6 @@ pub enum ResolveError {
 
 impl Schema {
     /// Resolves a field path (one segment, or two for a subform column).
-    ///
-    /// Each call indexes the schema; to resolve many paths build a [`Resolver`] once.
     pub fn resolve(&self, path: &[String]) -> Result<Resolution<'_>, ResolveError> {
         Resolver::new(self).resolve(path)
     }
@@ -69,108 +71,171 @@ impl Schema {
     }
 }
 
-/// A schema indexed by name and label, so that resolving is a hash lookup however many
-/// fields the schema or the query has.
+type Map<V> = HashMap<Box<str>, V, foldhash::fast::RandomState>;
+
+/// The schema's lookup tables, built on first use and kept with the schema, so that
+/// compiling a query costs a hash lookup per field reference, not a pass over the form.
 #[derive(Debug)]
-pub struct Resolver<'a> {
-    top: Level<'a>,
-    subforms: HashMap<&'a str, Level<'a>>,
+pub(crate) struct Index {
+    top: Level,
+    /// The columns of each top-level subform, by the subform's position.
+    subforms: Vec<Option<Level>>,
 }
 
+/// One level of names: the form's fields or one subform's columns.
 #[derive(Debug)]
-struct Level<'a> {
-    fields: &'a [Field],
-    names: HashMap<&'a str, &'a Field>,
-    labels: HashMap<&'a str, Vec<&'a Field>>,
+struct Level {
+    /// Names and aliases → position.
+    names: Map<u32>,
+    /// Labels → the positions of the fields carrying them.
+    labels: Map<Vec<u32>>,
+    /// Each field's IR handle, handed out by cloning.
+    refs: Vec<FieldRef>,
 }
 
-impl<'a> Level<'a> {
-    fn new(fields: &'a [Field]) -> Level<'a> {
-        let mut names = HashMap::new();
-        let mut labels: HashMap<&str, Vec<&Field>> = HashMap::new();
-        for f in fields {
+impl Level {
+    fn new(fields: &[Field], subform: Option<&str>) -> Level {
+        let mut names = Map::default();
+        let mut labels: Map<Vec<u32>> = Map::default();
+        // Positions fit u32: a schema is loaded from JSON text far smaller than 4 G fields.
+        for (i, f) in fields.iter().enumerate() {
             // The first of two equal names wins, as a linear search would have it.
-            names.entry(f.name.as_str()).or_insert(f);
+            names.entry(f.name.as_str().into()).or_insert(i as u32);
             if let Some(l) = &f.label {
-                labels.entry(l.as_str()).or_default().push(f);
+                labels.entry(l.as_str().into()).or_default().push(i as u32);
             }
         }
         // Aliases after all names, so a name wins over another field's alias.
-        for f in fields {
+        for (i, f) in fields.iter().enumerate() {
             for a in &f.aliases {
-                names.entry(a.as_str()).or_insert(f);
+                names.entry(a.as_str().into()).or_insert(i as u32);
             }
         }
         Level {
-            fields,
             names,
             labels,
+            refs: fields.iter().map(|f| f.to_ref(subform)).collect(),
         }
     }
 
-    fn lookup(&self, written: &str, segment: usize) -> Result<&'a Field, ResolveError> {
-        if let Some(f) = self.names.get(written) {
-            return Ok(f);
+    fn lookup(
+        &self,
+        fields: &[Field],
+        written: &str,
+        segment: usize,
+    ) -> Result<usize, ResolveError> {
+        if let Some(&i) = self.names.get(written) {
+            return Ok(i as usize);
         }
         match self.labels.get(written).map(Vec::as_slice) {
-            Some([one]) => Ok(one),
+            Some(&[one]) => Ok(one as usize),
             None | Some([]) => Err(ResolveError::Unknown {
                 segment,
-                suggestions: suggest(self.fields, written),
+                suggestions: suggest(fields, written),
             }),
             Some(many) => Err(ResolveError::Ambiguous {
                 segment,
-                candidates: many.iter().map(|f| f.name.clone()).collect(),
+                candidates: many
+                    .iter()
+                    .map(|&i| fields[i as usize].name.clone())
+                    .collect(),
             }),
         }
     }
 }
 
-impl<'a> Resolver<'a> {
-    /// Indexes `schema`.
-    pub fn new(schema: &'a Schema) -> Resolver<'a> {
-        let mut subforms = HashMap::new();
-        for f in &schema.fields {
-            if f.ty == FieldType::Subform {
-                subforms
-                    .entry(f.name.as_str())
-                    .or_insert_with(|| Level::new(&f.fields));
-            }
+impl Index {
+    fn new(fields: &[Field]) -> Index {
+        Index {
+            top: Level::new(fields, None),
+            subforms: fields
+                .iter()
+                .map(|f| (f.ty == FieldType::Subform).then(|| Level::new(&f.fields, Some(&f.name))))
+                .collect(),
         }
+    }
+}
+
+/// The cache of a schema's [`Index`]. Cloning shares it (the clone has the same fields);
+/// [`Schema::fields_mut`] clears it; it takes no part in equality.
+#[derive(Clone, Default)]
+pub(crate) struct IndexCell(OnceLock<Arc<Index>>);
+
+impl IndexCell {
+    pub(crate) fn get(&self, fields: &[Field]) -> &Index {
+        self.0.get_or_init(|| Arc::new(Index::new(fields)))
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0 = OnceLock::new();
+    }
+}
+
+impl PartialEq for IndexCell {
+    fn eq(&self, _: &IndexCell) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for IndexCell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "built"
+        } else {
+            "not built"
+        })
+    }
+}
+
+/// A schema with its name and label index, for resolving field paths.
+#[derive(Clone, Copy, Debug)]
+pub struct Resolver<'a> {
+    fields: &'a [Field],
+    index: &'a Index,
+}
+
+impl<'a> Resolver<'a> {
+    /// The resolver of `schema` (its index is built on the schema's first use and kept).
+    pub fn new(schema: &'a Schema) -> Resolver<'a> {
         Resolver {
-            top: Level::new(&schema.fields),
-            subforms,
+            fields: schema.fields(),
+            index: schema.index(),
         }
     }
 
     /// Whether some top-level field has this name, alias or label (no suggestions
     /// computed).
     pub fn knows(&self, name_or_label: &str) -> bool {
-        self.top.names.contains_key(name_or_label) || self.top.labels.contains_key(name_or_label)
+        self.index.top.names.contains_key(name_or_label)
+            || self.index.top.labels.contains_key(name_or_label)
     }
 
     /// Resolves a field path: by name, then by alias, then by label, at each level.
-    pub fn resolve(&self, path: &[String]) -> Result<Resolution<'a>, ResolveError> {
+    pub fn resolve<S: AsRef<str>>(&self, path: &[S]) -> Result<Resolution<'a>, ResolveError> {
+        let top = &self.index.top;
         match path {
-            [one] => self.top.lookup(one, 0).map(|field| Resolution {
-                field,
-                subform: None,
-            }),
-            [outer, inner] => {
-                let sub = self.top.lookup(outer, 0)?;
-                let level = match self.subforms.get(sub.name.as_str()) {
-                    Some(level) if sub.ty == FieldType::Subform => level,
-                    _ => {
-                        return Err(ResolveError::NotASubform {
-                            segment: 0,
-                            ty: sub.ty,
-                        })
-                    }
-                };
-                let field = level.lookup(inner, 1)?;
+            [one] => {
+                let i = top.lookup(self.fields, one.as_ref(), 0)?;
                 Ok(Resolution {
-                    field,
+                    field: &self.fields[i],
+                    subform: None,
+                    field_ref: &top.refs[i],
+                })
+            }
+            [outer, inner] => {
+                let s = top.lookup(self.fields, outer.as_ref(), 0)?;
+                let sub = &self.fields[s];
+                let Some(level) = self.index.subforms[s].as_ref() else {
+                    return Err(ResolveError::NotASubform {
+                        segment: 0,
+                        ty: sub.ty,
+                    });
+                };
+                let i = level.lookup(&sub.fields, inner.as_ref(), 1)?;
+                Ok(Resolution {
+                    field: &sub.fields[i],
                     subform: Some(sub),
+                    field_ref: &level.refs[i],
                 })
             }
             [_, _, ..] => {

@@ -5,6 +5,11 @@
 
 use crate::span::Span;
 use chrono::{NaiveDate, NaiveDateTime};
+use std::borrow::Borrow;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// A boolean expression over predicates.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,29 +36,46 @@ impl Expr {
 }
 
 impl Drop for Expr {
-    // A 100,000-deep `not not not ...` must not overflow the stack when dropped:
-    // children are moved onto an explicit stack and dropped one level at a time.
+    // A 100,000-deep `not not not ...` must not overflow the stack when dropped: nested
+    // `and`/`or`/`not` children are moved onto an explicit stack and dropped one level
+    // at a time. Predicates never nest, so a node whose children are all predicates (the
+    // common case) is dropped in place and the stack is never allocated.
     fn drop(&mut self) {
         let mut stack: Vec<Expr> = Vec::new();
-        match self {
-            Expr::Or(v, _) | Expr::And(v, _) => stack.append(v),
-            Expr::Not(b, _) => {
-                let inner = std::mem::replace(&mut **b, Expr::Or(Vec::new(), Span::default()));
-                stack.push(inner);
-            }
-            Expr::Pred(_) => return,
-        }
+        take_nested(self, &mut stack);
         while let Some(mut e) = stack.pop() {
-            match &mut e {
-                Expr::Or(v, _) | Expr::And(v, _) => stack.append(v),
-                Expr::Not(b, _) => {
-                    let inner = std::mem::replace(&mut **b, Expr::Or(Vec::new(), Span::default()));
-                    stack.push(inner);
-                }
-                Expr::Pred(_) => {}
-            }
-            // `e` now has no deep children; dropping it recurses at most one level.
+            take_nested(&mut e, &mut stack);
+            // `e` now has no nested children; dropping it recurses at most one level.
         }
+    }
+}
+
+/// Whether dropping `e` cannot recurse: a predicate or an empty chain.
+fn is_leaf(e: &Expr) -> bool {
+    match e {
+        Expr::Pred(_) => true,
+        Expr::Or(v, _) | Expr::And(v, _) => v.is_empty(),
+        Expr::Not(..) => false,
+    }
+}
+
+/// Moves the `and`/`or`/`not` children of `e` onto `stack`, leaving empty placeholders.
+fn take_nested(e: &mut Expr, stack: &mut Vec<Expr>) {
+    let placeholder = || Expr::Or(Vec::new(), Span::default());
+    match e {
+        Expr::Or(v, _) | Expr::And(v, _) => {
+            for c in v.iter_mut() {
+                if !is_leaf(c) {
+                    stack.push(std::mem::replace(c, placeholder()));
+                }
+            }
+        }
+        Expr::Not(b, _) => {
+            if !is_leaf(b) {
+                stack.push(std::mem::replace(&mut **b, placeholder()));
+            }
+        }
+        Expr::Pred(_) => {}
     }
 }
 
@@ -61,7 +83,7 @@ impl Drop for Expr {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Field {
     /// The path segments, unescaped. A plain field has one segment.
-    pub path: Vec<String>,
+    pub path: Path,
     /// Where the whole reference was written.
     pub span: Span,
 }
@@ -70,6 +92,254 @@ impl Field {
     /// The segments joined by `.` (for lookups and messages).
     pub fn dotted(&self) -> String {
         self.path.join(".")
+    }
+}
+
+/// The segments of a field reference. Derefs to a slice of segments; a plain field's
+/// single segment is stored inline, so the common case allocates no vector.
+#[derive(Clone)]
+pub struct Path(PathRepr);
+
+#[derive(Clone)]
+enum PathRepr {
+    One([Str; 1]),
+    Many(Vec<Str>),
+}
+
+impl Path {
+    /// A path of one segment.
+    pub fn one(segment: impl Into<Str>) -> Path {
+        Path(PathRepr::One([segment.into()]))
+    }
+}
+
+impl Deref for Path {
+    type Target = [Str];
+    fn deref(&self) -> &[Str] {
+        match &self.0 {
+            PathRepr::One(one) => one,
+            PathRepr::Many(v) => v,
+        }
+    }
+}
+
+impl From<Vec<Str>> for Path {
+    fn from(mut v: Vec<Str>) -> Path {
+        match v.pop() {
+            Some(only) if v.is_empty() => Path::one(only),
+            Some(last) => {
+                v.push(last);
+                Path(PathRepr::Many(v))
+            }
+            None => Path(PathRepr::Many(v)),
+        }
+    }
+}
+
+impl From<Vec<String>> for Path {
+    fn from(v: Vec<String>) -> Path {
+        v.into_iter().map(Str::from).collect::<Vec<_>>().into()
+    }
+}
+
+impl PartialEq for Path {
+    fn eq(&self, other: &Path) -> bool {
+        **self == **other
+    }
+}
+impl Eq for Path {}
+
+impl<const N: usize> PartialEq<[&str; N]> for Path {
+    fn eq(&self, other: &[&str; N]) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<Vec<String>> for Path {
+    fn eq(&self, other: &Vec<String>) -> bool {
+        **self == **other
+    }
+}
+
+impl Hash for Path {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl fmt::Debug for Path {
+    // Prints like the `Vec<String>` it replaced, so AST snapshots keep their form.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// Text in the tree: a field-name segment or a string literal's value.
+///
+/// Usually a slice of the query text itself, shared by reference count, so that
+/// parsing allocates nothing per name or string; text whose escapes were resolved owns
+/// its buffer. Derefs to `str`, and compares, hashes and prints like one (`Debug` as
+/// well, so trees print as they did with `String`). Cloning only counts a reference.
+#[derive(Clone)]
+pub struct Str {
+    buf: Arc<str>,
+    /// `start..end` of `buf`, or the whole of `buf` when `start > end`.
+    start: u32,
+    end: u32,
+}
+
+impl Str {
+    /// `buf[start..end]`, sharing `buf` (a copy if the offsets do not fit 32 bits).
+    pub(crate) fn slice(buf: &Arc<str>, start: usize, end: usize) -> Str {
+        match (u32::try_from(start), u32::try_from(end)) {
+            (Ok(s), Ok(e)) if s <= e => Str {
+                buf: Arc::clone(buf),
+                start: s,
+                end: e,
+            },
+            _ => Str::from(buf.get(start..end).unwrap_or("")),
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        if self.start > self.end {
+            &self.buf
+        } else {
+            self.buf
+                .get(self.start as usize..self.end as usize)
+                .unwrap_or("")
+        }
+    }
+}
+
+impl Default for Str {
+    fn default() -> Str {
+        Str::from("")
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Str {
+        Str {
+            buf: Arc::from(s),
+            start: 1,
+            end: 0,
+        }
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Str {
+        Str {
+            buf: Arc::from(s),
+            start: 1,
+            end: 0,
+        }
+    }
+}
+
+impl From<&String> for Str {
+    fn from(s: &String) -> Str {
+        Str::from(s.as_str())
+    }
+}
+
+impl From<Str> for String {
+    fn from(s: Str) -> String {
+        s.as_str().to_owned()
+    }
+}
+
+impl From<&Str> for String {
+    fn from(s: &Str) -> String {
+        s.as_str().to_owned()
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Str {}
+
+impl PartialOrd for Str {
+    fn partial_cmp(&self, other: &Str) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Str {
+    fn cmp(&self, other: &Str) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Hash for Str {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl PartialEq<Str> for str {
+    fn eq(&self, other: &Str) -> bool {
+        self == other.as_str()
+    }
+}
+impl PartialEq<Str> for &str {
+    fn eq(&self, other: &Str) -> bool {
+        *self == other.as_str()
+    }
+}
+impl PartialEq<Str> for String {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
     }
 }
 
@@ -207,7 +477,7 @@ pub struct Literal {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     /// `"..."` or `'...'`, escapes resolved.
-    String(String),
+    String(Str),
     /// A finite number.
     Number(f64),
     /// A bare date `YYYY-MM-DD`.

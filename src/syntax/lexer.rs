@@ -29,39 +29,117 @@ pub(crate) enum Kw {
     Today,
 }
 
+impl Kw {
+    /// The keyword in lower case.
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            Kw::And => "and",
+            Kw::Or => "or",
+            Kw::Not => "not",
+            Kw::In => "in",
+            Kw::Between => "between",
+            Kw::Is => "is",
+            Kw::Empty => "empty",
+            Kw::Null => "null",
+            Kw::Verified => "verified",
+            Kw::Unverified => "unverified",
+            Kw::Contains => "contains",
+            Kw::StartsWith => "startswith",
+            Kw::EndsWith => "endswith",
+            Kw::Has => "has",
+            Kw::Any => "any",
+            Kw::All => "all",
+            Kw::True => "true",
+            Kw::False => "false",
+            Kw::Now => "now",
+            Kw::Today => "today",
+        }
+    }
+}
+
+/// Packs up to 16 bytes, ASCII letters folded to lower case, into one integer (first
+/// byte lowest), so that a word is classified by one integer `match` instead of a
+/// string comparison per keyword. Folding sets bit 0x20 of every byte: that maps only
+/// `A`–`Z` onto lower-case letters (every keyword byte is a lower-case letter), so no
+/// other word can pack to a keyword's key.
+const fn pack(b: &[u8]) -> u128 {
+    let mut k = 0u128;
+    let mut p = 0;
+    while p < b.len() {
+        k |= ((b[p] | 0x20) as u128) << (8 * p);
+        p += 1;
+    }
+    k
+}
+
+const K_AND: u128 = pack(b"and");
+const K_OR: u128 = pack(b"or");
+const K_NOT: u128 = pack(b"not");
+const K_IN: u128 = pack(b"in");
+const K_BETWEEN: u128 = pack(b"between");
+const K_IS: u128 = pack(b"is");
+const K_EMPTY: u128 = pack(b"empty");
+const K_NULL: u128 = pack(b"null");
+const K_VERIFIED: u128 = pack(b"verified");
+const K_UNVERIFIED: u128 = pack(b"unverified");
+const K_CONTAINS: u128 = pack(b"contains");
+const K_STARTSWITH: u128 = pack(b"startswith");
+const K_ENDSWITH: u128 = pack(b"endswith");
+const K_HAS: u128 = pack(b"has");
+const K_ANY: u128 = pack(b"any");
+const K_ALL: u128 = pack(b"all");
+const K_TRUE: u128 = pack(b"true");
+const K_FALSE: u128 = pack(b"false");
+const K_NOW: u128 = pack(b"now");
+const K_TODAY: u128 = pack(b"today");
+
 /// Classifies `word` as a keyword (ASCII case-insensitively).
 pub(crate) fn keyword(word: &str) -> Option<Kw> {
     let b = word.as_bytes();
     if b.len() < 2 || b.len() > 10 {
         return None;
     }
-    let mut buf = [0u8; 10];
-    for (d, s) in buf.iter_mut().zip(b) {
-        *d = s.to_ascii_lowercase();
-    }
-    Some(match &buf[..b.len()] {
-        b"and" => Kw::And,
-        b"or" => Kw::Or,
-        b"not" => Kw::Not,
-        b"in" => Kw::In,
-        b"between" => Kw::Between,
-        b"is" => Kw::Is,
-        b"empty" => Kw::Empty,
-        b"null" => Kw::Null,
-        b"verified" => Kw::Verified,
-        b"unverified" => Kw::Unverified,
-        b"contains" => Kw::Contains,
-        b"startswith" => Kw::StartsWith,
-        b"endswith" => Kw::EndsWith,
-        b"has" => Kw::Has,
-        b"any" => Kw::Any,
-        b"all" => Kw::All,
-        b"true" => Kw::True,
-        b"false" => Kw::False,
-        b"now" => Kw::Now,
-        b"today" => Kw::Today,
+    Some(match pack(b) {
+        K_AND => Kw::And,
+        K_OR => Kw::Or,
+        K_NOT => Kw::Not,
+        K_IN => Kw::In,
+        K_BETWEEN => Kw::Between,
+        K_IS => Kw::Is,
+        K_EMPTY => Kw::Empty,
+        K_NULL => Kw::Null,
+        K_VERIFIED => Kw::Verified,
+        K_UNVERIFIED => Kw::Unverified,
+        K_CONTAINS => Kw::Contains,
+        K_STARTSWITH => Kw::StartsWith,
+        K_ENDSWITH => Kw::EndsWith,
+        K_HAS => Kw::Has,
+        K_ANY => Kw::Any,
+        K_ALL => Kw::All,
+        K_TRUE => Kw::True,
+        K_FALSE => Kw::False,
+        K_NOW => Kw::Now,
+        K_TODAY => Kw::Today,
         _ => return None,
     })
+}
+
+/// The keyword `kw` as a whole word at the start of `i`: the input after it. Compares
+/// the keyword's bytes in place rather than measuring and classifying the whole word.
+pub(crate) fn word(i: &str, kw: Kw) -> Option<&str> {
+    let t = kw.text().as_bytes();
+    let b = i.as_bytes();
+    let head = b.get(..t.len())?;
+    if !head.iter().zip(t).all(|(&c, &k)| c | 0x20 == k) {
+        return None;
+    }
+    match b.get(t.len()) {
+        // The word goes on (`andrew`): not the keyword.
+        Some(&c) if c < 0x80 && CLASS[c as usize] & IDENT_CONT != 0 => None,
+        Some(&c) if c >= 0x80 && ident_len(i) != t.len() => None,
+        // All bytes compared are ASCII, so `t.len()` is a character boundary.
+        _ => i.get(t.len()..),
+    }
 }
 
 /// Whether `word` is a keyword of the language (case-insensitive). Such a word can only
@@ -76,8 +154,47 @@ pub(crate) fn is_bare_ident(word: &str) -> bool {
     !word.is_empty() && ident_len(word) == word.len() && !is_keyword(word)
 }
 
+/// Byte classes for the scanners: `IDENT_START` (ASCII letter, `_`), `IDENT_CONT`
+/// (those and digits), `WS` (may start whitespace or a comment: ASCII whitespace, `#`
+/// and every non-ASCII byte, which the slow path decodes).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let mut k = 0;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            k |= IDENT_START | IDENT_CONT;
+        }
+        if b.is_ascii_digit() {
+            k |= IDENT_CONT;
+        }
+        // `char::is_whitespace` on ASCII: \t \n \x0B \x0C \r and space.
+        if matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ' | b'#') || b >= 0x80 {
+            k |= WS;
+        }
+        t[c] = k;
+        c += 1;
+    }
+    t
+};
+const IDENT_START: u8 = 1;
+const IDENT_CONT: u8 = 2;
+const WS: u8 = 4;
+
 /// Skips whitespace and `#` comments.
+#[inline]
 pub(crate) fn skip_ws(i: &str) -> &str {
+    // Most tokens are preceded by one space or by nothing: decide on the first byte.
+    match i.as_bytes() {
+        [c, ..] if CLASS[*c as usize] & WS == 0 => i,
+        [b' ', c, ..] if CLASS[*c as usize] & WS == 0 => &i[1..],
+        [] => i,
+        _ => skip_ws_slow(i),
+    }
+}
+
+fn skip_ws_slow(i: &str) -> &str {
     let b = i.as_bytes();
     let mut p = 0;
     while let Some(&c) = b.get(p) {
@@ -110,11 +227,16 @@ pub(crate) fn skip_ws(i: &str) -> &str {
 
 /// Length in bytes of the identifier at the start of `i` (0 when there is none):
 /// a Unicode letter or `_`, then letters, digits and `_`.
+#[inline]
 pub(crate) fn ident_len(i: &str) -> usize {
     let b = i.as_bytes();
-    let mut p = 0;
+    let mut p = match b.first() {
+        Some(&c) if CLASS[c as usize] & IDENT_START != 0 => 1,
+        Some(&c) if c >= 0x80 => 0,
+        _ => return 0,
+    };
     while let Some(&c) = b.get(p) {
-        if c.is_ascii_alphabetic() || c == b'_' || (p > 0 && c.is_ascii_digit()) {
+        if CLASS[c as usize] & IDENT_CONT != 0 {
             p += 1;
             continue;
         }

@@ -150,6 +150,8 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
         }
     }
     let span = Span::new(start, cx.off(i));
+    // The tree outlives the parse: give back the doubling slack.
+    items.shrink_to_fit();
     Ok((i, List { items, span }))
 }
 
@@ -184,7 +186,7 @@ pub(crate) fn parse_string<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> 
     let mut p = 1;
     while let Some(&c) = b.get(p) {
         if c == q {
-            let value = Value::String(i[1..p].to_owned());
+            let value = Value::String(cx.text(start + 1, start + p));
             let span = Span::new(start, start + p + 1);
             return Ok((&i[p + 1..], Literal { value, span }));
         }
@@ -214,7 +216,7 @@ pub(crate) fn parse_string<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> 
             return Ok((
                 &rest[1..],
                 Literal {
-                    value: Value::String(out),
+                    value: Value::String(out.into()),
                     span,
                 },
             ));

@@ -8,11 +8,12 @@
 //! on, so one run reports every independent mistake.
 
 use super::ast::{
-    CmpOp, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier, TextOp,
+    CmpOp, Expr, Field, HasOperand, List, Literal, Path, PredKind, Predicate, Quantifier, Str,
+    TextOp,
 };
 use super::error::SyntaxError;
 use super::lexer::{
-    ascii_hint, describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, Kw,
+    ascii_hint, describe, ident_len, keyword, skip_to_sync, skip_ws, token_len, word, Kw,
 };
 use super::literal::{parse_list, parse_value};
 use crate::diagnostic::Diagnostics;
@@ -23,6 +24,7 @@ use nom::combinator::{cut, value};
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 /// Maximum nesting of parentheses and `not`.
 pub const MAX_DEPTH: usize = 128;
@@ -67,6 +69,8 @@ pub(crate) type PResult<'a, T> = IResult<&'a str, T, PErr>;
 /// offsets), the diagnostics recorded so far, and the nesting counters.
 pub(crate) struct Cx<'a> {
     src: &'a str,
+    /// The same text, shared by the names and strings of the tree (see [`Str`]).
+    shared: Arc<str>,
     errors: RefCell<Vec<SyntaxError>>,
     depth: Cell<usize>,
     parens: Cell<usize>,
@@ -78,11 +82,17 @@ impl<'a> Cx<'a> {
     fn new(src: &'a str) -> Self {
         Cx {
             src,
+            shared: Arc::from(src),
             errors: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             parens: Cell::new(0),
             fatal: Cell::new(false),
         }
+    }
+
+    /// The text `src[start..end]` as a [`Str`] sharing the query text.
+    pub(crate) fn text(&self, start: usize, end: usize) -> Str {
+        Str::slice(&self.shared, start, end)
     }
 
     /// Byte offset of the remaining input `i` (always a suffix of the text).
@@ -377,6 +387,9 @@ fn chain(mut items: Vec<Expr>, make: fn(Vec<Expr>, Span) -> Expr) -> Expr {
         (Some(a), Some(b)) => a.span().to(b.span()),
         _ => Span::default(),
     };
+    // The tree outlives the parse (the checker reads it while building its own): give
+    // back the doubling slack.
+    items.shrink_to_fit();
     make(items, span)
 }
 
@@ -416,12 +429,6 @@ fn single_op<'a>(cx: &Cx<'a>, i: &'a str, c: u8) -> Option<&'a str> {
         help: format!("double the character (`{double}`) or write `{word}`"),
     });
     Some(&i[1..])
-}
-
-/// The keyword `kw` as a whole word at `i`: the input after it.
-fn word(i: &str, kw: Kw) -> Option<&str> {
-    let n = ident_len(i);
-    (n > 0 && keyword(&i[..n]) == Some(kw)).then(|| &i[n..])
 }
 
 /// The keyword at `i`, if the next word is one, and the input after it.
@@ -844,16 +851,25 @@ fn parse_has_test<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, PredKind> {
 fn parse_field<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Field> {
     let start = cx.off(i);
     let (mut i, first) = parse_segment(cx, i)?;
-    let mut path = vec![first];
+    let mut more: Vec<Str> = Vec::new();
     while let Some(rest) = i.strip_prefix('.') {
         let starts_segment = rest.starts_with('`') || ident_len(rest) > 0;
         if !starts_segment {
             break;
         }
         let (rest, seg) = parse_segment(cx, rest)?;
-        path.push(seg);
+        if more.is_empty() {
+            more.reserve_exact(2);
+            more.push(first.clone());
+        }
+        more.push(seg);
         i = rest;
     }
+    let path = if more.is_empty() {
+        Path::one(first)
+    } else {
+        Path::from(more)
+    };
     let span = Span::new(start, cx.off(i));
     Ok((i, Field { path, span }))
 }
@@ -861,7 +877,7 @@ fn parse_field<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Field> {
 /// `segment = ident | quoted_ident ;`
 ///
 /// With `ident = ( letter | "_" ) { letter | digit | "_" } ;` (not a keyword).
-fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Str> {
     let start = cx.off(i);
     if i.starts_with('`') {
         return parse_quoted_ident(cx, i);
@@ -906,7 +922,7 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
         }
         return keyword_as_field(cx, i, &i[n..]);
     }
-    Ok((&i[n..], text.to_owned()))
+    Ok((&i[n..], cx.text(start, start + n)))
 }
 
 /// ```text
@@ -914,23 +930,20 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
 /// ```
 ///
 /// A doubled backtick inside stands for one backtick.
-fn parse_quoted_ident<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
+fn parse_quoted_ident<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Str> {
     let start = cx.off(i);
     let b = i.as_bytes();
-    let mut out = String::new();
-    let mut run = 1;
+    let mut doubled = false;
     let mut p = 1;
     while let Some(&c) = b.get(p) {
         if c == b'`' {
-            out.push_str(&i[run..p]);
             if b.get(p + 1) == Some(&b'`') {
-                out.push('`');
+                doubled = true;
                 p += 2;
-                run = p;
                 continue;
             }
             let rest = &i[p + 1..];
-            if out.is_empty() {
+            if p == 1 {
                 return cx.fail(
                     SyntaxError::EmptyField {
                         span: Span::new(start, start + p + 1),
@@ -938,7 +951,12 @@ fn parse_quoted_ident<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, String> {
                     rest,
                 );
             }
-            return Ok((rest, out));
+            let name = if doubled {
+                Str::from(i[1..p].replace("``", "`"))
+            } else {
+                cx.text(start + 1, start + p)
+            };
+            return Ok((rest, name));
         }
         p += 1;
     }

@@ -36,7 +36,7 @@ pub enum Sql {
 /// The field a column belongs to (top-level fields only).
 pub fn field_of<'a>(schema: &'a Schema, col: &str) -> &'a Field {
     schema
-        .fields
+        .fields()
         .iter()
         .find(|f| f.column.as_deref().unwrap_or(&f.name) == col)
         .unwrap_or_else(|| panic!("md_sim: column {col:?} is not in the test schema"))

@@ -121,17 +121,13 @@ pub fn system_fields() -> Vec<Field> {
 pub fn schema() -> Schema {
     let mut fields = declared_fields();
     fields.extend(system_fields());
-    Schema {
-        fields,
-        timezone: tz(),
-        infer: false,
-    }
+    Schema::exact(fields).with_timezone(tz())
 }
 
 /// A `FieldRef` for a top-level field (`"amount"`) or a subform column (`"items.qty"`)
 /// of the test schema. Panics on a name the schema does not have (a bug in the test).
 pub fn field_ref(path: &str) -> FieldRef {
-    let all = schema().fields;
+    let all = schema().into_fields();
     let (sub, f) = match path.split_once('.') {
         None => (None, all.into_iter().find(|f| f.name == path)),
         Some((s, c)) => {
@@ -157,7 +153,7 @@ pub fn field_ref(path: &str) -> FieldRef {
 /// included) and each subform column as a dotted path.
 pub fn field_paths() -> Vec<String> {
     let mut out = Vec::new();
-    for f in schema().fields {
+    for f in schema().into_fields() {
         out.push(f.name.clone());
         for c in &f.fields {
             out.push(format!("{}.{}", f.name, c.name));
@@ -508,7 +504,7 @@ fn object(entries: Vec<(String, Option<Value>)>) -> Value {
 /// Subform rows: zero to three rows, each with every column filled or empty.
 fn subform_rows(messy: bool) -> BoxedStrategy<Value> {
     let parent = schema()
-        .fields
+        .into_fields()
         .into_iter()
         .find(|f| f.name == "items")
         .expect("items subform");
@@ -544,7 +540,7 @@ pub fn arb_messy_record() -> BoxedStrategy<Value> {
 
 fn record(messy: bool) -> BoxedStrategy<Value> {
     let fields: Vec<BoxedStrategy<(String, Option<Value>)>> = schema()
-        .fields
+        .into_fields()
         .into_iter()
         .map(|f| {
             let name = f.name.clone();

@@ -105,10 +105,7 @@ pub fn decompile(filter: &JdyFilter, schema: Option<&Schema>) -> Result<Expr, Ve
 fn check_schema(schema: Option<&Schema>, tz: FixedOffset) -> std::borrow::Cow<'_, Schema> {
     match schema {
         Some(s) => std::borrow::Cow::Borrowed(s),
-        None => std::borrow::Cow::Owned(Schema {
-            timezone: tz,
-            ..Schema::none()
-        }),
+        None => std::borrow::Cow::Owned(Schema::none().with_timezone(tz)),
     }
 }
 
@@ -199,7 +196,7 @@ fn instants(v: &Json, tz: FixedOffset) -> Option<(i64, i64)> {
 
 /// The field type of a condition's field.
 fn field_type(c: &JdyCond, schema: Option<&Schema>) -> Result<FieldType, String> {
-    if let Some(f) = schema.and_then(|s| s.fields.iter().find(|f| f.name == c.field)) {
+    if let Some(f) = schema.and_then(|s| s.fields().iter().find(|f| f.name == c.field)) {
         return Ok(f.ty);
     }
     if let Some(t) = &c.ty {
@@ -253,7 +250,7 @@ fn jdy_type(t: &str) -> Option<FieldType> {
 fn pred(c: &JdyCond, kind: PredKind) -> Expr {
     Expr::Pred(Predicate {
         field: Field {
-            path: vec![c.field.clone()],
+            path: crate::syntax::ast::Path::one(c.field.as_str()),
             span: Span::default(),
         },
         kind,
@@ -309,7 +306,7 @@ fn literal(v: &Json, ty: FieldType, tz: FixedOffset) -> Result<Literal, String> 
                         .to_owned(),
                 )
             }
-            Json::String(s) => Value::String(s.clone()),
+            Json::String(s) => Value::String(s.into()),
             _ => return Err(format!("expected a string, found {v}")),
         },
         FieldType::Subform | FieldType::Other => {
@@ -478,7 +475,7 @@ fn cond_expr(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> Result<Ex
                     PredKind::Text {
                         negated: false,
                         op: TextOp::Contains,
-                        value: lit(Value::String(s.clone())),
+                        value: lit(Value::String(s.into())),
                     },
                 ),
                 v => return Err(format!("expected a non-empty string, found {v}")),

@@ -50,7 +50,7 @@ impl crate::Query {
             Some(r) => match crate::unparse::to_ast(&r, self.tz) {
                 Ok(e) => (Some(e.to_string()), Some(r)),
                 Err(Constant::True) => (None, None),
-                Err(Constant::False) => (Some(self.ast.to_string()), Some(r)),
+                Err(Constant::False) => (Some(self.ast().to_string()), Some(r)),
             },
         };
         Ok(JdyPlan {

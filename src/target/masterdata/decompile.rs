@@ -241,7 +241,7 @@ impl Decompiler<'_> {
         for (col, path, leaves) in cols {
             let found = self
                 .schema
-                .fields
+                .fields()
                 .iter()
                 .find(|f| f.column.as_deref().unwrap_or(&f.name) == col);
             let resolved = match found {
@@ -468,7 +468,7 @@ impl Decompiler<'_> {
         };
         let value = match kind {
             ColumnKind::Text if res.options.is_empty() || res.options.iter().any(|o| o == v) => {
-                Some(Value::String(v.to_owned()))
+                Some(Value::String(v.into()))
             }
             ColumnKind::Text => None,
             ColumnKind::Number => {
@@ -551,7 +551,7 @@ fn flip(ne: NonEmpty, negated: bool) -> NonEmpty {
 
 fn string_lit(s: String) -> Literal {
     Literal {
-        value: Value::String(s),
+        value: Value::String(s.into()),
         span: Span::default(),
     }
 }
@@ -738,7 +738,7 @@ fn emit_atom(a: &Atom, b: bool) -> Out {
     let pred = |kind: PredKind| {
         Expr::Pred(Predicate {
             field: Field {
-                path: vec![a.field.clone()],
+                path: crate::syntax::ast::Path::one(a.field.as_str()),
                 span: Span::default(),
             },
             kind,

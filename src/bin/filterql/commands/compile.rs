@@ -79,9 +79,10 @@ pub fn step(query: &str, job: &Job) -> Result<Produced, Diagnostics> {
         }),
         Err(mut d) => {
             // Keep the checker's warnings next to the backend's errors.
-            let mut all = q.warnings;
-            all.items.append(&mut d.items);
-            Err(all)
+            let mut warnings = q.warnings.items;
+            warnings.append(&mut d.items);
+            d.items = warnings;
+            Err(d)
         }
     }
 }

@@ -45,10 +45,7 @@ pub fn run(
             let schema = match (&schema, tz) {
                 (Some(_), _) => schema.clone(),
                 // Without a schema, --tz still sets the zone datetimes are read in.
-                (None, Some(tz)) => Some(filterql::Schema {
-                    timezone: tz,
-                    ..filterql::Schema::none()
-                }),
+                (None, Some(tz)) => Some(filterql::Schema::none().with_timezone(tz)),
                 (None, None) => None,
             };
             filter.and_then(|f| {

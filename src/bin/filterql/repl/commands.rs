@@ -127,7 +127,7 @@ fn schema(s: &mut Session, arg: &str) {
         Ok(schema) => {
             s.schema = schema;
             s.schema_name = arg.to_owned();
-            let n = s.schema.fields.iter().filter(|f| !f.system).count();
+            let n = s.schema.fields().iter().filter(|f| !f.system).count();
             println!("schema: {arg} ({n} fields; :fields lists them)");
         }
         Err(e) => eprintln!("{:?}", miette::Report::new(e)),
@@ -137,7 +137,7 @@ fn schema(s: &mut Session, arg: &str) {
 fn fields(s: &Session) {
     let rows: Vec<(String, String, String)> = s
         .schema
-        .fields
+        .fields()
         .iter()
         .flat_map(|f| {
             let top = (

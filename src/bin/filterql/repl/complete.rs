@@ -56,7 +56,7 @@ pub enum Completion {
 /// A field as it can be written in a query: by name or label, dotted for subform columns.
 fn spellings(schema: &Schema) -> Vec<(String, &Field)> {
     let mut out = Vec::new();
-    for f in &schema.fields {
+    for f in schema.fields() {
         let names = std::iter::once(f.name.as_str()).chain(f.label.as_deref());
         for n in names {
             out.push((n.to_owned(), f));
@@ -279,11 +279,8 @@ mod tests {
         items.fields = vec![field("qty", FieldType::Number, Some("数量"))];
         let created = field("createTime", FieldType::Datetime, None);
         let creator = field("creator", FieldType::User, Some("提交 人"));
-        Schema {
-            fields: vec![status, items, created, creator],
-            timezone: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
-            infer: false,
-        }
+        Schema::exact(vec![status, items, created, creator])
+            .with_timezone(chrono::FixedOffset::east_opt(8 * 3600).unwrap())
     }
 
     fn words(line: &str, pos: usize) -> (usize, Vec<String>) {

@@ -116,7 +116,7 @@ impl Session {
     pub fn banner(&self) -> String {
         const SHOWN: usize = 12;
         let own: Vec<&filterql::schema::Field> =
-            self.schema.fields.iter().filter(|f| !f.system).collect();
+            self.schema.fields().iter().filter(|f| !f.system).collect();
         let mut fields: Vec<String> = own
             .iter()
             .take(SHOWN)
@@ -130,7 +130,7 @@ impl Session {
         }
         let system: Vec<&str> = self
             .schema
-            .fields
+            .fields()
             .iter()
             .filter(|f| f.system)
             .map(|f| f.name.as_str())
@@ -161,7 +161,7 @@ impl Session {
     fn example(&self) -> String {
         let has = |name: &str, ty: filterql::FieldType| {
             self.schema
-                .fields
+                .fields()
                 .iter()
                 .any(|f| f.name == name && f.ty == ty)
         };
@@ -171,7 +171,7 @@ impl Session {
         } else if created {
             "createTime >= 2022-01-01".to_owned()
         } else {
-            match self.schema.fields.first() {
+            match self.schema.fields().first() {
                 Some(f) => format!("{} is not empty", complete::written(&f.name)),
                 None => "createTime >= 2022-01-01".to_owned(),
             }
