@@ -11,6 +11,7 @@ use filterql::ir::{Pred, Test};
 use filterql::normalize::normalize;
 use filterql::schema::Schema;
 use filterql::syntax::ast::TextOp;
+use filterql::target::masterdata::tree::RawCondition;
 use filterql::target::masterdata::value::format_datetime;
 use filterql::target::masterdata::{
     compile, decompile, CmpOp, Condition, DecompileError, Leaf, LeafOp, MasterdataError, MdOptions,
@@ -230,6 +231,16 @@ proptest! {
                 _ => prop_assert!(false, "tree {} not decompiled: {:?}", c.to_json_pretty(), errs),
             },
         }
+    }
+
+    /// `Condition` serializes itself field by field; the text must be exactly that of
+    /// the wire struct it converts to (compact and pretty).
+    #[test]
+    fn serialized_trees_match_their_wire_struct(c in arb_tree()) {
+        let raw = RawCondition::from(c.clone());
+        prop_assert_eq!(serde_json::to_string(&c).unwrap(), serde_json::to_string(&raw).unwrap());
+        prop_assert_eq!(c.to_json_pretty(), serde_json::to_string_pretty(&raw).unwrap());
+        prop_assert_eq!(c.to_value(), serde_json::to_value(&raw).unwrap());
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! two-valued semantics needs.
 
 use super::error::MasterdataError;
-use super::tree::{CmpOp, Condition, Leaf};
+use super::tree::{CmpOp, Condition, Leaf, Strings};
 use super::value::{format_datetime, format_number, ColumnKind};
 use super::MdOptions;
 use crate::ir::{self, Bound, Pred, Range, Scalar, Test};
 use crate::span::Span;
 use crate::syntax::ast::TextOp;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// How many `and`/`or` levels the input may nest. Same-kind levels merge and a leaf
 /// adds at most one group, so the output has at most 61 groups: 123 levels of JSON,
@@ -46,37 +47,80 @@ enum Node {
     Cond(Condition),
 }
 
-fn and(nodes: Vec<Node>) -> Node {
-    group(nodes, true)
+/// An `AND` or `OR` under construction: folds constants (the group's absorbing
+/// constant wins, its unit disappears), flattens same-kind children and unwraps a
+/// single child. Children are added one by one, so no list of nodes is built first.
+struct Group {
+    is_and: bool,
+    out: Vec<Condition>,
+    absorbed: bool,
 }
 
-fn or(nodes: Vec<Node>) -> Node {
-    group(nodes, false)
-}
-
-/// Folds constants (the group's absorbing constant wins, its unit disappears),
-/// flattens same-kind children and unwraps a single child.
-fn group(nodes: Vec<Node>, is_and: bool) -> Node {
-    let mut out = Vec::new();
-    for n in nodes {
-        match n {
-            Node::Const(b) if b == is_and => {}
-            Node::Const(b) => return Node::Const(b),
-            Node::Cond(Condition::And(cs)) if is_and => out.extend(cs),
-            Node::Cond(Condition::Or(cs)) if !is_and => out.extend(cs),
-            Node::Cond(c) => out.push(c),
+impl Group {
+    fn new(is_and: bool, capacity: usize) -> Group {
+        Group {
+            is_and,
+            out: Vec::with_capacity(capacity),
+            absorbed: false,
         }
     }
-    match out.len() {
-        0 => Node::Const(is_and),
-        1 => Node::Cond(out.pop().unwrap_or_else(|| Leaf::is_null(""))),
-        _ if is_and => Node::Cond(Condition::And(out)),
-        _ => Node::Cond(Condition::Or(out)),
+
+    fn add(&mut self, n: Node) {
+        if self.absorbed {
+            return;
+        }
+        match n {
+            Node::Const(b) if b == self.is_and => {}
+            Node::Const(_) => {
+                self.absorbed = true;
+                self.out = Vec::new();
+            }
+            Node::Cond(Condition::And(cs)) if self.is_and => self.out.extend(cs),
+            Node::Cond(Condition::Or(cs)) if !self.is_and => self.out.extend(cs),
+            Node::Cond(c) => self.out.push(c),
+        }
     }
+
+    fn finish(mut self) -> Node {
+        if self.absorbed {
+            return Node::Const(!self.is_and);
+        }
+        match self.out.len() {
+            0 => Node::Const(self.is_and),
+            1 => Node::Cond(self.out.pop().unwrap_or_else(|| Leaf::is_null(""))),
+            _ if self.is_and => Node::Cond(Condition::And(self.out)),
+            _ => Node::Cond(Condition::Or(self.out)),
+        }
+    }
+}
+
+/// `a OR b`, flattened and folded like any group.
+fn or2(a: Node, b: Node) -> Node {
+    let mut g = Group::new(false, 2);
+    g.add(a);
+    g.add(b);
+    g.finish()
+}
+
+/// `a AND b`, flattened and folded like any group.
+fn and2(a: Node, b: Node) -> Node {
+    let mut g = Group::new(true, 2);
+    g.add(a);
+    g.add(b);
+    g.finish()
 }
 
 fn leaf(c: Condition) -> Node {
     Node::Cond(c)
+}
+
+/// The operator of a one-operand leaf, or of its complement when `neg`.
+fn pick(neg: bool, positive: CmpOp, complement: CmpOp) -> CmpOp {
+    if neg {
+        complement
+    } else {
+        positive
+    }
 }
 
 struct Compiler<'a> {
@@ -104,13 +148,15 @@ impl Compiler<'_> {
                     });
                     return Node::Const(false);
                 }
-                let nodes = ps.iter().map(|q| self.pred(q, neg, depth + 1)).collect();
                 // De Morgan: the complement of an AND is the OR of the complements.
-                if matches!(p, Pred::And(_)) != neg {
-                    and(nodes)
-                } else {
-                    or(nodes)
+                let mut g = Group::new(matches!(p, Pred::And(_)) != neg, ps.len());
+                // Every child is compiled, even after an absorbing constant, so that
+                // every error is reported.
+                for q in ps {
+                    let n = self.pred(q, neg, depth + 1);
+                    g.add(n);
                 }
+                g.finish()
             }
             Pred::Not(_) => Node::Const(false), // unreachable: the loop above strips Not
             Pred::Leaf(l) => self.leaf(l, l.negated != neg),
@@ -135,11 +181,12 @@ impl Compiler<'_> {
             return Node::Const(false);
         };
         let col = f.column.as_str();
-        // `positive` is false on every empty value (NULL, and "" in text columns);
-        // `complement` is its exact SQL complement on non-NULL values. The two-valued
-        // negation is then `complement OR ISNULL`: "" falls in `complement` because
-        // `positive` is false on it.
-        let (positive, complement) = match &l.test {
+        // The positive test is false on every empty value (NULL, and "" in text
+        // columns); its complement (`neg`) is the exact SQL complement on non-NULL
+        // values. The two-valued negation is then `complement OR ISNULL`: "" falls in
+        // the complement because the positive test is false on it. Only the side asked
+        // for is built.
+        let test = match &l.test {
             Test::Empty => {
                 return if neg {
                     not_empty(col, kind)
@@ -166,38 +213,41 @@ impl Compiler<'_> {
                     // `= ""` is false on every value: "" is empty, and empties fail `=`.
                     return Node::Const(neg);
                 }
-                (
-                    leaf(Leaf::cmp(col, CmpOp::Equal, v.clone())),
-                    leaf(Leaf::cmp(col, CmpOp::NotEqual, v)),
-                )
+                leaf(Leaf::cmp(col, pick(neg, CmpOp::Equal, CmpOp::NotEqual), v))
             }
             Test::In(vs) => {
-                let mut vals: Vec<String> = Vec::new();
-                // A set, not `vals.contains`, so long lists stay linear.
-                let mut seen: HashSet<String> = HashSet::new();
+                let bytes = vs
+                    .iter()
+                    .map(|v| match v {
+                        Scalar::Text(t) => t.len(),
+                        _ => 24,
+                    })
+                    .sum();
+                let mut vals = Strings::with_capacity(vs.len(), bytes);
                 for v in vs {
+                    if let (Scalar::Text(t), ColumnKind::Text) = (v, kind) {
+                        // "" can never match (it is empty).
+                        if !t.is_empty() {
+                            vals.push(t);
+                        }
+                        continue;
+                    }
                     let Some(v) = self.value(l, v, kind) else {
                         return Node::Const(false);
                     };
-                    // "" can never match (it is empty); repeated values add nothing.
-                    let never_matches = kind == ColumnKind::Text && v.is_empty();
-                    if !never_matches && seen.insert(v.clone()) {
-                        vals.push(v);
+                    if !(kind == ColumnKind::Text && v.is_empty()) {
+                        vals.push(&v);
                     }
                 }
+                // Repeated values add nothing.
+                dedup(&mut vals);
                 match vals.len() {
                     0 => return Node::Const(neg),
                     1 => {
-                        let v = vals.pop().unwrap_or_default();
-                        (
-                            leaf(Leaf::cmp(col, CmpOp::Equal, v.clone())),
-                            leaf(Leaf::cmp(col, CmpOp::NotEqual, v)),
-                        )
+                        let v = vals.get(0).unwrap_or_default().to_owned();
+                        leaf(Leaf::cmp(col, pick(neg, CmpOp::Equal, CmpOp::NotEqual), v))
                     }
-                    _ => (
-                        leaf(Leaf::in_list(col, false, vals.clone())),
-                        leaf(Leaf::in_list(col, true, vals)),
-                    ),
+                    _ => leaf(Leaf::in_list(col, neg, vals)),
                 }
             }
             Test::Range(r) => {
@@ -205,8 +255,8 @@ impl Compiler<'_> {
                     self.unsupported(l, "ordering", kind);
                     return Node::Const(false);
                 }
-                match self.range(l, r, kind) {
-                    Some(pc) => pc,
+                match self.range(l, r, kind, neg) {
+                    Some(n) => n,
                     None => return Node::Const(false),
                 }
             }
@@ -232,30 +282,35 @@ impl Compiler<'_> {
                         not_empty(col, kind)
                     };
                 }
-                let pattern = match op {
-                    TextOp::Contains => format!("%{s}%"),
-                    TextOp::StartsWith => format!("{s}%"),
-                    TextOp::EndsWith => format!("%{s}"),
-                };
-                (
-                    leaf(Leaf::cmp(col, CmpOp::Like, pattern.clone())),
-                    leaf(Leaf::cmp(col, CmpOp::NotLike, pattern)),
-                )
+                let mut pattern = String::with_capacity(s.len() + 2);
+                if *op != TextOp::StartsWith {
+                    pattern.push('%');
+                }
+                pattern.push_str(s);
+                if *op != TextOp::EndsWith {
+                    pattern.push('%');
+                }
+                leaf(Leaf::cmp(
+                    col,
+                    pick(neg, CmpOp::Like, CmpOp::NotLike),
+                    pattern,
+                ))
             }
         };
         if neg {
-            or(vec![complement, leaf(Leaf::is_null(col))])
+            or2(test, leaf(Leaf::is_null(col)))
         } else {
-            positive
+            test
         }
     }
 
-    /// `(lo AND hi, NOT lo OR NOT hi)` for a numeric or datetime column.
-    fn range(&mut self, l: &ir::Leaf, r: &Range, kind: ColumnKind) -> Option<(Node, Node)> {
+    /// `lo AND hi` for a numeric or datetime column, or its complement `NOT lo OR NOT
+    /// hi` when `neg`.
+    fn range(&mut self, l: &ir::Leaf, r: &Range, kind: ColumnKind, neg: bool) -> Option<Node> {
         let col = l.field.column.as_str();
-        let mut pos = Vec::new();
-        let mut comp = Vec::new();
-        let ends: [(&Option<Bound>, [CmpOp; 4]); 2] = [
+        let mut g = Group::new(!neg, 2);
+        let mut ends = 0;
+        let ops: [(&Option<Bound>, [CmpOp; 4]); 2] = [
             (
                 &r.lo,
                 [
@@ -275,27 +330,27 @@ impl Compiler<'_> {
                 ],
             ),
         ];
-        for (upper, (end, [incl, excl, comp_incl, comp_excl])) in
-            [false, true].into_iter().zip(ends)
+        for (upper, (end, [incl, excl, comp_incl, comp_excl])) in [false, true].into_iter().zip(ops)
         {
             if let Some(b) = end {
                 let (v, inclusive) = self.bound(l, b, kind, upper)?;
-                let (p, c) = if inclusive {
-                    (incl, comp_incl)
-                } else {
-                    (excl, comp_excl)
+                let op = match (inclusive, neg) {
+                    (true, false) => incl,
+                    (false, false) => excl,
+                    (true, true) => comp_incl,
+                    (false, true) => comp_excl,
                 };
-                pos.push(leaf(Leaf::cmp(col, p, v.clone())));
-                comp.push(leaf(Leaf::cmp(col, c, v)));
+                g.add(leaf(Leaf::cmp(col, op, v)));
+                ends += 1;
             }
         }
-        if pos.is_empty() {
+        if ends == 0 {
             // A range with no end is not produced by the checker; refuse rather than
             // guess whether it means "any non-empty value".
             self.unsupported(l, "an unbounded range", kind);
             return None;
         }
-        Some((and(pos), or(comp)))
+        Some(g.finish())
     }
 
     /// A range end's string form and whether it is inclusive. A datetime end a
@@ -371,10 +426,10 @@ impl Compiler<'_> {
 /// `col` is empty: `NULL`, or `""` in a text column.
 fn empty(col: &str, kind: ColumnKind) -> Node {
     match kind {
-        ColumnKind::Text => or(vec![
+        ColumnKind::Text => or2(
             leaf(Leaf::is_null(col)),
             leaf(Leaf::cmp(col, CmpOp::Equal, "")),
-        ]),
+        ),
         _ => leaf(Leaf::is_null(col)),
     }
 }
@@ -382,10 +437,10 @@ fn empty(col: &str, kind: ColumnKind) -> Node {
 /// `col` is not empty.
 fn not_empty(col: &str, kind: ColumnKind) -> Node {
     match kind {
-        ColumnKind::Text => and(vec![
+        ColumnKind::Text => and2(
             leaf(Leaf::not_null(col)),
             leaf(Leaf::cmp(col, CmpOp::NotEqual, "")),
-        ]),
+        ),
         _ => leaf(Leaf::not_null(col)),
     }
 }
@@ -420,4 +475,71 @@ fn covering_span(p: &Pred) -> Span {
         }
     }
     span.unwrap_or_default()
+}
+
+/// Removes repeated values, keeping first occurrences in order. Checked inputs have
+/// none (the checker deduplicates `in` lists), but any `Pred` is accepted.
+fn dedup(vals: &mut Strings) {
+    let n = vals.len();
+    let keep: Vec<bool> = if n < 2 {
+        return;
+    } else if n <= 8 {
+        // Short lists: comparing pairs is cheaper than building a table.
+        let all: Vec<&str> = vals.iter().collect();
+        (0..n).map(|i| !all[..i].contains(&all[i])).collect()
+    } else {
+        let mut seen: HashSet<&str, BuildHasherDefault<FastHasher>> =
+            HashSet::with_capacity_and_hasher(n, Default::default());
+        vals.iter().map(|v| seen.insert(v)).collect()
+    };
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    let mut keep = keep.into_iter();
+    vals.retain(|_| keep.next().unwrap_or(true));
+}
+
+/// A multiply-rotate hash over 8-byte words (the FxHash scheme) with a final mix so
+/// the low bits hashbrown indexes by depend on every input byte. SipHash costs several
+/// times more per short key, and the keys here are not attacker-chosen table keys that
+/// persist: a bad distribution only slows this one call down.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
 }

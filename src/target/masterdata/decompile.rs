@@ -298,7 +298,7 @@ impl Decompiler<'_> {
             match &l.test {
                 LeafOp::Cmp(MdCmp::Like | MdCmp::NotLike, _) => return ColumnKind::Text,
                 LeafOp::Cmp(_, v) => values.push(v.as_str()),
-                LeafOp::In { values: vs, .. } => values.extend(vs.iter().map(String::as_str)),
+                LeafOp::In { values: vs, .. } => values.extend(vs.iter()),
                 LeafOp::IsNull | LeafOp::NotNull => {}
             }
         }
@@ -366,7 +366,7 @@ impl Decompiler<'_> {
                 let mut seen: HashSet<&str> = HashSet::new();
                 let mut bad = false;
                 for v in values {
-                    if (text && v.is_empty()) || !seen.insert(v.as_str()) {
+                    if (text && v.is_empty()) || !seen.insert(v) {
                         continue;
                     }
                     match self.literal(l, v, &res, path) {
@@ -391,7 +391,7 @@ impl Decompiler<'_> {
                         },
                     }),
                 };
-                let blank_in = values.iter().any(String::is_empty);
+                let blank_in = values.iter().any(str::is_empty);
                 (flip(ne, *negated), false, blank_in != *negated)
             }
             LeafOp::Cmp(op @ (MdCmp::Like | MdCmp::NotLike), p) => {

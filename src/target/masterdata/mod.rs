@@ -120,7 +120,7 @@ pub use envelope::{
     WriteAction, WriteParams,
 };
 pub use error::{DecompileError, MasterdataError};
-pub use tree::{CmpOp, Condition, Leaf, LeafOp, Op};
+pub use tree::{CmpOp, Condition, Leaf, LeafOp, Op, Strings};
 
 use chrono::FixedOffset;
 

@@ -7,11 +7,12 @@
 //! operator) and deserialization validates the rest, so a [`Condition`] read from JSON
 //! is always well formed.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 
 /// A condition tree: a leaf test on one column or an `AND`/`OR` group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "RawCondition", into = "RawCondition")]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "RawCondition")]
 pub enum Condition {
     /// Every child holds. Never empty.
     And(Vec<Condition>),
@@ -21,6 +22,42 @@ pub enum Condition {
     Leaf(Leaf),
 }
 
+/// Written field by field in [`RawCondition`]'s order (`col`, `op`, `value`,
+/// `condition`, absent ones left out): the same text as serializing the
+/// [`RawCondition`] a tree converts to, without cloning the tree into one first.
+impl Serialize for Condition {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Condition::And(cs) | Condition::Or(cs) => {
+                let op = if matches!(self, Condition::And(_)) {
+                    Op::And
+                } else {
+                    Op::Or
+                };
+                let mut st = s.serialize_struct("RawCondition", 2)?;
+                st.skip_field("col")?;
+                st.serialize_field("op", &op)?;
+                st.skip_field("value")?;
+                st.serialize_field("condition", cs)?;
+                st.end()
+            }
+            Condition::Leaf(Leaf { col, test }) => {
+                let has_value = !matches!(test, LeafOp::IsNull | LeafOp::NotNull);
+                let mut st = s.serialize_struct("RawCondition", 2 + usize::from(has_value))?;
+                st.serialize_field("col", col)?;
+                st.serialize_field("op", &test.op())?;
+                match test {
+                    LeafOp::Cmp(_, v) => st.serialize_field("value", v)?,
+                    LeafOp::In { values, .. } => st.serialize_field("value", values)?,
+                    LeafOp::IsNull | LeafOp::NotNull => st.skip_field("value")?,
+                }
+                st.skip_field("condition")?;
+                st.end()
+            }
+        }
+    }
+}
+
 /// A leaf test `{"col","op","value"}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Leaf {
@@ -28,6 +65,172 @@ pub struct Leaf {
     pub col: String,
     /// The test and its operand.
     pub test: LeafOp,
+}
+
+/// A list of strings kept in one buffer: an `IN` list of thousands of values is two
+/// allocations, not one per value. Reads like a slice of `&str` ([`Strings::iter`],
+/// [`Strings::get`], `for v in &list`), serializes as a JSON array of strings, and
+/// converts from and to `Vec<String>`.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Strings {
+    buf: String,
+    /// End offset in `buf` of each string.
+    ends: Vec<usize>,
+}
+
+impl Strings {
+    /// An empty list.
+    pub fn new() -> Strings {
+        Strings::default()
+    }
+
+    /// An empty list with room for `n` strings of `bytes` bytes in all.
+    pub fn with_capacity(n: usize, bytes: usize) -> Strings {
+        Strings {
+            buf: String::with_capacity(bytes),
+            ends: Vec::with_capacity(n),
+        }
+    }
+
+    /// Appends `s`.
+    pub fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.ends.push(self.buf.len());
+    }
+
+    /// How many strings the list holds.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`-th string.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        self.buf.get(start..end)
+    }
+
+    /// The strings in order.
+    pub fn iter(&self) -> StringsIter<'_> {
+        StringsIter {
+            list: self,
+            start: 0,
+            i: 0,
+        }
+    }
+
+    /// The strings as owned values.
+    pub fn to_vec(&self) -> Vec<String> {
+        self.iter().map(str::to_owned).collect()
+    }
+
+    /// Keeps the strings for which `keep` (called once per string, in order) is true.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        let mut out = Strings::with_capacity(self.len(), self.buf.len());
+        for s in self.iter() {
+            if keep(s) {
+                out.push(s);
+            }
+        }
+        *self = out;
+    }
+}
+
+/// The iterator of [`Strings::iter`].
+#[derive(Clone, Debug)]
+pub struct StringsIter<'a> {
+    list: &'a Strings,
+    start: usize,
+    i: usize,
+}
+
+impl<'a> Iterator for StringsIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let end = *self.list.ends.get(self.i)?;
+        let s = self.list.buf.get(self.start..end)?;
+        self.start = end;
+        self.i += 1;
+        Some(s)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.list.ends.len() - self.i;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for StringsIter<'_> {}
+
+impl<'a> IntoIterator for &'a Strings {
+    type Item = &'a str;
+    type IntoIter = StringsIter<'a>;
+
+    fn into_iter(self) -> StringsIter<'a> {
+        self.iter()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Strings {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Strings {
+        let mut out = Strings::new();
+        for s in iter {
+            out.push(s.as_ref());
+        }
+        out
+    }
+}
+
+impl From<Vec<String>> for Strings {
+    fn from(v: Vec<String>) -> Strings {
+        let mut out = Strings::with_capacity(v.len(), v.iter().map(String::len).sum());
+        for s in &v {
+            out.push(s);
+        }
+        out
+    }
+}
+
+impl From<Vec<&str>> for Strings {
+    fn from(v: Vec<&str>) -> Strings {
+        v.into_iter().collect()
+    }
+}
+
+impl From<Strings> for Vec<String> {
+    fn from(s: Strings) -> Vec<String> {
+        s.to_vec()
+    }
+}
+
+impl PartialEq<Vec<String>> for Strings {
+    fn eq(&self, other: &Vec<String>) -> bool {
+        self.len() == other.len() && self.iter().zip(other).all(|(a, b)| a == b)
+    }
+}
+
+impl std::fmt::Debug for Strings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Strings {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Strings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Strings, D::Error> {
+        Vec::<String>::deserialize(d).map(Strings::from)
+    }
 }
 
 /// A leaf operator with its operand; the operand's shape is fixed by the operator.
@@ -40,7 +243,7 @@ pub enum LeafOp {
         /// `NOT_IN` rather than `IN`.
         negated: bool,
         /// The operands.
-        values: Vec<String>,
+        values: Strings,
     },
     /// `ISNULL`: the column is SQL `NULL`.
     IsNull,
@@ -142,10 +345,13 @@ impl Leaf {
     }
 
     /// `IN` (or `NOT_IN`) over `values`, which should not be empty.
-    pub fn in_list(col: impl Into<String>, negated: bool, values: Vec<String>) -> Condition {
+    pub fn in_list(col: impl Into<String>, negated: bool, values: impl Into<Strings>) -> Condition {
         Condition::Leaf(Leaf {
             col: col.into(),
-            test: LeafOp::In { negated, values },
+            test: LeafOp::In {
+                negated,
+                values: values.into(),
+            },
         })
     }
 
@@ -290,7 +496,7 @@ impl TryFrom<RawCondition> for Condition {
             Op::In | Op::NotIn => match value {
                 Some(RawValue::Many(values)) if !values.is_empty() => LeafOp::In {
                     negated: op == Op::NotIn,
-                    values,
+                    values: values.into(),
                 },
                 _ => return Err(format!("{name} takes a non-empty list of strings")),
             },
@@ -330,7 +536,7 @@ impl From<Condition> for RawCondition {
                 let op = test.op();
                 let value = match test {
                     LeafOp::Cmp(_, s) => Some(RawValue::One(s)),
-                    LeafOp::In { values, .. } => Some(RawValue::Many(values)),
+                    LeafOp::In { values, .. } => Some(RawValue::Many(values.to_vec())),
                     LeafOp::IsNull | LeafOp::NotNull => None,
                 };
                 RawCondition {

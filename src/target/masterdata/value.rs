@@ -9,7 +9,8 @@
 //! - Text: as is.
 
 use crate::schema::FieldType;
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use crate::timefmt::Civil;
+use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 
 /// How a column stores values, which decides its emptiness arms and value format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -86,23 +87,14 @@ pub fn parse_number(s: &str) -> Option<f64> {
 /// An instant (ms since the epoch) as `YYYY-MM-DD HH:MM:SS[.fff]` in `tz`, or `None`
 /// when its year in `tz` is outside 0001–9999.
 pub fn format_datetime(ms: i64, tz: FixedOffset) -> Option<String> {
-    // Years 0001-9999 in UTC, with a day's margin for the offset. Checked first because
-    // chrono panics when an offset pushes an instant at its own limits out of range.
-    const DAY: i64 = 86_400_000;
-    const FIRST: i64 = -62_135_596_800_000; // 0001-01-01T00:00:00Z
-    const END: i64 = 253_402_300_800_000; // 10000-01-01T00:00:00Z
-    if !(FIRST - DAY..END + DAY).contains(&ms) {
-        return None;
-    }
-    let utc = DateTime::from_timestamp_millis(ms)?;
-    let local = utc.with_timezone(&tz).naive_local();
-    if !(1..=9999).contains(&chrono::Datelike::year(&local)) {
-        return None;
-    }
-    let mut s = local.format("%Y-%m-%d %H:%M:%S").to_string();
-    let frac = ms.rem_euclid(1000);
-    if frac != 0 {
-        s.push_str(&format!(".{frac:03}"));
+    // Civil arithmetic, not chrono's strftime: this runs once per datetime value.
+    let c = Civil::at(ms, tz)?;
+    let mut s = String::with_capacity(23);
+    c.push_date(&mut s);
+    s.push(' ');
+    c.push_time(&mut s);
+    if c.milli != 0 {
+        c.push_millis(&mut s);
     }
     Some(s)
 }
@@ -134,6 +126,7 @@ pub fn parse_datetime(s: &str, tz: FixedOffset) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     fn cst() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).unwrap()
@@ -194,6 +187,39 @@ mod tests {
             format_datetime(midnight, cst()).unwrap(),
             "2017-10-21 00:00:00"
         );
+    }
+
+    /// The strftime form this module wrote before the civil-arithmetic one.
+    fn format_datetime_chrono(ms: i64, tz: FixedOffset) -> Option<String> {
+        const DAY: i64 = 86_400_000;
+        const FIRST: i64 = -62_135_596_800_000;
+        const END: i64 = 253_402_300_800_000;
+        if !(FIRST - DAY..END + DAY).contains(&ms) {
+            return None;
+        }
+        let local = DateTime::from_timestamp_millis(ms)?
+            .with_timezone(&tz)
+            .naive_local();
+        if !(1..=9999).contains(&chrono::Datelike::year(&local)) {
+            return None;
+        }
+        let mut s = local.format("%Y-%m-%d %H:%M:%S").to_string();
+        let frac = ms.rem_euclid(1000);
+        if frac != 0 {
+            s.push_str(&format!(".{frac:03}"));
+        }
+        Some(s)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn datetimes_agree_with_chrono(
+            ms in -62_300_000_000_000i64..253_500_000_000_000,
+            offset in -86_399i32..86_400,
+        ) {
+            let tz = FixedOffset::east_opt(offset).unwrap();
+            proptest::prop_assert_eq!(format_datetime(ms, tz), format_datetime_chrono(ms, tz));
+        }
     }
 
     #[test]

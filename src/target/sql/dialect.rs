@@ -3,7 +3,7 @@
 //! that differs between them: quoting, placeholders, exact text comparison, LIKE, and
 //! JSON-array membership.
 
-use super::frag::Frag;
+use super::frag::Out;
 use super::literal::LiteralError;
 use super::lower::Values;
 use crate::ir::Scalar;
@@ -41,13 +41,24 @@ impl Dialect {
 
     /// `name` as a quoted identifier, or why the engine cannot take it as written.
     pub fn quote_ident(self, name: &str) -> Result<String, String> {
+        let mut out = String::with_capacity(name.len() + 2);
+        self.push_ident(&mut out, name)?;
+        Ok(out)
+    }
+
+    /// Appends `name` as a quoted identifier (what [`Dialect::quote_ident`] returns), or
+    /// says why the engine cannot take it as written (appending nothing).
+    pub(crate) fn push_ident(self, out: &mut String, name: &str) -> Result<(), String> {
         if name.is_empty() {
             return Err("an identifier cannot be empty".into());
         }
-        if name.contains('\0') {
+        if name.as_bytes().contains(&0) {
             return Err("an identifier cannot contain the NUL character".into());
         }
-        self.engine().quote_ident(name)
+        let engine = self.engine();
+        engine.check_ident(name)?;
+        super::literal::push_quote_doubling(out, name, engine.ident_quote());
+        Ok(())
     }
 
     /// The string literal for `s` (see [`super::literal::string`]).
@@ -86,7 +97,8 @@ impl FromStr for Dialect {
     }
 }
 
-/// What differs between engines. Operands are fragments that may carry parameters.
+/// What differs between engines. Each writer appends to the statement in [`Out`]; values
+/// go through [`Values`] (literals or parameters). `col` is the column, already quoted.
 pub(crate) trait Engine: Sync {
     /// The dialect's name.
     fn name(&self) -> &'static str;
@@ -94,30 +106,41 @@ pub(crate) trait Engine: Sync {
     /// The placeholder for the `n`-th parameter (1-based).
     fn placeholder(&self, n: usize) -> String;
 
-    /// Quotes a non-empty, NUL-free identifier, or says why it is not acceptable.
-    fn quote_ident(&self, name: &str) -> Result<String, String>;
+    /// Whether the engine takes a non-empty, NUL-free identifier as written, or why not.
+    fn check_ident(&self, name: &str) -> Result<(), String>;
+
+    /// The identifier quote character (doubled inside a name).
+    fn ident_quote(&self) -> char;
 
     /// The column as written on the left of an exact (case-, accent- and
     /// trailing-space-sensitive) text comparison.
-    fn exact_text(&self, col: &str) -> Frag;
+    fn exact_text(&self, out: &mut Out, col: &str);
 
     /// `col <op> value` for a text test, exact and case-sensitive. `pattern` is the
-    /// LIKE pattern (already escaped with `!`), `value` the operand itself, `chars` its
-    /// length in characters.
-    fn text_test(&self, col: &str, op: TextOp, pattern: &Frag, value: &Frag, chars: usize) -> Frag;
+    /// LIKE pattern (already escaped with `!`), `value` the operand itself.
+    fn text_test(
+        &self,
+        out: &mut Out,
+        v: &Values,
+        col: &str,
+        op: TextOp,
+        pattern: &str,
+        value: &str,
+    ) -> Result<(), LiteralError>;
 
     /// A never-NULL test that the JSON-array column `col` is empty as `eval` sees it:
     /// NULL, `''`, or an array without an item that counts (a non-empty string, or a
     /// number when `numbers`).
-    fn json_empty(&self, col: &str, numbers: bool) -> Frag;
+    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool);
 
     /// A test that the JSON array in `col` contains any (or all) of `elems`; it may be
     /// NULL or anything on an empty column, but is never NULL on a non-empty array.
     fn json_has(
         &self,
+        out: &mut Out,
         v: &Values,
         col: &str,
         elems: &[Scalar],
         any: bool,
-    ) -> Result<Frag, LiteralError>;
+    ) -> Result<(), LiteralError>;
 }

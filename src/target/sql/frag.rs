@@ -1,104 +1,125 @@
-//! SQL text under construction: literal text interleaved with bound parameters.
+//! The statement under construction: one text buffer and the bound parameters.
 //!
-//! Parameters stay symbolic until the whole statement is assembled, so PostgreSQL's
-//! `$1, $2, ...` are numbered in the order they appear in the final text whatever order
-//! the pieces were built in.
+//! Lowering writes the statement front to back, so a parameter's placeholder is written
+//! where it appears and PostgreSQL's `$1, $2, ...` are numbered in text order as they
+//! are pushed. Nothing is built as separate pieces and joined later: every literal,
+//! identifier and keyword goes straight into the one buffer.
 
 use super::dialect::Dialect;
 
-/// One piece of a statement.
-#[derive(Clone, Debug, PartialEq)]
-enum Piece {
-    Sql(String),
-    Param(serde_json::Value),
+/// SQL text with its parameters, written in order.
+#[derive(Debug)]
+pub(crate) struct Out {
+    /// The text so far.
+    pub(crate) sql: String,
+    /// The parameters so far, in placeholder order.
+    pub(crate) params: Vec<serde_json::Value>,
+    dialect: Dialect,
 }
 
-/// A fragment of SQL with its parameters in place.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub(crate) struct Frag(Vec<Piece>);
+/// A position in an [`Out`] to go back to.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mark {
+    sql: usize,
+    params: usize,
+}
 
-impl Frag {
-    /// Plain SQL text.
-    pub(crate) fn sql(s: impl Into<String>) -> Frag {
-        Frag(vec![Piece::Sql(s.into())])
-    }
-
-    /// A bound parameter.
-    pub(crate) fn param(v: serde_json::Value) -> Frag {
-        Frag(vec![Piece::Param(v)])
+impl Out {
+    /// An empty statement with room for `capacity` bytes of text.
+    pub(crate) fn new(dialect: Dialect, capacity: usize) -> Out {
+        Out {
+            sql: String::with_capacity(capacity),
+            params: Vec::new(),
+            dialect,
+        }
     }
 
     /// Appends SQL text.
-    pub(crate) fn push(&mut self, s: &str) -> &mut Frag {
-        match self.0.last_mut() {
-            Some(Piece::Sql(t)) => t.push_str(s),
-            _ => self.0.push(Piece::Sql(s.to_owned())),
-        }
-        self
+    pub(crate) fn push(&mut self, s: &str) {
+        self.sql.push_str(s);
     }
 
-    /// Appends another fragment.
-    pub(crate) fn append(&mut self, other: &Frag) -> &mut Frag {
-        for p in &other.0 {
-            match p {
-                Piece::Sql(s) => {
-                    self.push(s);
-                }
-                Piece::Param(v) => self.0.push(Piece::Param(v.clone())),
+    /// Appends a bound parameter and its placeholder.
+    pub(crate) fn param(&mut self, v: serde_json::Value) {
+        self.params.push(v);
+        match self.dialect {
+            Dialect::Mysql | Dialect::Sqlite => self.sql.push('?'),
+            Dialect::Postgres => {
+                self.sql.push('$');
+                push_decimal(&mut self.sql, self.params.len());
             }
         }
-        self
     }
 
-    /// `parts` joined by `sep`.
-    pub(crate) fn join(parts: &[Frag], sep: &str) -> Frag {
-        let mut out = Frag::default();
-        for (i, p) in parts.iter().enumerate() {
-            if i > 0 {
-                out.push(sep);
-            }
-            out.append(p);
+    /// The current position.
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            sql: self.sql.len(),
+            params: self.params.len(),
         }
-        out
     }
 
-    /// `(` self `)`.
-    pub(crate) fn paren(&self) -> Frag {
-        let mut out = Frag::sql("(");
-        out.append(self);
-        out.push(")");
-        out
+    /// Drops everything written after `m` (text and parameters).
+    pub(crate) fn truncate(&mut self, m: Mark) {
+        self.sql.truncate(m.sql);
+        self.params.truncate(m.params);
     }
 
-    /// Builds a fragment from a template where each `{}` is replaced by the next operand.
-    pub(crate) fn fill(template: &str, operands: &[&Frag]) -> Frag {
-        let mut out = Frag::default();
-        let mut rest = template;
-        let mut ops = operands.iter();
-        while let Some(i) = rest.find("{}") {
-            out.push(&rest[..i]);
-            if let Some(op) = ops.next() {
-                out.append(op);
-            }
-            rest = &rest[i + 2..];
+    /// The text and the parameters.
+    pub(crate) fn finish(self) -> (String, Vec<serde_json::Value>) {
+        (self.sql, self.params)
+    }
+}
+
+/// Appends `n` in decimal.
+pub(crate) fn push_decimal(out: &mut String, n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
-        out.push(rest);
-        out
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals() {
+        for n in [0, 7, 10, 99, 12345, usize::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
     }
 
-    /// The final text, with the dialect's placeholders, and the parameters in order.
-    pub(crate) fn finish(&self, dialect: Dialect) -> (String, Vec<serde_json::Value>) {
-        let mut sql = String::new();
-        let mut params = Vec::new();
-        for p in &self.0 {
-            match p {
-                Piece::Sql(s) => sql.push_str(s),
-                Piece::Param(v) => {
-                    params.push(v.clone());
-                    sql.push_str(&dialect.placeholder(params.len()));
-                }
-            }
-        }
-        (sql, params)
+    #[test]
+    fn postgres_placeholders_count_up_and_truncate_rewinds() {
+        let mut out = Out::new(Dialect::Postgres, 0);
+        out.push("a = ");
+        out.param(serde_json::json!(1));
+        let m = out.mark();
+        out.push(" AND b = ");
+        out.param(serde_json::json!(2));
+        assert_eq!(out.sql, "a = $1 AND b = $2");
+        out.truncate(m);
+        out.push(" OR c = ");
+        out.param(serde_json::json!(3));
+        assert_eq!(
+            out.finish(),
+            (
+                "a = $1 OR c = $2".to_owned(),
+                vec![serde_json::json!(1), serde_json::json!(3)]
+            )
+        );
     }
 }

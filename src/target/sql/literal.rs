@@ -5,7 +5,9 @@
 //! (DESIGN §5) and is pinned by the injection tests in `tests/sql_injection.rs`.
 
 use super::dialect::Dialect;
-use chrono::{DateTime, FixedOffset, Utc};
+use crate::timefmt::Civil;
+use chrono::FixedOffset;
+use std::fmt::Write as _;
 
 /// Why a value cannot be written as a literal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,27 +35,53 @@ pub enum LiteralError {
 ///   doubled too, so the value does not depend on `standard_conforming_strings`.
 /// - SQLite: `'...'` with `'` doubled (SQLite has no backslash escapes).
 pub fn string(dialect: Dialect, s: &str) -> Result<String, LiteralError> {
-    if s.contains('\0') {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_string(&mut out, dialect, s)?;
+    Ok(out)
+}
+
+/// Appends [`string`]`(dialect, s)` to `out` (nothing on error).
+pub(crate) fn push_string(out: &mut String, dialect: Dialect, s: &str) -> Result<(), LiteralError> {
+    // One pass over the bytes decides the form (values are mostly short: a byte loop
+    // beats several searches).
+    let (mut nul, mut quote, mut backslash, mut plain) = (false, false, false, true);
+    for &b in s.as_bytes() {
+        nul |= b == 0;
+        quote |= b == b'\'';
+        backslash |= b == b'\\';
+        plain &= (0x20..0x7f).contains(&b);
+    }
+    if nul {
         return Err(LiteralError::Nul);
     }
-    Ok(match dialect {
+    let doubled = |out: &mut String| {
+        if quote {
+            push_quote_doubling(out, s, '\'');
+        } else {
+            out.reserve(s.len() + 2);
+            out.push('\'');
+            out.push_str(s);
+            out.push('\'');
+        }
+    };
+    match dialect {
         Dialect::Mysql => {
-            let plain = s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\');
-            if plain {
-                quote_doubling(s, '\'')
+            if plain && !backslash {
+                doubled(out);
             } else {
-                let mut out = String::with_capacity(12 + 2 * s.len());
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.reserve(12 + 2 * s.len());
                 out.push_str("_utf8mb4 X'");
                 for b in s.bytes() {
-                    out.push_str(&format!("{b:02X}"));
+                    out.push(char::from(HEX[usize::from(b >> 4)]));
+                    out.push(char::from(HEX[usize::from(b & 15)]));
                 }
                 out.push('\'');
-                out
             }
         }
         Dialect::Postgres => {
-            if s.contains('\\') {
-                let mut out = String::with_capacity(s.len() + 4);
+            if backslash {
+                out.reserve(s.len() + 4);
                 out.push_str("E'");
                 for c in s.chars() {
                     match c {
@@ -63,28 +91,32 @@ pub fn string(dialect: Dialect, s: &str) -> Result<String, LiteralError> {
                     }
                 }
                 out.push('\'');
-                out
             } else {
-                quote_doubling(s, '\'')
+                doubled(out);
             }
         }
-        Dialect::Sqlite => quote_doubling(s, '\''),
-    })
+        Dialect::Sqlite => doubled(out),
+    }
+    Ok(())
 }
 
-/// `q` + `s` with every `q` doubled + `q`: the SQL-standard quoting of strings and
-/// identifiers.
-pub(crate) fn quote_doubling(s: &str, q: char) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
+/// Appends `q` + `s` with every `q` doubled + `q`: the SQL-standard quoting of strings
+/// and identifiers.
+pub(crate) fn push_quote_doubling(out: &mut String, s: &str, q: char) {
+    out.reserve(s.len() + 2);
     out.push(q);
-    for c in s.chars() {
-        if c == q {
-            out.push(q);
-        }
-        out.push(c);
+    // Whole runs between quote characters at once; the common case is a single run.
+    // Every quote character is ASCII, so a byte search finds exactly its occurrences.
+    debug_assert!(q.is_ascii());
+    let qb = q as u8;
+    let mut rest = s;
+    while let Some(i) = rest.bytes().position(|b| b == qb) {
+        out.push_str(&rest[..=i]);
+        out.push(q);
+        rest = &rest[i + 1..];
     }
+    out.push_str(rest);
     out.push(q);
-    out
 }
 
 /// The numeric literal for a finite `x`, read back by every engine as the same double.
@@ -95,15 +127,24 @@ pub(crate) fn quote_doubling(s: &str, q: char) -> String {
 /// that round-trip, so the nearest double is `x` itself. Negative values are
 /// parenthesised so that no `--` comment can ever form after an operator.
 pub fn number(x: f64) -> Result<String, LiteralError> {
+    let mut out = String::new();
+    push_number(&mut out, x)?;
+    Ok(out)
+}
+
+/// Appends [`number`]`(x)` to `out` (nothing on error).
+pub(crate) fn push_number(out: &mut String, x: f64) -> Result<(), LiteralError> {
     if !x.is_finite() {
         return Err(LiteralError::NotFinite);
     }
-    let text = format!("{x:e}");
-    Ok(if text.starts_with('-') {
-        format!("({text})")
-    } else {
-        text
-    })
+    let start = out.len();
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{x:e}");
+    if out[start..].starts_with('-') {
+        out.insert(start, '(');
+        out.push(')');
+    }
+    Ok(())
 }
 
 /// The earliest and latest instants (ms since the epoch, UTC) a dialect's datetime
@@ -139,38 +180,87 @@ pub(crate) fn datetime_limits(dialect: Dialect, tz: FixedOffset) -> Option<(i64,
 /// The instant `ms` as `YYYY-MM-DD HH:MM:SS.fff` in `tz`: the storage format of datetime
 /// columns (see the module docs of [`crate::target::sql`]).
 pub fn datetime_text(dialect: Dialect, ms: i64, tz: FixedOffset) -> Result<String, LiteralError> {
-    let utc = DateTime::<Utc>::from_timestamp_millis(ms).ok_or(LiteralError::DatetimeRange)?;
-    let local = utc.with_timezone(&tz);
+    let mut out = String::with_capacity(23);
+    push_datetime_text(&mut out, dialect, ms, tz)?;
+    Ok(out)
+}
+
+/// The local calendar fields of `ms` in `tz`, if the dialect's datetime columns hold it.
+pub(crate) fn datetime_civil(
+    dialect: Dialect,
+    ms: i64,
+    tz: FixedOffset,
+) -> Result<Civil, LiteralError> {
+    let c = Civil::at(ms, tz).ok_or(LiteralError::DatetimeRange)?;
     let (lo, hi) = datetime_bounds(dialect);
-    let year = chrono::Datelike::year(&local);
-    if year < lo || year > hi {
+    if c.year < lo || c.year > hi {
         return Err(LiteralError::DatetimeRange);
     }
-    Ok(local.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
+    Ok(c)
+}
+
+/// Appends `YYYY-MM-DD HH:MM:SS.fff`.
+fn push_civil(out: &mut String, c: &Civil) {
+    c.push_date(out);
+    out.push(' ');
+    c.push_time(out);
+    c.push_millis(out);
+}
+
+/// Appends [`datetime_text`]`(dialect, ms, tz)` to `out` (nothing on error).
+pub(crate) fn push_datetime_text(
+    out: &mut String,
+    dialect: Dialect,
+    ms: i64,
+    tz: FixedOffset,
+) -> Result<(), LiteralError> {
+    let c = datetime_civil(dialect, ms, tz)?;
+    push_civil(out, &c);
+    Ok(())
 }
 
 /// The inline datetime literal: `TIMESTAMP '...'` where the engine has a datetime type
 /// (MySQL, PostgreSQL), the plain text where datetimes are stored as text (SQLite).
 pub fn datetime(dialect: Dialect, ms: i64, tz: FixedOffset) -> Result<String, LiteralError> {
-    let text = datetime_text(dialect, ms, tz)?;
+    let mut out = String::with_capacity(36);
+    push_datetime(&mut out, dialect, ms, tz)?;
+    Ok(out)
+}
+
+/// Appends [`datetime`]`(dialect, ms, tz)` to `out` (nothing on error).
+pub(crate) fn push_datetime(
+    out: &mut String,
+    dialect: Dialect,
+    ms: i64,
+    tz: FixedOffset,
+) -> Result<(), LiteralError> {
+    let c = datetime_civil(dialect, ms, tz)?;
     // The text is digits, `-`, `:`, `.` and a space: no quoting issue in any engine.
-    Ok(match dialect {
-        Dialect::Mysql | Dialect::Postgres => format!("TIMESTAMP '{text}'"),
-        Dialect::Sqlite => format!("'{text}'"),
-    })
+    out.push_str(match dialect {
+        Dialect::Mysql | Dialect::Postgres => "TIMESTAMP '",
+        Dialect::Sqlite => "'",
+    });
+    push_civil(out, &c);
+    out.push('\'');
+    Ok(())
 }
 
 /// `s` as a LIKE pattern body with the escape character `!`: `!`, `%` and `_` are
 /// prefixed by `!`, so the pattern matches the text literally.
 pub fn like_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    push_like_escape(&mut out, s);
+    out
+}
+
+/// Appends [`like_escape`]`(s)` to `out`.
+pub(crate) fn push_like_escape(out: &mut String, s: &str) {
     for c in s.chars() {
         if matches!(c, '!' | '%' | '_') {
             out.push('!');
         }
         out.push(c);
     }
-    out
 }
 
 #[cfg(test)]

@@ -9,12 +9,13 @@
 //! combine leaves positively, where a NULL acts exactly like false.
 
 use super::dialect::Dialect;
-use super::frag::Frag;
+use super::frag::Out;
 use super::literal::{self, LiteralError};
 use super::SqlError;
 use crate::ir::{Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
+use crate::syntax::ast::TextOp;
 use chrono::FixedOffset;
 
 /// How deep `And`/`Or` may nest. Engines' own parsers give up around here (SQLite's
@@ -22,7 +23,7 @@ use chrono::FixedOffset;
 /// real queries are a few levels deep.
 pub(crate) const MAX_DEPTH: usize = 200;
 
-/// Produces literals or parameters for values.
+/// Writes values as literals or parameters.
 pub(crate) struct Values {
     pub(crate) dialect: Dialect,
     pub(crate) params: bool,
@@ -30,20 +31,21 @@ pub(crate) struct Values {
 }
 
 impl Values {
-    /// A text value.
-    pub(crate) fn text(&self, s: &str) -> Result<Frag, LiteralError> {
+    /// A text value. Nothing is written on error.
+    pub(crate) fn text(&self, out: &mut Out, s: &str) -> Result<(), LiteralError> {
         if self.params {
             if s.contains('\0') {
                 return Err(LiteralError::Nul);
             }
-            Ok(Frag::param(serde_json::Value::String(s.to_owned())))
+            out.param(serde_json::Value::String(s.to_owned()));
+            Ok(())
         } else {
-            literal::string(self.dialect, s).map(Frag::sql)
+            literal::push_string(&mut out.sql, self.dialect, s)
         }
     }
 
-    /// A number.
-    pub(crate) fn number(&self, x: f64) -> Result<Frag, LiteralError> {
+    /// A number. Nothing is written on error.
+    pub(crate) fn number(&self, out: &mut Out, x: f64) -> Result<(), LiteralError> {
         if self.params {
             // Whole numbers go out as JSON integers, which bind to integer and floating
             // columns alike; below 2^53 the integer is the double exactly.
@@ -53,28 +55,30 @@ impl Values {
             } else {
                 serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?
             };
-            Ok(Frag::param(serde_json::Value::Number(n)))
+            out.param(serde_json::Value::Number(n));
+            Ok(())
         } else {
-            literal::number(x).map(Frag::sql)
+            literal::push_number(&mut out.sql, x)
         }
     }
 
-    /// An instant, as local time in the query's zone.
-    pub(crate) fn datetime(&self, ms: i64) -> Result<Frag, LiteralError> {
+    /// An instant, as local time in the query's zone. Nothing is written on error.
+    pub(crate) fn datetime(&self, out: &mut Out, ms: i64) -> Result<(), LiteralError> {
         if self.params {
             let text = literal::datetime_text(self.dialect, ms, self.tz)?;
-            Ok(Frag::param(serde_json::Value::String(text)))
+            out.param(serde_json::Value::String(text));
+            Ok(())
         } else {
-            literal::datetime(self.dialect, ms, self.tz).map(Frag::sql)
+            literal::push_datetime(&mut out.sql, self.dialect, ms, self.tz)
         }
     }
 
     /// Any scalar except booleans, which no SQL column of the storage model holds.
-    pub(crate) fn scalar(&self, s: &Scalar) -> Result<Frag, LiteralError> {
+    pub(crate) fn scalar(&self, out: &mut Out, s: &Scalar) -> Result<(), LiteralError> {
         match s {
-            Scalar::Text(t) => self.text(t),
-            Scalar::Number(x) => self.number(*x),
-            Scalar::DateTime(ms) => self.datetime(*ms),
+            Scalar::Text(t) => self.text(out, t),
+            Scalar::Number(x) => self.number(out, *x),
+            Scalar::DateTime(ms) => self.datetime(out, *ms),
             // No column of the storage model holds a boolean value (callers check scalar
             // types against the column first; this keeps a slip from becoming a constant).
             Scalar::Bool(_) => Err(LiteralError::Unrepresentable),
@@ -82,7 +86,7 @@ impl Values {
     }
 
     /// A JSON array of `elems`, as text (a literal or a text parameter).
-    pub(crate) fn json(&self, elems: &[Scalar]) -> Result<Frag, LiteralError> {
+    pub(crate) fn json(&self, out: &mut Out, elems: &[Scalar]) -> Result<(), LiteralError> {
         let mut arr = Vec::with_capacity(elems.len());
         for e in elems {
             arr.push(match e {
@@ -94,7 +98,7 @@ impl Values {
                 Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::Unrepresentable),
             });
         }
-        self.text(&serde_json::Value::Array(arr).to_string())
+        self.text(out, &serde_json::Value::Array(arr).to_string())
     }
 }
 
@@ -140,15 +144,36 @@ fn fits(k: Kind, s: &Scalar) -> bool {
     )
 }
 
-/// The lowering pass: collects every error instead of stopping at the first.
+/// The lowering pass: writes the condition into one [`Out`] and collects every error
+/// instead of stopping at the first.
 pub(crate) struct Lower<'a> {
     pub(crate) v: Values,
     pub(crate) errors: &'a mut Vec<SqlError>,
+    /// The quoted column of the leaf being written (kept to reuse its allocation).
+    pub(crate) col: String,
+}
+
+/// What a leaf tests, once `=` and `in` on array columns are read as `has any`.
+enum View<'a> {
+    Plain(&'a Test),
+    Has(&'a [Scalar], bool),
+}
+
+/// The test part of a leaf, decided before anything is written.
+enum Pos<'a> {
+    /// Fixed text.
+    Const(&'static str),
+    Eq(&'a Scalar),
+    In(&'a [Scalar]),
+    Range(&'a Range),
+    Flag(&'static str),
+    Text(TextOp, &'a str),
+    Has(Vec<Scalar>, bool),
 }
 
 impl Lower<'_> {
-    /// Lowers `p`, complemented when `negate`.
-    pub(crate) fn pred(&mut self, p: &Pred, negate: bool, depth: usize) -> Frag {
+    /// Writes `p`, complemented when `negate`.
+    pub(crate) fn pred(&mut self, out: &mut Out, p: &Pred, negate: bool, depth: usize) {
         // Chains of `Not` only flip the polarity; walking them in a loop keeps a
         // 100,000-deep `not not ...` off the call stack.
         let mut p = p;
@@ -160,64 +185,68 @@ impl Lower<'_> {
         match p {
             Pred::True | Pred::False => {
                 let t = matches!(p, Pred::True) != negate;
-                Frag::sql(if t { "(1 = 1)" } else { "(1 = 0)" })
+                out.push(if t { "(1 = 1)" } else { "(1 = 0)" });
             }
             Pred::And(ps) | Pred::Or(ps) => {
                 let is_and = matches!(p, Pred::And(_)) != negate;
                 if ps.is_empty() {
                     // The neutral element: an empty And is true, an empty Or false.
-                    return Frag::sql(if is_and { "(1 = 1)" } else { "(1 = 0)" });
+                    out.push(if is_and { "(1 = 1)" } else { "(1 = 0)" });
+                    return;
                 }
                 if depth >= MAX_DEPTH {
                     self.errors.push(SqlError::TooDeep {
                         max: MAX_DEPTH,
                         span: first_span(p),
                     });
-                    return Frag::sql("(1 = 0)");
+                    out.push("(1 = 0)");
+                    return;
                 }
-                let parts: Vec<Frag> = ps
-                    .iter()
-                    .map(|c| {
-                        let f = self.pred(c, negate, depth + 1);
-                        if is_compound(c) {
-                            f.paren()
-                        } else {
-                            f
-                        }
-                    })
-                    .collect();
-                if parts.len() == 1 {
-                    return parts.into_iter().next().unwrap_or_default();
+                let sep = if is_and { " AND " } else { " OR " };
+                for (i, c) in ps.iter().enumerate() {
+                    if i > 0 {
+                        out.push(sep);
+                    }
+                    let paren = is_compound(c);
+                    if paren {
+                        out.push("(");
+                    }
+                    self.pred(out, c, negate, depth + 1);
+                    if paren {
+                        out.push(")");
+                    }
                 }
-                Frag::join(&parts, if is_and { " AND " } else { " OR " })
             }
-            Pred::Leaf(l) => match self.leaf(l, l.negated != negate) {
-                Ok(f) => f,
-                Err(e) => {
+            Pred::Leaf(l) => {
+                let start = out.mark();
+                let mut col = std::mem::take(&mut self.col);
+                col.clear();
+                let r = self.leaf(out, l, l.negated != negate, &mut col);
+                self.col = col;
+                if let Err(e) = r {
+                    // The text is discarded with the error; keep it well formed anyway.
+                    out.truncate(start);
                     self.errors.push(e);
-                    Frag::sql("(1 = 0)")
+                    out.push("(1 = 0)");
                 }
-            },
-            Pred::Not(_) => unreachable_not(),
+            }
+            Pred::Not(_) => out.push(UNREACHABLE_NOT),
         }
-    }
-
-    fn quote(&self, l: &Leaf, name: &str) -> Result<String, SqlError> {
-        self.v
-            .dialect
-            .quote_ident(name)
-            .map_err(|reason| SqlError::ColumnName {
-                name: name.to_owned(),
-                reason,
-                span: l.span,
-            })
     }
 
     fn lit<T>(&self, l: &Leaf, r: Result<T, LiteralError>) -> Result<T, SqlError> {
         r.map_err(|e| SqlError::from_literal(e, l, self.v.dialect))
     }
 
-    fn leaf(&self, l: &Leaf, negated: bool) -> Result<Frag, SqlError> {
+    /// Writes the leaf (complemented when `negated`); on error the caller discards what
+    /// was written. `col` is scratch space for the quoted column.
+    fn leaf(
+        &self,
+        out: &mut Out,
+        l: &Leaf,
+        negated: bool,
+        col: &mut String,
+    ) -> Result<(), SqlError> {
         let f = &l.field;
         if f.subform.is_some() || f.ty == FieldType::Subform {
             return Err(SqlError::Subform {
@@ -229,195 +258,280 @@ impl Lower<'_> {
             return Err(unsupported(l));
         };
         let engine = self.v.dialect.engine();
-        let col = self.quote(l, &f.column)?;
+        self.v
+            .dialect
+            .push_ident(col, &f.column)
+            .map_err(|reason| SqlError::ColumnName {
+                name: f.column.clone(),
+                reason,
+                span: l.span,
+            })?;
+        let col: &str = col;
         let sqlite = self.v.dialect == Dialect::Sqlite;
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
         // columns, so that a negated leaf reads `(c IS NULL OR c = '' OR NOT (...))`.
-        let arms = match k {
+        let arms = |out: &mut Out| match k {
             // `other` fields (attachments, images, ...) hold JSON text when filled, so
             // an empty list `[]` is empty too.
-            Kind::Text if f.ty == FieldType::Other => Frag::fill(
-                "{} IS NULL OR {} = '' OR {} = '[]'",
-                &[
-                    &Frag::sql(&col),
-                    &engine.exact_text(&col),
-                    &engine.exact_text(&col),
-                ],
-            ),
-            Kind::Text => Frag::fill(
-                "{} IS NULL OR {} = ''",
-                &[&Frag::sql(&col), &engine.exact_text(&col)],
-            ),
-            Kind::Number => Frag::sql(format!("{col} IS NULL")),
-            Kind::Datetime if sqlite => Frag::sql(format!("{col} IS NULL OR {col} = ''")),
-            Kind::Datetime => Frag::sql(format!("{col} IS NULL")),
-            Kind::TextArray => engine.json_empty(&col, false),
-            Kind::NumberArray => engine.json_empty(&col, true),
+            Kind::Text if f.ty == FieldType::Other => {
+                out.push(col);
+                out.push(" IS NULL OR ");
+                engine.exact_text(out, col);
+                out.push(" = '' OR ");
+                engine.exact_text(out, col);
+                out.push(" = '[]'");
+            }
+            Kind::Text => {
+                out.push(col);
+                out.push(" IS NULL OR ");
+                engine.exact_text(out, col);
+                out.push(" = ''");
+            }
+            Kind::Datetime if sqlite => {
+                out.push(col);
+                out.push(" IS NULL OR ");
+                out.push(col);
+                out.push(" = ''");
+            }
+            Kind::Number | Kind::Datetime => {
+                out.push(col);
+                out.push(" IS NULL");
+            }
+            Kind::TextArray => engine.json_empty(out, col, false),
+            Kind::NumberArray => engine.json_empty(out, col, true),
         };
         let arms_are_or = matches!(k, Kind::Text) || (sqlite && k == Kind::Datetime);
-        let empty = if arms_are_or {
-            arms.paren()
-        } else {
-            arms.clone()
-        };
         let check = |ok: bool| if ok { Ok(()) } else { Err(unsupported(l)) };
         // On array columns `=` and `in` hold when some element matches (eval's reading,
         // jdy's `in` on member groups): that is `has any`.
-        let any_of;
-        let test = match (&l.test, k) {
+        let view = match (&l.test, k) {
             (Test::Eq(s), Kind::TextArray | Kind::NumberArray) => {
-                any_of = Test::HasAny(vec![s.clone()]);
-                &any_of
+                View::Has(std::slice::from_ref(s), true)
             }
-            (Test::In(vs), Kind::TextArray | Kind::NumberArray) => {
-                any_of = Test::HasAny(vs.clone());
-                &any_of
-            }
-            (t, _) => t,
+            (Test::In(vs), Kind::TextArray | Kind::NumberArray) => View::Has(vs, true),
+            (Test::HasAny(vs), _) => View::Has(vs, true),
+            (Test::HasAll(vs), _) => View::Has(vs, false),
+            (t, _) => View::Plain(t),
         };
-        let (pos, false_on_empty) = match test {
-            Test::Empty => {
-                return Ok(if negated {
-                    Frag::fill("NOT ({})", &[&arms])
+        // First every check, the form of the test and whether it is false on every empty
+        // value; then the text, front to back.
+        let (pos, false_on_empty) = match view {
+            View::Plain(Test::Empty) => {
+                if negated {
+                    out.push("NOT (");
+                    arms(out);
+                    out.push(")");
+                } else if arms_are_or {
+                    out.push("(");
+                    arms(out);
+                    out.push(")");
                 } else {
-                    empty
-                });
+                    arms(out);
+                }
+                return Ok(());
             }
-            Test::Eq(s) => {
+            View::Plain(Test::Eq(s)) => {
                 check(matches!(k, Kind::Text | Kind::Number | Kind::Datetime) && fits(k, s))?;
-                let lhs = if k == Kind::Text {
-                    engine.exact_text(&col)
-                } else {
-                    Frag::sql(&col)
-                };
-                let rhs = self.lit(l, self.v.scalar(s))?;
-                let foe = !matches!(s, Scalar::Text(t) if t.is_empty());
-                (Frag::fill("{} = {}", &[&lhs, &rhs]), foe)
+                (Pos::Eq(s), !matches!(s, Scalar::Text(t) if t.is_empty()))
             }
-            Test::In(vs) => {
+            View::Plain(Test::In(vs)) => {
                 check(
                     matches!(k, Kind::Text | Kind::Number | Kind::Datetime)
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
                 if vs.is_empty() {
-                    (Frag::sql("(1 = 0)"), true)
+                    (Pos::Const("(1 = 0)"), true)
                 } else {
-                    let lhs = if k == Kind::Text {
-                        engine.exact_text(&col)
-                    } else {
-                        Frag::sql(&col)
-                    };
-                    let vals = vs
-                        .iter()
-                        .map(|s| self.lit(l, self.v.scalar(s)))
-                        .collect::<Result<Vec<_>, _>>()?;
                     let foe = !vs
                         .iter()
                         .any(|s| matches!(s, Scalar::Text(t) if t.is_empty()));
-                    (
-                        Frag::fill("{} IN ({})", &[&lhs, &Frag::join(&vals, ", ")]),
-                        foe,
-                    )
+                    (Pos::In(vs), foe)
                 }
             }
-            Test::Range(r) => {
+            View::Plain(Test::Range(r)) => {
                 check(matches!(k, Kind::Number | Kind::Datetime) && range_fits(k, r))?;
-                let pos = self.range(l, &col, r)?;
                 // SQLite stores datetimes as text and `''` sorts before every datetime,
                 // so a range without a lower end would hold on `''`: guard it there.
                 let sqlite_text_hole = sqlite && k == Kind::Datetime && r.lo.is_none();
-                (pos, !sqlite_text_hole && (r.lo.is_some() || r.hi.is_some()))
+                (
+                    Pos::Range(r),
+                    !sqlite_text_hole && (r.lo.is_some() || r.hi.is_some()),
+                )
             }
-            Test::Verified | Test::Unverified => {
+            View::Plain(t @ (Test::Verified | Test::Unverified)) => {
                 check(f.ty == FieldType::Phone)?;
-                let flag = self.quote(l, &format!("{}_verified", f.column))?;
-                let is = if *test == Test::Verified {
+                let is = if *t == Test::Verified {
                     "IS TRUE"
                 } else {
                     "IS NOT TRUE"
                 };
-                (Frag::sql(format!("{flag} {is}")), false)
+                (Pos::Flag(is), false)
             }
-            Test::Text(op, s) => {
+            View::Plain(Test::Text(op, s)) => {
                 check(k == Kind::Text)?;
-                let body = literal::like_escape(s);
-                let pattern = match op {
-                    crate::syntax::ast::TextOp::Contains => format!("%{body}%"),
-                    crate::syntax::ast::TextOp::StartsWith => format!("{body}%"),
-                    crate::syntax::ast::TextOp::EndsWith => format!("%{body}"),
-                };
-                let pattern = self.lit(l, self.v.text(&pattern))?;
-                let value = self.lit(l, self.v.text(s))?;
-                let pos = engine.text_test(&col, *op, &pattern, &value, s.chars().count());
-                (pos, !s.is_empty())
+                (Pos::Text(*op, s), !s.is_empty())
             }
-            Test::HasAny(vs) | Test::HasAll(vs) => {
+            // Read as `View::Has` above; listed so the match stays exhaustive.
+            View::Plain(Test::HasAny(_) | Test::HasAll(_)) => return Err(unsupported(l)),
+            View::Has(vs, any) => {
                 check(
                     matches!(k, Kind::TextArray | Kind::NumberArray)
                         && vs.iter().all(|s| fits(k, s)),
                 )?;
-                let any = matches!(test, Test::HasAny(_));
                 // `eval` never counts an empty string as an item: `has ""` is false on
                 // every value, so it drops out of `has any` and fails `has all`.
                 let blank = |s: &Scalar| matches!(s, Scalar::Text(t) if t.is_empty());
                 let kept: Vec<Scalar> = vs.iter().filter(|s| !blank(s)).cloned().collect();
                 if !any && kept.len() < vs.len() {
-                    (Frag::sql("(1 = 0)"), true)
+                    (Pos::Const("(1 = 0)"), true)
                 } else if kept.is_empty() {
                     // Vacuous: any-of-nothing is false, all-of-nothing holds for every
                     // non-empty value.
                     if any {
-                        (Frag::sql("(1 = 0)"), true)
+                        (Pos::Const("(1 = 0)"), true)
                     } else {
-                        (Frag::sql("(1 = 1)"), false)
+                        (Pos::Const("(1 = 1)"), false)
                     }
                 } else {
-                    let pos = self.lit(l, engine.json_has(&self.v, &col, &kept, any))?;
-                    (pos, true)
+                    (Pos::Has(kept, any), true)
                 }
             }
         };
-        Ok(if negated {
-            Frag::fill("({} OR NOT ({}))", &[&arms, &pos])
-        } else if false_on_empty {
-            pos
-        } else {
-            Frag::fill("(NOT ({}) AND {})", &[&arms, &pos])
-        })
+        if negated {
+            out.push("(");
+            arms(out);
+            out.push(" OR NOT (");
+        } else if !false_on_empty {
+            out.push("(NOT (");
+            arms(out);
+            out.push(") AND ");
+        }
+        match pos {
+            Pos::Const(c) => out.push(c),
+            Pos::Eq(s) => {
+                if k == Kind::Text {
+                    engine.exact_text(out, col);
+                } else {
+                    out.push(col);
+                }
+                out.push(" = ");
+                self.lit(l, self.v.scalar(out, s))?;
+            }
+            Pos::In(vs) => {
+                if k == Kind::Text {
+                    engine.exact_text(out, col);
+                } else {
+                    out.push(col);
+                }
+                out.push(" IN (");
+                for (i, s) in vs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(", ");
+                    }
+                    self.lit(l, self.v.scalar(out, s))?;
+                }
+                out.push(")");
+            }
+            Pos::Range(r) => self.range(out, l, col, r)?,
+            Pos::Flag(is) => {
+                let mut flag = String::with_capacity(f.column.len() + 9);
+                flag.push_str(&f.column);
+                flag.push_str("_verified");
+                self.v
+                    .dialect
+                    .push_ident(&mut out.sql, &flag)
+                    .map_err(|reason| SqlError::ColumnName {
+                        name: flag.clone(),
+                        reason,
+                        span: l.span,
+                    })?;
+                out.push(" ");
+                out.push(is);
+            }
+            Pos::Text(op, s) => {
+                let mut pattern = String::with_capacity(s.len() + 4);
+                if op != TextOp::StartsWith {
+                    pattern.push('%');
+                }
+                literal::push_like_escape(&mut pattern, s);
+                if op != TextOp::EndsWith {
+                    pattern.push('%');
+                }
+                let r = engine.text_test(out, &self.v, col, op, &pattern, s);
+                self.lit(l, r)?;
+            }
+            Pos::Has(kept, any) => {
+                let r = engine.json_has(out, &self.v, col, &kept, any);
+                self.lit(l, r)?;
+            }
+        }
+        if negated {
+            out.push("))");
+        } else if !false_on_empty {
+            out.push(")");
+        }
+        Ok(())
     }
 
-    fn range(&self, l: &Leaf, col: &str, r: &Range) -> Result<Frag, SqlError> {
-        let mut parts = Vec::new();
+    /// Writes the range test: `col >= a`, `col < b`, or `(col >= a AND col < b)`.
+    fn range(&self, out: &mut Out, l: &Leaf, col: &str, r: &Range) -> Result<(), SqlError> {
+        let start = out.mark();
+        let both = r.lo.is_some() && r.hi.is_some();
+        if r.lo.is_none() && r.hi.is_none() {
+            out.push("(1 = 1)");
+            return Ok(());
+        }
+        if both {
+            out.push("(");
+        }
         for (b, is_lo) in [(&r.lo, true), (&r.hi, false)] {
             let Some(b) = b else { continue };
-            let (v, inclusive) = match (self.v.scalar(&b.value), &b.value) {
-                (Err(LiteralError::DatetimeRange), Scalar::DateTime(ms)) => {
-                    match self.datetime_clamp(*ms, is_lo) {
-                        Some(Some(edge)) => (self.v.datetime(edge), true),
+            // An end outside what the column holds becomes an inclusive end at its
+            // first or last instant, or makes the range empty.
+            let mut end = (b.inclusive, None);
+            if let Scalar::DateTime(ms) = b.value {
+                if let Err(LiteralError::DatetimeRange) =
+                    literal::datetime_civil(self.v.dialect, ms, self.v.tz)
+                {
+                    match self.datetime_clamp(ms, is_lo) {
+                        Some(Some(edge)) => end = (true, Some(edge)),
                         // No value of the column is in the range.
-                        Some(None) => return Ok(Frag::sql("(1 = 0)")),
-                        None => (Err(LiteralError::DatetimeRange), b.inclusive),
+                        Some(None) => {
+                            out.truncate(start);
+                            out.push("(1 = 0)");
+                            return Ok(());
+                        }
+                        None => {
+                            return Err(SqlError::from_literal(
+                                LiteralError::DatetimeRange,
+                                l,
+                                self.v.dialect,
+                            ))
+                        }
                     }
                 }
-                (v, _) => (v, b.inclusive),
+            }
+            let (inclusive, edge) = end;
+            if !is_lo && r.lo.is_some() {
+                out.push(" AND ");
+            }
+            out.push(col);
+            out.push(match (is_lo, inclusive) {
+                (true, true) => " >= ",
+                (true, false) => " > ",
+                (false, true) => " <= ",
+                (false, false) => " < ",
+            });
+            let v = match edge {
+                Some(ms) => self.v.datetime(out, ms),
+                None => self.v.scalar(out, &b.value),
             };
-            let v = self.lit(l, v)?;
-            let op = match (is_lo, inclusive) {
-                (true, true) => ">=",
-                (true, false) => ">",
-                (false, true) => "<=",
-                (false, false) => "<",
-            };
-            parts.push(Frag::fill(
-                &format!("{{}} {op} {{}}"),
-                &[&Frag::sql(col), &v],
-            ));
+            self.lit(l, v)?;
         }
-        Ok(match parts.len() {
-            0 => Frag::sql("(1 = 1)"),
-            1 => parts.remove(0),
-            _ => Frag::join(&parts, " AND ").paren(),
-        })
+        if both {
+            out.push(")");
+        }
+        Ok(())
     }
 
     /// A range end at `ms`, outside what the engine's datetime columns hold, as the same
@@ -500,8 +614,6 @@ pub(crate) fn test_name(t: &Test) -> &'static str {
     }
 }
 
-// `pred` strips every `Not` before matching, so this arm cannot be reached; it returns
+// `pred` strips every `Not` before matching, so that arm cannot be reached; it writes
 // a never-matching condition rather than panicking.
-fn unreachable_not() -> Frag {
-    Frag::sql("(1 = 0)")
-}
+const UNREACHABLE_NOT: &str = "(1 = 0)";

@@ -109,6 +109,7 @@ use crate::span::Span;
 use chrono::FixedOffset;
 use literal::LiteralError;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 
 /// A predicate or name the SQL backend cannot express.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
@@ -291,20 +292,22 @@ pub fn compile_where(
     opts: &SqlOptions,
 ) -> Result<SqlFragment, Vec<SqlError>> {
     let mut errors = Vec::new();
-    let frag = lower_where(pred, dialect, opts, &mut errors);
+    let mut out = frag::Out::new(dialect, estimate(pred, opts));
+    lower_where(&mut out, pred, dialect, opts, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (sql, params) = frag.finish(dialect);
+    let (sql, params) = out.finish();
     Ok(SqlFragment { sql, params })
 }
 
 fn lower_where(
+    out: &mut frag::Out,
     pred: &Pred,
     dialect: Dialect,
     opts: &SqlOptions,
     errors: &mut Vec<SqlError>,
-) -> frag::Frag {
+) {
     let mut l = lower::Lower {
         v: lower::Values {
             dialect,
@@ -312,8 +315,60 @@ fn lower_where(
             tz: opts.tz,
         },
         errors,
+        col: String::new(),
     };
-    l.pred(pred, false, 0)
+    l.pred(out, pred, false, 0);
+}
+
+/// A guess at the length of the condition's text, so the buffer is allocated once in
+/// the common cases (a little over for typical leaves; long `in` lists of short values,
+/// the big inputs, are close to exact).
+fn estimate(pred: &Pred, opts: &SqlOptions) -> usize {
+    use crate::ir::{Scalar, Test};
+    let scalar = |s: &Scalar| match s {
+        // Quotes and `, `; non-ASCII text in MySQL's hex form takes more and grows once.
+        Scalar::Text(t) => t.len() + 4,
+        Scalar::Number(_) => 12,
+        Scalar::DateTime(_) => 38,
+        Scalar::Bool(_) => 0,
+    };
+    let mut n = 0;
+    let mut stack = vec![pred];
+    while let Some(p) = stack.pop() {
+        match p {
+            Pred::And(ps) | Pred::Or(ps) => {
+                n += 6 * ps.len();
+                stack.extend(ps);
+            }
+            Pred::Not(q) => stack.push(q),
+            Pred::True | Pred::False => n += 8,
+            Pred::Leaf(l) => {
+                n += 24 + 2 * l.field.column.len();
+                if l.negated {
+                    n += 32 + l.field.column.len();
+                }
+                n += match &l.test {
+                    Test::Eq(s) => scalar(s),
+                    Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
+                        vs.iter().map(scalar).sum()
+                    }
+                    Test::Range(r) => [&r.lo, &r.hi]
+                        .into_iter()
+                        .flatten()
+                        .map(|b| scalar(&b.value) + 8 + l.field.column.len())
+                        .sum(),
+                    Test::Text(_, s) => 2 * s.len() + 24,
+                    Test::Empty | Test::Verified | Test::Unverified => 16,
+                };
+            }
+        }
+    }
+    // Placeholders are shorter than the values they stand for.
+    if opts.params {
+        n / 2
+    } else {
+        n
+    }
 }
 
 /// One `ORDER BY` key.
@@ -385,19 +440,25 @@ impl Select {
                 )
             })
             .collect();
-        let cond = lower_where(pred, dialect, opts, &mut errors);
+        let mut out = frag::Out::new(dialect, estimate(pred, opts) + 64);
+        out.push("SELECT ");
+        out.push(&cols);
+        out.push(" FROM ");
+        out.push(&table);
+        out.push(" WHERE ");
+        lower_where(&mut out, pred, dialect, opts, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut f = frag::Frag::sql(format!("SELECT {cols} FROM {table} WHERE "));
-        f.append(&cond);
         if !order.is_empty() {
-            f.push(" ORDER BY ").push(&order.join(", "));
+            out.push(" ORDER BY ");
+            out.push(&order.join(", "));
         }
         if let Some(n) = self.limit {
-            f.push(&format!(" LIMIT {n}"));
+            // Writing to a String cannot fail.
+            let _ = write!(out.sql, " LIMIT {n}");
         }
-        let (sql, params) = f.finish(dialect);
+        let (sql, params) = out.finish();
         Ok(SqlFragment { sql, params })
     }
 }

@@ -6,7 +6,7 @@
 //! utf8mb4 column is exactly the language's comparison.
 
 use super::dialect::Engine;
-use super::frag::Frag;
+use super::frag::Out;
 use super::literal::LiteralError;
 use super::lower::Values;
 use crate::ir::Scalar;
@@ -27,14 +27,18 @@ impl Engine for Mysql {
         "?".into()
     }
 
-    fn quote_ident(&self, name: &str) -> Result<String, String> {
-        let chars = name.chars().count();
-        if chars > MAX_IDENT_CHARS {
-            return Err(format!(
-                "MySQL identifiers are at most {MAX_IDENT_CHARS} characters; this one has {chars}"
-            ));
+    fn check_ident(&self, name: &str) -> Result<(), String> {
+        // The byte length bounds the character count: only long names are counted.
+        if name.len() > MAX_IDENT_CHARS {
+            let chars = name.chars().count();
+            if chars > MAX_IDENT_CHARS {
+                return Err(format!(
+                    "MySQL identifiers are at most {MAX_IDENT_CHARS} characters; this one has {chars}"
+                ));
+            }
         }
-        if name.chars().any(|c| c as u32 > 0xFFFF) {
+        // Characters outside the BMP take four bytes in UTF-8, starting with 0xF0..=0xF4.
+        if name.bytes().any(|b| b >= 0xF0) {
             return Err(
                 "MySQL identifiers cannot contain characters outside the Basic Multilingual Plane"
                     .into(),
@@ -43,84 +47,98 @@ impl Engine for Mysql {
         if name.ends_with(' ') {
             return Err("MySQL names cannot end with a space".into());
         }
-        Ok(super::literal::quote_doubling(name, '`'))
+        Ok(())
     }
 
-    fn exact_text(&self, col: &str) -> Frag {
-        Frag::sql(format!("CAST({col} AS BINARY)"))
+    fn ident_quote(&self) -> char {
+        '`'
     }
 
-    fn text_test(&self, col: &str, _op: TextOp, pattern: &Frag, _v: &Frag, _n: usize) -> Frag {
+    fn exact_text(&self, out: &mut Out, col: &str) {
+        out.push("CAST(");
+        out.push(col);
+        out.push(" AS BINARY)");
+    }
+
+    fn text_test(
+        &self,
+        out: &mut Out,
+        v: &Values,
+        col: &str,
+        _op: TextOp,
+        pattern: &str,
+        _value: &str,
+    ) -> Result<(), LiteralError> {
         // A binary LIKE works on bytes; the pattern has no `_`, only `%`, and UTF-8 is
         // self-synchronising, so byte-wise substring matching is character-wise.
-        Frag::fill(
-            "CAST({} AS BINARY) LIKE {} ESCAPE '!'",
-            &[&Frag::sql(col), pattern],
-        )
+        self.exact_text(out, col);
+        out.push(" LIKE ");
+        v.text(out, pattern)?;
+        out.push(" ESCAPE '!'");
+        Ok(())
     }
 
-    fn json_empty(&self, col: &str, numbers: bool) -> Frag {
-        let mut f = Frag::sql("NOT ");
-        f.append(&items(col, &Frag::sql(item_kept(numbers))));
-        f
+    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool) {
+        out.push("NOT ");
+        items_open(out, col);
+        out.push(item_kept(numbers));
+        out.push(")");
     }
 
     fn json_has(
         &self,
+        out: &mut Out,
         v: &Values,
         col: &str,
         elems: &[Scalar],
         any: bool,
-    ) -> Result<Frag, LiteralError> {
+    ) -> Result<(), LiteralError> {
         if elems.iter().all(|e| matches!(e, Scalar::Text(_))) {
-            return text_has(v, col, elems, any);
+            return text_has(out, v, col, elems, any);
         }
         // Numbers have no escapes, and JSON_CONTAINS compares them by value (`2` holds
         // `2.0`); an array candidate means "contains every element".
-        let one = |es: &[Scalar]| -> Result<Frag, LiteralError> {
-            let mut f = Frag::sql("JSON_CONTAINS(NULLIF(");
-            f.push(col).push(", ''), ").append(&v.json(es)?).push(")");
-            Ok(f)
+        let one = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
+            out.push("JSON_CONTAINS(NULLIF(");
+            out.push(col);
+            out.push(", ''), ");
+            v.json(out, es)?;
+            out.push(")");
+            Ok(())
         };
         if any && elems.len() > 1 {
-            let parts = elems
-                .iter()
-                .map(|e| one(std::slice::from_ref(e)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Frag::join(&parts, " OR ").paren())
+            out.push("(");
+            for (i, e) in elems.iter().enumerate() {
+                if i > 0 {
+                    out.push(" OR ");
+                }
+                one(out, std::slice::from_ref(e))?;
+            }
+            out.push(")");
+            Ok(())
         } else {
-            one(elems)
+            one(out, elems)
         }
     }
 }
 
-/// The alias of the JSON_TABLE over a column, and of its one column: the item as JSON.
-const ITEMS: &str = "`fq_items`";
-const ITEM: &str = "`fq_items`.`fq_item`";
-
-/// `EXISTS` an item of the JSON array in `col` satisfying `cond` (written over
-/// [`ITEM`]). JSON_TABLE yields nothing for NULL, `''` (through NULLIF) and non-arrays.
-fn items(col: &str, cond: &Frag) -> Frag {
-    let mut f = Frag::sql("EXISTS (SELECT 1 FROM JSON_TABLE(NULLIF(");
-    f.push(col)
-        .push(", ''), '$[*]' COLUMNS (`fq_item` JSON PATH '$')) AS ")
-        .push(ITEMS)
-        .push(" WHERE ")
-        .append(cond)
-        .push(")");
-    f
+/// Opens `EXISTS` an item of the JSON array in `col` satisfying a condition, which the
+/// caller writes over `` `fq_items`.`fq_item` `` (the item as JSON) and closes with `)`.
+/// JSON_TABLE yields nothing for NULL, `''` (through NULLIF) and non-arrays.
+fn items_open(out: &mut Out, col: &str) {
+    out.push("EXISTS (SELECT 1 FROM JSON_TABLE(NULLIF(");
+    out.push(col);
+    out.push(", ''), '$[*]' COLUMNS (`fq_item` JSON PATH '$')) AS `fq_items` WHERE ");
 }
 
 /// The condition under which an item counts, as in `eval`: a non-empty string (text
 /// arrays; LENGTH, because `<> ''` is true of `' '` under PAD SPACE collations) or a
 /// number.
-fn item_kept(numbers: bool) -> String {
+fn item_kept(numbers: bool) -> &'static str {
     if numbers {
-        format!(
-            "JSON_TYPE({ITEM}) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL', 'NUMBER')"
-        )
+        "JSON_TYPE(`fq_items`.`fq_item`) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL', 'NUMBER')"
     } else {
-        format!("JSON_TYPE({ITEM}) = 'STRING' AND LENGTH(JSON_UNQUOTE({ITEM})) > 0")
+        "JSON_TYPE(`fq_items`.`fq_item`) = 'STRING' AND LENGTH(JSON_UNQUOTE(`fq_items`.`fq_item`)) > 0"
     }
 }
 
@@ -128,29 +146,45 @@ fn item_kept(numbers: bool) -> String {
 /// text, so `["\u00e9"]` would not contain `["é"]`. JSON_UNQUOTE decodes every escape
 /// (checked on MariaDB 10.11; MySQL 8 stores JSON decoded), and the binary comparison
 /// is exact whatever the collation.
-fn text_has(v: &Values, col: &str, elems: &[Scalar], any: bool) -> Result<Frag, LiteralError> {
-    let exists = |es: &[Scalar]| -> Result<Frag, LiteralError> {
-        let vals = es
-            .iter()
-            .map(|e| v.scalar(e))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut cond = Frag::sql(format!(
-            "JSON_TYPE({ITEM}) = 'STRING' AND CAST(JSON_UNQUOTE({ITEM}) AS BINARY) "
-        ));
-        if vals.len() == 1 {
-            cond.push("= ").append(&vals[0]);
+fn text_has(
+    out: &mut Out,
+    v: &Values,
+    col: &str,
+    elems: &[Scalar],
+    any: bool,
+) -> Result<(), LiteralError> {
+    let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
+        items_open(out, col);
+        out.push(
+            "JSON_TYPE(`fq_items`.`fq_item`) = 'STRING' AND CAST(JSON_UNQUOTE(`fq_items`.`fq_item`) AS BINARY) ",
+        );
+        if let [e] = es {
+            out.push("= ");
+            v.scalar(out, e)?;
         } else {
-            cond.push("IN (").append(&Frag::join(&vals, ", ")).push(")");
+            out.push("IN (");
+            for (i, e) in es.iter().enumerate() {
+                if i > 0 {
+                    out.push(", ");
+                }
+                v.scalar(out, e)?;
+            }
+            out.push(")");
         }
-        Ok(items(col, &cond))
+        out.push(")");
+        Ok(())
     };
     if any || elems.len() == 1 {
-        exists(elems)
+        exists(out, elems)
     } else {
-        let parts = elems
-            .iter()
-            .map(|e| exists(std::slice::from_ref(e)))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Frag::join(&parts, " AND ").paren())
+        out.push("(");
+        for (i, e) in elems.iter().enumerate() {
+            if i > 0 {
+                out.push(" AND ");
+            }
+            exists(out, std::slice::from_ref(e))?;
+        }
+        out.push(")");
+        Ok(())
     }
 }

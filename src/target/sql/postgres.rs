@@ -6,7 +6,7 @@
 //! empty text value never reaches the JSON parser.
 
 use super::dialect::Engine;
-use super::frag::Frag;
+use super::frag::Out;
 use super::literal::LiteralError;
 use super::lower::Values;
 use crate::ir::Scalar;
@@ -27,25 +27,41 @@ impl Engine for Postgres {
         format!("${n}")
     }
 
-    fn quote_ident(&self, name: &str) -> Result<String, String> {
+    fn check_ident(&self, name: &str) -> Result<(), String> {
         if name.len() > MAX_IDENT_BYTES {
             return Err(format!(
                 "PostgreSQL truncates identifiers longer than {MAX_IDENT_BYTES} bytes; this one has {}",
                 name.len()
             ));
         }
-        Ok(super::literal::quote_doubling(name, '"'))
+        Ok(())
     }
 
-    fn exact_text(&self, col: &str) -> Frag {
-        Frag::sql(col)
+    fn ident_quote(&self) -> char {
+        '"'
     }
 
-    fn text_test(&self, col: &str, _op: TextOp, pattern: &Frag, _v: &Frag, _n: usize) -> Frag {
-        Frag::fill("{} LIKE {} ESCAPE '!'", &[&Frag::sql(col), pattern])
+    fn exact_text(&self, out: &mut Out, col: &str) {
+        out.push(col);
     }
 
-    fn json_empty(&self, col: &str, numbers: bool) -> Frag {
+    fn text_test(
+        &self,
+        out: &mut Out,
+        v: &Values,
+        col: &str,
+        _op: TextOp,
+        pattern: &str,
+        _value: &str,
+    ) -> Result<(), LiteralError> {
+        out.push(col);
+        out.push(" LIKE ");
+        v.text(out, pattern)?;
+        out.push(" ESCAPE '!'");
+        Ok(())
+    }
+
+    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool) {
         // The alias names only the table: a column of the user's table named like an
         // item column cannot be captured, as `col` is read in the function argument.
         let kept = if numbers {
@@ -53,35 +69,41 @@ impl Engine for Postgres {
         } else {
             "jsonb_typeof(\"fq_items\".\"value\") = 'string' AND \"fq_items\".\"value\" <> '\"\"'::jsonb"
         };
-        let mut f = Frag::sql("NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(NULLIF(CAST(");
-        f.push(col)
-            .push(" AS text), '') AS jsonb)) AS \"fq_items\" WHERE ")
-            .push(kept)
-            .push(")");
-        f
+        out.push("NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(NULLIF(CAST(");
+        out.push(col);
+        out.push(" AS text), '') AS jsonb)) AS \"fq_items\" WHERE ");
+        out.push(kept);
+        out.push(")");
     }
 
     fn json_has(
         &self,
+        out: &mut Out,
         v: &Values,
         col: &str,
         elems: &[Scalar],
         any: bool,
-    ) -> Result<Frag, LiteralError> {
-        let one = |es: &[Scalar]| -> Result<Frag, LiteralError> {
-            Ok(Frag::fill(
-                "CAST(NULLIF(CAST({} AS text), '') AS jsonb) @> CAST({} AS jsonb)",
-                &[&Frag::sql(col), &v.json(es)?],
-            ))
+    ) -> Result<(), LiteralError> {
+        let one = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
+            out.push("CAST(NULLIF(CAST(");
+            out.push(col);
+            out.push(" AS text), '') AS jsonb) @> CAST(");
+            v.json(out, es)?;
+            out.push(" AS jsonb)");
+            Ok(())
         };
         if any && elems.len() > 1 {
-            let parts = elems
-                .iter()
-                .map(|e| one(std::slice::from_ref(e)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Frag::join(&parts, " OR ").paren())
+            out.push("(");
+            for (i, e) in elems.iter().enumerate() {
+                if i > 0 {
+                    out.push(" OR ");
+                }
+                one(out, std::slice::from_ref(e))?;
+            }
+            out.push(")");
+            Ok(())
         } else {
-            one(elems)
+            one(out, elems)
         }
     }
 }

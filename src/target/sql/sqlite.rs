@@ -7,7 +7,7 @@
 //! index where one exists.
 
 use super::dialect::Engine;
-use super::frag::Frag;
+use super::frag::{push_decimal, Out};
 use super::literal::LiteralError;
 use super::lower::Values;
 use crate::ir::Scalar;
@@ -25,82 +25,124 @@ impl Engine for Sqlite {
         "?".into()
     }
 
-    fn quote_ident(&self, name: &str) -> Result<String, String> {
-        Ok(super::literal::quote_doubling(name, '"'))
+    fn check_ident(&self, _name: &str) -> Result<(), String> {
+        Ok(())
     }
 
-    fn exact_text(&self, col: &str) -> Frag {
-        Frag::sql(col)
+    fn ident_quote(&self) -> char {
+        '"'
     }
 
-    fn text_test(&self, col: &str, op: TextOp, pattern: &Frag, v: &Frag, n: usize) -> Frag {
-        // The column goes in as an operand, never into the template: a quoted name may
-        // itself contain `{}`.
-        let c = Frag::sql(col);
-        let exact = match op {
-            TextOp::Contains => Frag::fill("instr({}, {}) > 0", &[&c, v]),
-            TextOp::StartsWith => Frag::fill(&format!("substr({{}}, 1, {n}) = {{}}"), &[&c, v]),
-            TextOp::EndsWith => Frag::fill(&format!("substr({{}}, -{n}) = {{}}"), &[&c, v]),
-        };
-        Frag::fill("({} LIKE {} ESCAPE '!' AND {})", &[&c, pattern, &exact])
+    fn exact_text(&self, out: &mut Out, col: &str) {
+        out.push(col);
     }
 
-    fn json_empty(&self, col: &str, numbers: bool) -> Frag {
+    fn text_test(
+        &self,
+        out: &mut Out,
+        v: &Values,
+        col: &str,
+        op: TextOp,
+        pattern: &str,
+        value: &str,
+    ) -> Result<(), LiteralError> {
+        out.push("(");
+        out.push(col);
+        out.push(" LIKE ");
+        v.text(out, pattern)?;
+        out.push(" ESCAPE '!' AND ");
+        match op {
+            TextOp::Contains => {
+                out.push("instr(");
+                out.push(col);
+                out.push(", ");
+                v.text(out, value)?;
+                out.push(") > 0");
+            }
+            TextOp::StartsWith => {
+                out.push("substr(");
+                out.push(col);
+                out.push(", 1, ");
+                push_decimal(&mut out.sql, value.chars().count());
+                out.push(") = ");
+                v.text(out, value)?;
+            }
+            TextOp::EndsWith => {
+                out.push("substr(");
+                out.push(col);
+                out.push(", -");
+                push_decimal(&mut out.sql, value.chars().count());
+                out.push(") = ");
+                v.text(out, value)?;
+            }
+        }
+        out.push(")");
+        Ok(())
+    }
+
+    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool) {
         let kept = if numbers {
             "\"j\".\"type\" IN ('integer', 'real')"
         } else {
             "\"j\".\"type\" = 'text' AND \"j\".\"value\" <> ''"
         };
-        let mut f = Frag::sql("NOT EXISTS (SELECT 1 FROM (SELECT ");
-        f.push(col)
-            .push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ")
-            .push(kept)
-            .push(")");
-        f
+        out.push("NOT EXISTS (SELECT 1 FROM (SELECT ");
+        out.push(col);
+        out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ");
+        out.push(kept);
+        out.push(")");
     }
 
     fn json_has(
         &self,
+        out: &mut Out,
         v: &Values,
         col: &str,
         elems: &[Scalar],
         any: bool,
-    ) -> Result<Frag, LiteralError> {
+    ) -> Result<(), LiteralError> {
         // The column is read in a FROM-less subquery: inside the EXISTS, an unqualified
         // name such as `value` or `key` would otherwise resolve to json_each's own
         // columns (verified on SQLite 3.40).
-        let exists = |es: &[Scalar]| -> Result<Frag, LiteralError> {
-            let vals = es
-                .iter()
-                .map(|e| v.scalar(e))
-                .collect::<Result<Vec<_>, _>>()?;
-            let head = format!(
-                "EXISTS (SELECT 1 FROM (SELECT {col} AS \"v\") AS \"o\", \
-                 json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE {} AND \"j\".\"value\" ",
-                // `true` reads as the integer 1: the item's own type must match too.
-                if matches!(es.first(), Some(Scalar::Text(_))) {
-                    "\"j\".\"type\" = 'text'"
-                } else {
-                    "\"j\".\"type\" IN ('integer', 'real')"
-                }
-            );
-            let mut f = Frag::sql(head);
-            if vals.len() == 1 {
-                f.push("= ").append(&vals[0]);
+        let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
+            out.push("EXISTS (SELECT 1 FROM (SELECT ");
+            out.push(col);
+            out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ");
+            // `true` reads as the integer 1: the item's own type must match too.
+            out.push(if matches!(es.first(), Some(Scalar::Text(_))) {
+                "\"j\".\"type\" = 'text'"
             } else {
-                f.push("IN (").append(&Frag::join(&vals, ", ")).push(")");
+                "\"j\".\"type\" IN ('integer', 'real')"
+            });
+            out.push(" AND \"j\".\"value\" ");
+            if let [e] = es {
+                out.push("= ");
+                v.scalar(out, e)?;
+            } else {
+                out.push("IN (");
+                for (i, e) in es.iter().enumerate() {
+                    if i > 0 {
+                        out.push(", ");
+                    }
+                    v.scalar(out, e)?;
+                }
+                out.push(")");
             }
-            f.push(")");
-            Ok(f)
+            out.push(")");
+            Ok(())
         };
         if any || elems.len() == 1 {
-            exists(elems)
+            exists(out, elems)
         } else {
-            let parts = elems
-                .iter()
-                .map(|e| exists(std::slice::from_ref(e)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(Frag::join(&parts, " AND ").paren())
+            out.push("(");
+            for (i, e) in elems.iter().enumerate() {
+                if i > 0 {
+                    out.push(" AND ");
+                }
+                exists(out, std::slice::from_ref(e))?;
+            }
+            out.push(")");
+            Ok(())
         }
     }
 }
