@@ -28,7 +28,7 @@ fn arb_scalar() -> BoxedStrategy<Scalar> {
             "red",
             "A1"
         ])
-        .prop_map(|s| Scalar::Text(s.to_owned())),
+        .prop_map(|s| Scalar::Text(s.into())),
         prop::sample::select(vec![
             0.0,
             -0.0,
@@ -70,7 +70,7 @@ fn arb_list() -> BoxedStrategy<Vec<Scalar>> {
             Just(Scalar::Text("v".into())), Just(Scalar::Number(1.0)), Just(Scalar::Number(0.5)),
             Just(Scalar::DateTime(1_640_966_400_000))]).prop_map(|(n, s)| {
             (0..n).map(|i| match &s {
-                Scalar::Text(t) => Scalar::Text(format!("{t}{i}")),
+                Scalar::Text(t) => Scalar::Text(format!("{t}{i}").into()),
                 Scalar::Number(x) => Scalar::Number(x + i as f64),
                 Scalar::DateTime(x) => Scalar::DateTime(x.wrapping_add(i as i64)),
                 b => b.clone(),
@@ -95,7 +95,7 @@ fn arb_test() -> BoxedStrategy<Test> {
             prop::sample::select(vec![TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith]),
             prop::sample::select(vec!["", "ab", "a%", "中", "x\\y", "q\""])
         )
-            .prop_map(|(op, s)| Test::Text(op, s.to_owned())),
+            .prop_map(|(op, s)| Test::Text(op, s.into())),
         arb_list().prop_map(Test::HasAny),
         arb_list().prop_map(Test::HasAll),
     ]
@@ -177,7 +177,7 @@ fn query_to_jdy_json_matches_to_jdy() {
 fn long_lists_reserve_no_more_than_needed() {
     // 10,000 values in one leaf: 50 `in` conditions in an `or`.
     let vs: Vec<Scalar> = (0..10_000)
-        .map(|i| Scalar::Text(format!("A{i:05}")))
+        .map(|i| Scalar::Text(format!("A{i:05}").into()))
         .collect();
     let p = Pred::leaf(
         support::field_ref("code"),

@@ -208,9 +208,10 @@ pub fn parse(fq: &str) -> filterql::syntax::ast::Expr {
 /// Parse, check, normalize and emit the jdy filter as JSON text.
 pub fn compile_jdy(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    let f = jdy::compile(&q.pred, &jdy::JdyOptions { tz: q.tz })
-        .expect("the bench query compiles to jdy");
-    serde_json::to_string(&f).expect("a jdy filter serializes")
+    // The JSON text written straight from the IR: byte for byte
+    // `serde_json::to_string(&jdy::compile(..))` (tests/jdy_json.rs), without the
+    // intermediate `JdyFilter`.
+    jdy::to_json(&q.pred, &jdy::JdyOptions { tz: q.tz }).expect("the bench query compiles to jdy")
 }
 
 /// Parse, check, normalize and emit the masterdata condition tree as JSON text.
