@@ -89,9 +89,11 @@ fn nnf(mut p: Pred, mut neg: bool) -> Pred {
                 or(kids)
             }
         }
-        Pred::Leaf(mut l) => {
-            l.negated ^= neg;
-            leaf(l)
+        Pred::Leaf(_) => {
+            if let Pred::Leaf(l) = &mut p {
+                l.negated ^= neg;
+            }
+            leaf(p)
         }
     }
 }
@@ -123,6 +125,9 @@ fn and(kids: Vec<Pred>) -> Pred {
     };
     if ops.len() <= LINEAR_MAX {
         return and_small(ops);
+    }
+    if leaves_on_distinct_fields(&ops) {
+        return finish(ops, Pred::True, Pred::And);
     }
     // Operands are kept by compacting `ops` in place: `ops[..kept]` is the output so
     // far, so no second operand vector is allocated (it would double the peak heap).
@@ -171,6 +176,19 @@ fn and(kids: Vec<Pred>) -> Pred {
     finish(ops, Pred::True, Pred::And)
 }
 
+/// Whether every operand is a leaf and no two test the same field. Such a group of
+/// normalized operands is already normal: equal operands would share their field, and
+/// so would two ranges to merge. Checking it hashes one field name per operand, much
+/// less than hashing whole operands (the common long query: one condition per field).
+fn leaves_on_distinct_fields(ops: &[Pred]) -> bool {
+    let mut fields: HashSet<&FieldRef, Hasher> =
+        HashSet::with_capacity_and_hasher(ops.len(), Hasher::default());
+    ops.iter().all(|p| match p {
+        Pred::Leaf(l) => fields.insert(&l.field),
+        _ => false,
+    })
+}
+
 /// [`and`] of a few operands (already flattened), by pairwise comparison: the same
 /// result without the bookkeeping of [`Seen`] and the range map, which cost more than
 /// they save on the short groups most queries consist of.
@@ -204,7 +222,12 @@ fn and_small(mut ops: Vec<Pred>) -> Pred {
                 }
             }
         }
-        let dup = out.iter().chain(&merged_away).any(|o| same(o, &q));
+        // Leaves on different fields (most pairs) are told apart without the full
+        // comparison.
+        let dup = out.iter().chain(&merged_away).any(|o| match (o, &q) {
+            (Pred::Leaf(x), Pred::Leaf(y)) if x.field != y.field => false,
+            _ => same(o, &q),
+        });
         if !dup {
             ops[kept] = q;
             kept += 1;
@@ -231,6 +254,9 @@ fn or(kids: Vec<Pred>) -> Pred {
             }
         }
         ops.truncate(kept);
+        return finish(ops, Pred::False, Pred::Or);
+    }
+    if leaves_on_distinct_fields(&ops) {
         return finish(ops, Pred::False, Pred::Or);
     }
     let mut kept = 0;
@@ -561,26 +587,34 @@ fn single_valued(f: &FieldRef) -> bool {
 /// - A one-value `HasAny` is `HasAll` (some of `{a}` = all of `{a}`).
 /// - An empty range is `False`, its negation `True`.
 /// - A negated range becomes explicit arms where that is exact (see [`spell_out`]).
-fn leaf(mut l: Leaf) -> Pred {
+fn leaf(mut p: Pred) -> Pred {
+    // Works in place: a leaf is most of a `Pred`, and most leaves need no change.
+    let Pred::Leaf(l) = &mut p else {
+        return p;
+    };
     match &mut l.test {
         Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => dedup(vs),
         _ => {}
     }
-    l.test = match std::mem::replace(&mut l.test, Test::Empty) {
-        Test::In(mut vs) if vs.len() == 1 => Test::Eq(vs.remove(0)),
+    match &mut l.test {
+        Test::In(vs) if vs.len() == 1 => {
+            if let Some(v) = vs.pop() {
+                l.test = Test::Eq(v);
+            }
+        }
         Test::In(vs) | Test::HasAny(vs) if vs.is_empty() => return constant(l.negated),
-        Test::HasAny(vs) if vs.len() == 1 => Test::HasAll(vs),
-        Test::Range(r) if range_is_empty(&r) => return constant(l.negated),
-        other => other,
-    };
+        Test::HasAny(vs) if vs.len() == 1 => l.test = Test::HasAll(std::mem::take(vs)),
+        Test::Range(r) if range_is_empty(r) => return constant(l.negated),
+        _ => {}
+    }
     if l.negated {
         if let Test::Range(r) = &l.test {
-            if let Some(arms) = spell_out(&l, r) {
+            if let Some(arms) = spell_out(l, r) {
                 return or(arms);
             }
         }
     }
-    Pred::Leaf(l)
+    p
 }
 
 /// Keeps the first of equal values ([`same_scalar`]), without allocating per value.

@@ -316,8 +316,8 @@ fn between(f: &FieldRef, low: &Scalar, high: &Scalar, neg: bool, tz: FixedOffset
         f,
         PredKind::Between {
             negated: neg,
-            low: lit(low, tz),
-            high: lit(high, tz),
+            low: Box::new(lit(low, tz)),
+            high: Box::new(lit(high, tz)),
         },
     )
 }

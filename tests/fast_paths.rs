@@ -84,3 +84,52 @@ fn long_number_literals_survive_jdy_json_exactly() {
     let back = JdyFilter::from_json(&serde_json::to_string(&f).expect("JSON")).expect("reads");
     assert_eq!(back, f);
 }
+
+/// Long groups of leaves on distinct fields skip duplicate detection (nothing can be
+/// equal or merge); a long group with a repeated field must still be deduplicated and
+/// merged. Both are checked against evaluation and against the short-group path.
+#[test]
+fn long_groups_on_distinct_fields_are_already_normal() {
+    use filterql::ir::{Bound, FieldInfo, FieldRef, Range};
+    use filterql::FieldType;
+    let field = |i: usize| {
+        FieldRef::new(FieldInfo {
+            name: format!("f{i}"),
+            subform: None,
+            ty: FieldType::Number,
+            widget: None,
+            column: format!("f{i}"),
+            label: None,
+        })
+    };
+    let gt = |f: FieldRef, n: f64| {
+        let lo = Some(Bound {
+            value: Scalar::Number(n),
+            inclusive: false,
+        });
+        Pred::leaf(
+            f,
+            Test::Range(Range { lo, hi: None }),
+            false,
+            Span::default(),
+        )
+    };
+    let distinct: Vec<Pred> = (0..40).map(|i| gt(field(i), i as f64)).collect();
+    for make in [Pred::And, Pred::Or] {
+        assert_eq!(normalize(make(distinct.clone())), make(distinct.clone()));
+    }
+    // The same 40 leaves, with a duplicate of one (a fresh handle, equal by content) and
+    // a second range on another field: removed and merged as a short group would be.
+    let mut repeated = distinct.clone();
+    repeated.push(gt(field(3), 3.0));
+    repeated.push(gt(field(5), 50.0));
+    let Pred::And(ops) = normalize(Pred::And(repeated.clone())) else {
+        panic!("an and stays an and");
+    };
+    assert_eq!(ops.len(), 40);
+    assert_eq!(ops[5], gt(field(5), 50.0));
+    let Pred::Or(ops) = normalize(Pred::Or(repeated)) else {
+        panic!("an or stays an or");
+    };
+    assert_eq!(ops.len(), 41);
+}

@@ -119,8 +119,13 @@ fn arb_kind() -> impl Strategy<Value = PredKind> {
     prop_oneof![
         (cmp, arb_literal()).prop_map(|(op, value)| PredKind::Compare { op, value }),
         (any::<bool>(), arb_list()).prop_map(|(negated, list)| PredKind::In { negated, list }),
-        (any::<bool>(), arb_literal(), arb_literal())
-            .prop_map(|(negated, low, high)| PredKind::Between { negated, low, high }),
+        (any::<bool>(), arb_literal(), arb_literal()).prop_map(|(negated, low, high)| {
+            PredKind::Between {
+                negated,
+                low: Box::new(low),
+                high: Box::new(high),
+            }
+        }),
         any::<bool>().prop_map(|negated| PredKind::IsEmpty { negated }),
         any::<bool>().prop_map(|verified| PredKind::Phone { verified }),
         (any::<bool>(), text, arb_literal()).prop_map(|(negated, op, value)| PredKind::Text {

@@ -115,7 +115,7 @@ pub fn check(
     opts: &Options,
     diags: &mut Diagnostics,
 ) -> Option<Pred> {
-    if depth(expr) > MAX_DEPTH {
+    if !is_flat(expr) && depth(expr) > MAX_DEPTH {
         diags.push(CheckError::TooDeep {
             max: MAX_DEPTH,
             span: expr.span(),
@@ -154,6 +154,16 @@ pub fn check(
         None
     } else {
         pred
+    }
+}
+
+/// Whether `expr` is a predicate or one group of predicates (most queries): then its
+/// depth is at most 2 and need not be measured.
+fn is_flat(expr: &Expr) -> bool {
+    match expr {
+        Expr::Pred(_) => true,
+        Expr::And(v, _) | Expr::Or(v, _) => v.iter().all(|c| matches!(c, Expr::Pred(_))),
+        Expr::Not(..) => false,
     }
 }
 
@@ -316,7 +326,7 @@ impl Checker<'_> {
                 if let HasOperand::List(l) = values {
                     self.non_empty_list(l.items.is_empty(), l.span)?;
                 }
-                let scalars = self.scalars(&lits, field, written)?;
+                let scalars = self.scalars(lits.into_iter(), field, written)?;
                 Some(leaf.make(test(scalars), false))
             }
             PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
@@ -325,20 +335,22 @@ impl Checker<'_> {
                 Some(leaf.make(test, negated))
             }
             PredKind::Compare { op, value } => {
-                let v = self.scalars(&[value], field, written)?.pop()?;
+                let v = self.scalar(value, field, written)?;
                 let (test, negated) = scalar_compare(*op, v);
                 Some(leaf.make(test, negated))
             }
             PredKind::In { negated, list } => {
                 self.non_empty_list(list.items.is_empty(), list.span)?;
-                let lits: Vec<&Literal> = list.items.iter().collect();
                 if field.ty == FieldType::Datetime {
-                    let times: Vec<Option<Time>> =
-                        lits.iter().map(|l| self.time(l, field, written)).collect();
+                    let times: Vec<Option<Time>> = list
+                        .items
+                        .iter()
+                        .map(|l| self.time(l, field, written))
+                        .collect();
                     let times: Vec<Time> = times.into_iter().collect::<Option<_>>()?;
                     return Some(time_in(&leaf, times, *negated));
                 }
-                let scalars = self.scalars(&lits, field, written)?;
+                let scalars = self.scalars(list.items.iter(), field, written)?;
                 Some(leaf.make(Test::In(scalars), *negated))
             }
             PredKind::Between { negated, low, high } => {
@@ -357,9 +369,10 @@ impl Checker<'_> {
                     };
                     (lo, hi)
                 } else {
-                    let mut v = self.scalars(&[low, high], field, written)?;
-                    let hi = v.pop()?;
-                    let lo = v.pop()?;
+                    // Both converted before giving up, so both errors are reported.
+                    let lo = self.scalar(low, field, written);
+                    let hi = self.scalar(high, field, written);
+                    let (lo, hi) = (lo?, hi?);
                     (bound(lo, true), bound(hi, true))
                 };
                 if range_is_empty(&lo, &hi) {
@@ -388,10 +401,26 @@ impl Checker<'_> {
         Some(())
     }
 
-    /// Converts every literal (reporting each bad one) or none.
-    fn scalars(
+    /// Converts one literal, reporting it when bad.
+    fn scalar(
         &mut self,
-        lits: &[&Literal],
+        lit: &Literal,
+        field: &crate::schema::Field,
+        written: Written<'_>,
+    ) -> Option<Scalar> {
+        match values::scalar(lit, field, written) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+
+    /// Converts every literal (reporting each bad one) or none.
+    fn scalars<'l>(
+        &mut self,
+        lits: impl ExactSizeIterator<Item = &'l Literal>,
         field: &crate::schema::Field,
         written: Written<'_>,
     ) -> Option<Vec<Scalar>> {

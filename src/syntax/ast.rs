@@ -375,10 +375,11 @@ pub enum PredKind {
     Between {
         /// `not between`.
         negated: bool,
-        /// Lower bound.
-        low: Literal,
+        /// Lower bound (boxed, as is `high`: `between` is rare, and two inline literals
+        /// would make every predicate of every tree half again as large).
+        low: Box<Literal>,
         /// Upper bound.
-        high: Literal,
+        high: Box<Literal>,
     },
     /// `field is [not] empty` (`null` is an alias of `empty`).
     IsEmpty {

@@ -171,7 +171,9 @@ fn reserve_more(items: &mut Vec<Literal>, consumed: usize, remaining: usize) {
     } else {
         // An eighth more, for values that get longer as the list goes on (`A9` → `A10`).
         let estimate = (n as u64 * remaining as u64 / consumed as u64) as usize;
-        (estimate + estimate / 8 + 4).max(n / 2)
+        // At most doubling: the text after the list may be anything (another list,
+        // a long chain), and reserving for all of it would be a large overshoot.
+        (estimate + estimate / 8 + 4).clamp(n / 2, n)
     };
     items.reserve_exact(extra);
 }

@@ -294,9 +294,10 @@ fn parse_query<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Option<Expr>> {
 /// `or_expr = and_expr { ( "or" | "||" ) and_expr } ;`
 fn parse_or_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
     let mut items = Operands::default();
+    let start = cx.off(i);
     loop {
         let (rest, e) = parse_and_expr(cx, i)?;
-        items.push(e);
+        items.push(e, cx.off(rest) - start, rest.len());
         let j = skip_ws(rest);
         match or_op(j).or_else(|| single_op(cx, j, b'|')) {
             Some(after) => i = after,
@@ -311,9 +312,10 @@ fn parse_or_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
 /// anything between operands that is not an operator.
 fn parse_and_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
     let mut items = Operands::default();
+    let start = cx.off(i);
     loop {
         let (rest, e) = unary_or_recover(cx, i)?;
-        items.push(e);
+        items.push(e, cx.off(rest) - start, rest.len());
         match after_operand(cx, rest) {
             Ok(after_and) => i = after_and,
             Err(end) => return Ok((end, items.finish(Expr::And))),
@@ -331,7 +333,9 @@ struct Operands {
 }
 
 impl Operands {
-    fn push(&mut self, e: Expr) {
+    /// Adds an operand; `consumed` bytes of the chain were read and `remaining` follow,
+    /// from which a long chain sizes its growth (see [`super::literal::reserve_more`]).
+    fn push(&mut self, e: Expr, consumed: usize, remaining: usize) {
         if self.all.is_empty() {
             match self.first.take() {
                 None => {
@@ -339,10 +343,24 @@ impl Operands {
                     return;
                 }
                 Some(first) => {
-                    self.all.reserve_exact(4);
+                    // Sized like the growth below, from the two operands read so far.
+                    let estimate = (2 * remaining as u64 / consumed.max(1) as u64) as usize;
+                    self.all
+                        .reserve_exact(2 + (estimate + estimate / 8 + 1).min(6));
                     self.all.push(first);
                 }
             }
+        }
+        if self.all.len() == self.all.capacity() {
+            // Room for as many more operands as the rest of the text holds at the
+            // density read so far, plus an eighth, so that a chain ending soon does not
+            // double into room it never uses (each operand is large).
+            let n = self.all.len();
+            let estimate = (n as u64 * remaining as u64 / consumed.max(1) as u64) as usize;
+            // Never more than doubling: the rest of the text may belong to an
+            // enclosing chain, and nested chains must not each reserve for all of it.
+            self.all
+                .reserve_exact((estimate + estimate / 8 + 1).clamp(n / 2, n.max(4)));
         }
         self.all.push(e);
     }
@@ -743,7 +761,14 @@ fn parse_between_test<'a>(cx: &Cx<'a>, i: &'a str, negated: bool) -> PResult<'a,
         return missing_between_and(cx, &low_text[..low_text.len() - rest.len()], j);
     };
     let (rest, high) = parse_value(cx, after_and, "and")?;
-    Ok((rest, PredKind::Between { negated, low, high }))
+    Ok((
+        rest,
+        PredKind::Between {
+            negated,
+            low: Box::new(low),
+            high: Box::new(high),
+        },
+    ))
 }
 
 /// The error for a `between` whose bounds are not joined by `and` (`x between 1 5`,

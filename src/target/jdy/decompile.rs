@@ -456,8 +456,8 @@ fn cond_expr(c: &JdyCond, schema: Option<&Schema>, tz: FixedOffset) -> Result<Ex
                     c,
                     PredKind::Between {
                         negated: false,
-                        low: literal(lo, ty, tz)?,
-                        high: literal(hi, ty, tz)?,
+                        low: Box::new(literal(lo, ty, tz)?),
+                        high: Box::new(literal(hi, ty, tz)?),
                     },
                 ),
             }
