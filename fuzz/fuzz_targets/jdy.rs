@@ -1,5 +1,6 @@
 //! Compile to jdy, strict and pushdown: never a panic; a strict filter serializes and
-//! reads back; pushdown always returns.
+//! reads back; the direct JSON writer gives the same text (or fails the same way);
+//! pushdown always returns.
 #![no_main]
 
 mod common;
@@ -12,8 +13,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let opts = JdyOptions { tz: q.tz };
+    let direct = jdy::to_json(&q.pred, &opts);
+    assert_eq!(direct.is_ok(), jdy::compile(&q.pred, &opts).is_ok());
     if let Ok(f) = jdy::compile(&q.pred, &opts) {
         let json = serde_json::to_string(&f).expect("a filter serializes");
+        assert_eq!(direct.as_deref().ok(), Some(json.as_str()), "to_json = serde_json");
         let back = JdyFilter::from_json(&json).expect("a compiled filter reads back");
         assert_eq!(back, f, "the filter survives JSON");
     }
