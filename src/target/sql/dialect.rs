@@ -109,12 +109,18 @@ pub(crate) trait Engine: Sync {
     /// Whether the engine takes a non-empty, NUL-free identifier as written, or why not.
     fn check_ident(&self, name: &str) -> Result<(), String>;
 
-    /// The identifier quote character (doubled inside a name).
-    fn ident_quote(&self) -> char;
+    /// The identifier quote character (doubled inside a name): the standard's `"`
+    /// unless the engine says otherwise.
+    fn ident_quote(&self) -> char {
+        '"'
+    }
 
     /// The column as written on the left of an exact (case-, accent- and
-    /// trailing-space-sensitive) text comparison.
-    fn exact_text(&self, out: &mut Out, col: &str);
+    /// trailing-space-sensitive) text comparison: the column itself where `=` on text
+    /// is already exact.
+    fn exact_text(&self, out: &mut Out, col: &str) {
+        out.push(col);
+    }
 
     /// `col <op> value` for a text test, exact and case-sensitive. `pattern` is the
     /// LIKE pattern (already escaped with `!`), `value` the operand itself.

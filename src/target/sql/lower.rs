@@ -23,6 +23,28 @@ use chrono::FixedOffset;
 /// real queries are a few levels deep.
 pub(crate) const MAX_DEPTH: usize = 200;
 
+/// `has` over array items: one `exists` test over all of `elems` for `has any` (or a
+/// single value), else an `and` of one test per value.
+pub(crate) fn has_each(
+    out: &mut Out,
+    elems: &[Scalar],
+    any: bool,
+    exists: impl Fn(&mut Out, &[Scalar]) -> Result<(), LiteralError>,
+) -> Result<(), LiteralError> {
+    if any || elems.len() == 1 {
+        return exists(out, elems);
+    }
+    out.push("(");
+    for (i, e) in elems.iter().enumerate() {
+        if i > 0 {
+            out.push(" AND ");
+        }
+        exists(out, std::slice::from_ref(e))?;
+    }
+    out.push(")");
+    Ok(())
+}
+
 /// Writes values as literals or parameters.
 pub(crate) struct Values {
     pub(crate) dialect: Dialect,
@@ -83,6 +105,23 @@ impl Values {
             // types against the column first; this keeps a slip from becoming a constant).
             Scalar::Bool(_) => Err(LiteralError::Unrepresentable),
         }
+    }
+
+    /// `= v` for one value, `IN (v, ...)` for several: an array item's test in `has`.
+    pub(crate) fn eq_or_in(&self, out: &mut Out, es: &[Scalar]) -> Result<(), LiteralError> {
+        if let [e] = es {
+            out.push("= ");
+            return self.scalar(out, e);
+        }
+        out.push("IN (");
+        for (i, e) in es.iter().enumerate() {
+            if i > 0 {
+                out.push(", ");
+            }
+            self.scalar(out, e)?;
+        }
+        out.push(")");
+        Ok(())
     }
 
     /// A JSON array of `elems`, as text (a literal or a text parameter).

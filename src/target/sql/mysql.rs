@@ -8,7 +8,7 @@
 use super::dialect::Engine;
 use super::frag::Out;
 use super::literal::LiteralError;
-use super::lower::Values;
+use super::lower::{has_each, Values};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
 
@@ -158,33 +158,9 @@ fn text_has(
         out.push(
             "JSON_TYPE(`fq_items`.`fq_item`) = 'STRING' AND CAST(JSON_UNQUOTE(`fq_items`.`fq_item`) AS BINARY) ",
         );
-        if let [e] = es {
-            out.push("= ");
-            v.scalar(out, e)?;
-        } else {
-            out.push("IN (");
-            for (i, e) in es.iter().enumerate() {
-                if i > 0 {
-                    out.push(", ");
-                }
-                v.scalar(out, e)?;
-            }
-            out.push(")");
-        }
+        v.eq_or_in(out, es)?;
         out.push(")");
         Ok(())
     };
-    if any || elems.len() == 1 {
-        exists(out, elems)
-    } else {
-        out.push("(");
-        for (i, e) in elems.iter().enumerate() {
-            if i > 0 {
-                out.push(" AND ");
-            }
-            exists(out, std::slice::from_ref(e))?;
-        }
-        out.push(")");
-        Ok(())
-    }
+    has_each(out, elems, any, exists)
 }

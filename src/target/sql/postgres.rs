@@ -37,14 +37,6 @@ impl Engine for Postgres {
         Ok(())
     }
 
-    fn ident_quote(&self) -> char {
-        '"'
-    }
-
-    fn exact_text(&self, out: &mut Out, col: &str) {
-        out.push(col);
-    }
-
     fn text_test(
         &self,
         out: &mut Out,

@@ -9,7 +9,7 @@
 use super::dialect::Engine;
 use super::frag::{push_decimal, Out};
 use super::literal::LiteralError;
-use super::lower::Values;
+use super::lower::{has_each, Values};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
 
@@ -27,14 +27,6 @@ impl Engine for Sqlite {
 
     fn check_ident(&self, _name: &str) -> Result<(), String> {
         Ok(())
-    }
-
-    fn ident_quote(&self) -> char {
-        '"'
-    }
-
-    fn exact_text(&self, out: &mut Out, col: &str) {
-        out.push(col);
     }
 
     fn text_test(
@@ -115,34 +107,10 @@ impl Engine for Sqlite {
                 "\"j\".\"type\" IN ('integer', 'real')"
             });
             out.push(" AND \"j\".\"value\" ");
-            if let [e] = es {
-                out.push("= ");
-                v.scalar(out, e)?;
-            } else {
-                out.push("IN (");
-                for (i, e) in es.iter().enumerate() {
-                    if i > 0 {
-                        out.push(", ");
-                    }
-                    v.scalar(out, e)?;
-                }
-                out.push(")");
-            }
+            v.eq_or_in(out, es)?;
             out.push(")");
             Ok(())
         };
-        if any || elems.len() == 1 {
-            exists(out, elems)
-        } else {
-            out.push("(");
-            for (i, e) in elems.iter().enumerate() {
-                if i > 0 {
-                    out.push(" AND ");
-                }
-                exists(out, std::slice::from_ref(e))?;
-            }
-            out.push(")");
-            Ok(())
-        }
+        has_each(out, elems, any, exists)
     }
 }
