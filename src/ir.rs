@@ -10,7 +10,7 @@ use crate::schema::FieldType;
 use crate::span::Span;
 pub use crate::syntax::ast::Str;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// A predicate over one record.
 #[derive(Clone, Debug, PartialEq)]
@@ -50,11 +50,22 @@ pub struct Leaf {
 /// to [`FieldInfo`] (`leaf.field.name`, `leaf.field.ty`, ...); equality is by content
 /// (handles from one schema are equal by identity, which is checked first).
 #[derive(Clone)]
-pub struct FieldRef(Arc<FieldInfo>);
+pub struct FieldRef(Arc<Handle>);
+
+/// What a [`FieldRef`] points to: the field, and text a backend derives from it alone
+/// and would otherwise rebuild for every leaf of every query on the field.
+#[derive(Clone)]
+struct Handle {
+    info: FieldInfo,
+    /// The jdy condition head `{"field":"…","type":"…` as JSON text, built on first use
+    /// (see [`FieldRef::jdy_head`]). Handles are shared by the schema's index, so it is
+    /// built once per field, not once per query.
+    jdy_head: OnceLock<Box<str>>,
+}
 
 impl PartialEq for FieldRef {
     fn eq(&self, other: &FieldRef) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+        Arc::ptr_eq(&self.0, &other.0) || self.0.info == other.0.info
     }
 }
 
@@ -64,27 +75,38 @@ impl std::hash::Hash for FieldRef {
     // Name and subform identify a field within a schema; hashing just them is consistent
     // with equality (equal handles have equal names) and skips the other strings.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.name.hash(state);
-        self.0.subform.hash(state);
+        self.0.info.name.hash(state);
+        self.0.info.subform.hash(state);
     }
 }
 
 impl FieldRef {
     /// A handle to `info`.
     pub fn new(info: FieldInfo) -> FieldRef {
-        FieldRef(Arc::new(info))
+        FieldRef(Arc::new(Handle {
+            info,
+            jdy_head: OnceLock::new(),
+        }))
     }
 
     /// The field's data for changing (copied first if the handle is shared).
     pub fn info_mut(&mut self) -> &mut FieldInfo {
-        Arc::make_mut(&mut self.0)
+        let handle = Arc::make_mut(&mut self.0);
+        // Derived from the data about to change.
+        handle.jdy_head = OnceLock::new();
+        &mut handle.info
+    }
+
+    /// The jdy backend's condition head for this field, built by `build` the first time.
+    pub(crate) fn jdy_head(&self, build: impl FnOnce(&FieldInfo) -> Box<str>) -> &str {
+        self.0.jdy_head.get_or_init(|| build(&self.0.info))
     }
 }
 
 impl std::ops::Deref for FieldRef {
     type Target = FieldInfo;
     fn deref(&self) -> &FieldInfo {
-        &self.0
+        &self.0.info
     }
 }
 
@@ -97,7 +119,7 @@ impl From<FieldInfo> for FieldRef {
 impl fmt::Debug for FieldRef {
     // Printed as the struct it stands for, so IR dumps read the same as before.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let i = &*self.0;
+        let i = &self.0.info;
         f.debug_struct("FieldRef")
             .field("name", &i.name)
             .field("subform", &i.subform)

@@ -153,8 +153,11 @@ pub(crate) fn parse_list<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, List> {
         }
     }
     let span = Span::new(start, cx.off(i));
-    // The tree outlives the parse: give back the doubling slack.
-    items.shrink_to_fit();
+    // The tree outlives the parse: give back the slack of a long list's growth. A few
+    // spare slots of a short list are not worth a reallocation.
+    if items.capacity() - items.len() > 4 {
+        items.shrink_to_fit();
+    }
     Ok((i, List { items, span }))
 }
 

@@ -7,7 +7,7 @@
 
 use super::encode::{default_type, number};
 use super::filter::{JdyCond, Method};
-use crate::ir::FieldInfo;
+use crate::ir::{FieldInfo, FieldRef};
 use crate::timefmt::{push_offset, Civil};
 use chrono::FixedOffset;
 use serde_json::Value;
@@ -37,7 +37,7 @@ pub(super) struct Mark {
 /// Receives the conditions of a flat filter, one at a time.
 pub(super) trait Sink {
     /// Starts a condition on `field`; `valued` when it has a `value` array.
-    fn begin(&mut self, field: &FieldInfo, method: Method, valued: bool);
+    fn begin(&mut self, field: &FieldRef, method: Method, valued: bool);
     /// Appends an operand to the condition begun last.
     fn value(&mut self, v: Val<'_>);
     /// Ends the condition begun last.
@@ -71,7 +71,7 @@ impl CondSink {
 }
 
 impl Sink for CondSink {
-    fn begin(&mut self, field: &FieldInfo, method: Method, valued: bool) {
+    fn begin(&mut self, field: &FieldRef, method: Method, valued: bool) {
         self.conds.push(JdyCond {
             field: field.name.clone(),
             ty: jdy_type(field).map(str::to_owned),
@@ -140,19 +140,12 @@ impl JsonSink {
 }
 
 impl Sink for JsonSink {
-    fn begin(&mut self, field: &FieldInfo, method: Method, valued: bool) {
+    fn begin(&mut self, field: &FieldRef, method: Method, valued: bool) {
         let out = &mut self.out;
-        // Few, long constant pieces: each push is a length check and a copy.
-        out.push_str(if self.count > 0 {
-            ",{\"field\":\""
-        } else {
-            "{\"field\":\""
-        });
-        push_json_inner(out, &field.name);
-        if let Some(ty) = jdy_type(field) {
-            out.push_str("\",\"type\":\"");
-            push_json_inner(out, ty);
+        if self.count > 0 {
+            out.push(',');
         }
+        out.push_str(field.jdy_head(json_head));
         out.push_str(method_tail(method, valued));
         self.valued = valued;
         self.first_value = true;
@@ -199,6 +192,18 @@ impl Sink for JsonSink {
         self.out.truncate(m.len);
         self.count = m.count;
     }
+}
+
+/// `{"field":"…","type":"…` for `f` (the type only when there is one), the start of
+/// every condition on the field.
+fn json_head(f: &FieldInfo) -> Box<str> {
+    let mut out = String::from("{\"field\":\"");
+    push_json_inner(&mut out, &f.name);
+    if let Some(ty) = jdy_type(f) {
+        out.push_str("\",\"type\":\"");
+        push_json_inner(&mut out, ty);
+    }
+    out.into_boxed_str()
 }
 
 /// The emitted datetime format: ISO-8601 with milliseconds and the query's UTC offset,
@@ -284,13 +289,54 @@ pub(super) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// Whether `b` holds a byte JSON escapes: `"`, `\\` or a control character.
+///
+/// A word at a time: most strings here are names and values of a few bytes, too short
+/// for a vectorized loop and slow byte by byte. Short strings are read as two
+/// overlapping halves, the tail of a long one as the last eight bytes.
+#[inline]
+fn needs_escape(b: &[u8]) -> bool {
+    let n = b.len();
+    let word = |at: usize| {
+        let mut w = [0; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |at: usize| {
+        let mut w = [0; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let quarter = |at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
+    // Bytes that are not in the string are filled with a letter, which needs no escape.
+    const FILL: u64 = u64::from_le_bytes([b'a'; 8]);
+    match n {
+        0 => false,
+        1 => word_needs_escape(u64::from(b[0]) | (FILL << 8)),
+        2..=3 => word_needs_escape(quarter(0) | (quarter(n - 2) << 16) | (FILL << 32)),
+        4..=8 => word_needs_escape(half(0) | (half(n - 4) << 32)),
+        _ => (0..n / 8).any(|k| word_needs_escape(word(8 * k))) || word_needs_escape(word(n - 8)),
+    }
+}
+
+/// Whether one of the eight bytes of `x` is `"`, `\\` or below 0x20, by the classic
+/// "has a zero byte" / "has a byte less than" word tricks (exact as a yes/no answer).
+#[inline]
+fn word_needs_escape(x: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let control = x.wrapping_sub(ONES * 0x20) & !x;
+    let q = x ^ (ONES * u64::from(b'"'));
+    let quote = q.wrapping_sub(ONES) & !q;
+    let s = x ^ (ONES * u64::from(b'\\'));
+    let slash = s.wrapping_sub(ONES) & !s;
+    (control | quote | slash) & HIGH != 0
+}
+
 /// The inside of [`push_json_str`]'s literal.
 fn push_json_inner(out: &mut String, s: &str) {
-    // Almost every string needs no escape: one branch-free pass to tell, then one copy.
-    let special = s.bytes().fold(false, |acc, b| {
-        acc | (b < 0x20) | (b == b'"') | (b == b'\\')
-    });
-    if !special {
+    // Almost every string needs no escape: one quick pass to tell, then one copy.
+    if !needs_escape(s.as_bytes()) {
         out.push_str(s);
         return;
     }
@@ -334,6 +380,19 @@ mod tests {
             let mut out = String::new();
             push_json_str(&mut out, &s);
             prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn escapes_are_found_at_every_offset(
+            pad in "[a-zé\\x7f]{0,24}",
+            c in prop_oneof![Just('"'), Just('\\'), (0u8..0x20).prop_map(char::from), Just('a')],
+            tail in "[a-z]{0,9}",
+        ) {
+            let s = format!("{pad}{c}{tail}");
+            prop_assert_eq!(
+                needs_escape(s.as_bytes()),
+                s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+            );
         }
 
         #[test]
