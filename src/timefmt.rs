@@ -52,49 +52,48 @@ impl Civil {
         })
     }
 
-    /// Appends `YYYY-MM-DD`.
-    pub fn push_date(&self, out: &mut String) {
+    /// Appends `YYYY-MM-DD`, `sep`, `HH:MM:SS`, then `.fff` when `millis`, then the offset
+    /// `tz` as `+HH:MM` (or `-HH:MM`) when given, as chrono's `%:z` writes it: seconds of
+    /// an offset round to the nearest minute.
+    pub fn push(&self, out: &mut String, sep: u8, millis: bool, tz: Option<FixedOffset>) {
+        // Filled in a fixed buffer and copied once: a `push` per character costs a
+        // capacity check and a UTF-8 encode each.
+        let mut b = *b"0000-00-00T00:00:00.000+00:00";
         // 1 <= year <= 9999, so four digits always suffice.
-        push_digits(out, self.year as u32, 4);
-        out.push('-');
-        push_digits(out, self.month, 2);
-        out.push('-');
-        push_digits(out, self.day, 2);
-    }
-
-    /// Appends `HH:MM:SS`.
-    pub fn push_time(&self, out: &mut String) {
-        push_digits(out, self.hour, 2);
-        out.push(':');
-        push_digits(out, self.minute, 2);
-        out.push(':');
-        push_digits(out, self.second, 2);
-    }
-
-    /// Appends `.fff` (always three digits).
-    pub fn push_millis(&self, out: &mut String) {
-        out.push('.');
-        push_digits(out, self.milli, 3);
+        digits(&mut b[0..4], self.year as u32);
+        digits(&mut b[5..7], self.month);
+        digits(&mut b[8..10], self.day);
+        b[10] = sep;
+        digits(&mut b[11..13], self.hour);
+        digits(&mut b[14..16], self.minute);
+        digits(&mut b[17..19], self.second);
+        let mut len = 19;
+        if millis {
+            digits(&mut b[20..23], self.milli);
+            len = 23;
+        }
+        if let Some(tz) = tz {
+            let secs = tz.local_minus_utc();
+            let minutes = (secs.unsigned_abs() + 30) / 60;
+            b[len] = if secs < 0 { b'-' } else { b'+' };
+            digits(&mut b[len + 1..len + 3], minutes / 60);
+            b[len + 3] = b':';
+            digits(&mut b[len + 4..len + 6], minutes % 60);
+            len += 6;
+        }
+        // Only ASCII was written (`sep` included, by every caller).
+        out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
     }
 }
 
-/// Appends the offset as `+HH:MM` (or `-HH:MM`), as chrono's `%:z` does: seconds of an
-/// offset round to the nearest minute.
-pub fn push_offset(out: &mut String, tz: FixedOffset) {
-    let secs = tz.local_minus_utc();
-    out.push(if secs < 0 { '-' } else { '+' });
-    let minutes = (secs.unsigned_abs() + 30) / 60;
-    push_digits(out, minutes / 60, 2);
-    out.push(':');
-    push_digits(out, minutes % 60, 2);
-}
-
-/// Appends `n` zero-padded to `width` digits (`n` must have at most `width` digits).
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    let mut div = 10u32.pow(width - 1);
-    while div > 0 {
-        out.push(char::from(b'0' + (n / div % 10) as u8));
-        div /= 10;
+/// Writes `n` zero-padded into all of `buf` (`n` must fit: the callers' values are
+/// range-checked, and a larger one would only lose its leading digits).
+fn digits(buf: &mut [u8], mut n: u32) {
+    // Digit by digit into a fixed buffer, then one copy: a `push` per digit costs a
+    // capacity check and a UTF-8 encode each.
+    for d in buf.iter_mut().rev() {
+        *d = b'0' + (n % 10) as u8;
+        n /= 10;
     }
 }
 
@@ -132,11 +131,7 @@ mod tests {
     fn ours(ms: i64, tz: FixedOffset) -> Option<String> {
         let c = Civil::at(ms, tz)?;
         let mut s = String::new();
-        c.push_date(&mut s);
-        s.push('T');
-        c.push_time(&mut s);
-        c.push_millis(&mut s);
-        push_offset(&mut s, tz);
+        c.push(&mut s, b'T', true, Some(tz));
         Some(s)
     }
 

@@ -176,39 +176,84 @@ impl fmt::Debug for Path {
 
 /// Text in the tree: a field-name segment or a string literal's value.
 ///
-/// Usually a slice of the query text itself, shared by reference count, so that
-/// parsing allocates nothing per name or string; text whose escapes were resolved owns
-/// its buffer. Derefs to `str`, and compares, hashes and prints like one (`Debug` as
-/// well, so trees print as they did with `String`). Cloning only counts a reference.
+/// Short text (up to 15 bytes: most names and values) is stored inline; longer text is
+/// usually a slice of the query text itself, shared by reference count. So parsing
+/// allocates nothing per name or string, and cloning one into the IR touches no shared
+/// counter (an atomic update costs about as much as compiling a condition's operand).
+/// Text whose escapes were resolved owns its buffer. Derefs to `str`, and compares,
+/// hashes and prints like one (`Debug` as well, so trees print as they did with
+/// `String`).
 #[derive(Clone)]
-pub struct Str {
-    buf: Arc<str>,
-    /// `start..end` of `buf`, or the whole of `buf` when `start > end`.
-    start: u32,
-    end: u32,
+pub struct Str(Repr);
+
+/// The most bytes a [`Str`] holds inline: what fits beside the tag in the 24 bytes the
+/// shared form takes anyway.
+const INLINE: usize = 15;
+
+#[derive(Clone)]
+enum Repr {
+    /// `bytes[..len]`, always a whole `str` (copied from one, see [`Str::inline`]).
+    Inline { len: u8, bytes: [u8; INLINE] },
+    /// `buf[start..end]`, or the whole of `buf` when `start > end`.
+    Shared { buf: Arc<str>, start: u32, end: u32 },
 }
 
 impl Str {
-    /// `buf[start..end]`, sharing `buf` (a copy if the offsets do not fit 32 bits).
-    pub(crate) fn slice(buf: &Arc<str>, start: usize, end: usize) -> Str {
+    /// `s` inline, when it is short enough.
+    fn inline(s: &str) -> Option<Str> {
+        let len = s.len();
+        if len > INLINE {
+            return None;
+        }
+        let mut bytes = [0; INLINE];
+        bytes[..len].copy_from_slice(s.as_bytes());
+        Some(Str(Repr::Inline {
+            len: len as u8,
+            bytes,
+        }))
+    }
+
+    /// `buf[start..end]`: inline when short, else sharing `buf` (a copy if the offsets
+    /// do not fit 32 bits). `buf` is only called for long text, so that a query of short
+    /// names and values never builds the shared buffer.
+    pub(crate) fn slice(
+        src: &str,
+        start: usize,
+        end: usize,
+        buf: impl FnOnce() -> Arc<str>,
+    ) -> Str {
+        let text = src.get(start..end).unwrap_or("");
+        if let Some(s) = Str::inline(text) {
+            return s;
+        }
         match (u32::try_from(start), u32::try_from(end)) {
-            (Ok(s), Ok(e)) if s <= e => Str {
-                buf: Arc::clone(buf),
+            (Ok(s), Ok(e)) => Str(Repr::Shared {
+                buf: buf(),
                 start: s,
                 end: e,
-            },
-            _ => Str::from(buf.get(start..end).unwrap_or("")),
+            }),
+            _ => Str::from(text),
         }
     }
 
     /// The text.
     pub fn as_str(&self) -> &str {
-        if self.start > self.end {
-            &self.buf
-        } else {
-            self.buf
-                .get(self.start as usize..self.end as usize)
-                .unwrap_or("")
+        match &self.0 {
+            Repr::Inline { len, bytes } => {
+                let b = &bytes[..usize::from(*len).min(INLINE)];
+                // SAFETY: `Inline` is only built by `Str::inline`, which copies the
+                // whole of a `&str` (valid UTF-8) into `bytes[..len]`; nothing changes
+                // `bytes` or `len` afterwards. Checking again costs more than the rest
+                // of reading a short name (this runs on every lookup and comparison).
+                unsafe { std::str::from_utf8_unchecked(b) }
+            }
+            Repr::Shared { buf, start, end } => {
+                if start > end {
+                    buf
+                } else {
+                    buf.get(*start as usize..*end as usize).unwrap_or("")
+                }
+            }
         }
     }
 }
@@ -240,21 +285,25 @@ impl Borrow<str> for Str {
 
 impl From<&str> for Str {
     fn from(s: &str) -> Str {
-        Str {
-            buf: Arc::from(s),
-            start: 1,
-            end: 0,
-        }
+        Str::inline(s).unwrap_or_else(|| {
+            Str(Repr::Shared {
+                buf: Arc::from(s),
+                start: 1,
+                end: 0,
+            })
+        })
     }
 }
 
 impl From<String> for Str {
     fn from(s: String) -> Str {
-        Str {
-            buf: Arc::from(s),
-            start: 1,
-            end: 0,
-        }
+        Str::inline(&s).unwrap_or_else(|| {
+            Str(Repr::Shared {
+                buf: Arc::from(s),
+                start: 1,
+                end: 0,
+            })
+        })
     }
 }
 

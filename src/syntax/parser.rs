@@ -21,7 +21,7 @@ use crate::span::Span;
 use nom::combinator::cut;
 use nom::error::{ErrorKind, ParseError};
 use nom::{IResult, Parser};
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::sync::Arc;
 
 /// Maximum nesting of parentheses and `not`.
@@ -67,8 +67,9 @@ pub(crate) type PResult<'a, T> = IResult<&'a str, T, PErr>;
 /// offsets), the diagnostics recorded so far, and the nesting counters.
 pub(crate) struct Cx<'a> {
     src: &'a str,
-    /// The same text, shared by the names and strings of the tree (see [`Str`]).
-    shared: Arc<str>,
+    /// The same text, shared by the long names and strings of the tree (see [`Str`]);
+    /// built by the first of them.
+    shared: OnceCell<Arc<str>>,
     errors: RefCell<Vec<SyntaxError>>,
     depth: Cell<usize>,
     parens: Cell<usize>,
@@ -80,7 +81,7 @@ impl<'a> Cx<'a> {
     fn new(src: &'a str) -> Self {
         Cx {
             src,
-            shared: Arc::from(src),
+            shared: OnceCell::new(),
             errors: RefCell::new(Vec::new()),
             depth: Cell::new(0),
             parens: Cell::new(0),
@@ -88,9 +89,11 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The text `src[start..end]` as a [`Str`] sharing the query text.
+    /// The text `src[start..end]` as a [`Str`] (inline, or sharing the query text).
     pub(crate) fn text(&self, start: usize, end: usize) -> Str {
-        Str::slice(&self.shared, start, end)
+        Str::slice(self.src, start, end, || {
+            Arc::clone(self.shared.get_or_init(|| Arc::from(self.src)))
+        })
     }
 
     /// Byte offset of the remaining input `i` (always a suffix of the text).

@@ -9,7 +9,7 @@
 
 use super::error::JdyError;
 use super::filter::{JdyCond, Method};
-use super::sink::{CondSink, Sink, Val};
+use super::sink::{json_head, CondSink, Sink, Val};
 use super::JdyOptions;
 use crate::ir::{Bound, Leaf, Range, Scalar, Test};
 use crate::schema::FieldType;
@@ -900,15 +900,10 @@ fn emit_has<S: Sink>(
 /// the output text, and regrowing would double it).
 pub(super) fn estimate(leaf: &Leaf) -> usize {
     let f = &leaf.field;
-    let ty = f
-        .widget
-        .as_deref()
-        .or_else(|| default_type(f.ty))
-        .map_or(0, str::len);
-    // `,{"field":"…","type":"…","method":"…","value":[…]}`: 46 bytes of punctuation and
-    // keys, and a method name of at most 5 bytes (the longer ones take no value, whose
-    // 10 bytes of `,"value":[]` make up for it).
-    let head = 51 + f.name.len() + ty;
+    // `,` + the field's head `{"field":"…","type":"…` + `","method":"…","value":[…]}`:
+    // 30 bytes around the head, and a method name of at most 5 bytes (the longer ones
+    // take no value, whose 10 bytes of `,"value":[]` make up for it).
+    let head = 31 + f.jdy_head(json_head).len();
     let empty_arm = if leaf.negated { head } else { 0 };
     let scalar = |s: &Scalar| match s {
         // Quotes and a comma; escapes are rare enough to regrow for.

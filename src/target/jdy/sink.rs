@@ -8,7 +8,7 @@
 use super::encode::{default_type, number};
 use super::filter::{JdyCond, Method};
 use crate::ir::{FieldInfo, FieldRef};
-use crate::timefmt::{push_offset, Civil};
+use crate::timefmt::Civil;
 use chrono::FixedOffset;
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -196,7 +196,7 @@ impl Sink for JsonSink {
 
 /// `{"field":"…","type":"…` for `f` (the type only when there is one), the start of
 /// every condition on the field.
-fn json_head(f: &FieldInfo) -> Box<str> {
+pub(super) fn json_head(f: &FieldInfo) -> Box<str> {
     let mut out = String::from("{\"field\":\"");
     push_json_inner(&mut out, &f.name);
     if let Some(ty) = jdy_type(f) {
@@ -210,11 +210,7 @@ fn json_head(f: &FieldInfo) -> Box<str> {
 /// e.g. `2022-01-01T00:00:00.000+08:00`. An explicit offset makes the instant exact
 /// whatever time zone the jdy tenant is set to; milliseconds are jdy's precision.
 fn push_datetime(out: &mut String, c: &Civil, tz: FixedOffset) {
-    c.push_date(out);
-    out.push('T');
-    c.push_time(out);
-    c.push_millis(out);
-    push_offset(out, tz);
+    c.push(out, b'T', true, Some(tz));
 }
 
 /// A JSON number as serde_json writes [`number`]'s value: integral values up to 2^53

@@ -90,12 +90,7 @@ pub fn format_datetime(ms: i64, tz: FixedOffset) -> Option<String> {
     // Civil arithmetic, not chrono's strftime: this runs once per datetime value.
     let c = Civil::at(ms, tz)?;
     let mut s = String::with_capacity(23);
-    c.push_date(&mut s);
-    s.push(' ');
-    c.push_time(&mut s);
-    if c.milli != 0 {
-        c.push_millis(&mut s);
-    }
+    c.push(&mut s, b' ', c.milli != 0, None);
     Some(s)
 }
 

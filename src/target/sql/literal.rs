@@ -201,10 +201,7 @@ pub(crate) fn datetime_civil(
 
 /// Appends `YYYY-MM-DD HH:MM:SS.fff`.
 fn push_civil(out: &mut String, c: &Civil) {
-    c.push_date(out);
-    out.push(' ');
-    c.push_time(out);
-    c.push_millis(out);
+    c.push(out, b' ', true, None);
 }
 
 /// Appends [`datetime_text`]`(dialect, ms, tz)` to `out` (nothing on error).
