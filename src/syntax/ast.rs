@@ -595,3 +595,45 @@ impl RelUnit {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // Lengths around the inline limit, with multi-byte characters straddling it.
+        #[test]
+        fn str_reads_back_what_it_was_given(s in "[a-zé手\\x00]{0,12}") {
+            let owned = Str::from(s.as_str());
+            prop_assert_eq!(owned.as_str(), s.as_str());
+            let from_string = Str::from(s.clone());
+            prop_assert_eq!(from_string.as_str(), s.as_str());
+            let src = format!("«{s}»");
+            let shared: Arc<str> = Arc::from(src.as_str());
+            let start = "«".len();
+            let sliced = Str::slice(&src, start, start + s.len(), || shared.clone());
+            prop_assert_eq!(sliced.as_str(), s.as_str());
+            prop_assert_eq!(sliced.clone(), owned);
+        }
+    }
+
+    #[test]
+    fn short_text_is_inline_and_long_text_shared() {
+        let src = "abcdefghijklmnopq";
+        let built = std::cell::Cell::new(0);
+        let buf = || {
+            built.set(built.get() + 1);
+            Arc::from(src)
+        };
+        let short = Str::slice(src, 0, 15, buf);
+        assert!(matches!(short.0, Repr::Inline { .. }));
+        assert_eq!(built.get(), 0, "no shared buffer for short text");
+        let long = Str::slice(src, 0, 16, buf);
+        assert!(matches!(long.0, Repr::Shared { .. }));
+        assert_eq!(long.as_str(), &src[..16]);
+        assert_eq!(built.get(), 1);
+        // A slice that is not on character boundaries reads as empty, never panics.
+        assert_eq!(Str::slice("手", 0, 1, || Arc::from("手")).as_str(), "");
+    }
+}
