@@ -442,8 +442,11 @@ fn chain(mut items: Vec<Expr>, make: fn(Vec<Expr>, Span) -> Expr) -> Expr {
         _ => Span::default(),
     };
     // The tree outlives the parse (the checker reads it while building its own): give
-    // back the doubling slack.
-    items.shrink_to_fit();
+    // back the slack of a long chain's growth. A slot or two of a short chain's
+    // estimate are not worth a reallocation.
+    if items.capacity() - items.len() > 2 {
+        items.shrink_to_fit();
+    }
     make(items, span)
 }
 
