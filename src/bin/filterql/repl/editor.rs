@@ -1,6 +1,7 @@
 //! The rustyline helper: completion, highlighting and multi-line validation wired to
 //! the schema of the session.
 
+use super::abandoning_command;
 use super::complete::{complete, Completion, Pair};
 use super::highlight::highlight;
 use super::scan::is_incomplete;
@@ -102,7 +103,11 @@ impl Highlighter for ReplHelper {
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        if !input.trim_start().starts_with(':') && is_incomplete(input) {
+        // A command on a new line ends an open query (see `Session::handle`).
+        if !input.trim_start().starts_with(':')
+            && abandoning_command(input).is_none()
+            && is_incomplete(input)
+        {
             Ok(ValidationResult::Incomplete)
         } else {
             Ok(ValidationResult::Valid(None))

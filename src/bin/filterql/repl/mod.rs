@@ -97,6 +97,12 @@ impl Session {
 
     /// Handles one line of input.
     pub fn handle(&mut self, line: &str) -> Flow {
+        if let Some(cmd) = abandoning_command(line) {
+            // A command typed while a query was still open (`(a = 1 or` then `:quit`):
+            // the command wins, as `\q` does in psql, and the query is dropped visibly.
+            eprintln!("(the unfinished query was dropped)");
+            return self.handle(cmd);
+        }
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
             Flow::Continue
@@ -177,6 +183,14 @@ impl Session {
             }
         }
     }
+}
+
+/// The last line of a multi-line entry when it is a shell command (`:…` or another
+/// tool's quit/help): typed to leave a query that is still open.
+pub fn abandoning_command(entry: &str) -> Option<&str> {
+    let (_, last) = entry.rsplit_once('\n')?;
+    let t = last.trim();
+    (t.starts_with(':') || foreign_command(t).is_some()).then_some(t)
 }
 
 /// The shell command another tool's habit means: psql (`\q`, `\?`), sqlite3 (`.quit`,
@@ -405,6 +419,17 @@ mod tests {
         for q in ["\\?", ".help", "amount > 3", "", "# comment"] {
             assert_eq!(s.handle(q), Flow::Continue, "{q}");
         }
+    }
+
+    #[test]
+    fn a_command_after_an_open_query_is_run() {
+        let mut s = session(Schema::demo());
+        assert_eq!(s.handle("(amount > 3 or\n:quit"), Flow::Quit);
+        assert_eq!(s.handle("name = \"abc\n  \\q "), Flow::Quit);
+        assert_eq!(s.handle("(amount > 3 or\n:help"), Flow::Continue);
+        // Only a whole last line is a command.
+        assert_eq!(abandoning_command("(a = 1 or\nb = \":quit\")"), None);
+        assert_eq!(abandoning_command(":quit"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! This reader keeps the same joining rule and hands back the unfinished text, so the
 //! REPL can report it.
 
+use super::abandoning_command;
 use super::scan::is_incomplete;
 use std::io::{self, BufRead};
 
@@ -37,7 +38,10 @@ pub fn read_entry(reader: &mut impl BufRead) -> io::Result<Piped> {
             input.push('\n');
         }
         input.push_str(line);
-        if input.trim_start().starts_with(':') || !is_incomplete(&input) {
+        if input.trim_start().starts_with(':')
+            || abandoning_command(&input).is_some()
+            || !is_incomplete(&input)
+        {
             return Ok(Piped::Entry(input));
         }
     }
@@ -68,6 +72,14 @@ mod tests {
                 Piped::Entry("a = 1".into()),
                 Piped::Entry("(b = 1 or\nc = 2)".into()),
                 Piped::Entry(":quit".into()),
+                Piped::End,
+            ]
+        );
+        assert_eq!(
+            entries("(b = 1 or\n:quit\nc = 2\n"),
+            vec![
+                Piped::Entry("(b = 1 or\n:quit".into()),
+                Piped::Entry("c = 2".into()),
                 Piped::End,
             ]
         );
