@@ -220,3 +220,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn numbers_print_in_exponent_form_only_when_plain_digits_would_run_long() {
+    for (query, canonical) in [
+        ("a = 1e308", "a = 1e308"),
+        ("a = -1.5E-7", "a = -1.5e-7"),
+        ("a = 1e21", "a = 1e21"),
+        ("a = 999999999999999900000", "a = 999999999999999900000"),
+        ("a = 0.000001", "a = 0.000001"),
+        ("a = 1e3", "a = 1000"),
+        ("a = 0.0", "a = 0"),
+    ] {
+        let printed = parse(query).unwrap().to_string();
+        assert_eq!(printed, canonical, "{query}");
+        assert_eq!(parse(&printed).unwrap(), parse(query).unwrap(), "{query}");
+    }
+}

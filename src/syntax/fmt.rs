@@ -158,14 +158,24 @@ impl Display for Value {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
             Value::String(s) => write_string(f, s),
-            // Rust's float Display is the shortest text that reads back as the same
-            // value, and prints integral values without `.0`.
-            Value::Number(n) => write!(f, "{n}"),
+            Value::Number(n) => write_number(f, *n),
             Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
             Value::DateTime(dt) => dt.fmt(f),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Relative(r) => r.fmt(f),
         }
+    }
+}
+
+/// The shortest text that reads back as `n` (Rust's float formatting), in plain
+/// decimals from 1e-6 up to 1e21 and in exponent form outside, as JavaScript prints
+/// numbers: `1e308` would otherwise print as 309 digits and `1e-300` as 300 zeros.
+fn write_number(f: &mut Formatter<'_>, n: f64) -> fmt::Result {
+    let a = n.abs();
+    if a != 0.0 && !(1e-6..1e21).contains(&a) {
+        write!(f, "{n:e}")
+    } else {
+        write!(f, "{n}")
     }
 }
 
