@@ -9,6 +9,7 @@ use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier,
     TextOp, Value,
 };
+use crate::target::checker_errors;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value as Json;
 
@@ -106,32 +107,6 @@ fn check_schema(schema: Option<&Schema>, tz: FixedOffset) -> std::borrow::Cow<'_
     match schema {
         Some(s) => std::borrow::Cow::Borrowed(s),
         None => std::borrow::Cow::Owned(Schema::none().with_timezone(tz)),
-    }
-}
-
-/// The checker's errors (message, and help when it has one) on `text`: what
-/// `filterql check` would say about the decompiled query. The decompiler's own reading
-/// of a condition (its field type, the values it takes) can be looser than the checker's
-/// (options of a select, flow states, fields a schema lacks), and printed text the
-/// checker refuses would break the promise that the output compiles.
-fn checker_errors(text: &str, schema: &Schema, tz: FixedOffset) -> Vec<String> {
-    use miette::Diagnostic;
-    let opts = crate::Options {
-        tz: Some(tz),
-        // Decompiled text holds no relative times, so the clock never matters.
-        now: DateTime::UNIX_EPOCH.fixed_offset(),
-    };
-    match crate::compile(text, schema, &opts) {
-        Ok(_) => Vec::new(),
-        Err(diags) => diags
-            .items
-            .iter()
-            .filter(|e| !e.is_warning())
-            .map(|e| match e.help() {
-                Some(help) => format!("{e} ({help})"),
-                None => e.to_string(),
-            })
-            .collect(),
     }
 }
 

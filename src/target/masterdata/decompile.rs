@@ -41,6 +41,7 @@ use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, List, Literal, PredKind, Predicate, TextOp, Value,
 };
+use crate::target::checker_errors;
 use chrono::{DateTime, FixedOffset};
 use std::collections::{HashMap, HashSet};
 
@@ -134,28 +135,6 @@ pub fn decompile(
                     .collect())
             }
         }
-    }
-}
-
-/// The checker's errors (message, and help when it has one) on `text` against `schema`.
-fn checker_errors(text: &str, schema: &Schema, tz: FixedOffset) -> Vec<String> {
-    use miette::Diagnostic;
-    let opts = crate::Options {
-        tz: Some(tz),
-        // Decompiled text holds no relative times, so the clock never matters.
-        now: DateTime::UNIX_EPOCH.fixed_offset(),
-    };
-    match crate::compile(text, schema, &opts) {
-        Ok(_) => Vec::new(),
-        Err(diags) => diags
-            .items
-            .iter()
-            .filter(|e| !e.is_warning())
-            .map(|e| match e.help() {
-                Some(help) => format!("{e} ({help})"),
-                None => e.to_string(),
-            })
-            .collect(),
     }
 }
 
