@@ -147,24 +147,7 @@ fn run(conn: Conn) {
     }
 }
 
-#[test]
-fn sqlite_datetimes_agree_with_eval() {
-    run(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_datetimes_agree_with_eval() {
-    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
-        run(c);
-    }
-}
-
-#[test]
-fn mysql_datetimes_agree_with_eval() {
-    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
-        run(c);
-    }
-}
+sqldb::engine_tests!(run: sqlite_datetimes_agree_with_eval, postgres_datetimes_agree_with_eval, mysql_datetimes_agree_with_eval);
 
 /// The last day the engines hold: `<= 9999-12-31` and `= 9999-12-31` end the day at
 /// 10000-01-01 00:00 exclusive, which no engine can write, so the backend writes the
@@ -245,21 +228,4 @@ fn last_day(mut c: Conn) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn sqlite_holds_the_last_day() {
-    last_day(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_holds_the_last_day() {
-    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
-        last_day(c);
-    }
-}
-
-#[test]
-fn mysql_holds_the_last_day() {
-    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
-        last_day(c);
-    }
-}
+sqldb::engine_tests!(last_day: sqlite_holds_the_last_day, postgres_holds_the_last_day, mysql_holds_the_last_day);

@@ -21,7 +21,7 @@ mod support;
 
 use filterql::eval;
 use filterql::ir::Pred;
-use filterql::target::sql::{Dialect, Select, SqlOptions};
+use filterql::target::sql::{Select, SqlOptions};
 use filterql::FieldType;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -211,21 +211,4 @@ fn run_engine(conn: Conn) {
     assert!(n > 0);
 }
 
-#[test]
-fn sqlite_agrees_with_eval() {
-    run_engine(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_agrees_with_eval() {
-    if let Some(c) = sqldb::connect(Dialect::Postgres) {
-        run_engine(c);
-    }
-}
-
-#[test]
-fn mysql_agrees_with_eval() {
-    if let Some(c) = sqldb::connect(Dialect::Mysql) {
-        run_engine(c);
-    }
-}
+sqldb::engine_tests!(run_engine: sqlite_agrees_with_eval, postgres_agrees_with_eval, mysql_agrees_with_eval);

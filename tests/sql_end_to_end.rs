@@ -7,7 +7,7 @@
 mod sqldb;
 mod support;
 
-use filterql::target::sql::{Dialect, Select};
+use filterql::target::sql::Select;
 use filterql::{eval, FieldType, Options, Schema};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -137,21 +137,4 @@ fn run(conn: Conn) {
     }
 }
 
-#[test]
-fn sqlite_returns_evals_records() {
-    run(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_returns_evals_records() {
-    if let Some(c) = sqldb::connect(Dialect::Postgres) {
-        run(c);
-    }
-}
-
-#[test]
-fn mysql_returns_evals_records() {
-    if let Some(c) = sqldb::connect(Dialect::Mysql) {
-        run(c);
-    }
-}
+sqldb::engine_tests!(run: sqlite_returns_evals_records, postgres_returns_evals_records, mysql_returns_evals_records);

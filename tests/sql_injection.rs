@@ -331,24 +331,7 @@ fn run(conn: Conn) {
     eprintln!("{d}: {} statements checked", checked.borrow());
 }
 
-#[test]
-fn sqlite_literals_round_trip() {
-    run(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_literals_round_trip() {
-    if let Some(c) = sqldb::connect(Dialect::Postgres) {
-        run(c);
-    }
-}
-
-#[test]
-fn mysql_literals_round_trip() {
-    if let Some(c) = sqldb::connect(Dialect::Mysql) {
-        run(c);
-    }
-}
+sqldb::engine_tests!(run: sqlite_literals_round_trip, postgres_literals_round_trip, mysql_literals_round_trip);
 
 #[test]
 fn nul_is_rejected_in_every_dialect_and_mode() {
@@ -485,21 +468,4 @@ fn braces_in_column_names(mut c: Conn) {
     assert!(failures.is_empty(), "{d}:\n{}", failures.join("\n"));
 }
 
-#[test]
-fn sqlite_braces_in_column_names() {
-    braces_in_column_names(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_braces_in_column_names() {
-    if let Some(c) = sqldb::connect(Dialect::Postgres) {
-        braces_in_column_names(c);
-    }
-}
-
-#[test]
-fn mysql_braces_in_column_names() {
-    if let Some(c) = sqldb::connect(Dialect::Mysql) {
-        braces_in_column_names(c);
-    }
-}
+sqldb::engine_tests!(braces_in_column_names: sqlite_braces_in_column_names, postgres_braces_in_column_names, mysql_braces_in_column_names);

@@ -16,7 +16,7 @@ mod sqldb;
 
 use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
-use filterql::target::sql::{Dialect, Select, SqlOptions};
+use filterql::target::sql::{Select, SqlOptions};
 use filterql::{FieldType, Span};
 use serde_json::Value;
 use sqldb::{Cell, Col, ColKind, Conn};
@@ -289,21 +289,4 @@ fn check(mut c: Conn) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn sqlite_arrays_are_exact() {
-    check(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_arrays_are_exact() {
-    if let Some(c) = sqldb::connect(Dialect::Postgres) {
-        check(c);
-    }
-}
-
-#[test]
-fn mysql_arrays_are_exact() {
-    if let Some(c) = sqldb::connect(Dialect::Mysql) {
-        check(c);
-    }
-}
+sqldb::engine_tests!(check: sqlite_arrays_are_exact, postgres_arrays_are_exact, mysql_arrays_are_exact);

@@ -121,21 +121,4 @@ fn run(conn: Conn) {
     }
 }
 
-#[test]
-fn sqlite_reads_the_same_double() {
-    run(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_reads_the_same_double() {
-    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
-        run(c);
-    }
-}
-
-#[test]
-fn mysql_reads_the_same_double() {
-    if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
-        run(c);
-    }
-}
+sqldb::engine_tests!(run: sqlite_reads_the_same_double, postgres_reads_the_same_double, mysql_reads_the_same_double);

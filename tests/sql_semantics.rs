@@ -229,24 +229,7 @@ fn check(mut c: Conn) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn sqlite_is_exact() {
-    check(sqldb::sqlite());
-}
-
-#[test]
-fn postgres_is_exact() {
-    if let Some(c) = sqldb::connect(Dialect::Postgres) {
-        check(c);
-    }
-}
-
-#[test]
-fn mysql_is_exact() {
-    if let Some(c) = sqldb::connect(Dialect::Mysql) {
-        check(c);
-    }
-}
+sqldb::engine_tests!(check: sqlite_is_exact, postgres_is_exact, mysql_is_exact);
 
 /// The same statements without the backend's exactness measures really do fold on
 /// these engines: the pins above test something.

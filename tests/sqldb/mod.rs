@@ -72,6 +72,36 @@ pub fn connect(dialect: Dialect) -> Option<Conn> {
     })
 }
 
+/// One test per engine running `check` (a `fn(Conn)`): SQLite always, PostgreSQL and
+/// MariaDB through [`connect`] (skipped with a printed reason when their server is not
+/// configured, a failure under `FILTERQL_REQUIRE_DB=1`). Separate tests, so that each
+/// engine passes or fails by name.
+#[allow(unused_macros)] // sql_api, sql_cli and sql_fixtures run no per-engine check
+macro_rules! engine_tests {
+    ($check:ident: $sqlite:ident, $postgres:ident, $mysql:ident) => {
+        #[test]
+        fn $sqlite() {
+            $check(sqldb::sqlite());
+        }
+
+        #[test]
+        fn $postgres() {
+            if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Postgres) {
+                $check(c);
+            }
+        }
+
+        #[test]
+        fn $mysql() {
+            if let Some(c) = sqldb::connect(filterql::target::sql::Dialect::Mysql) {
+                $check(c);
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use engine_tests;
+
 /// Connections to every configured engine.
 pub fn all_engines() -> Vec<Conn> {
     Dialect::ALL.into_iter().filter_map(connect).collect()
