@@ -169,6 +169,14 @@ fn assert_same_meaning(p: &Pred, c: &Condition, records: &[Value]) -> Result<(),
 
 proptest! {
     #[test]
+    fn direct_json_is_serdes_text(tree in arb_tree(), p in arb_supported_pred()) {
+        prop_assert_eq!(tree.to_json(), serde_json::to_string(&tree).unwrap());
+        if let Ok(c) = compile(&p, &opts()) {
+            prop_assert_eq!(c.to_json(), serde_json::to_string(&c).unwrap());
+        }
+    }
+
+    #[test]
     fn supported_predicates_compile_to_the_same_meaning(
         p in arb_supported_pred(),
         records in support::arb_records(),

@@ -219,7 +219,7 @@ pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
     let c = masterdata::compile(&q.pred, &masterdata::MdOptions::new(q.tz))
         .expect("the bench query compiles to masterdata");
-    serde_json::to_string(&c).expect("a condition tree serializes")
+    c.to_json()
 }
 
 /// Parse, check, normalize and emit the MySQL `WHERE` condition with inline literals.

@@ -1,6 +1,7 @@
 //! Backends: one module per platform.
 
 pub mod jdy;
+pub(crate) mod json;
 pub mod masterdata;
 pub mod sql;
 

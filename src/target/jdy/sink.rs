@@ -8,6 +8,7 @@
 use super::encode::{default_type, number};
 use super::filter::{JdyCond, Method};
 use crate::ir::{FieldInfo, FieldRef};
+use crate::target::json::{push_json_inner, push_json_str};
 use crate::timefmt::Civil;
 use chrono::FixedOffset;
 use serde_json::Value;
@@ -277,127 +278,12 @@ fn method_tail(m: Method, valued: bool) -> &'static str {
     }
 }
 
-/// A JSON string literal, escaped exactly as serde_json does: `"`, `\` and control
-/// characters only (`\b \t \n \f \r`, others as `\u00XX` in lowercase hex).
-pub(super) fn push_json_str(out: &mut String, s: &str) {
-    out.push('"');
-    push_json_inner(out, s);
-    out.push('"');
-}
-
-/// Whether `b` holds a byte JSON escapes: `"`, `\\` or a control character.
-///
-/// A word at a time: most strings here are names and values of a few bytes, too short
-/// for a vectorized loop and slow byte by byte. Short strings are read as two
-/// overlapping halves, the tail of a long one as the last eight bytes.
-#[inline]
-fn needs_escape(b: &[u8]) -> bool {
-    let n = b.len();
-    let word = |at: usize| {
-        let mut w = [0; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(w)
-    };
-    let half = |at: usize| {
-        let mut w = [0; 4];
-        w.copy_from_slice(&b[at..at + 4]);
-        u64::from(u32::from_le_bytes(w))
-    };
-    let quarter = |at: usize| u64::from(u16::from_le_bytes([b[at], b[at + 1]]));
-    // Bytes that are not in the string are filled with a letter, which needs no escape.
-    const FILL: u64 = u64::from_le_bytes([b'a'; 8]);
-    match n {
-        0 => false,
-        1 => word_needs_escape(u64::from(b[0]) | (FILL << 8)),
-        2..=3 => word_needs_escape(quarter(0) | (quarter(n - 2) << 16) | (FILL << 32)),
-        4..=8 => word_needs_escape(half(0) | (half(n - 4) << 32)),
-        _ => (0..n / 8).any(|k| word_needs_escape(word(8 * k))) || word_needs_escape(word(n - 8)),
-    }
-}
-
-/// Whether one of the eight bytes of `x` is `"`, `\\` or below 0x20, by the classic
-/// "has a zero byte" / "has a byte less than" word tricks (exact as a yes/no answer).
-#[inline]
-fn word_needs_escape(x: u64) -> bool {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
-    let control = x.wrapping_sub(ONES * 0x20) & !x;
-    let q = x ^ (ONES * u64::from(b'"'));
-    let quote = q.wrapping_sub(ONES) & !q;
-    let s = x ^ (ONES * u64::from(b'\\'));
-    let slash = s.wrapping_sub(ONES) & !s;
-    (control | quote | slash) & HIGH != 0
-}
-
-/// The inside of [`push_json_str`]'s literal.
-fn push_json_inner(out: &mut String, s: &str) {
-    // Almost every string needs no escape: one quick pass to tell, then one copy.
-    if !needs_escape(s.as_bytes()) {
-        out.push_str(s);
-        return;
-    }
-    let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let esc = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x09 => b't',
-            0x0a => b'n',
-            0x0c => b'f',
-            0x0d => b'r',
-            0..=0x1f => b'u',
-            _ => continue,
-        };
-        // `i` is at an ASCII byte, so both slices end on character boundaries.
-        out.push_str(&s[start..i]);
-        out.push('\\');
-        if esc == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push(char::from(esc));
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
 
     proptest! {
-        #[test]
-        fn strings_escape_as_serde_json(s in "(?s).{0,40}") {
-            let mut out = String::new();
-            push_json_str(&mut out, &s);
-            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
-        }
-
-        #[test]
-        fn escapes_are_found_at_every_offset(
-            pad in "[a-zé\\x7f]{0,24}",
-            c in prop_oneof![Just('"'), Just('\\'), (0u8..0x20).prop_map(char::from), Just('a')],
-            tail in "[a-z]{0,9}",
-        ) {
-            let s = format!("{pad}{c}{tail}");
-            prop_assert_eq!(
-                needs_escape(s.as_bytes()),
-                s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
-            );
-        }
-
-        #[test]
-        fn control_characters_escape_as_serde_json(s in "[\\x00-\\x1f\"\\\\a\\x7fé]{0,12}") {
-            let mut out = String::new();
-            push_json_str(&mut out, &s);
-            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
-        }
-
         #[test]
         fn numbers_print_as_serde_json(n in prop_oneof![
             any::<f64>().prop_filter("finite", |n| n.is_finite()),

@@ -500,10 +500,7 @@ impl Decompiler<'_> {
     fn unsupported_op(&mut self, l: &Leaf, ty: FieldType, path: &str) {
         self.errors.push(DecompileError::UnsupportedOp {
             path: path.to_owned(),
-            op: serde_json::to_string(&l.test.op())
-                .unwrap_or_default()
-                .trim_matches('"')
-                .to_owned(),
+            op: l.test.op().name().to_owned(),
             col: l.col.clone(),
             kind: ty.name().to_owned(),
         });

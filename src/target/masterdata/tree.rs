@@ -7,6 +7,7 @@
 //! operator) and deserialization validates the rest, so a [`Condition`] read from JSON
 //! is always well formed.
 
+use crate::target::json::push_json_str;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -306,6 +307,28 @@ pub enum Op {
     Isnull,
 }
 
+impl Op {
+    /// The name on the wire (`"AND"`, `"NOT_EQUAL"`, `"ISNULL"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            Op::And => "AND",
+            Op::Or => "OR",
+            Op::Equal => "EQUAL",
+            Op::NotEqual => "NOT_EQUAL",
+            Op::LessEqual => "LESS_EQUAL",
+            Op::GreaterEqual => "GREATER_EQUAL",
+            Op::Less => "LESS",
+            Op::Greater => "GREATER",
+            Op::In => "IN",
+            Op::NotIn => "NOT_IN",
+            Op::Like => "LIKE",
+            Op::NotLike => "NOT_LIKE",
+            Op::Notnull => "NOTNULL",
+            Op::Isnull => "ISNULL",
+        }
+    }
+}
+
 impl CmpOp {
     /// The wire operator.
     pub fn op(self) -> Op {
@@ -376,6 +399,84 @@ impl Condition {
     /// Reads a condition tree from JSON text, validating its shape.
     pub fn from_json(text: &str) -> Result<Condition, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// The tree as compact JSON text: exactly `serde_json::to_string(self)`, written
+    /// directly (serde's data model costs more than the rest of compiling a small query).
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(self.json_len());
+        self.write_json(&mut out);
+        out
+    }
+
+    /// The length of [`Condition::to_json`]'s text when no string needs an escape (the
+    /// usual case; escapes only make the text regrow once).
+    fn json_len(&self) -> usize {
+        match self {
+            // `{"op":"AND","condition":[` … `]}` and the commas.
+            Condition::And(cs) | Condition::Or(cs) => {
+                28 + cs.len() + cs.iter().map(Condition::json_len).sum::<usize>()
+            }
+            // `{"col":"…","op":"…","value":…}` with an operator name of at most 13 bytes.
+            Condition::Leaf(Leaf { col, test }) => {
+                let value = match test {
+                    LeafOp::Cmp(_, v) => 10 + v.len(),
+                    LeafOp::In { values, .. } => {
+                        11 + values.iter().map(|v| v.len() + 3).sum::<usize>()
+                    }
+                    LeafOp::IsNull | LeafOp::NotNull => 0,
+                };
+                31 + col.len() + value
+            }
+        }
+    }
+
+    /// Appends [`Condition::to_json`]'s text to `out`.
+    pub fn write_json(&self, out: &mut String) {
+        match self {
+            Condition::And(cs) | Condition::Or(cs) => {
+                out.push_str(if matches!(self, Condition::And(_)) {
+                    r#"{"op":"AND","condition":["#
+                } else {
+                    r#"{"op":"OR","condition":["#
+                });
+                for (i, c) in cs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    // Recursion as deep as the tree, as serializing it is: compiled
+                    // trees are depth-limited, and `from_json` stops at serde_json's
+                    // nesting limit.
+                    c.write_json(out);
+                }
+                out.push_str("]}");
+            }
+            Condition::Leaf(Leaf { col, test }) => {
+                out.push_str(r#"{"col":"#);
+                push_json_str(out, col);
+                out.push_str(r#","op":""#);
+                out.push_str(test.op().name());
+                out.push('"');
+                match test {
+                    LeafOp::Cmp(_, v) => {
+                        out.push_str(r#","value":"#);
+                        push_json_str(out, v);
+                    }
+                    LeafOp::In { values, .. } => {
+                        out.push_str(r#","value":["#);
+                        for (i, v) in values.iter().enumerate() {
+                            if i > 0 {
+                                out.push(',');
+                            }
+                            push_json_str(out, v);
+                        }
+                        out.push(']');
+                    }
+                    LeafOp::IsNull | LeafOp::NotNull => {}
+                }
+                out.push('}');
+            }
+        }
     }
 
     /// The tree as pretty-printed JSON (what `compile --target masterdata` prints).
@@ -459,7 +560,7 @@ impl TryFrom<RawCondition> for Condition {
             value,
             condition,
         } = raw;
-        let name = serde_json::to_string(&op).unwrap_or_default();
+        let name = format!("{:?}", op.name());
         if let Op::And | Op::Or = op {
             if col.is_some() || value.is_some() {
                 return Err(format!("{name} group takes `condition`, not `col`/`value`"));
@@ -546,6 +647,49 @@ impl From<Condition> for RawCondition {
                     condition: None,
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn direct_json_escapes_as_serde_does() {
+        let tree = Condition::Or(vec![
+            Leaf::cmp("a\"b\\c", CmpOp::Like, "%\n\u{1}%"),
+            Condition::And(vec![
+                Leaf::in_list("中\t", true, vec!["x\"".to_owned(), String::new()]),
+                Leaf::is_null("\u{7f}"),
+            ]),
+        ]);
+        assert_eq!(tree.to_json(), serde_json::to_string(&tree).unwrap());
+    }
+
+    #[test]
+    fn op_names_are_the_serialized_ones() {
+        use Op::*;
+        for op in [
+            And,
+            Or,
+            Equal,
+            NotEqual,
+            LessEqual,
+            GreaterEqual,
+            Less,
+            Greater,
+            In,
+            NotIn,
+            Like,
+            NotLike,
+            Notnull,
+            Isnull,
+        ] {
+            assert_eq!(
+                format!("{:?}", op.name()),
+                serde_json::to_string(&op).unwrap()
+            );
         }
     }
 }

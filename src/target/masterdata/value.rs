@@ -64,6 +64,10 @@ pub fn format_number(n: f64) -> Option<String> {
     if n == 0.0 {
         return Some("0".to_owned());
     }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        // Exact in i64, and integer formatting is much cheaper than float formatting.
+        return Some((n as i64).to_string());
+    }
     // Rust's `Display` for f64 is already the shortest round-trip digits, positional.
     Some(format!("{n}"))
 }
@@ -122,9 +126,20 @@ pub fn parse_datetime(s: &str, tz: FixedOffset) -> Option<i64> {
 mod tests {
     use super::*;
     use chrono::DateTime;
+    use proptest::strategy::Strategy;
 
     fn cst() -> FixedOffset {
         FixedOffset::east_opt(8 * 3600).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn integral_numbers_print_as_floats_do(
+            n in proptest::prop_oneof![-1e15..1e15f64, (-1_000_000_000_000_000i64..1_000_000_000_000_000).prop_map(|i| i as f64)]
+        ) {
+            let n = if n == 0.0 { 1.0 } else { n.trunc() };
+            proptest::prop_assert_eq!(format_number(n).unwrap(), format!("{n}"));
+        }
     }
 
     #[test]
