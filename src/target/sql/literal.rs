@@ -138,6 +138,10 @@ pub(crate) fn push_number(out: &mut String, x: f64) -> Result<(), LiteralError> 
         return Err(LiteralError::NotFinite);
     }
     let start = out.len();
+    if x != 0.0 && x.fract() == 0.0 && x.abs() < 1e15 {
+        push_integer_exp(out, x);
+        return Ok(());
+    }
     // Writing to a String cannot fail.
     let _ = write!(out, "{x:e}");
     if out[start..].starts_with('-') {
@@ -145,6 +149,49 @@ pub(crate) fn push_number(out: &mut String, x: f64) -> Result<(), LiteralError> 
         out.push(')');
     }
     Ok(())
+}
+
+/// `format!("{x:e}")` for a non-zero integral `x` below 1e15 in magnitude (exact in
+/// an integer), parenthesised when negative as [`push_number`] does, without float
+/// formatting: the digits with trailing zeros dropped, the point after the first, and
+/// the exponent (`150` → `1.5e2`, `-7` → `(-7e0)`).
+fn push_integer_exp(out: &mut String, x: f64) {
+    let mut u = x.abs() as u64;
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    while u > 0 {
+        at -= 1;
+        buf[at] = b'0' + (u % 10) as u8;
+        u /= 10;
+    }
+    let digits = &buf[at..];
+    let exp = digits.len() - 1;
+    let kept = digits.len() - digits.iter().rev().take_while(|&&d| d == b'0').count();
+    if x < 0.0 {
+        out.push_str("(-");
+    }
+    out.push(char::from(digits[0]));
+    if kept > 1 {
+        out.push('.');
+        for &d in &digits[1..kept] {
+            out.push(char::from(d));
+        }
+    }
+    out.push('e');
+    let mut e = [0u8; 2];
+    let elen = if exp >= 10 {
+        e = [b'0' + (exp / 10) as u8, b'0' + (exp % 10) as u8];
+        2
+    } else {
+        e[0] = b'0' + exp as u8;
+        1
+    };
+    for &d in &e[..elen] {
+        out.push(char::from(d));
+    }
+    if x < 0.0 {
+        out.push(')');
+    }
 }
 
 /// The earliest and latest instants (ms since the epoch, UTC) a dialect's datetime
@@ -263,6 +310,48 @@ pub(crate) fn push_like_escape(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn slow_number(x: f64) -> String {
+        let s = format!("{x:e}");
+        if s.starts_with('-') {
+            format!("({s})")
+        } else {
+            s
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn integral_numbers_print_as_float_formatting_does(
+            x in prop_oneof![
+                (-1_000_000_000_000_000i64..1_000_000_000_000_000).prop_map(|i| i as f64),
+                (-1000i64..1000).prop_map(|i| i as f64),
+                (0u32..15, -9i64..10).prop_map(|(e, m)| m as f64 * 10f64.powi(e as i32)),
+            ]
+        ) {
+            prop_assert_eq!(number(x).unwrap(), slow_number(x));
+        }
+    }
+
+    #[test]
+    fn number_edges_print_as_float_formatting_does() {
+        for x in [
+            1.0,
+            -1.0,
+            0.0,
+            -0.0,
+            10.0,
+            150.0,
+            999_999_999_999_999.0,
+            1e15,
+            -1e14,
+            0.5,
+            1e300,
+        ] {
+            assert_eq!(number(x).unwrap(), slow_number(x), "{x}");
+        }
+    }
 
     #[test]
     fn mysql_strings_switch_to_hex_for_backslashes_and_non_ascii() {

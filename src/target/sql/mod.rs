@@ -332,35 +332,41 @@ fn estimate(pred: &Pred, opts: &SqlOptions) -> usize {
         Scalar::DateTime(_) => 38,
         Scalar::Bool(_) => 0,
     };
+    let leaf = |l: &crate::ir::Leaf| {
+        let mut n = 24 + 2 * l.field.column.len();
+        if l.negated {
+            n += 32 + l.field.column.len();
+        }
+        n + match &l.test {
+            Test::Eq(s) => scalar(s),
+            Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => vs.iter().map(scalar).sum(),
+            Test::Range(r) => [&r.lo, &r.hi]
+                .into_iter()
+                .flatten()
+                .map(|b| scalar(&b.value) + 8 + l.field.column.len())
+                .sum(),
+            Test::Text(_, s) => 2 * s.len() + 24,
+            Test::Empty | Test::Verified | Test::Unverified => 16,
+        }
+    };
     let mut n = 0;
-    let mut stack = vec![pred];
-    while let Some(p) = stack.pop() {
+    // Leaves are counted where they are met, so a flat query never allocates the stack.
+    let mut stack: Vec<&Pred> = Vec::new();
+    let mut next = Some(pred);
+    while let Some(p) = next.take().or_else(|| stack.pop()) {
         match p {
             Pred::And(ps) | Pred::Or(ps) => {
                 n += 6 * ps.len();
-                stack.extend(ps);
-            }
-            Pred::Not(q) => stack.push(q),
-            Pred::True | Pred::False => n += 8,
-            Pred::Leaf(l) => {
-                n += 24 + 2 * l.field.column.len();
-                if l.negated {
-                    n += 32 + l.field.column.len();
-                }
-                n += match &l.test {
-                    Test::Eq(s) => scalar(s),
-                    Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
-                        vs.iter().map(scalar).sum()
+                for q in ps {
+                    match q {
+                        Pred::Leaf(l) => n += leaf(l),
+                        _ => stack.push(q),
                     }
-                    Test::Range(r) => [&r.lo, &r.hi]
-                        .into_iter()
-                        .flatten()
-                        .map(|b| scalar(&b.value) + 8 + l.field.column.len())
-                        .sum(),
-                    Test::Text(_, s) => 2 * s.len() + 24,
-                    Test::Empty | Test::Verified | Test::Unverified => 16,
-                };
+                }
             }
+            Pred::Not(q) => next = Some(q),
+            Pred::True | Pred::False => n += 8,
+            Pred::Leaf(l) => n += leaf(l),
         }
     }
     // Placeholders are shorter than the values they stand for.
