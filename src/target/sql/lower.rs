@@ -31,15 +31,39 @@ pub(crate) fn has_each(
     any: bool,
     exists: impl Fn(&mut Out, &[Scalar]) -> Result<(), LiteralError>,
 ) -> Result<(), LiteralError> {
-    if any || elems.len() == 1 {
-        return exists(out, elems);
+    tests_joined(out, elems, any || elems.len() == 1, " AND ", exists)
+}
+
+/// `has` by array containment, `contains(es)` meaning the array holds every one of
+/// `es`: one test over all of `elems` for `has all` (or a single value), else an `or` of
+/// one test per value.
+pub(crate) fn has_contained(
+    out: &mut Out,
+    elems: &[Scalar],
+    any: bool,
+    contains: impl Fn(&mut Out, &[Scalar]) -> Result<(), LiteralError>,
+) -> Result<(), LiteralError> {
+    tests_joined(out, elems, !any || elems.len() == 1, " OR ", contains)
+}
+
+/// `test` over all of `elems` at once when `together`, else a parenthesised chain of one
+/// `test` per value joined by `join`.
+fn tests_joined(
+    out: &mut Out,
+    elems: &[Scalar],
+    together: bool,
+    join: &str,
+    test: impl Fn(&mut Out, &[Scalar]) -> Result<(), LiteralError>,
+) -> Result<(), LiteralError> {
+    if together {
+        return test(out, elems);
     }
     out.push("(");
     for (i, e) in elems.iter().enumerate() {
         if i > 0 {
-            out.push(" AND ");
+            out.push(join);
         }
-        exists(out, std::slice::from_ref(e))?;
+        test(out, std::slice::from_ref(e))?;
     }
     out.push(")");
     Ok(())

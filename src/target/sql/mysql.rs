@@ -8,7 +8,7 @@
 use super::dialect::Engine;
 use super::frag::Out;
 use super::literal::LiteralError;
-use super::lower::{has_each, Values};
+use super::lower::{has_contained, has_each, Values};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
 
@@ -106,19 +106,7 @@ impl Engine for Mysql {
             out.push(")");
             Ok(())
         };
-        if any && elems.len() > 1 {
-            out.push("(");
-            for (i, e) in elems.iter().enumerate() {
-                if i > 0 {
-                    out.push(" OR ");
-                }
-                one(out, std::slice::from_ref(e))?;
-            }
-            out.push(")");
-            Ok(())
-        } else {
-            one(out, elems)
-        }
+        has_contained(out, elems, any, one)
     }
 }
 

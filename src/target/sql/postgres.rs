@@ -8,7 +8,7 @@
 use super::dialect::Engine;
 use super::frag::Out;
 use super::literal::LiteralError;
-use super::lower::Values;
+use super::lower::{has_contained, Values};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
 
@@ -84,18 +84,6 @@ impl Engine for Postgres {
             out.push(" AS jsonb)");
             Ok(())
         };
-        if any && elems.len() > 1 {
-            out.push("(");
-            for (i, e) in elems.iter().enumerate() {
-                if i > 0 {
-                    out.push(" OR ");
-                }
-                one(out, std::slice::from_ref(e))?;
-            }
-            out.push(")");
-            Ok(())
-        } else {
-            one(out, elems)
-        }
+        has_contained(out, elems, any, one)
     }
 }
