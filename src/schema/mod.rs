@@ -41,10 +41,10 @@ use chrono::{FixedOffset, Offset as _};
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    /// The key in records, and the name [`FieldRef::name`] carries to every backend: for
-    /// a jdy widget with an alias, the alias (jdy returns data keyed by alias when one is
-    /// set, and its filter API accepts the alias as well as the widget id); otherwise the
-    /// widget id (`_widget_…`).
+    /// The key in records, and the name [`FieldInfo::name`](crate::ir::FieldInfo::name)
+    /// carries to every backend: for a jdy widget with an alias, the alias (jdy returns
+    /// data keyed by alias when one is set, and its filter API accepts the alias as well
+    /// as the widget id); otherwise the widget id (`_widget_…`).
     pub name: String,
     /// Other names the field resolves by, tried after every field's `name` and before
     /// labels: the jdy widget id (`widgetName`) of a widget whose `name` is an alias, or
