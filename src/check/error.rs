@@ -230,6 +230,24 @@ pub enum CheckError {
         #[label("no field type takes a boolean")]
         span: Span,
     },
+    /// `= now` or `!= now` (with or without an offset) on a datetime field: an exact
+    /// millisecond, which almost no record is stamped at (so `=` is nearly always false
+    /// and `!=` nearly always true).
+    #[error("`{op} now` compares with one exact millisecond: {effect}")]
+    #[diagnostic(
+        code(filterql::check::exact_now),
+        severity(Warning),
+        help("compare by day with `= today`, or give a window such as `>= now - 1h`")
+    )]
+    ExactNow {
+        /// The operator as written canonically (`=` or `!=`).
+        op: &'static str,
+        /// "almost no record matches it" (`=`), "almost every record matches it" (`!=`).
+        effect: &'static str,
+        /// The `now` operand.
+        #[label("this exact instant")]
+        span: Span,
+    },
     /// No-schema mode: the types the checker inferred.
     #[error("no schema: field types inferred from the query: {list}")]
     #[diagnostic(

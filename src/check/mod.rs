@@ -91,7 +91,9 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::{Pred, Range, Scalar, Test};
 use crate::schema::{FieldType, Resolver, Schema};
 use crate::span::Span;
-use crate::syntax::ast::{Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, Str, Value};
+use crate::syntax::ast::{
+    CmpOp, Expr, HasOperand, Literal, PredKind, Predicate, Quantifier, RelBase, Str, Value,
+};
 use crate::Options;
 use build::{bound, range_is_empty, scalar_compare, time_compare, time_in, HasTest, Leaf};
 use chrono::{DateTime, FixedOffset};
@@ -140,10 +142,14 @@ pub fn check(
         source: &diags.source,
         poisoned,
         errors,
+        warnings: Vec::new(),
     };
     let pred = checker.expr(expr);
-    let errors = checker.errors;
+    let (errors, warnings) = (checker.errors, checker.warnings);
     if let Some(w) = warning {
+        diags.push(w);
+    }
+    for w in warnings {
         diags.push(w);
     }
     let failed = !errors.is_empty();
@@ -206,6 +212,8 @@ struct Checker<'a> {
     source: &'a str,
     poisoned: HashSet<Vec<Str>>,
     errors: Vec<CheckError>,
+    /// Diagnostics of severity warning: the query still compiles.
+    warnings: Vec<CheckError>,
 }
 
 impl Checker<'_> {
@@ -331,6 +339,20 @@ impl Checker<'_> {
             }
             PredKind::Compare { op, value } if field.ty == FieldType::Datetime => {
                 let t = self.time(value, field, written)?;
+                if let (CmpOp::Eq | CmpOp::Ne, Value::Relative(r)) = (op, &value.value) {
+                    if r.base == RelBase::Now {
+                        let (op, effect) = if *op == CmpOp::Eq {
+                            ("=", "almost no record matches it")
+                        } else {
+                            ("!=", "almost every record matches it")
+                        };
+                        self.warnings.push(CheckError::ExactNow {
+                            op,
+                            effect,
+                            span: value.span,
+                        });
+                    }
+                }
                 let (test, negated) = time_compare(*op, t);
                 Some(leaf.make(test, negated))
             }
