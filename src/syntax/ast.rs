@@ -190,6 +190,11 @@ pub struct Str(Repr);
 /// shared form takes anyway.
 const INLINE: usize = 15;
 
+// The inline form must not make every name and value in the trees bigger: the tag goes
+// in the niche of the shared form's pointer.
+#[cfg(target_pointer_width = "64")]
+const _: () = assert!(std::mem::size_of::<Str>() == 24);
+
 #[derive(Clone)]
 enum Repr {
     /// `bytes[..len]`, always a whole `str` (copied from one, see [`Str::inline`]).
