@@ -27,6 +27,15 @@ Commands:
   :help                 this text
   :quit                 leave (also Ctrl-D, \\q, .quit or exit)";
 
+/// Short spellings [`run`] also accepts (besides [`super::complete::COMMANDS`]).
+pub const ALIASES: &[&str] = &[":q", ":exit", ":h", ":?", ":t"];
+
+/// Whether `line` starts with a command [`run`] knows (not just any `:` word).
+pub fn is_command(line: &str) -> bool {
+    let word = line.split_whitespace().next().unwrap_or("");
+    super::complete::COMMANDS.contains(&word) || ALIASES.contains(&word)
+}
+
 /// Runs the command line `line` (starting with `:`).
 pub fn run(s: &mut Session, line: &str) -> Flow {
     let (cmd, arg) = match line.split_once(char::is_whitespace) {

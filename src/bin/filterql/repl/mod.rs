@@ -185,12 +185,14 @@ impl Session {
     }
 }
 
-/// The last line of a multi-line entry when it is a shell command (`:…` or another
-/// tool's quit/help): typed to leave a query that is still open.
+/// The last line of a multi-line entry when it is a shell command (a known `:` command
+/// or another tool's quit/help): typed to leave a query that is still open. Only known
+/// commands count, so that a line of a multi-line string that happens to start with `:`
+/// stays part of the string.
 pub fn abandoning_command(entry: &str) -> Option<&str> {
     let (_, last) = entry.rsplit_once('\n')?;
     let t = last.trim();
-    (t.starts_with(':') || foreign_command(t).is_some()).then_some(t)
+    (commands::is_command(t) || foreign_command(t).is_some()).then_some(t)
 }
 
 /// The shell command another tool's habit means: psql (`\q`, `\?`), sqlite3 (`.quit`,
@@ -427,8 +429,12 @@ mod tests {
         assert_eq!(s.handle("(amount > 3 or\n:quit"), Flow::Quit);
         assert_eq!(s.handle("name = \"abc\n  \\q "), Flow::Quit);
         assert_eq!(s.handle("(amount > 3 or\n:help"), Flow::Continue);
-        // Only a whole last line is a command.
+        assert_eq!(s.handle("(amount > 3 or\n  :target sql"), Flow::Continue);
+        assert_eq!(s.target.to_string(), "sql:mysql");
+        // Only a whole last line that is a known command counts.
         assert_eq!(abandoning_command("(a = 1 or\nb = \":quit\")"), None);
+        assert_eq!(abandoning_command("name = \"abc\n:def\""), None);
+        assert_eq!(abandoning_command("(a = 1 or\n:q"), Some(":q"));
         assert_eq!(abandoning_command(":quit"), None);
     }
 
