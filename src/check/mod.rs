@@ -449,12 +449,9 @@ impl Checker<'_> {
         let mut out = Vec::with_capacity(lits.len());
         let mut ok = true;
         for lit in lits {
-            match values::scalar(lit, field, written) {
-                Ok(v) => out.push(v),
-                Err(e) => {
-                    self.errors.push(e);
-                    ok = false;
-                }
+            match self.scalar(lit, field, written) {
+                Some(v) => out.push(v),
+                None => ok = false,
             }
         }
         ok.then_some(out)

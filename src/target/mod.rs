@@ -1,5 +1,6 @@
 //! Backends: one module per platform.
 
+pub(crate) mod decimal;
 pub mod jdy;
 pub(crate) mod json;
 pub mod masterdata;

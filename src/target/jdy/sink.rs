@@ -8,6 +8,7 @@
 use super::encode::{default_type, number};
 use super::filter::{JdyCond, Method};
 use crate::ir::{FieldInfo, FieldRef};
+use crate::target::decimal::push_decimal;
 use crate::target::json::{push_json_inner, push_json_str};
 use crate::timefmt::Civil;
 use chrono::FixedOffset;
@@ -223,20 +224,7 @@ fn push_number(out: &mut String, n: f64) {
         if i < 0 {
             out.push('-');
         }
-        let mut u = i.unsigned_abs();
-        let mut buf = [0u8; 20];
-        let mut at = buf.len();
-        loop {
-            at -= 1;
-            buf[at] = b'0' + (u % 10) as u8;
-            u /= 10;
-            if u == 0 {
-                break;
-            }
-        }
-        for &d in &buf[at..] {
-            out.push(char::from(d));
-        }
+        push_decimal(out, i.unsigned_abs());
         return;
     }
     match serde_json::Number::from_f64(n) {

@@ -6,6 +6,7 @@
 //! identifier and keyword goes straight into the one buffer.
 
 use super::dialect::Dialect;
+use crate::target::decimal::push_decimal;
 
 /// SQL text with its parameters, written in order.
 #[derive(Debug)]
@@ -46,7 +47,7 @@ impl Out {
             Dialect::Mysql | Dialect::Sqlite => self.sql.push('?'),
             Dialect::Postgres => {
                 self.sql.push('$');
-                push_decimal(&mut self.sql, self.params.len());
+                push_decimal(&mut self.sql, self.params.len() as u64);
             }
         }
     }
@@ -71,36 +72,9 @@ impl Out {
     }
 }
 
-/// Appends `n` in decimal.
-pub(crate) fn push_decimal(out: &mut String, n: usize) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimals() {
-        for n in [0, 7, 10, 99, 12345, usize::MAX] {
-            let mut s = String::new();
-            push_decimal(&mut s, n);
-            assert_eq!(s, n.to_string());
-        }
-    }
 
     #[test]
     fn postgres_placeholders_count_up_and_truncate_rewinds() {

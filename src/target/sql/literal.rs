@@ -5,6 +5,7 @@
 //! (DESIGN §5) and is pinned by the injection tests in `tests/sql_injection.rs`.
 
 use super::dialect::Dialect;
+use crate::target::decimal;
 use crate::timefmt::Civil;
 use chrono::FixedOffset;
 use std::fmt::Write as _;
@@ -156,15 +157,8 @@ pub(crate) fn push_number(out: &mut String, x: f64) -> Result<(), LiteralError> 
 /// formatting: the digits with trailing zeros dropped, the point after the first, and
 /// the exponent (`150` → `1.5e2`, `-7` → `(-7e0)`).
 fn push_integer_exp(out: &mut String, x: f64) {
-    let mut u = x.abs() as u64;
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    while u > 0 {
-        at -= 1;
-        buf[at] = b'0' + (u % 10) as u8;
-        u /= 10;
-    }
-    let digits = &buf[at..];
+    let mut buf = [0; 20];
+    let digits = decimal::digits(x.abs() as u64, &mut buf);
     let exp = digits.len() - 1;
     let kept = digits.len() - digits.iter().rev().take_while(|&&d| d == b'0').count();
     if x < 0.0 {
@@ -178,17 +172,7 @@ fn push_integer_exp(out: &mut String, x: f64) {
         }
     }
     out.push('e');
-    let mut e = [0u8; 2];
-    let elen = if exp >= 10 {
-        e = [b'0' + (exp / 10) as u8, b'0' + (exp % 10) as u8];
-        2
-    } else {
-        e[0] = b'0' + exp as u8;
-        1
-    };
-    for &d in &e[..elen] {
-        out.push(char::from(d));
-    }
+    decimal::push_decimal(out, exp as u64);
     if x < 0.0 {
         out.push(')');
     }

@@ -469,23 +469,23 @@ impl Lower<'_> {
             arms(out);
             out.push(") AND ");
         }
+        // The left side of `=` and `IN`: text compares exactly.
+        let operand = |out: &mut Out| {
+            if k == Kind::Text {
+                engine.exact_text(out, col);
+            } else {
+                out.push(col);
+            }
+        };
         match pos {
             Pos::Const(c) => out.push(c),
             Pos::Eq(s) => {
-                if k == Kind::Text {
-                    engine.exact_text(out, col);
-                } else {
-                    out.push(col);
-                }
+                operand(out);
                 out.push(" = ");
                 self.lit(l, self.v.scalar(out, s))?;
             }
             Pos::In(vs) => {
-                if k == Kind::Text {
-                    engine.exact_text(out, col);
-                } else {
-                    out.push(col);
-                }
+                operand(out);
                 out.push(" IN (");
                 for (i, s) in vs.iter().enumerate() {
                     if i > 0 {

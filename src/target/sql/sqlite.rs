@@ -7,11 +7,12 @@
 //! index where one exists.
 
 use super::dialect::Engine;
-use super::frag::{push_decimal, Out};
+use super::frag::Out;
 use super::literal::LiteralError;
 use super::lower::{has_each, Values};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
+use crate::target::decimal::push_decimal;
 
 /// The SQLite engine.
 pub(crate) struct Sqlite;
@@ -51,19 +52,16 @@ impl Engine for Sqlite {
                 v.text(out, value)?;
                 out.push(") > 0");
             }
-            TextOp::StartsWith => {
+            // The first or last as many characters as the operand has.
+            TextOp::StartsWith | TextOp::EndsWith => {
                 out.push("substr(");
                 out.push(col);
-                out.push(", 1, ");
-                push_decimal(&mut out.sql, value.chars().count());
-                out.push(") = ");
-                v.text(out, value)?;
-            }
-            TextOp::EndsWith => {
-                out.push("substr(");
-                out.push(col);
-                out.push(", -");
-                push_decimal(&mut out.sql, value.chars().count());
+                out.push(if op == TextOp::StartsWith {
+                    ", 1, "
+                } else {
+                    ", -"
+                });
+                push_decimal(&mut out.sql, value.chars().count() as u64);
                 out.push(") = ");
                 v.text(out, value)?;
             }

@@ -1,10 +1,9 @@
 //! The rustyline helper: completion, highlighting and multi-line validation wired to
 //! the schema of the session.
 
-use super::abandoning_command;
 use super::complete::{complete, Completion, Pair};
+use super::entry_is_complete;
 use super::highlight::highlight;
-use super::scan::is_incomplete;
 use filterql::Schema;
 use rustyline::completion::{Completer, FilenameCompleter};
 use rustyline::highlight::{CmdKind, Highlighter};
@@ -103,11 +102,7 @@ impl Highlighter for ReplHelper {
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        // A command on a new line ends an open query (see `Session::handle`).
-        if !input.trim_start().starts_with(':')
-            && abandoning_command(input).is_none()
-            && is_incomplete(input)
-        {
+        if !entry_is_complete(input) {
             Ok(ValidationResult::Incomplete)
         } else {
             Ok(ValidationResult::Valid(None))

@@ -185,6 +185,16 @@ impl Session {
     }
 }
 
+/// Whether `input` is a whole entry: a `:` command, a query whose brackets and quotes
+/// are closed, or an open query ended by a command on a new line (see
+/// [`abandoning_command`]). The line editor and the piped reader both join lines until
+/// this holds.
+pub fn entry_is_complete(input: &str) -> bool {
+    input.trim_start().starts_with(':')
+        || abandoning_command(input).is_some()
+        || !scan::is_incomplete(input)
+}
+
 /// The last line of a multi-line entry when it is a shell command (a known `:` command
 /// or another tool's quit/help): typed to leave a query that is still open. Only known
 /// commands count, so that a line of a multi-line string that happens to start with `:`

@@ -4,8 +4,7 @@
 //! This reader keeps the same joining rule and hands back the unfinished text, so the
 //! REPL can report it.
 
-use super::abandoning_command;
-use super::scan::is_incomplete;
+use super::entry_is_complete;
 use std::io::{self, BufRead};
 
 /// One read from piped input.
@@ -38,10 +37,7 @@ pub fn read_entry(reader: &mut impl BufRead) -> io::Result<Piped> {
             input.push('\n');
         }
         input.push_str(line);
-        if input.trim_start().starts_with(':')
-            || abandoning_command(&input).is_some()
-            || !is_incomplete(&input)
-        {
+        if entry_is_complete(&input) {
             return Ok(Piped::Entry(input));
         }
     }
