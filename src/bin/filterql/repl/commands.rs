@@ -9,8 +9,9 @@ use crate::output::width;
 pub const HELP: &str = "\
 Type a query to compile it for the current target, e.g.
   createTime >= 2022-01-01 and phone verified
-Unclosed parentheses or quotes continue on the next line. Tab completes field names,
-labels, keywords and (inside a string) the options of a select field.
+Unclosed parentheses or quotes continue on the next line (a command on its own line
+drops the unfinished query). Tab completes field names, labels, keywords and (inside a
+string) the options of a select field.
 
 Commands:
   :target [jdy|masterdata|sql[:mysql|postgres|sqlite]]  show or switch the target
