@@ -152,6 +152,26 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
 }
 
 impl Query {
+    /// The query text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The checked, normalized predicate.
+    pub fn pred(&self) -> &ir::Pred {
+        &self.pred
+    }
+
+    /// Warnings of the check; never errors.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// The time zone dates were read in.
+    pub fn tz(&self) -> FixedOffset {
+        self.tz
+    }
+
     /// The syntax tree of the query, parsed again from [`Query::source`].
     pub fn ast(&self) -> syntax::ast::Expr {
         // The source parsed when the query was compiled, and parsing is deterministic.
