@@ -33,23 +33,37 @@
 //! eprintln!("{}", errors.render(80, false));
 //! ```
 #![warn(missing_docs)]
+// Without `internals`, the internal modules' items that only the project's own tests,
+// benches and binary use are unreachable; they are not dead code of the library.
+#![cfg_attr(not(feature = "internals"), allow(dead_code, unused_imports))]
 
-pub mod check;
-pub mod diagnostic;
-pub mod eval;
-pub mod ir;
-pub mod normalize;
-pub mod plan;
-pub mod schema;
-pub mod span;
-pub mod syntax;
-pub mod target;
-pub mod timefmt;
-pub mod unparse;
+/// Declares the crate's internal modules: private to the crate, or — with the
+/// `internals` feature, for the project's own tests, benches, fuzz targets and binary —
+/// public at the same paths but hidden from the docs and outside semver.
+macro_rules! internal_modules {
+    ($($name:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        #[doc(hidden)]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        mod $name;
+    )*};
+}
 
-pub use diagnostic::{Diagnostics, Error};
-pub use schema::{FieldType, Schema};
-pub use span::Span;
+internal_modules!(
+    check, diagnostic, eval, ir, normalize, plan, schema, span, syntax, target, timefmt, unparse,
+);
+
+pub mod ast;
+pub mod jdy;
+pub mod masterdata;
+pub mod sql;
+
+pub use crate::check::CheckError;
+pub use crate::diagnostic::{Diagnostics, Error, JsonDiagnostic, JsonLabel};
+pub use crate::schema::{Field, FieldType, Schema, SchemaError};
+pub use crate::span::Span;
+pub use crate::syntax::SyntaxError;
 
 use chrono::{DateTime, FixedOffset};
 

@@ -1,0 +1,10 @@
+//! The syntax tree of a query, as [`parse`](crate::parse) returns it.
+//!
+//! The tree is read-only for callers: it is built by the parser (and by the decompilers),
+//! whose limits keep it shallow enough for every recursive walk. `Display` prints the
+//! canonical source text, and parsing that text again gives an equal tree.
+
+pub use crate::syntax::ast::{
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Path, PredKind, Predicate,
+    Quantifier, RelBase, RelUnit, Relative, Str, TextOp, Value,
+};
