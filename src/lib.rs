@@ -68,32 +68,45 @@ pub use crate::syntax::SyntaxError;
 use chrono::{DateTime, FixedOffset};
 
 /// Compilation options: the time zone and the clock `now`/`today` are resolved against.
+///
+/// The clock is read when a query is compiled, not when it is used: a [`Query`] that
+/// says `today` keeps the day it was compiled on (see [`Query::clock`] and
+/// [`Query::recompile`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Options {
-    /// The zone date literals and offset-less datetimes are read in; `None` takes the
-    /// schema's (default +08:00).
-    pub tz: Option<FixedOffset>,
-    /// The instant `now` denotes (and whose day, in the zone, `today` denotes).
-    pub now: DateTime<FixedOffset>,
+    pub(crate) tz: Option<FixedOffset>,
+    pub(crate) now: DateTime<FixedOffset>,
 }
 
 impl Options {
-    /// Options with a fixed clock, for reproducible output.
+    /// Options with a fixed clock, for reproducible output; dates are read in the
+    /// schema's time zone.
     pub fn at(now: DateTime<FixedOffset>) -> Options {
         Options { tz: None, now }
     }
 
-    /// The same options reading dates in `tz`.
+    /// The same options reading dates in `tz` instead of the schema's zone.
     pub fn with_tz(self, tz: FixedOffset) -> Options {
         Options {
             tz: Some(tz),
             ..self
         }
     }
+
+    /// The zone dates are read in, when it overrides the schema's.
+    pub fn tz(&self) -> Option<FixedOffset> {
+        self.tz
+    }
+
+    /// The instant `now` denotes (and whose day, in the zone, `today` denotes).
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        self.now
+    }
 }
 
 impl Default for Options {
-    /// The system clock, the schema's time zone.
+    /// The system clock, read now; the schema's time zone.
     fn default() -> Options {
         Options::at(chrono::Local::now().fixed_offset())
     }
@@ -101,25 +114,30 @@ impl Default for Options {
 
 /// A compiled query: the source and its checked, normalized predicate.
 ///
+/// Build one with [`compile`]; turn it into a platform's filter with
+/// [`to_jdy`](Query::to_jdy), [`to_jdy_pushdown`](Query::to_jdy_pushdown),
+/// [`to_masterdata`](Query::to_masterdata) or [`to_sql`](Query::to_sql), or test a record
+/// with [`matches`](Query::matches). `Display` prints the canonical query text; `Serialize`
+/// writes `{"query": <canonical text>, "tz": "+08:00", "clock": <RFC 3339> | null}`.
+///
 /// The syntax tree is not kept (it is dropped as soon as the predicate is built, which
 /// keeps the peak memory of a compile low); [`Query::ast`] parses the source again.
 #[derive(Debug)]
 pub struct Query {
-    /// The query text.
-    pub source: String,
-    /// The checked predicate, normalized (negation normal form, flattened, folded).
-    pub pred: ir::Pred,
-    /// Warnings of the check (e.g. types inferred without a schema); never errors. Their
-    /// `source` is the query text when there is a warning, empty otherwise.
-    pub warnings: Diagnostics,
-    /// The time zone dates were read in (the backends render datetimes in it).
-    pub tz: FixedOffset,
+    source: String,
+    pred: ir::Pred,
+    warnings: Diagnostics,
+    tz: FixedOffset,
+    clock: Option<DateTime<FixedOffset>>,
 }
 
 /// Parses, checks and normalizes `text` against `schema`.
 ///
-/// On failure the [`Diagnostics`] hold every syntax error, or every check error (with
-/// any warning); render them with [`Diagnostics::render`].
+/// # Errors
+///
+/// The [`Diagnostics`] hold every syntax error, or every check error (with any warning);
+/// render them with [`Diagnostics::render`] or send them as JSON with
+/// [`Diagnostics::to_json`].
 ///
 /// ```
 /// use filterql::{compile, Options, Schema};
@@ -145,6 +163,7 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
     let ast = syntax::parse(text)?;
     let mut diags = Diagnostics::new(text);
     let pred = check::check(&ast, schema, opts, &mut diags);
+    let clock = reads_clock(&ast).then_some(opts.now);
     drop(ast);
     match pred {
         Some(pred) if !diags.has_errors() => {
@@ -159,10 +178,58 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
                 pred: normalize::normalize(pred),
                 warnings: diags,
                 tz: opts.tz.unwrap_or(schema.timezone),
+                clock,
             })
         }
         _ => Err(diags),
     }
+}
+
+/// Parses `text` into its syntax tree, without a schema.
+///
+/// `Display` on the tree prints the canonical text (what `filterql fmt` prints).
+///
+/// # Errors
+///
+/// Every syntax error of the text (up to a cap), as [`Diagnostics`].
+///
+/// ```
+/// let e = filterql::parse("a  =  1 && b IN (2,3)").unwrap();
+/// assert_eq!(e.to_string(), "a = 1 and b in (2, 3)");
+/// ```
+pub fn parse(text: &str) -> Result<ast::Expr, Diagnostics> {
+    syntax::parse(text)
+}
+
+/// Whether the query's meaning depends on the clock: it holds a relative value.
+fn reads_clock(e: &syntax::ast::Expr) -> bool {
+    use syntax::ast::{Expr, HasOperand, Literal, PredKind, Value};
+    fn lit(l: &Literal) -> bool {
+        matches!(l.value, Value::Relative(_))
+    }
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::Or(cs, _) | Expr::And(cs, _) => stack.extend(cs.iter()),
+            Expr::Not(c, _) => stack.push(c),
+            Expr::Pred(p) => {
+                let hit = match &p.kind {
+                    PredKind::Compare { value, .. } | PredKind::Text { value, .. } => lit(value),
+                    PredKind::In { list, .. } => list.items.iter().any(lit),
+                    PredKind::Between { low, high, .. } => lit(low) || lit(high),
+                    PredKind::Has { values, .. } => match values {
+                        HasOperand::One(l) => lit(l),
+                        HasOperand::List(list) => list.items.iter().any(lit),
+                    },
+                    PredKind::IsEmpty { .. } | PredKind::Phone { .. } => false,
+                };
+                if hit {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 impl Query {
@@ -176,9 +243,14 @@ impl Query {
         &self.pred
     }
 
-    /// Warnings of the check; never errors.
+    /// Warnings of the check (e.g. types inferred without a schema); never errors.
     pub fn warnings(&self) -> &Diagnostics {
         &self.warnings
+    }
+
+    /// The warnings, taken out of the query.
+    pub fn into_warnings(self) -> Diagnostics {
+        self.warnings
     }
 
     /// The time zone dates were read in.
@@ -186,10 +258,46 @@ impl Query {
         self.tz
     }
 
+    /// The clock the query was resolved against, when its meaning depends on it (it
+    /// says `now` or `today`); `None` when it does not.
+    ///
+    /// A compiled query is a snapshot: `createTime >= today` keeps the day it was
+    /// compiled on. A service that caches queries checks this and calls
+    /// [`recompile`](Query::recompile) when the clock has moved on (compiling is cheap:
+    /// a few microseconds for a typical query).
+    ///
+    /// ```
+    /// use filterql::{compile, Options, Schema};
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = compile("createTime >= today", &Schema::demo(), &opts).unwrap();
+    /// assert_eq!(q.clock(), Some(opts.now()));
+    /// let later = Options::at("2024-05-02T09:00:00+08:00".parse().unwrap());
+    /// let q2 = q.recompile(&Schema::demo(), &later).unwrap();
+    /// assert_ne!(q.to_jdy_json().unwrap(), q2.to_jdy_json().unwrap());
+    /// assert_eq!(compile("amount > 5", &Schema::demo(), &opts).unwrap().clock(), None);
+    /// ```
+    pub fn clock(&self) -> Option<DateTime<FixedOffset>> {
+        self.clock
+    }
+
+    /// The same query text compiled again against `schema` and `opts` (typically a new
+    /// clock, see [`clock`](Query::clock)).
+    ///
+    /// # Errors
+    ///
+    /// As [`compile`]: the schema may have changed since the query was compiled.
+    pub fn recompile(&self, schema: &Schema, opts: &Options) -> Result<Query, Diagnostics> {
+        compile(&self.source, schema, opts)
+    }
+
     /// The syntax tree of the query, parsed again from [`Query::source`].
-    pub fn ast(&self) -> syntax::ast::Expr {
-        // The source parsed when the query was compiled, and parsing is deterministic.
-        syntax::parse(&self.source).expect("a compiled query's source parses")
+    pub fn ast(&self) -> ast::Expr {
+        match syntax::parse(&self.source) {
+            Ok(e) => e,
+            // The source parsed when the query was compiled, the field is private and
+            // parsing is deterministic: unreachable, but no reason to panic.
+            Err(_) => unreachable_ast(),
+        }
     }
 
     /// Whether a record (a JSON object shaped like a jdy data record) matches, under the
@@ -209,5 +317,29 @@ impl Query {
     /// ```
     pub fn matches(&self, record: &serde_json::Value) -> bool {
         eval::matches(&self.pred, record)
+    }
+}
+
+/// A placeholder for the impossible case of a compiled query's text failing to parse.
+#[cold]
+fn unreachable_ast() -> ast::Expr {
+    syntax::parse("_ is empty").unwrap_or_else(|_| unreachable!("a constant query parses"))
+}
+
+impl std::fmt::Display for Query {
+    /// The canonical query text (as `filterql fmt` prints it).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.ast(), f)
+    }
+}
+
+impl serde::Serialize for Query {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Query", 3)?;
+        st.serialize_field("query", &self.to_string())?;
+        st.serialize_field("tz", &self.tz.to_string())?;
+        st.serialize_field("clock", &self.clock.map(|c| c.to_rfc3339()))?;
+        st.end()
     }
 }

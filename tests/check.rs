@@ -34,7 +34,7 @@ fn ok_with(text: &str, schema: &Schema, opts: &Options) -> Query {
 
 fn rejected(text: &str) -> Diagnostics {
     match compile(text, &schema(), &opts()) {
-        Ok(q) => panic!("{text} accepted: {:?}", q.pred),
+        Ok(q) => panic!("{text} accepted: {:?}", q.pred()),
         Err(d) => d,
     }
 }
@@ -58,7 +58,7 @@ fn selected(q: &Query, records: &[Json]) -> Vec<i64> {
 #[test]
 fn done_when_accepted() {
     let q = ok("手机 verified and createTime >= 2022-01-01");
-    assert!(q.warnings.is_empty());
+    assert!(q.warnings().is_empty());
     assert!(q.matches(&json!({
         "_widget_1": {"phone": "13900000000", "verified": true},
         "createTime": "2022-01-01T00:00:00+08:00"
@@ -165,7 +165,7 @@ fn a_date_in_another_zone() {
     // The day 2022-01-01 in -05:00 is [2022-01-01T05:00Z, 2022-01-02T05:00Z).
     let q = ok_with("due = 2022-01-01", &schema(), &west);
     assert_eq!(selected(&q, &recs), [4, 5]);
-    assert_eq!(q.tz.local_minus_utc(), -5 * 3600);
+    assert_eq!(q.tz().local_minus_utc(), -5 * 3600);
     let q = ok_with("due > 2022-01-01", &schema(), &west);
     assert_eq!(selected(&q, &recs), [7]);
     // Without an option the schema's zone applies.
@@ -227,7 +227,7 @@ fn labels_and_names_mean_the_same() {
         ("amount not in (1, 2, 1)", "not (amount in (1, 2))"),
     ];
     for (a, b) in pairs {
-        assert_eq!(ok(a).pred, ok(b).pred, "{a} vs {b}");
+        assert_eq!(ok(a).pred(), ok(b).pred(), "{a} vs {b}");
     }
 }
 
@@ -252,7 +252,7 @@ fn no_schema_mode_infers_and_warns() {
         &Schema::none(),
         &opts(),
     );
-    let w = &q.warnings;
+    let w = &q.warnings();
     assert_eq!(w.len(), 1);
     assert!(!w.has_errors());
     let item = &w.items[0];
@@ -357,7 +357,7 @@ fn the_demo_schema_checks_the_readme_tour() {
         r#"updateTime >= now - 7d and flowState = "进行中""#,
     ] {
         let q = ok_with(text, &Schema::demo(), &opts());
-        assert!(q.warnings.is_empty(), "{text}");
+        assert!(q.warnings().is_empty(), "{text}");
     }
 }
 
@@ -368,7 +368,7 @@ fn the_demo_schema_runs_the_readme_example() {
         &Schema::demo(),
         &opts(),
     );
-    assert!(q.warnings.is_empty());
+    assert!(q.warnings().is_empty());
     assert!(q.matches(
         &json!({"createTime": "2023-01-01T00:00:00Z", "phone": {"phone": "1", "verified": true}})
     ));
@@ -739,7 +739,7 @@ fn a_jdy_widget_id_and_its_alias_compile_to_the_same_filter() {
     .unwrap();
     let by_alias = ok_with("phone verified and amount > 5", &schema, &opts());
     let by_id = ok_with("_widget_3 verified and _widget_4 > 5", &schema, &opts());
-    assert_eq!(by_alias.pred, by_id.pred);
+    assert_eq!(by_alias.pred(), by_id.pred());
     let filter = serde_json::to_value(by_id.to_jdy().unwrap()).unwrap();
     let fields: Vec<&str> = filter["cond"]
         .as_array()

@@ -159,7 +159,7 @@ fn compiled_queries_select_the_documented_records() {
             .unwrap_or_else(|d| panic!("{query}: {}", d.render(80, false)));
         let got: Vec<&str> = records
             .iter()
-            .filter(|r| matches(&q.pred, r))
+            .filter(|r| matches(q.pred(), r))
             .map(|r| r["_id"].as_str().unwrap())
             .collect();
         if got != *want {

@@ -131,8 +131,8 @@ fn a_bare_date_upper_end_reaches_through_the_day() {
         (json!({"due": "2022-01-31T15:59:59.999Z"}), true),
         (json!({"due": "2022-01-31T16:00:00.000Z"}), false),
     ] {
-        assert_eq!(filterql::eval::matches(&q.pred, &rec), want);
-        assert_eq!(jdy_sim(&filter, &rec, NeMode::ExcludesEmpty, q.tz), want);
+        assert_eq!(filterql::eval::matches(q.pred(), &rec), want);
+        assert_eq!(jdy_sim(&filter, &rec, NeMode::ExcludesEmpty, q.tz()), want);
     }
 }
 

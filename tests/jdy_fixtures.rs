@@ -33,7 +33,7 @@ fn strict_ok() {
         let f = q
             .to_jdy()
             .unwrap_or_else(|d| panic!("{} is rejected:\n{}", path.display(), d.render(80, false)));
-        insta::assert_snapshot!(format!("{}\n{}", q.source.trim_end(), f.to_json_pretty()));
+        insta::assert_snapshot!(format!("{}\n{}", q.source().trim_end(), f.to_json_pretty()));
     });
 }
 
@@ -71,13 +71,13 @@ fn pushdown() {
             let back = filterql::compile(text, &schema(), &Options::at(q_clock()))
                 .unwrap_or_else(|d| panic!("residual `{text}`: {}", d.render(80, false)));
             assert_eq!(
-                &back.pred,
+                back.pred(),
                 &filterql::normalize::normalize(pred.clone()),
                 "{text}"
             );
         }
         let json = serde_json::to_string_pretty(&plan).expect("serializes");
-        insta::assert_snapshot!(format!("{}\n{}", q.source.trim_end(), json));
+        insta::assert_snapshot!(format!("{}\n{}", q.source().trim_end(), json));
     });
 }
 

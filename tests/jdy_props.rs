@@ -130,7 +130,7 @@ proptest! {
                 .unwrap_or_else(|d| panic!("`{text}` does not compile: {}", d.render(80, false)));
             for r in &records {
                 prop_assert_eq!(
-                    matches(&back.pred, r),
+                    matches(back.pred(), r),
                     jdy_sim(&f, r, NeMode::ExcludesEmpty, tz()),
                     "filter {:?}\ntext {}\nrecord {}", f, text, r
                 );
@@ -233,7 +233,7 @@ proptest! {
             .unwrap_or_else(|d| panic!("`{text}` does not compile: {}", d.render(80, false)));
         for r in &records {
             prop_assert_eq!(
-                matches(&back.pred, r),
+                matches(back.pred(), r),
                 jdy_sim(&f, r, NeMode::ExcludesEmpty, tz()),
                 "filter {:?}\ntext {}\nrecord {}", f, text, r
             );

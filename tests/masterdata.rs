@@ -897,7 +897,7 @@ fn day_bounds_at_the_edge_of_the_writable_years() {
     let o = filterql::Options::at(at);
     let q = filterql::compile("d <= 9999-12-31", &s, &o).unwrap();
     assert_eq!(
-        json_of(&tree(&q.pred)),
+        json_of(&tree(q.pred())),
         json!({"col": "d", "op": "LESS_EQUAL", "value": "9999-12-31 23:59:59.999"})
     );
     let records: Vec<Value> = [
@@ -932,7 +932,7 @@ fn day_bounds_at_the_edge_of_the_writable_years() {
         "d >= 0001-01-01",
     ] {
         let q = filterql::compile(text, &s, &o).unwrap();
-        let c = compile(&q.pred, &opts()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        let c = compile(q.pred(), &opts()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
         for r in &records {
             assert_eq!(
                 md_sim(&c, r, &s, cst()),

@@ -129,9 +129,9 @@ fn assert_same_meaning(c: &Condition, q: &Query, tz: FixedOffset) {
     for r in records() {
         assert_eq!(
             md_sim(c, &r, &s, tz),
-            filterql::eval::matches(&q.pred, &r),
+            filterql::eval::matches(q.pred(), &r),
             "record {r}\nquery {}\ntree {}",
-            q.source,
+            q.source(),
             c.to_json_pretty()
         );
     }
@@ -143,13 +143,13 @@ fn ok_case(path: &Path) -> String {
     let c = q
         .to_masterdata()
         .unwrap_or_else(|d| panic!("backend refused:\n{}", d.render(80, false)));
-    assert_same_meaning(&c, &q, q.tz);
-    let back = decompile(&c, &schema(), q.tz)
+    assert_same_meaning(&c, &q, q.tz());
+    let back = decompile(&c, &schema(), q.tz())
         .unwrap_or_else(|e| panic!("decompile refused its own tree: {e:?}"))
         .to_string();
     // The decompiled text compiles and means the same again.
     let q2 = query(&back);
-    assert_same_meaning(&c, &q2, q.tz);
+    assert_same_meaning(&c, &q2, q.tz());
     format!(
         "query: {}\ntree:\n{}\ndecompiled: {back}\n",
         text.trim_end(),

@@ -278,7 +278,7 @@ fn round_trip(c: &Condition, text: &str, records: &[Value]) -> Result<(), TestCa
     for r in records {
         prop_assert_eq!(
             md_sim(c, r, schema(), support::tz()),
-            matches(&q.pred, r),
+            matches(q.pred(), r),
             "record {}\ntree {}\ntext {}",
             r,
             c.to_json_pretty(),

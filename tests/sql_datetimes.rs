@@ -213,8 +213,8 @@ fn last_day(mut c: Conn) {
             .collect();
         assert_eq!(&by_eval, want, "eval: {text}");
         for params in [false, true] {
-            let o = SqlOptions { tz: q.tz, params };
-            match sel.render(&q.pred, d, &o) {
+            let o = SqlOptions { tz: q.tz(), params };
+            match sel.render(q.pred(), d, &o) {
                 Err(e) => failures.push(format!("{d} {text}: rejected: {e:?}")),
                 Ok(s) => match c.ids(&s) {
                     Ok(got) if &got == want => {}

@@ -116,7 +116,7 @@ fn run(conn: Conn) {
             let want: Vec<i64> = stored
                 .iter()
                 .enumerate()
-                .filter(|(_, r)| eval::matches(&q.pred, r))
+                .filter(|(_, r)| eval::matches(q.pred(), r))
                 .map(|(i, _)| i as i64)
                 .collect();
             for params in [false, true] {
@@ -126,7 +126,7 @@ fn run(conn: Conn) {
                 let got = c
                     .ids(&f)
                     .map_err(|e| TestCaseError::fail(format!("{}: {e}", f.sql)))?;
-                prop_assert_eq!(&got, &want, "{}\n{}", q.source, f.sql);
+                prop_assert_eq!(&got, &want, "{}\n{}", q.source(), f.sql);
             }
         }
         Ok(())

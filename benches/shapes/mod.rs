@@ -211,13 +211,14 @@ pub fn compile_jdy(fq: &str, schema: &Schema, opts: &Options) -> String {
     // The JSON text written straight from the IR: byte for byte
     // `serde_json::to_string(&jdy::compile(..))` (tests/jdy_json.rs), without the
     // intermediate `JdyFilter`.
-    jdy::to_json(&q.pred, &jdy::JdyOptions { tz: q.tz }).expect("the bench query compiles to jdy")
+    jdy::to_json(q.pred(), &jdy::JdyOptions { tz: q.tz() })
+        .expect("the bench query compiles to jdy")
 }
 
 /// Parse, check, normalize and emit the masterdata condition tree as JSON text.
 pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    let c = masterdata::compile(&q.pred, &masterdata::MdOptions::new(q.tz))
+    let c = masterdata::compile(q.pred(), &masterdata::MdOptions::new(q.tz()))
         .expect("the bench query compiles to masterdata");
     c.to_json()
 }
@@ -226,10 +227,10 @@ pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
 pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
     let sql_opts = SqlOptions {
-        tz: q.tz,
+        tz: q.tz(),
         params: false,
     };
-    sql::compile_where(&q.pred, Dialect::Mysql, &sql_opts)
+    sql::compile_where(q.pred(), Dialect::Mysql, &sql_opts)
         .expect("the bench query compiles to SQL")
         .sql
 }

@@ -33,12 +33,14 @@ impl From<&ClockArgs> for Clock {
 impl Clock {
     /// The library options for one compilation.
     pub fn options(&self) -> Options {
-        let mut o = match self.now {
+        let o = match self.now {
             Some(now) => Options::at(now),
             None => Options::default(),
         };
-        o.tz = self.tz;
-        o
+        match self.tz {
+            Some(tz) => o.with_tz(tz),
+            None => o,
+        }
     }
 }
 
@@ -217,7 +219,7 @@ fn json_kind(v: &Value) -> &'static str {
 pub fn filter_records(query: &Query, records: &[Value]) -> Vec<Value> {
     records
         .iter()
-        .filter(|r| filterql::eval::matches(&query.pred, r))
+        .filter(|r| query.matches(r))
         .cloned()
         .collect()
 }

@@ -10,6 +10,6 @@ pub fn step(query: &str, schema: &Schema, clock: &Clock) -> Result<Produced, Dia
     let q = engine::compile(query, schema, clock)?;
     Ok(Produced {
         output: Output::Nothing,
-        warnings: q.warnings,
+        warnings: q.into_warnings(),
     })
 }

@@ -75,11 +75,11 @@ pub fn step(query: &str, job: &Job) -> Result<Produced, Diagnostics> {
     match engine::render(&q, job.target, &job.shape) {
         Ok(output) => Ok(Produced {
             output,
-            warnings: q.warnings,
+            warnings: q.into_warnings(),
         }),
         Err(mut d) => {
             // Keep the checker's warnings next to the backend's errors.
-            let mut warnings = q.warnings.items;
+            let mut warnings = q.into_warnings().items;
             warnings.append(&mut d.items);
             d.items = warnings;
             Err(d)

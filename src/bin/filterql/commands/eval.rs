@@ -16,6 +16,6 @@ pub fn step(
     let q = engine::compile(query, schema, clock)?;
     Ok(Produced {
         output: Output::Json(Value::Array(engine::filter_records(&q, records))),
-        warnings: q.warnings,
+        warnings: q.into_warnings(),
     })
 }

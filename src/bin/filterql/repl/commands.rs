@@ -56,7 +56,7 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         }),
         ":ir" => with_query(s, arg, |s, text| {
             if let Some(q) = s.compile(text) {
-                print!("{}", super::tree::ir(&q.pred, q.tz));
+                print!("{}", super::tree::ir(q.pred(), q.tz()));
             }
         }),
         ":explain" => with_query(s, arg, explain),
@@ -198,7 +198,7 @@ fn explain(s: &mut Session, text: &str) {
     let Some(q) = s.compile(text) else {
         return;
     };
-    match engine::unparse(&q.pred, q.tz) {
+    match engine::unparse(q.pred(), q.tz()) {
         Ok(text) => println!("normalized: {text}"),
         Err(why) => println!("normalized: ({why})"),
     }

@@ -61,7 +61,7 @@ impl Session {
     pub fn compile(&self, text: &str) -> Option<filterql::Query> {
         match engine::compile(text, &self.schema, &self.clock) {
             Ok(q) => {
-                self.report(&q.warnings);
+                self.report(q.warnings());
                 Some(q)
             }
             Err(d) => {
