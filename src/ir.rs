@@ -30,7 +30,7 @@ pub enum Pred {
 }
 
 /// A test on one field, optionally complemented.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Leaf {
     /// The resolved field.
     pub field: FieldRef,
@@ -221,5 +221,18 @@ impl serde::Serialize for Str {
     /// As the string it holds (IR text values serialize like the `String`s they replace).
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self)
+    }
+}
+
+impl PartialEq for Leaf {
+    /// Equal tests on equal fields, wherever they were written (the span is ignored).
+    fn eq(&self, other: &Leaf) -> bool {
+        let Leaf {
+            field,
+            test,
+            negated,
+            span: _,
+        } = self;
+        *field == other.field && *test == other.test && *negated == other.negated
     }
 }

@@ -5,11 +5,10 @@ use std::fmt;
 /// A half-open byte range `start..end` into the query text.
 ///
 /// Spans are carried by every AST node and every IR leaf so that diagnostics can point at
-/// the offending token. Two spans always compare **equal**: equality of syntax trees is
-/// structural and must not depend on where (or whether) the text was written, so that
-/// `parse(ast.to_string()) == ast` holds. Compare `start`/`end` explicitly when the
-/// position itself matters.
-#[derive(Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+/// the offending token. Spans compare by position; the trees that carry them do not:
+/// equality of syntax trees is structural (it ignores spans), so that
+/// `parse(ast.to_string()) == ast` holds.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// Offset of the first byte.
     pub start: usize,
@@ -48,18 +47,6 @@ impl Span {
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
-}
-
-impl PartialEq for Span {
-    fn eq(&self, _: &Span) -> bool {
-        true
-    }
-}
-impl Eq for Span {}
-
-impl std::hash::Hash for Span {
-    // Consistent with `PartialEq`: every span hashes alike.
-    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
 }
 
 impl fmt::Debug for Span {

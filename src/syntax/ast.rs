@@ -1,7 +1,7 @@
 //! The spanned syntax tree produced by the parser.
 //!
-//! Equality ignores spans (see [`Span`]), so two trees are equal when they mean the same
-//! source text up to formatting. `Display` (in `syntax::fmt`) prints the canonical form.
+//! Equality of trees ignores spans (spans themselves compare by position), so two trees
+//! are equal when they are the same source text up to formatting. `Display` (in `syntax::fmt`) prints the canonical form.
 
 use crate::span::Span;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -12,7 +12,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 /// A boolean expression over predicates.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Expr {
     /// `a or b or c`: two or more operands written in one chain. A parenthesised
     /// `or` inside a chain stays a separate, nested node.
@@ -80,7 +80,7 @@ fn take_nested(e: &mut Expr, stack: &mut Vec<Expr>) {
 }
 
 /// A field reference: `name`, `` `quoted name` ``, or a dotted path `items.qty`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct Field {
     /// The path segments, unescaped. A plain field has one segment.
     pub path: Path,
@@ -398,7 +398,7 @@ impl fmt::Display for Str {
 }
 
 /// One predicate: a field and a test on it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Predicate {
     /// The field tested.
     pub field: Field,
@@ -511,7 +511,7 @@ pub enum CmpOp {
 }
 
 /// A parenthesised or bracketed list of literals.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct List {
     /// The items, at least one.
     pub items: Vec<Literal>,
@@ -520,7 +520,7 @@ pub struct List {
 }
 
 /// A literal value with its span.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Literal {
     /// The value.
     pub value: Value,
@@ -601,6 +601,60 @@ impl RelUnit {
     }
 }
 
+// Structural equality: every tree type compares its content and ignores where it was
+// written. The destructuring patterns list every field, so a field added later must be
+// placed on one side or the other here.
+
+impl PartialEq for Expr {
+    fn eq(&self, other: &Expr) -> bool {
+        match (self, other) {
+            (Expr::Or(a, _), Expr::Or(b, _)) | (Expr::And(a, _), Expr::And(b, _)) => a == b,
+            (Expr::Not(a, _), Expr::Not(b, _)) => a == b,
+            (Expr::Pred(a), Expr::Pred(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl PartialEq for Predicate {
+    fn eq(&self, other: &Predicate) -> bool {
+        let Predicate {
+            field,
+            kind,
+            span: _,
+        } = self;
+        *field == other.field && *kind == other.kind
+    }
+}
+
+impl PartialEq for Field {
+    fn eq(&self, other: &Field) -> bool {
+        let Field { path, span: _ } = self;
+        *path == other.path
+    }
+}
+impl Eq for Field {}
+
+impl Hash for Field {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.path.hash(h);
+    }
+}
+
+impl PartialEq for List {
+    fn eq(&self, other: &List) -> bool {
+        let List { items, span: _ } = self;
+        *items == other.items
+    }
+}
+
+impl PartialEq for Literal {
+    fn eq(&self, other: &Literal) -> bool {
+        let Literal { value, span: _ } = self;
+        *value == other.value
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,3 +696,4 @@ mod tests {
         assert_eq!(Str::slice("手", 0, 1, || Arc::from("手")).as_str(), "");
     }
 }
+

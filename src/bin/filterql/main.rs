@@ -108,8 +108,20 @@ fn report_failure(failure: Failure, format: args::DiagFormat) {
             eprintln!("{v}");
         }
         args::DiagFormat::Human => {
-            let report: miette::Report = failure.into();
-            eprintln!("{report:?}");
+            // Rendered like the query diagnostics, not through miette's global hook: the
+            // library builds miette without terminal detection.
+            use std::io::IsTerminal;
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let theme = if color {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            };
+            let mut out = String::new();
+            let _ = miette::GraphicalReportHandler::new_themed(theme)
+                .with_links(false)
+                .render_report(&mut out, &failure);
+            eprint!("{out}");
         }
     }
 }
