@@ -36,7 +36,7 @@
 //! );
 //!
 //! // Back to query text, meaning kept.
-//! let text = decompile(&tree, &schema, q.tz).map_err(|e| format!("{e:?}"))?.to_string();
+//! let text = decompile(&tree, &schema, q.tz()).map_err(|e| format!("{e:?}"))?.to_string();
 //! assert_eq!(text, r#"amount <= 5 or amount is empty or status not in ("a", "b")"#);
 //!
 //! // The record query request.
