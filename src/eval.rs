@@ -311,7 +311,7 @@ fn in_range(r: &Range, a: &Atom<'_>) -> bool {
         Some(Ordering::Equal) => b.inclusive,
         _ => false,
     };
-    r.lo.as_ref().map_or(true, above_lo) && r.hi.as_ref().map_or(true, below_hi)
+    r.lo.as_ref().is_none_or(above_lo) && r.hi.as_ref().is_none_or(below_hi)
 }
 
 /// Parse a record's datetime string into milliseconds since the epoch.

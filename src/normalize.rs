@@ -655,7 +655,7 @@ fn spell_out(l: &Leaf, r: &Range) -> Option<Vec<Pred>> {
     }
     let total = |b: &Option<Bound>| {
         b.as_ref()
-            .map_or(true, |b| kind_is_total(l.field.ty, &b.value))
+            .is_none_or(|b| kind_is_total(l.field.ty, &b.value))
     };
     if !total(&r.lo) || !total(&r.hi) {
         return None;

@@ -60,7 +60,9 @@ fn rust_version_is_what_the_locked_dependencies_need() {
         }
         for dep in nodes[id]["deps"].as_array().into_iter().flatten() {
             let kinds = dep["dep_kinds"].as_array().into_iter().flatten();
-            let counts = kinds.clone().any(|k| k["kind"].is_null() || k["kind"] == "build");
+            let counts = kinds
+                .clone()
+                .any(|k| k["kind"].is_null() || k["kind"] == "build");
             if counts {
                 stack.push(dep["pkg"].as_str().unwrap_or_default());
             }

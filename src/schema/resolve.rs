@@ -25,7 +25,7 @@ pub struct Resolution<'a> {
 
 impl Resolution<'_> {
     /// The IR reference for the resolved field (a shared handle: cloning is cheap).
-    pub fn to_ref(&self) -> FieldRef {
+    pub fn to_ref(self) -> FieldRef {
         self.field_ref.clone()
     }
 }

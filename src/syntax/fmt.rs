@@ -201,9 +201,9 @@ impl Display for DateTimeLit {
         let nano = self.local.nanosecond();
         if nano != 0 {
             // Milli-, micro- or nanosecond precision, whichever is exact.
-            if nano % 1_000_000 == 0 {
+            if nano.is_multiple_of(1_000_000) {
                 write!(f, ".{:03}", nano / 1_000_000)?;
-            } else if nano % 1_000 == 0 {
+            } else if nano.is_multiple_of(1_000) {
                 write!(f, ".{:06}", nano / 1_000)?;
             } else {
                 write!(f, ".{nano:09}")?;

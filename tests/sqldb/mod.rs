@@ -502,7 +502,7 @@ pub fn col_kind(ty: FieldType, variant: usize) -> Option<ColKind> {
         Number | Flowstate | Dept => ColKind::Number,
         Datetime => ColKind::Datetime,
         Multiselect | Usergroup | Deptgroup => {
-            if variant % 2 == 0 {
+            if variant.is_multiple_of(2) {
                 ColKind::Json
             } else {
                 ColKind::JsonText
