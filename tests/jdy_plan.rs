@@ -55,7 +55,7 @@ proptest! {
         });
         for r in &records {
             let pushed = split.pushed.iter().all(|q| matches(q, r));
-            let residual = split.residual.as_ref().map_or(true, |q| matches(q, r));
+            let residual = split.residual.as_ref().is_none_or(|q| matches(q, r));
             prop_assert_eq!(pushed && residual, matches(&n, r));
         }
     }

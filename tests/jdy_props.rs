@@ -51,7 +51,7 @@ proptest! {
             let pd = jdy::pushdown(q, &opts());
             for r in &records {
                 let want = matches(q, r);
-                let residual = pd.residual.as_ref().map_or(true, |res| matches(res, r));
+                let residual = pd.residual.as_ref().is_none_or(|res| matches(res, r));
                 for mode in NE_MODES {
                     prop_assert_eq!(
                         sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual,
@@ -73,7 +73,7 @@ proptest! {
         let strict = jdy::compile(&p, &opts());
         for r in &records {
             let want = matches(&p, r);
-            let residual = pd.residual.as_ref().map_or(true, |res| matches(res, r));
+            let residual = pd.residual.as_ref().is_none_or(|res| matches(res, r));
             for mode in NE_MODES {
                 prop_assert_eq!(sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual, want);
                 if let Ok(f) = &strict {

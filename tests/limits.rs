@@ -179,7 +179,7 @@ fn long_query(len: usize) -> String {
         let next = format!(
             "{}{}={i}",
             if i > 0 { "||" } else { "" },
-            if i % 2 == 0 { 'a' } else { 'b' }
+            if i.is_multiple_of(2) { 'a' } else { 'b' }
         );
         if q.len() + next.len() > len {
             break;
