@@ -381,13 +381,13 @@ impl Checker<'_> {
                     let hi = self.time(high, field, written);
                     let (lo, hi) = (lo?, hi?);
                     let lo = match lo {
-                        Time::Instant(t) | Time::Day { start: t, .. } => {
+                        Time::Instant(t) | Time::Interval { start: t, .. } => {
                             bound(Scalar::DateTime(t), true)
                         }
                     };
                     let hi = match hi {
                         Time::Instant(t) => bound(Scalar::DateTime(t), true),
-                        Time::Day { end, .. } => bound(Scalar::DateTime(end), false),
+                        Time::Interval { end, .. } => bound(Scalar::DateTime(end), false),
                     };
                     (lo, hi)
                 } else {
