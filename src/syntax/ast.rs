@@ -35,6 +35,52 @@ impl Expr {
     }
 }
 
+impl Expr {
+    /// The calendar periods written in the tree (`this month`, `本月`, a plain
+    /// `today`, ...) with their spans, in source order: what a caller needs to show
+    /// each period's resolved interval next to its name (see [`Period::interval`]).
+    /// Walks the tree without recursion.
+    pub fn periods(&self) -> Vec<(Period, Span)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().rev()),
+                Expr::Not(b, _) => stack.push(b),
+                Expr::Pred(p) => p.kind.literals(|l| {
+                    if let Value::Period(period) = l.value {
+                        out.push((period, l.span));
+                    }
+                }),
+            }
+        }
+        out
+    }
+}
+
+impl PredKind {
+    /// Calls `f` on each literal operand, in source order.
+    fn literals(&self, mut f: impl FnMut(&Literal)) {
+        match self {
+            PredKind::Compare { value, .. } | PredKind::Text { value, .. } => f(value),
+            PredKind::In { list, .. }
+            | PredKind::Has {
+                values: HasOperand::List(list),
+                ..
+            } => list.items.iter().for_each(f),
+            PredKind::Between { low, high, .. } => {
+                f(low);
+                f(high);
+            }
+            PredKind::Has {
+                values: HasOperand::One(l),
+                ..
+            } => f(l),
+            PredKind::IsEmpty { .. } | PredKind::Phone { .. } => {}
+        }
+    }
+}
+
 impl Drop for Expr {
     // A 100,000-deep `not not not ...` must not overflow the stack when dropped: nested
     // `and`/`or`/`not` children are moved onto an explicit stack and dropped one level
