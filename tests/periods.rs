@@ -942,3 +942,25 @@ proptest! {
         }
     }
 }
+
+/// The period line of the README's five-minute tour compiles and means what its comment
+/// says.
+#[test]
+fn the_tour_line_runs() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("createTime = this month"))
+        .expect("the tour shows a period");
+    let now = at("2024-05-15T10:00:00+08:00");
+    let tz = zone(480);
+    let q = compile(line, now, tz);
+    let rec = |t: &str| json!({ "createTime": "2020-01-01T00:00:00+08:00", "updateTime": t });
+    assert!(q.matches(&rec("2024-05-06T00:00:00+08:00")), "last Monday");
+    assert!(
+        !q.matches(&rec("2024-05-05T23:59:59.999+08:00")),
+        "last Sunday"
+    );
+    assert!(q.matches(&json!({ "createTime": "2024-05-31T23:59:59+08:00" })));
+}
