@@ -5,7 +5,7 @@ use super::error::CheckError;
 use super::Written;
 use crate::ir::Scalar;
 use crate::schema::{edit_distance, Field, FieldType};
-use crate::syntax::ast::{Literal, RelBase, Relative, Value};
+use crate::syntax::ast::{local_date, local_time, Literal, RelBase, Relative, Value};
 use chrono::{DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime};
 
 /// The flow-state labels jdy shows, by state number.
@@ -214,7 +214,7 @@ pub(crate) fn time(
             }
         })?,
         Value::Period(p) => {
-            let today = now.with_timezone(&tz).date_naive();
+            let today = local_date(now, tz).ok_or_else(out_of_range)?;
             let (first, after) = p.dates(today).ok_or_else(out_of_range)?;
             interval(first, after, tz).ok_or_else(out_of_range)?
         }
@@ -231,7 +231,7 @@ fn relative(r: &Relative, tz: FixedOffset, now: DateTime<FixedOffset>) -> Result
     if r.base == RelBase::Today && r.amount != 0 && r.unit.seconds().is_some_and(|s| s < 86_400) {
         return Err(true);
     }
-    let local = now.with_timezone(&tz).naive_local();
+    let local = local_time(now, tz).ok_or(false)?;
     let moved = match (r.unit.seconds(), r.unit.months()) {
         (Some(unit), _) => {
             let seconds = r.amount.checked_mul(unit).ok_or(false)?;
@@ -305,6 +305,7 @@ fn valid(ms: i64) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::span::Span;
+    use crate::syntax::ast::{Period, PeriodUnit, Shift};
 
     fn written() -> Written<'static> {
         static PATH: [crate::syntax::ast::Str; 0] = [];
@@ -388,11 +389,44 @@ mod tests {
             (rel(i64::MIN, Minute, RelBase::Now), west),
             (rel(i64::MAX / 1000, Day, RelBase::Today), west),
             (rel(-(1 << 40), Day, RelBase::Today), west),
+            (rel(i64::MAX, Month, RelBase::Now), west),
+            (rel(i64::MIN, Year, RelBase::Today), east),
+            (rel(i64::from(u32::MAX), Month, RelBase::Now), west),
+            (rel(1 << 31, Month, RelBase::Today), west),
+            (rel(-(1 << 31) + 1, Month, RelBase::Now), east),
+            (rel(178_956_971, Year, RelBase::Now), west),
+            (rel(i64::MAX / 3, Quarter, RelBase::Today), west),
         ] {
             let got = time(&l, &f, written(), tz, now);
             assert!(
                 matches!(got, Err(CheckError::OutOfRange { .. })),
                 "{l:?}: {got:?}"
+            );
+        }
+        // Periods at the ends of the calendar: no next year after the last.
+        let period = |unit, shift| lit(Value::Period(Period { unit, shift }));
+        let end_of_time = NaiveDate::MAX
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            .fixed_offset();
+        for unit in [
+            PeriodUnit::Day,
+            PeriodUnit::Week,
+            PeriodUnit::Month,
+            PeriodUnit::Year,
+        ] {
+            let got = time(&period(unit, Shift::Next), &f, written(), east, end_of_time);
+            assert!(
+                matches!(got, Err(CheckError::OutOfRange { .. })),
+                "{unit:?}: {got:?}"
+            );
+        }
+        for r in [rel(1, Day, RelBase::Today), rel(-1, Month, RelBase::Now)] {
+            let got = time(&r, &f, written(), east, end_of_time);
+            assert!(
+                matches!(got, Err(CheckError::OutOfRange { .. })),
+                "{r:?}: {got:?}"
             );
         }
         // The first day seen from west of UTC is representable: not every extreme fails.

@@ -870,10 +870,26 @@ impl Period {
         now: DateTime<FixedOffset>,
         tz: FixedOffset,
     ) -> Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
-        let (first, after) = self.dates(now.with_timezone(&tz).date_naive())?;
-        let at = |d: NaiveDate| d.and_hms_opt(0, 0, 0)?.and_local_timezone(tz).single();
+        let offset = chrono::Duration::seconds(i64::from(tz.local_minus_utc()));
+        let (first, after) = self.dates(local_date(now, tz)?)?;
+        let at = |d: NaiveDate| {
+            let utc = d.and_hms_opt(0, 0, 0)?.checked_sub_signed(offset)?;
+            Some(DateTime::from_naive_utc_and_offset(utc, tz))
+        };
         Some((at(first)?, at(after)?))
     }
+}
+
+/// The calendar date of `now` in `tz`, or `None` past the last date chrono holds (where
+/// `with_timezone` would panic).
+pub(crate) fn local_date(now: DateTime<FixedOffset>, tz: FixedOffset) -> Option<NaiveDate> {
+    local_time(now, tz).map(|t| t.date())
+}
+
+/// The wall-clock time of `now` in `tz`, or `None` past the ends chrono holds.
+pub(crate) fn local_time(now: DateTime<FixedOffset>, tz: FixedOffset) -> Option<NaiveDateTime> {
+    now.naive_utc()
+        .checked_add_signed(chrono::Duration::seconds(i64::from(tz.local_minus_utc())))
 }
 
 #[cfg(test)]
