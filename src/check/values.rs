@@ -43,6 +43,14 @@ fn found(v: &Value) -> &'static str {
     }
 }
 
+/// What was written, for a message: the period by name.
+fn found_text(v: &Value) -> String {
+    match v {
+        Value::Period(p) => format!("the period `{}`", p.name()),
+        _ => found(v).to_owned(),
+    }
+}
+
 pub(crate) fn mismatch(
     lit: &Literal,
     field: &Field,
@@ -79,7 +87,7 @@ pub(crate) fn mismatch(
     CheckError::LiteralType {
         field: describe(field, written),
         expected: expected.to_owned(),
-        found: found(&lit.value).to_owned(),
+        found: found_text(&lit.value),
         help,
         span: lit.span,
     }
