@@ -915,6 +915,29 @@ mod tests {
     }
 
     #[test]
+    fn periods_are_listed_in_source_order() {
+        let text =
+            "a = 本月 or not (b in (today, 2024-01-01) and c between last week and NEXT YEAR)";
+        let e = crate::syntax::parse(text).unwrap();
+        let found: Vec<(&str, &str)> = e
+            .periods()
+            .iter()
+            .map(|(p, s)| (p.name(), &text[s.start..s.end]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("this month", "本月"),
+                ("today", "today"),
+                ("last week", "last week"),
+                ("next year", "NEXT YEAR")
+            ]
+        );
+        let none = crate::syntax::parse("a = now - 1mo and b = 2024-01-01").unwrap();
+        assert!(none.periods().is_empty());
+    }
+
+    #[test]
     fn short_text_is_inline_and_long_text_shared() {
         let src = "abcdefghijklmnopq";
         let built = std::cell::Cell::new(0);
