@@ -275,3 +275,62 @@ fn long_chains_and_lists() {
         })
     );
 }
+
+/// Periods reach `normalize` as plain ranges: adjacent and overlapping ones merge, and
+/// disjoint ones in a conjunction fold to "no record", exactly as dates do.
+#[test]
+fn period_ranges_merge_like_dates() {
+    use filterql::ir::{Bound, Range, Scalar};
+    let now = chrono::DateTime::parse_from_rfc3339("2024-05-15T10:00:00+08:00").unwrap();
+    let opts = filterql::Options::at(now);
+    let ir = |text: &str| {
+        let ast = filterql::syntax::parse(text).unwrap();
+        let mut d = filterql::Diagnostics::new(text);
+        let p = filterql::check::check(&ast, &schema(), &opts, &mut d).expect("checks");
+        normalize(p)
+    };
+    let ms = |t: &str| {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .unwrap()
+            .timestamp_millis()
+    };
+    let range = |lo: &str, hi: &str| {
+        Test::Range(Range {
+            lo: Some(Bound {
+                value: Scalar::DateTime(ms(lo)),
+                inclusive: true,
+            }),
+            hi: Some(Bound {
+                value: Scalar::DateTime(ms(hi)),
+                inclusive: false,
+            }),
+        })
+    };
+    let Pred::Leaf(l) = ir("createTime >= 上月 and createTime < 本月") else {
+        panic!("one leaf")
+    };
+    assert_eq!(
+        l.test,
+        range("2024-04-01T00:00:00+08:00", "2024-05-01T00:00:00+08:00")
+    );
+    let Pred::Leaf(l) = ir("createTime >= this quarter and createTime <= this month") else {
+        panic!("one leaf")
+    };
+    assert_eq!(
+        l.test,
+        range("2024-04-01T00:00:00+08:00", "2024-06-01T00:00:00+08:00")
+    );
+    assert_eq!(
+        ir("createTime = this month and createTime = last month"),
+        Pred::False
+    );
+    assert_eq!(
+        ir("createTime = this year and createTime = 今年"),
+        ir("createTime = this year")
+    );
+    // Today is within this week, this month, this quarter and this year.
+    assert_eq!(
+        ir("createTime = today and createTime = this week and createTime = 本月 and createTime = this quarter and createTime = this year"),
+        ir("createTime = today")
+    );
+}

@@ -4,8 +4,8 @@
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use filterql::span::Span;
 use filterql::syntax::ast::{
-    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier,
-    RelBase, RelUnit, Relative, TextOp, Value,
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Period, PredKind, Predicate,
+    Quantifier, RelBase, RelUnit, Relative, TextOp, Value,
 };
 use filterql::syntax::parse;
 use proptest::prelude::*;
@@ -25,6 +25,20 @@ fn arb_segment() -> impl Strategy<Value = String> {
         "[手机金额客户名称]{1,4}",
         prop::sample::select(vec!["and", "OR", "not", "in", "today", "Has", "null"])
             .prop_map(str::to_owned),
+        // Period words are values only: as field names they stay bare.
+        prop::sample::select(vec![
+            "last",
+            "This",
+            "next",
+            "yesterday",
+            "tomorrow",
+            "week",
+            "本月",
+            "本月销量",
+            "去年",
+            "今天",
+        ])
+        .prop_map(str::to_owned),
         "[ -~]{1,6}",
         any::<String>().prop_filter("non-empty", |s| !s.is_empty()),
     ]
@@ -79,7 +93,10 @@ fn arb_value() -> impl Strategy<Value = Value> {
                 Just(RelUnit::Minute),
                 Just(RelUnit::Hour),
                 Just(RelUnit::Day),
-                Just(RelUnit::Week)
+                Just(RelUnit::Week),
+                Just(RelUnit::Month),
+                Just(RelUnit::Quarter),
+                Just(RelUnit::Year),
             ],
         )
             .prop_map(|(base, amount, unit)| Value::Relative(Relative {
@@ -87,6 +104,7 @@ fn arb_value() -> impl Strategy<Value = Value> {
                 amount,
                 unit
             })),
+        prop::sample::select(Period::NAMES.to_vec()).prop_map(|(_, p)| Value::Period(p)),
     ]
 }
 
@@ -196,6 +214,7 @@ proptest! {
         insert in prop::sample::select(vec![
             "", "(", ")", "\"", "'", "`", "and", "or", "not", "=", ":", "&", "|", ",", "#",
             "\\", "1e999", "2022-02-30", "now -", "in (", "[", "]", "!", "\u{3000}", "手",
+            "last", "month", "本月", "- 1mo", "+", "q", "y",
         ]),
     ) {
         let text = ast.to_string();
@@ -235,5 +254,51 @@ fn numbers_print_in_exponent_form_only_when_plain_digits_would_run_long() {
         let printed = parse(query).unwrap().to_string();
         assert_eq!(printed, canonical, "{query}");
         assert_eq!(parse(&printed).unwrap(), parse(query).unwrap(), "{query}");
+    }
+}
+
+#[test]
+fn periods_print_by_their_english_names() {
+    for (query, canonical) in [
+        ("a = 本月", "a = this month"),
+        ("a = LAST   Quarter", "a = last quarter"),
+        (
+            "a in (昨天, 今天, 明天)",
+            "a in (yesterday, today, tomorrow)",
+        ),
+        (
+            "a between 上周 and 下周",
+            "a between last week and next week",
+        ),
+        ("a >= 去年 and b < 明年", "a >= last year and b < next year"),
+        ("a = 今天 - 1mo", "a = today - 1mo"),
+        ("a = today + 0d", "a = today + 0d"),
+        ("a = now + 0m", "a = now + 0m"),
+        ("a = now+0d", "a = now"),
+        (
+            "a > now - 2q and b < today + 1y",
+            "a > now - 2q and b < today + 1y",
+        ),
+        (
+            "本月 = 1 and last = 2 and 本月销量 > 3",
+            "本月 = 1 and last = 2 and 本月销量 > 3",
+        ),
+    ] {
+        let printed = parse(query).unwrap().to_string();
+        assert_eq!(printed, canonical, "{query}");
+        assert_eq!(parse(&printed).unwrap(), parse(query).unwrap(), "{query}");
+    }
+    // Every name, English or Chinese, reads as its period.
+    for (name, period) in Period::NAMES {
+        let e = parse(&format!("a = {name}")).unwrap();
+        let Expr::Pred(Predicate {
+            kind: PredKind::Compare { value, .. },
+            ..
+        }) = &e
+        else {
+            panic!("{name}")
+        };
+        assert_eq!(value.value, Value::Period(period), "{name}");
+        assert_eq!(value.to_string(), period.name());
     }
 }

@@ -65,7 +65,7 @@ fn day_range(start: i64, end: i64) -> Test {
 pub(super) fn time_compare(op: CmpOp, t: Time) -> (Test, bool) {
     let (start, end) = match t {
         Time::Instant(ms) => return scalar_compare(op, Scalar::DateTime(ms)),
-        Time::Day { start, end } => (start, end),
+        Time::Interval { start, end } => (start, end),
     };
     let lo = |ms| {
         Test::Range(Range {
@@ -97,20 +97,20 @@ pub(super) fn time_in(leaf: &Leaf, times: Vec<Time>, negated: bool) -> Pred {
             .iter()
             .filter_map(|t| match t {
                 Time::Instant(ms) => Some(Scalar::DateTime(*ms)),
-                Time::Day { .. } => None,
+                Time::Interval { .. } => None,
             })
             .collect();
         return leaf.make(Test::In(instants), negated);
     }
     let times = dedup(times, |t| match t {
         Time::Instant(ms) => (*ms, None),
-        Time::Day { start, end } => (*start, Some(*end)),
+        Time::Interval { start, end } => (*start, Some(*end)),
     });
     let tests: Vec<Test> = times
         .into_iter()
         .map(|t| match t {
             Time::Instant(ms) => Test::Eq(Scalar::DateTime(ms)),
-            Time::Day { start, end } => day_range(start, end),
+            Time::Interval { start, end } => day_range(start, end),
         })
         .collect();
     let mut tests = tests;

@@ -152,7 +152,7 @@ pub enum CheckError {
         span: Span,
     },
     /// `today + 3h`: `today` denotes a whole day.
-    #[error("`today` can only move by days or weeks")]
+    #[error("`today` can only move by days, weeks, months, quarters or years")]
     #[diagnostic(
         code(filterql::check::today_unit),
         help("`today` denotes a whole day; use `now + 3h` for an instant, or `today + 1d`")

@@ -51,7 +51,9 @@ fn kind(lit: &Literal) -> Option<Kind> {
     match lit.value {
         Value::String(_) => Some(Kind::Str),
         Value::Number(_) => Some(Kind::Num),
-        Value::Date(_) | Value::DateTime(_) | Value::Relative(_) => Some(Kind::Time),
+        Value::Date(_) | Value::DateTime(_) | Value::Relative(_) | Value::Period(_) => {
+            Some(Kind::Time)
+        }
         Value::Bool(_) => None,
     }
 }

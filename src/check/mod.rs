@@ -26,7 +26,7 @@
 //! | field type | literal |
 //! |---|---|
 //! | number | a number |
-//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w` (a whole day) |
+//! | datetime | a date (a whole day), a datetime, `now ± n` (an instant), `today ± n d/w/mo/q/y` (a whole day), a period such as `this month` (a whole calendar interval) |
 //! | text, sn, select, user (username), dataid, phone (the number) | a non-empty string |
 //! | dept, and `has` on deptgroup | an integer: the department number |
 //! | multiselect, usergroup (`has`) | a non-empty string |
@@ -43,14 +43,19 @@
 //!
 //! - `x < 5`, `x >= 5`, `between` → [`Test::Range`] (`x > 5` is an exclusive lower end);
 //!   `!=`, `not in`, `not between`, `not contains` → the negated positive leaf.
-//! - On a datetime field a date literal (and `today ± n d/w`) is the whole day
+//! - On a datetime field a date literal (and `today ± n d/w/mo/q/y`) is the whole day
 //!   `[00:00, next 00:00)` in the query's time zone: `d = D` is that range, `d > D` starts
 //!   at the next day's 00:00, `d <= D` ends (exclusively) there, `d < D` ends at D's
 //!   00:00, `d >= D` starts there, `between D1 and D2` is `[D1 00:00, D2+1 00:00)`.
-//!   A datetime without offset is read in the query zone; `now ± n` is an instant;
-//!   `today + 3h` is an error (a day cannot move by hours). The zone is [`Options::tz`],
+//!   A period (`today`, `last week`, `本月`, ...) is the same with the interval of its
+//!   calendar unit around the clock ([`crate::syntax::ast::Period::interval`]): one
+//!   mechanism, so every backend, pushdown and decompiler treats it as a range of
+//!   instants. A datetime without offset is read in the query zone; `now ± n` is an
+//!   instant; months, quarters and years move the zone's calendar date (the day clamped
+//!   to the month's end) and keep the time of day; `today + 3h` is an error (a day
+//!   cannot move by hours). The zone is [`Options::tz`],
 //!   else the schema's, else +08:00. `d in (D, T)` is an `or` of one leaf per value when
-//!   a whole day is among them, otherwise an `In` of instants.
+//!   a whole day or period is among them, otherwise an `In` of instants.
 //! - `has v` → `HasAll([v])`; `has any (..)` → `HasAny`; `has [all] (..)` → `HasAll`.
 //! - `In`/`Has` value lists are kept as written; [`crate::normalize`] deduplicates them.
 //!
@@ -64,7 +69,7 @@
 //! |---|---|
 //! | `=` `!=` `in` with a string | text, phone, select, sn, user, dataid |
 //! | `=` `!=` `in` with a number | number, flowstate, dept |
-//! | any comparison with a date, datetime, `now`, `today` | datetime |
+//! | any comparison with a date, datetime, `now`, `today`, a period | datetime |
 //! | `<` `<=` `>` `>=` `between` with a number / string | number / text (then rejected: text has no order) |
 //! | `contains` | text, phone, sn |
 //! | `startswith` `endswith` | text, sn |
@@ -381,13 +386,13 @@ impl Checker<'_> {
                     let hi = self.time(high, field, written);
                     let (lo, hi) = (lo?, hi?);
                     let lo = match lo {
-                        Time::Instant(t) | Time::Day { start: t, .. } => {
+                        Time::Instant(t) | Time::Interval { start: t, .. } => {
                             bound(Scalar::DateTime(t), true)
                         }
                     };
                     let hi = match hi {
                         Time::Instant(t) => bound(Scalar::DateTime(t), true),
-                        Time::Day { end, .. } => bound(Scalar::DateTime(end), false),
+                        Time::Interval { end, .. } => bound(Scalar::DateTime(end), false),
                     };
                     (lo, hi)
                 } else {

@@ -5,8 +5,8 @@ use super::error::CheckError;
 use super::Written;
 use crate::ir::Scalar;
 use crate::schema::{edit_distance, Field, FieldType};
-use crate::syntax::ast::{Literal, RelBase, RelUnit, Value};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime};
+use crate::syntax::ast::{local_date, local_time, Literal, RelBase, Relative, Value};
+use chrono::{DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime};
 
 /// The flow-state labels jdy shows, by state number.
 pub const FLOW_STATES: [&str; 4] = ["进行中", "已完成", "手动结束", "否决"];
@@ -16,8 +16,9 @@ pub const FLOW_STATES: [&str; 4] = ["进行中", "已完成", "手动结束", "�
 pub(crate) enum Time {
     /// One instant (ms since the epoch).
     Instant(i64),
-    /// A whole day `[start, end)` in the query time zone (ms since the epoch).
-    Day { start: i64, end: i64 },
+    /// A whole day or calendar period `[start, end)` in the query time zone (ms since
+    /// the epoch): a date, `today ± n`, or a period such as `last month`.
+    Interval { start: i64, end: i64 },
 }
 
 /// How the field is named in messages: "number field `amount`".
@@ -38,6 +39,15 @@ fn found(v: &Value) -> &'static str {
             RelBase::Now => "`now`",
             RelBase::Today => "`today`",
         },
+        Value::Period(_) => "a calendar period",
+    }
+}
+
+/// What was written, for a message: the period by name.
+fn found_text(v: &Value) -> String {
+    match v {
+        Value::Period(p) => format!("the period `{}`", p.name()),
+        _ => found(v).to_owned(),
     }
 }
 
@@ -51,14 +61,16 @@ pub(crate) fn mismatch(
         (Value::Bool(_), _) => {
             "booleans are not values of any field type; test emptiness with `is empty`, a phone with `verified`".to_owned()
         }
-        (Value::Relative(_), _) => "`now` and `today` are times: they only apply to datetime fields".to_owned(),
+        (Value::Relative(_) | Value::Period(_), _) => {
+            "`now`, `today` and periods such as `this month` are times: they only apply to datetime fields".to_owned()
+        }
         (Value::String(s), FieldType::Number | FieldType::Dept | FieldType::Deptgroup)
             if s.trim().parse::<f64>().is_ok() =>
         {
             format!("write the number without quotes: {}", s.trim())
         }
         (_, FieldType::Datetime) => {
-            "write a date (2022-01-01), a datetime (2022-01-01T08:30) or `now`/`today` with an optional offset (`now - 3d`)".to_owned()
+            "write a date (2022-01-01), a datetime (2022-01-01T08:30), a period (`this month`) or `now`/`today` with an optional offset (`now - 3d`)".to_owned()
         }
         (_, FieldType::Dept | FieldType::Deptgroup) => {
             "a department is given by its number (`dept_no`), e.g. 12".to_owned()
@@ -75,7 +87,7 @@ pub(crate) fn mismatch(
     CheckError::LiteralType {
         field: describe(field, written),
         expected: expected.to_owned(),
-        found: found(&lit.value).to_owned(),
+        found: found_text(&lit.value),
         help,
         span: lit.span,
     }
@@ -202,42 +214,85 @@ pub(crate) fn time(
             let offset = dt.offset.unwrap_or(tz.local_minus_utc());
             Time::Instant(local_ms(dt.local, offset).ok_or_else(out_of_range)?)
         }
-        Value::Relative(r) => {
-            let seconds = r
-                .amount
-                .checked_mul(r.unit.seconds())
-                .ok_or_else(out_of_range)?;
-            match r.base {
-                RelBase::Now => {
-                    let ms = seconds
-                        .checked_mul(1000)
-                        .and_then(|d| now.timestamp_millis().checked_add(d))
-                        .ok_or_else(out_of_range)?;
-                    valid(ms).map(Time::Instant).ok_or_else(out_of_range)?
-                }
-                RelBase::Today => {
-                    if r.amount != 0 && matches!(r.unit, RelUnit::Minute | RelUnit::Hour) {
-                        return Err(CheckError::TodayUnit { span: lit.span });
-                    }
-                    let today = now.with_timezone(&tz).date_naive();
-                    let d = Duration::try_days(seconds / 86_400)
-                        .and_then(|delta| today.checked_add_signed(delta))
-                        .ok_or_else(out_of_range)?;
-                    day(d, tz).ok_or_else(out_of_range)?
-                }
+        Value::Relative(r) => relative(r, tz, now).map_err(|today_unit| {
+            if today_unit {
+                CheckError::TodayUnit { span: lit.span }
+            } else {
+                out_of_range()
             }
+        })?,
+        Value::Period(p) => {
+            let today = local_date(now, tz).ok_or_else(out_of_range)?;
+            let (first, after) = p.dates(today).ok_or_else(out_of_range)?;
+            interval(first, after, tz).ok_or_else(out_of_range)?
         }
         _ => return Err(mismatch(lit, field, written, "a date or time")),
     };
     Ok(t)
 }
 
+/// `now ± n unit` (an instant) or `today ± n unit` (a whole day), in `tz`. Months,
+/// quarters and years move the calendar date (in `tz`), keeping the time of day and
+/// clamping the day to the end of a shorter month. `Err(true)` for `today` moved by
+/// minutes or hours, `Err(false)` when the result is out of range.
+fn relative(r: &Relative, tz: FixedOffset, now: DateTime<FixedOffset>) -> Result<Time, bool> {
+    if r.base == RelBase::Today && r.amount != 0 && r.unit.seconds().is_some_and(|s| s < 86_400) {
+        return Err(true);
+    }
+    let local = local_time(now, tz).ok_or(false)?;
+    let moved = match (r.unit.seconds(), r.unit.months()) {
+        (Some(unit), _) => {
+            let seconds = r.amount.checked_mul(unit).ok_or(false)?;
+            match r.base {
+                RelBase::Now => {
+                    let ms = seconds
+                        .checked_mul(1000)
+                        .and_then(|d| now.timestamp_millis().checked_add(d))
+                        .ok_or(false)?;
+                    return valid(ms).map(Time::Instant).ok_or(false);
+                }
+                // Whole days: `today` moves by days and weeks only.
+                RelBase::Today => Duration::try_days(seconds / 86_400)
+                    .and_then(|delta| local.checked_add_signed(delta))
+                    .ok_or(false)?,
+            }
+        }
+        (None, Some(per)) => {
+            let months = r
+                .amount
+                .unsigned_abs()
+                .checked_mul(u64::from(per))
+                .and_then(|m| u32::try_from(m).ok())
+                .map(Months::new)
+                .ok_or(false)?;
+            let moved = if r.amount < 0 {
+                local.checked_sub_months(months)
+            } else {
+                local.checked_add_months(months)
+            };
+            moved.ok_or(false)?
+        }
+        (None, None) => return Err(false),
+    };
+    match r.base {
+        RelBase::Now => local_ms(moved, tz.local_minus_utc())
+            .map(Time::Instant)
+            .ok_or(false),
+        RelBase::Today => day(moved.date(), tz).ok_or(false),
+    }
+}
+
 /// `[d 00:00, d+1 00:00)` in `tz`.
 fn day(d: NaiveDate, tz: FixedOffset) -> Option<Time> {
+    interval(d, d.succ_opt()?, tz)
+}
+
+/// `[first 00:00, after 00:00)` in `tz`.
+fn interval(first: NaiveDate, after: NaiveDate, tz: FixedOffset) -> Option<Time> {
     let offset = tz.local_minus_utc();
-    let start = local_ms(d.and_hms_opt(0, 0, 0)?, offset)?;
-    let end = local_ms(d.succ_opt()?.and_hms_opt(0, 0, 0)?, offset)?;
-    Some(Time::Day { start, end })
+    let start = local_ms(first.and_hms_opt(0, 0, 0)?, offset)?;
+    let end = local_ms(after.and_hms_opt(0, 0, 0)?, offset)?;
+    Some(Time::Interval { start, end })
 }
 
 /// Wall-clock time at `offset` seconds east of UTC → ms since the epoch, if representable.
@@ -258,6 +313,7 @@ fn valid(ms: i64) -> Option<i64> {
 mod tests {
     use super::*;
     use crate::span::Span;
+    use crate::syntax::ast::{Period, PeriodUnit, Shift};
 
     fn written() -> Written<'static> {
         static PATH: [crate::syntax::ast::Str; 0] = [];
@@ -311,7 +367,7 @@ mod tests {
             .timestamp_millis();
         assert_eq!(
             got,
-            Time::Day {
+            Time::Interval {
                 start,
                 end: start + 86_400_000
             }
@@ -341,11 +397,44 @@ mod tests {
             (rel(i64::MIN, Minute, RelBase::Now), west),
             (rel(i64::MAX / 1000, Day, RelBase::Today), west),
             (rel(-(1 << 40), Day, RelBase::Today), west),
+            (rel(i64::MAX, Month, RelBase::Now), west),
+            (rel(i64::MIN, Year, RelBase::Today), east),
+            (rel(i64::from(u32::MAX), Month, RelBase::Now), west),
+            (rel(1 << 31, Month, RelBase::Today), west),
+            (rel(-(1 << 31) + 1, Month, RelBase::Now), east),
+            (rel(178_956_971, Year, RelBase::Now), west),
+            (rel(i64::MAX / 3, Quarter, RelBase::Today), west),
         ] {
             let got = time(&l, &f, written(), tz, now);
             assert!(
                 matches!(got, Err(CheckError::OutOfRange { .. })),
                 "{l:?}: {got:?}"
+            );
+        }
+        // Periods at the ends of the calendar: no next year after the last.
+        let period = |unit, shift| lit(Value::Period(Period { unit, shift }));
+        let end_of_time = NaiveDate::MAX
+            .and_hms_opt(12, 0, 0)
+            .unwrap()
+            .and_utc()
+            .fixed_offset();
+        for unit in [
+            PeriodUnit::Day,
+            PeriodUnit::Week,
+            PeriodUnit::Month,
+            PeriodUnit::Year,
+        ] {
+            let got = time(&period(unit, Shift::Next), &f, written(), east, end_of_time);
+            assert!(
+                matches!(got, Err(CheckError::OutOfRange { .. })),
+                "{unit:?}: {got:?}"
+            );
+        }
+        for r in [rel(1, Day, RelBase::Today), rel(-1, Month, RelBase::Now)] {
+            let got = time(&r, &f, written(), east, end_of_time);
+            assert!(
+                matches!(got, Err(CheckError::OutOfRange { .. })),
+                "{r:?}: {got:?}"
             );
         }
         // The first day seen from west of UTC is representable: not every extreme fails.

@@ -4,7 +4,7 @@
 //! are equal when they are the same source text up to formatting. `Display` (in `syntax::fmt`) prints the canonical form.
 
 use crate::span::Span;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -31,6 +31,52 @@ impl Expr {
         match self {
             Expr::Or(_, s) | Expr::And(_, s) | Expr::Not(_, s) => *s,
             Expr::Pred(p) => p.span,
+        }
+    }
+}
+
+impl Expr {
+    /// The calendar periods written in the tree (`this month`, `本月`, a plain
+    /// `today`, ...) with their spans, in source order: what a caller needs to show
+    /// each period's resolved interval next to its name (see [`Period::interval`]).
+    /// Walks the tree without recursion.
+    pub fn periods(&self) -> Vec<(Period, Span)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().rev()),
+                Expr::Not(b, _) => stack.push(b),
+                Expr::Pred(p) => p.kind.literals(|l| {
+                    if let Value::Period(period) = l.value {
+                        out.push((period, l.span));
+                    }
+                }),
+            }
+        }
+        out
+    }
+}
+
+impl PredKind {
+    /// Calls `f` on each literal operand, in source order.
+    fn literals(&self, mut f: impl FnMut(&Literal)) {
+        match self {
+            PredKind::Compare { value, .. } | PredKind::Text { value, .. } => f(value),
+            PredKind::In { list, .. }
+            | PredKind::Has {
+                values: HasOperand::List(list),
+                ..
+            } => list.items.iter().for_each(f),
+            PredKind::Between { low, high, .. } => {
+                f(low);
+                f(high);
+            }
+            PredKind::Has {
+                values: HasOperand::One(l),
+                ..
+            } => f(l),
+            PredKind::IsEmpty { .. } | PredKind::Phone { .. } => {}
         }
     }
 }
@@ -541,8 +587,10 @@ pub enum Value {
     DateTime(DateTimeLit),
     /// `true` / `false`.
     Bool(bool),
-    /// `now`/`today` with an optional offset.
+    /// `now` with an optional offset, or `today` with an offset (`today - 1mo`).
     Relative(Relative),
+    /// A calendar period: `today`, `yesterday`, `this month`, `last week`, `本季度`, ...
+    Period(Period),
 }
 
 /// A datetime literal.
@@ -555,7 +603,8 @@ pub struct DateTimeLit {
     pub offset: Option<i32>,
 }
 
-/// `now`, `today`, `now - 3d`, `today + 1w`.
+/// `now`, `now - 3d`, `today + 1w`, `today - 1mo`. A plain `today` is a [`Period`];
+/// `today + 0d` is this type (and prints as written, so that it reads back the same).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Relative {
     /// `now` or `today`.
@@ -571,12 +620,13 @@ pub struct Relative {
 pub enum RelBase {
     /// The compilation clock.
     Now,
-    /// Midnight starting the clock's day in the query time zone; on a datetime field it
-    /// denotes that whole day, like a date literal.
+    /// The clock's day in the query time zone, moved by the offset; on a datetime field
+    /// it denotes that whole day, like a date literal.
     Today,
 }
 
-/// Units of a relative offset.
+/// Units of a relative offset. Each is written differently enough that no two read
+/// alike: `m` is always minutes, months are `mo`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RelUnit {
     /// `m`: minutes.
@@ -587,18 +637,259 @@ pub enum RelUnit {
     Day,
     /// `w`: weeks.
     Week,
+    /// `mo`: calendar months; the day of the month is kept, or clamped to the last day
+    /// of a shorter month (2024-03-31 − 1mo = 2024-02-29).
+    Month,
+    /// `q`: calendar quarters, three months each (clamped like months).
+    Quarter,
+    /// `y`: calendar years, twelve months each (2024-02-29 + 1y = 2025-02-28).
+    Year,
 }
 
 impl RelUnit {
-    /// The unit's length in seconds.
-    pub fn seconds(self) -> i64 {
+    /// The unit's length in seconds, for the units of fixed length (`None` for months,
+    /// quarters and years, whose length depends on the calendar).
+    pub fn seconds(self) -> Option<i64> {
         match self {
-            RelUnit::Minute => 60,
-            RelUnit::Hour => 3600,
-            RelUnit::Day => 86_400,
-            RelUnit::Week => 7 * 86_400,
+            RelUnit::Minute => Some(60),
+            RelUnit::Hour => Some(3600),
+            RelUnit::Day => Some(86_400),
+            RelUnit::Week => Some(7 * 86_400),
+            RelUnit::Month | RelUnit::Quarter | RelUnit::Year => None,
         }
     }
+
+    /// The unit's length in calendar months (`None` for the units of fixed length).
+    pub fn months(self) -> Option<u32> {
+        match self {
+            RelUnit::Month => Some(1),
+            RelUnit::Quarter => Some(3),
+            RelUnit::Year => Some(12),
+            RelUnit::Minute | RelUnit::Hour | RelUnit::Day | RelUnit::Week => None,
+        }
+    }
+
+    /// The unit as written after an amount (`m`, `h`, `d`, `w`, `mo`, `q`, `y`).
+    pub fn suffix(self) -> &'static str {
+        match self {
+            RelUnit::Minute => "m",
+            RelUnit::Hour => "h",
+            RelUnit::Day => "d",
+            RelUnit::Week => "w",
+            RelUnit::Month => "mo",
+            RelUnit::Quarter => "q",
+            RelUnit::Year => "y",
+        }
+    }
+}
+
+/// A calendar period around the compilation clock: `yesterday`, `today`, `tomorrow`,
+/// `this|last|next week|month|quarter|year`, or one of their Chinese names (`昨天`,
+/// `本月`, `上季度`, ...).
+///
+/// It denotes the half-open interval `[start, end)` of the calendar unit that contains
+/// the clock's instant in the query's time zone, moved one unit back (`last`) or on
+/// (`next`); weeks start on Monday (ISO 8601). See [`Period::interval`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Period {
+    /// The calendar unit.
+    pub unit: PeriodUnit,
+    /// Which one: the unit containing the clock, or the one before or after it.
+    pub shift: Shift,
+}
+
+/// The calendar units of a [`Period`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PeriodUnit {
+    /// A day, 00:00 to the next 00:00 (`yesterday`, `today`, `tomorrow`).
+    Day,
+    /// An ISO week, Monday 00:00 to the next Monday 00:00.
+    Week,
+    /// A calendar month.
+    Month,
+    /// A calendar quarter: January, April, July or October, and the two months after.
+    Quarter,
+    /// A calendar year.
+    Year,
+}
+
+/// Which unit of a [`Period`]: `last`, `this` or `next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Shift {
+    /// The unit before the one containing the clock (`last month`, `yesterday`).
+    Last,
+    /// The unit containing the clock (`this month`, `today`).
+    This,
+    /// The unit after the one containing the clock (`next month`, `tomorrow`).
+    Next,
+}
+
+impl Shift {
+    /// -1, 0 or 1.
+    pub fn offset(self) -> i32 {
+        match self {
+            Shift::Last => -1,
+            Shift::This => 0,
+            Shift::Next => 1,
+        }
+    }
+}
+
+impl PeriodUnit {
+    /// The unit's English name (`week`, `month`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            PeriodUnit::Day => "day",
+            PeriodUnit::Week => "week",
+            PeriodUnit::Month => "month",
+            PeriodUnit::Quarter => "quarter",
+            PeriodUnit::Year => "year",
+        }
+    }
+}
+
+impl Period {
+    /// Every period the language names, English and Chinese, in the order a reader
+    /// looks them up (the canonical English name first for each period).
+    pub const NAMES: [(&'static str, Period); 30] = {
+        use PeriodUnit::*;
+        use Shift::*;
+        const fn p(unit: PeriodUnit, shift: Shift) -> Period {
+            Period { unit, shift }
+        }
+        [
+            ("yesterday", p(Day, Last)),
+            ("today", p(Day, This)),
+            ("tomorrow", p(Day, Next)),
+            ("last week", p(Week, Last)),
+            ("this week", p(Week, This)),
+            ("next week", p(Week, Next)),
+            ("last month", p(Month, Last)),
+            ("this month", p(Month, This)),
+            ("next month", p(Month, Next)),
+            ("last quarter", p(Quarter, Last)),
+            ("this quarter", p(Quarter, This)),
+            ("next quarter", p(Quarter, Next)),
+            ("last year", p(Year, Last)),
+            ("this year", p(Year, This)),
+            ("next year", p(Year, Next)),
+            ("昨天", p(Day, Last)),
+            ("今天", p(Day, This)),
+            ("明天", p(Day, Next)),
+            ("上周", p(Week, Last)),
+            ("本周", p(Week, This)),
+            ("下周", p(Week, Next)),
+            ("上月", p(Month, Last)),
+            ("本月", p(Month, This)),
+            ("下月", p(Month, Next)),
+            ("上季度", p(Quarter, Last)),
+            ("本季度", p(Quarter, This)),
+            ("下季度", p(Quarter, Next)),
+            ("去年", p(Year, Last)),
+            ("今年", p(Year, This)),
+            ("明年", p(Year, Next)),
+        ]
+    };
+
+    /// The canonical (English) name: `today`, `last week`, `this quarter`, ...
+    pub fn name(self) -> &'static str {
+        use PeriodUnit::*;
+        use Shift::*;
+        match (self.unit, self.shift) {
+            (Day, Last) => "yesterday",
+            (Day, This) => "today",
+            (Day, Next) => "tomorrow",
+            (Week, Last) => "last week",
+            (Week, This) => "this week",
+            (Week, Next) => "next week",
+            (Month, Last) => "last month",
+            (Month, This) => "this month",
+            (Month, Next) => "next month",
+            (Quarter, Last) => "last quarter",
+            (Quarter, This) => "this quarter",
+            (Quarter, Next) => "next quarter",
+            (Year, Last) => "last year",
+            (Year, This) => "this year",
+            (Year, Next) => "next year",
+        }
+    }
+
+    /// The period's first and last-plus-one day, in the calendar of the day `today`.
+    /// `None` only at the ends of the representable dates.
+    pub fn dates(self, today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+        use chrono::{Datelike, Days, Months};
+        let shift = self.shift.offset();
+        let months = |n: u32, first: NaiveDate| {
+            let start = match shift {
+                -1 => first.checked_sub_months(Months::new(n))?,
+                1 => first.checked_add_months(Months::new(n))?,
+                _ => first,
+            };
+            Some((start, start.checked_add_months(Months::new(n))?))
+        };
+        let days = |n: u64, first: NaiveDate| {
+            let start = match shift {
+                -1 => first.checked_sub_days(Days::new(n))?,
+                1 => first.checked_add_days(Days::new(n))?,
+                _ => first,
+            };
+            Some((start, start.checked_add_days(Days::new(n))?))
+        };
+        match self.unit {
+            PeriodUnit::Day => days(1, today),
+            PeriodUnit::Week => {
+                let back = u64::from(today.weekday().num_days_from_monday());
+                days(7, today.checked_sub_days(Days::new(back))?)
+            }
+            PeriodUnit::Month => months(1, today.with_day(1)?),
+            PeriodUnit::Quarter => {
+                let first_month = (today.month() - 1) / 3 * 3 + 1;
+                months(3, today.with_day(1)?.with_month(first_month)?)
+            }
+            PeriodUnit::Year => months(12, today.with_day(1)?.with_month(1)?),
+        }
+    }
+
+    /// The half-open interval `[start, end)` the period denotes when the clock reads
+    /// `now`, in the time zone `tz`: the instants of its first day's 00:00 and of the
+    /// 00:00 after its last day. `None` when an end falls outside the dates chrono can
+    /// represent.
+    ///
+    /// ```
+    /// use chrono::{DateTime, FixedOffset};
+    /// use filterql::syntax::ast::{Period, PeriodUnit, Shift};
+    /// let now = DateTime::parse_from_rfc3339("2024-05-15T10:00:00+08:00").unwrap();
+    /// let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+    /// let last_month = Period { unit: PeriodUnit::Month, shift: Shift::Last };
+    /// let (start, end) = last_month.interval(now, tz).unwrap();
+    /// assert_eq!(start.to_rfc3339(), "2024-04-01T00:00:00+08:00");
+    /// assert_eq!(end.to_rfc3339(), "2024-05-01T00:00:00+08:00");
+    /// ```
+    pub fn interval(
+        self,
+        now: DateTime<FixedOffset>,
+        tz: FixedOffset,
+    ) -> Option<(DateTime<FixedOffset>, DateTime<FixedOffset>)> {
+        let offset = chrono::Duration::seconds(i64::from(tz.local_minus_utc()));
+        let (first, after) = self.dates(local_date(now, tz)?)?;
+        let at = |d: NaiveDate| {
+            let utc = d.and_hms_opt(0, 0, 0)?.checked_sub_signed(offset)?;
+            Some(DateTime::from_naive_utc_and_offset(utc, tz))
+        };
+        Some((at(first)?, at(after)?))
+    }
+}
+
+/// The calendar date of `now` in `tz`, or `None` past the last date chrono holds (where
+/// `with_timezone` would panic).
+pub(crate) fn local_date(now: DateTime<FixedOffset>, tz: FixedOffset) -> Option<NaiveDate> {
+    local_time(now, tz).map(|t| t.date())
+}
+
+/// The wall-clock time of `now` in `tz`, or `None` past the ends chrono holds.
+pub(crate) fn local_time(now: DateTime<FixedOffset>, tz: FixedOffset) -> Option<NaiveDateTime> {
+    now.naive_utc()
+        .checked_add_signed(chrono::Duration::seconds(i64::from(tz.local_minus_utc())))
 }
 
 // Structural equality: every tree type compares its content and ignores where it was
@@ -675,6 +966,29 @@ mod tests {
             prop_assert_eq!(sliced.as_str(), s.as_str());
             prop_assert_eq!(sliced.clone(), owned);
         }
+    }
+
+    #[test]
+    fn periods_are_listed_in_source_order() {
+        let text =
+            "a = 本月 or not (b in (today, 2024-01-01) and c between last week and NEXT YEAR)";
+        let e = crate::syntax::parse(text).unwrap();
+        let found: Vec<(&str, &str)> = e
+            .periods()
+            .iter()
+            .map(|(p, s)| (p.name(), &text[s.start..s.end]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("this month", "本月"),
+                ("today", "today"),
+                ("last week", "last week"),
+                ("next year", "NEXT YEAR")
+            ]
+        );
+        let none = crate::syntax::parse("a = now - 1mo and b = 2024-01-01").unwrap();
+        assert!(none.periods().is_empty());
     }
 
     #[test]

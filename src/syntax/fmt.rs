@@ -1,7 +1,8 @@
 //! Canonical printing of the syntax tree (`Display`).
 //!
 //! The canonical form is what `filterql fmt` prints: lower-case keywords, `=`/`!=`,
-//! double-quoted strings, single spaces, and parentheses only where the tree needs them.
+//! double-quoted strings, single spaces, periods by their English names (`本月` prints
+//! as `this month`, as `==` prints as `=`), and parentheses only where the tree needs them.
 //! For every tree the parser can produce, `parse(&e.to_string()) == Ok(e)`: a nested
 //! `and`/`or` node of the same kind as its parent is parenthesised, because the parser
 //! flattens an unparenthesised chain into one node.
@@ -163,6 +164,7 @@ impl Display for Value {
             Value::DateTime(dt) => dt.fmt(f),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Relative(r) => r.fmt(f),
+            Value::Period(p) => f.write_str(p.name()),
         }
     }
 }
@@ -223,22 +225,21 @@ impl Display for DateTimeLit {
 
 impl Display for Relative {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.base {
+        // A plain `now` is parsed as `now + 0d`; a plain `today` is a period, so a
+        // relative `today` always prints its offset, zero included, to read back the same.
+        let base = match self.base {
+            RelBase::Now if self.amount == 0 && self.unit == RelUnit::Day => {
+                return f.write_str("now")
+            }
             RelBase::Now => "now",
             RelBase::Today => "today",
-        })?;
-        // An absent offset is parsed as `+ 0d`; any other zero offset is printed so
-        // the tree reads back unchanged.
-        if self.amount == 0 && self.unit == RelUnit::Day {
-            return Ok(());
-        }
-        let sign = if self.amount < 0 { '-' } else { '+' };
-        let unit = match self.unit {
-            RelUnit::Minute => 'm',
-            RelUnit::Hour => 'h',
-            RelUnit::Day => 'd',
-            RelUnit::Week => 'w',
         };
-        write!(f, " {sign} {}{unit}", self.amount.unsigned_abs())
+        let sign = if self.amount < 0 { '-' } else { '+' };
+        write!(
+            f,
+            "{base} {sign} {}{}",
+            self.amount.unsigned_abs(),
+            self.unit.suffix()
+        )
     }
 }

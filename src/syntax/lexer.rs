@@ -4,6 +4,8 @@
 //! These are plain byte scanners rather than combinator chains because they sit on the
 //! hot path of every token: they never allocate and never build an error value.
 
+use super::ast::{Period, PeriodUnit, Shift};
+
 /// The reserved words of the language. Matching is ASCII case-insensitive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kw {
@@ -159,6 +161,42 @@ pub fn is_keyword(word: &str) -> bool {
 /// not a keyword.
 pub(crate) fn is_bare_ident(word: &str) -> bool {
     !word.is_empty() && ident_len(word) == word.len() && !is_keyword(word)
+}
+
+/// The period named at the start of `i` and the input after it: a whole word
+/// (`yesterday`, `today`, `tomorrow`, or a Chinese name such as `本月`: `本月销量` is
+/// another word), or `this`/`last`/`next` and a unit word, ASCII case-insensitively.
+/// These words are not reserved: only a value may be a period, so a field may still be
+/// named `last` or `本月`.
+pub(crate) fn period_at(i: &str) -> Option<(Period, &str)> {
+    let n = ident_len(i);
+    let first = i.get(..n)?;
+    if n == 0 {
+        return None;
+    }
+    let rest = &i[n..];
+    let shift = if first.eq_ignore_ascii_case("this") {
+        Shift::This
+    } else if first.eq_ignore_ascii_case("last") {
+        Shift::Last
+    } else if first.eq_ignore_ascii_case("next") {
+        Shift::Next
+    } else {
+        let found = Period::NAMES
+            .iter()
+            .find(|(name, _)| !name.contains(' ') && name.eq_ignore_ascii_case(first))?;
+        return Some((found.1, rest));
+    };
+    let j = skip_ws(rest);
+    let m = ident_len(j);
+    let unit = match j.get(..m) {
+        Some(w) if w.eq_ignore_ascii_case("week") => PeriodUnit::Week,
+        Some(w) if w.eq_ignore_ascii_case("month") => PeriodUnit::Month,
+        Some(w) if w.eq_ignore_ascii_case("quarter") => PeriodUnit::Quarter,
+        Some(w) if w.eq_ignore_ascii_case("year") => PeriodUnit::Year,
+        _ => return None,
+    };
+    Some((Period { unit, shift }, &j[m..]))
 }
 
 /// Byte classes for the scanners: `IDENT_START` (ASCII letter, `_`), `IDENT_CONT`
@@ -435,6 +473,39 @@ mod tests {
         assert!(ascii_hint("（").is_some_and(|h| h.contains("ASCII `(`")));
         assert_eq!(ascii_hint("= 1"), None);
         assert_eq!(ascii_hint("手"), None);
+    }
+
+    #[test]
+    fn periods_are_whole_words() {
+        let p = |unit, shift| Period { unit, shift };
+        let found = |i| period_at(i).map(|(p, rest)| (p, rest.len()));
+        assert_eq!(
+            found("this month"),
+            Some((p(PeriodUnit::Month, Shift::This), 0))
+        );
+        assert_eq!(
+            found("LAST  Week)"),
+            Some((p(PeriodUnit::Week, Shift::Last), 1))
+        );
+        assert_eq!(
+            found("Yesterday"),
+            Some((p(PeriodUnit::Day, Shift::Last), 0))
+        );
+        assert_eq!(
+            found("上季度 and"),
+            Some((p(PeriodUnit::Quarter, Shift::Last), 4))
+        );
+        assert_eq!(found("去年"), Some((p(PeriodUnit::Year, Shift::Last), 0)));
+        for not_one in [
+            "本月销量",
+            "this",
+            "this monthly",
+            "last day",
+            "thismonth",
+            "todays",
+        ] {
+            assert_eq!(found(not_one), None, "{not_one}");
+        }
     }
 
     #[test]

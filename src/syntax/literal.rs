@@ -4,10 +4,13 @@
 //! Each rule dispatches on its first byte instead of trying alternatives in turn, so the
 //! success path never constructs (and throws away) an error.
 
-use super::ast::{DateTimeLit, List, Literal, RelBase, RelUnit, Relative, Value};
+use super::ast::{
+    DateTimeLit, List, Literal, Period, PeriodUnit, RelBase, RelUnit, Relative, Shift, Value,
+};
 use super::error::SyntaxError;
 use super::lexer::{
-    ascii_hint, describe, ident_len, is_ident_continue, keyword, skip_to_sync, skip_ws, Kw,
+    ascii_hint, describe, ident_len, is_ident_continue, keyword, period_at, skip_to_sync, skip_ws,
+    Kw,
 };
 use super::parser::{Cx, PResult};
 use crate::span::Span;
@@ -15,7 +18,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use nom::bytes::complete::take_while1;
 use nom::Parser;
 
-/// `value = string | number | date | datetime | "true" | "false" | relative ;`
+/// `value = string | number | date | datetime | "true" | "false" | relative | period ;`
 ///
 /// `after` is the token the value belongs to (`=`, `between`), as written, for the
 /// "missing value" message.
@@ -68,18 +71,11 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
                     },
                     i,
                 ),
-                None => cx.fail(
-                    SyntaxError::Expected {
-                        expected: "a value".to_owned(),
-                        found: describe(i),
-                        span: cx.token_span(i),
-                        help: Some(format!(
-                            "to compare with the text {word}, quote it: \"{}\"",
-                            word.escape_default()
-                        )),
-                    },
-                    &i[n..],
-                ),
+                None => match period_at(i) {
+                    Some((p, _)) if p == TODAY => parse_relative(cx, i),
+                    Some((period, rest)) => parse_period(cx, i, period, rest),
+                    None => not_a_value(cx, i, word),
+                },
             }
         }
     }
@@ -556,25 +552,106 @@ fn spaced_time_error<'a, T>(cx: &Cx<'a>, i: &'a str, len: usize, joined: String)
     )
 }
 
-/// `relative = ( "now" | "today" ) [ ( "+" | "-" ) digits unit ] ;` with
-/// `unit = "m" | "h" | "d" | "w" ;`
+/// `today` (or `今天`) as a period: with an offset it is a [`Relative`] instead.
+const TODAY: Period = Period {
+    unit: PeriodUnit::Day,
+    shift: Shift::This,
+};
+
+/// A bare word where a value belongs: not a value, with a hint at what was meant.
+#[cold]
+#[inline(never)]
+fn not_a_value<'a, T>(cx: &Cx<'a>, i: &'a str, word: &str) -> PResult<'a, T> {
+    let spaced = word.replace(['_', '-'], " ");
+    let help = if let Some((p, _)) = period_at(&spaced).filter(|(_, rest)| rest.is_empty()) {
+        format!("write the period with a space: `{}`", p.name())
+    } else if ["this", "last", "next"]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(word))
+    {
+        format!(
+            "a period is `{}` followed by `week`, `month`, `quarter` or `year`; days are `yesterday`, `today` and `tomorrow`",
+            word.to_ascii_lowercase()
+        )
+    } else {
+        format!(
+            "to compare with the text {word}, quote it: \"{}\"",
+            word.escape_debug()
+        )
+    };
+    cx.fail(
+        SyntaxError::Expected {
+            expected: "a value".to_owned(),
+            found: describe(i),
+            span: cx.token_span(i),
+            help: Some(help),
+        },
+        &i[word.len()..],
+    )
+}
+
+/// `period = "yesterday" | "today" | "tomorrow" | ( "this" | "last" | "next" ) ( "week"
+/// | "month" | "quarter" | "year" ) | chinese_period ;` (a plain `today` is read by
+/// [`parse_relative`]). `rest` is the input after the period's words.
 ///
-/// Whitespace is allowed around the sign, not between the amount and its unit.
+/// A period takes no offset: one written after it is reported here, with the forms
+/// that do take one, rather than as a stray token.
+fn parse_period<'a>(
+    cx: &Cx<'a>,
+    i: &'a str,
+    period: Period,
+    rest: &'a str,
+) -> PResult<'a, Literal> {
+    let start = cx.off(i);
+    let j = skip_ws(rest);
+    if matches!(j.as_bytes().first(), Some(b'+' | b'-')) {
+        let written = &i[..i.len() - rest.len()];
+        return cx.fail(
+            SyntaxError::Expected {
+                expected: "`and`, `or` or the end of the condition".to_owned(),
+                found: describe(j),
+                span: cx.token_span(j),
+                help: Some(format!(
+                    "`{written}` is a whole {}: it takes no offset; move `today` or `now` instead, e.g. `today - 1mo`",
+                    period.unit.name()
+                )),
+            },
+            &j[super::lexer::token_len(j).max(1).min(j.len())..],
+        );
+    }
+    Ok((
+        rest,
+        Literal {
+            value: Value::Period(period),
+            span: Span::new(start, cx.off(rest)),
+        },
+    ))
+}
+
+/// `relative = ( "now" | "today" | "今天" ) [ ( "+" | "-" ) digits unit ] ;` with
+/// `unit = "m" | "h" | "d" | "w" | "mo" | "q" | "y" ;`
+///
+/// Whitespace is allowed around the sign, not between the amount and its unit. A plain
+/// `today` is the period [`TODAY`].
 pub(crate) fn parse_relative<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> {
     let start = cx.off(i);
     let n = ident_len(i);
     let base = match keyword(&i[..n]) {
-        Some(Kw::Today) => RelBase::Today,
-        _ => RelBase::Now,
+        Some(Kw::Now) => RelBase::Now,
+        _ => RelBase::Today,
     };
     let after_base = &i[n..];
     let plain = |rest: &'a str| {
-        let lit = Literal {
-            value: Value::Relative(Relative {
+        let value = match base {
+            RelBase::Today => Value::Period(TODAY),
+            RelBase::Now => Value::Relative(Relative {
                 base,
                 amount: 0,
                 unit: RelUnit::Day,
             }),
+        };
+        let lit = Literal {
+            value,
             span: Span::new(start, cx.off(rest)),
         };
         Ok((rest, lit))
@@ -587,7 +664,7 @@ pub(crate) fn parse_relative<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal
     };
     let j = skip_ws(&j[1..]);
     let amount_start = cx.off(j);
-    let unit_help = "write the amount with a unit: m (minutes), h (hours), d (days) or w (weeks), e.g. `now - 3d`";
+    let unit_help = "write the amount with a unit: m (minutes), h (hours), d (days), w (weeks), mo (months), q (quarters) or y (years), e.g. `now - 3d`";
     let expected_amount = |at: &'a str| {
         cx.fail(
             SyntaxError::Expected {
@@ -604,14 +681,17 @@ pub(crate) fn parse_relative<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal
     else {
         return expected_amount(j);
     };
-    let unit = match rest.as_bytes().first() {
-        Some(b'm') => RelUnit::Minute,
-        Some(b'h') => RelUnit::Hour,
-        Some(b'd') => RelUnit::Day,
-        Some(b'w') => RelUnit::Week,
+    let (unit, len) = match rest.as_bytes() {
+        [b'm', b'o', ..] => (RelUnit::Month, 2),
+        [b'm', ..] => (RelUnit::Minute, 1),
+        [b'h', ..] => (RelUnit::Hour, 1),
+        [b'd', ..] => (RelUnit::Day, 1),
+        [b'w', ..] => (RelUnit::Week, 1),
+        [b'q', ..] => (RelUnit::Quarter, 1),
+        [b'y', ..] => (RelUnit::Year, 1),
         _ => return expected_amount(j),
     };
-    let rest = &rest[1..];
+    let rest = &rest[len..];
     if glued(rest) {
         return expected_amount(j);
     }
