@@ -5,6 +5,6 @@
 //! canonical source text, and parsing that text again gives an equal tree.
 
 pub use crate::syntax::ast::{
-    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Path, PredKind, Predicate,
-    Quantifier, RelBase, RelUnit, Relative, Str, TextOp, Value,
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Path, Period, PeriodUnit, PredKind,
+    Predicate, Quantifier, RelBase, RelUnit, Relative, Shift, Str, TextOp, Value,
 };

@@ -205,7 +205,7 @@ pub fn parse(text: &str) -> Result<ast::Expr, Diagnostics> {
 fn reads_clock(e: &syntax::ast::Expr) -> bool {
     use syntax::ast::{Expr, HasOperand, Literal, PredKind, Value};
     fn lit(l: &Literal) -> bool {
-        matches!(l.value, Value::Relative(_))
+        matches!(l.value, Value::Relative(_) | Value::Period(_))
     }
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
@@ -259,7 +259,7 @@ impl Query {
     }
 
     /// The clock the query was resolved against, when its meaning depends on it (it
-    /// says `now` or `today`); `None` when it does not.
+    /// says `now`, `today`, `this month`, ...); `None` when it does not.
     ///
     /// A compiled query is a snapshot: `createTime >= today` keeps the day it was
     /// compiled on. A service that caches queries checks this and calls

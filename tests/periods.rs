@@ -731,11 +731,8 @@ fn backends_agree(q: &Query, records: &[Value]) -> Result<(), String> {
             let residual = plan
                 .residual
                 .as_ref()
-                .map_or(true, |p| filterql::eval::matches(p, r));
-            let pushed = plan
-                .filter
-                .as_ref()
-                .map_or(true, |f| jdy_sim(f, r, mode, tz));
+                .is_none_or(|p| filterql::eval::matches(p, r));
+            let pushed = plan.filter.as_ref().is_none_or(|f| jdy_sim(f, r, mode, tz));
             if pushed && residual != want {
                 return Err(format!("{}: jdy pushdown on {r} ({mode:?})", q.source()));
             }
