@@ -29,6 +29,14 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Sql(#[from] crate::target::sql::SqlError),
+    /// A jdy filter that cannot be read back into query text.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    JdyDecompile(#[from] crate::target::jdy::DecompileError),
+    /// A master-data condition tree that cannot be read back into query text.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    MasterdataDecompile(#[from] crate::target::masterdata::DecompileError),
 }
 
 impl Error {
@@ -59,6 +67,15 @@ impl Diagnostics {
         Diagnostics {
             source: source.into(),
             items: Vec::new(),
+        }
+    }
+
+    /// Diagnostics without a source text (their subject was not query text, e.g. a
+    /// filter being decompiled).
+    pub(crate) fn of<E: Into<Error>>(items: impl IntoIterator<Item = E>) -> Self {
+        Diagnostics {
+            source: String::new(),
+            items: items.into_iter().map(Into::into).collect(),
         }
     }
 

@@ -234,6 +234,59 @@ impl Schema {
     /// Loads a schema, detecting the format: an object with `fields` is native, one with
     /// `widgets` is a jdy widget-list response. System fields are added unless a native
     /// schema says `"system_fields": false`; a field of the same name wins over them.
+    ///
+    /// # The native format
+    ///
+    /// Strict: an unknown key is an error, since a misspelt key would silently change
+    /// what a query means.
+    ///
+    /// ```json
+    /// {
+    ///   "fields": [
+    ///     {"name": "_widget_1", "label": "手机", "type": "phone"},
+    ///     {"name": "status", "type": "select", "options": ["open", "closed"]},
+    ///     {"name": "amount", "aliases": ["金额"], "type": "number", "column": "amt"},
+    ///     {"name": "items", "type": "subform", "fields": [{"name": "qty", "type": "number"}]}
+    ///   ],
+    ///   "timezone": "+08:00",
+    ///   "system_fields": true
+    /// }
+    /// ```
+    ///
+    /// | key | meaning |
+    /// |---|---|
+    /// | `name` | the record key (jdy widget id or alias); queries may use it |
+    /// | `aliases` | other names a query may use |
+    /// | `label` | the form label; queries may use it when it is unambiguous |
+    /// | `type` | `text`, `number`, `datetime`, `phone`, `flowstate`, `select`, `multiselect`, `user`, `dept`, `usergroup`, `deptgroup`, `sn`, `subform`, `other` |
+    /// | `options` | a select's or multi-select's allowed values (checked in queries) |
+    /// | `column` | the SQL column (default: `name`) |
+    /// | `widget` | the jdy widget type written into jdy conditions (default: from `type`) |
+    /// | `fields` | a subform's columns (`items.qty` in queries) |
+    /// | `timezone` | the zone dates are read in (default `+08:00`) |
+    /// | `system_fields` | add `_id`, `createTime`, `updateTime`, `creator`, `updater`, `flowState` (default `true`) |
+    ///
+    /// # The jdy widget list
+    ///
+    /// The response of jdy's widget-list API, lenient (it carries many keys filterql does
+    /// not need): `{"widgets": [{"name" | "widgetName", "label", "type", "items"}],
+    /// "sysWidgets": [...]}`. `name` is the record key (the alias when one is set),
+    /// `widgetName` the widget id; when they differ the widget id becomes an alias.
+    /// `items` are a subform's columns, or a select's options.
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaError`]: invalid JSON, neither format, or every problem of the fields
+    /// (several at once as [`SchemaError::Many`]).
+    ///
+    /// ```
+    /// let schema = filterql::Schema::from_json(
+    ///     r#"{"fields": [{"name": "amount", "aliases": ["金额"], "type": "number"}]}"#,
+    /// )
+    /// .unwrap();
+    /// assert!(schema.lookup("金额").is_some());
+    /// assert!(filterql::Schema::from_json(r#"{"fields": [{"nmae": "x"}]}"#).is_err());
+    /// ```
     pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
         // Editors on Windows may save a byte-order mark; it is not JSON but means no harm.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -242,14 +295,30 @@ impl Schema {
             line: e.line(),
             column: e.column(),
         })?;
+        Schema::from_value(&value)
+    }
+
+    /// Reads a schema from already-parsed JSON: the native format or a jdy widget-list
+    /// response, as [`Schema::from_json`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Schema::from_json`], except that the JSON itself was already read.
+    ///
+    /// ```
+    /// let v = serde_json::json!({"fields": [{"name": "amount", "type": "number"}]});
+    /// let schema = filterql::Schema::from_value(&v).unwrap();
+    /// assert!(schema.field("amount").is_some());
+    /// ```
+    pub fn from_value(value: &Value) -> Result<Schema, SchemaError> {
         let Value::Object(top) = value else {
             return Err(SchemaError::Format);
         };
         let mut problems = Problems::new();
         let schema = if top.contains_key("fields") {
-            native(&top, &mut problems)
+            native(top, &mut problems)
         } else if top.contains_key("widgets") {
-            jdy(&top, &mut problems)
+            jdy(top, &mut problems)
         } else {
             return Err(SchemaError::Format);
         };
@@ -727,5 +796,14 @@ mod tests {
         assert_eq!(secs("+"), None);
         assert_eq!(secs(""), None);
         assert_eq!(secs("+８８"), None);
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Schema {
+    /// Reads either schema format (see [`Schema::from_json`]), so a schema can sit inside
+    /// a caller's own configuration.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Schema, D::Error> {
+        let value = Value::deserialize(d)?;
+        Schema::from_value(&value).map_err(serde::de::Error::custom)
     }
 }
