@@ -30,6 +30,36 @@ use std::fmt;
 ///
 /// A value that does not fit the type the engine asks for (a `Text` for a `timestamp`
 /// placeholder, `2.5` for an `integer`) is a bind error, never a converted value.
+///
+/// # Binding
+///
+/// ```
+/// # #[cfg(all(feature = "postgres", feature = "mysql", feature = "rusqlite"))] {
+/// use filterql::target::sql::SqlFragment;
+///
+/// // rusqlite: `SqlParam: rusqlite::ToSql`.
+/// fn on_sqlite(db: &rusqlite::Connection, stmt: &SqlFragment) -> rusqlite::Result<Vec<i64>> {
+///     let mut st = db.prepare(stmt.sql())?;
+///     let rows = st.query_map(rusqlite::params_from_iter(stmt.params()), |r| r.get(0))?;
+///     rows.collect()
+/// }
+///
+/// // postgres (and tokio-postgres): `SqlParam: postgres_types::ToSql`.
+/// fn on_postgres(db: &mut postgres::Client, stmt: &SqlFragment) -> Result<Vec<i64>, postgres::Error> {
+///     let params: Vec<&(dyn postgres::types::ToSql + Sync)> =
+///         stmt.params().iter().map(|p| p as _).collect();
+///     Ok(db.query(stmt.sql(), &params)?.iter().map(|r| r.get(0)).collect())
+/// }
+///
+/// // mysql: `mysql::Value: From<SqlParam>`, so the parameter vector is the `Params`.
+/// fn on_mysql(db: &mut mysql::Conn, stmt: SqlFragment) -> mysql::Result<Vec<i64>> {
+///     use mysql::prelude::Queryable;
+///     let (sql, params) = stmt.into_parts();
+///     db.exec(sql, params)
+/// }
+/// # let _ = (on_sqlite, on_postgres, on_mysql);
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SqlParam {
