@@ -2,7 +2,8 @@
 //!
 //! These functions are the injection boundary: every byte of user text that reaches an
 //! inline statement goes through [`string`]. Each rule below was checked on the engines
-//! (DESIGN §5) and is pinned by the injection tests in `tests/sql_injection.rs`.
+//! and is pinned by the project's injection tests (every `sql_mode`, and on MySQL every
+//! common client character set).
 
 use super::dialect::Dialect;
 use crate::target::decimal;
@@ -31,7 +32,11 @@ pub enum LiteralError {
 ///   doubled, which reads the same with and without `NO_BACKSLASH_ESCAPES`. Anything else
 ///   (a backslash, control or non-ASCII characters) is written `_utf8mb4 X'<hex>'`: a hex
 ///   literal has no escapes at all and the introducer makes it text in UTF-8 whatever the
-///   connection's character set, so it is exact in every `sql_mode`.
+///   connection's character set, so it is exact in every `sql_mode`. The statement stays
+///   pure ASCII, so it also survives a client or terminal that re-encodes statement
+///   text into the connection's character set (a GBK or Shift-JIS session, JDBC's
+///   `characterEncoding`), where a quoted `_utf8mb4'进行中'` would reach the server as
+///   other bytes.
 /// - PostgreSQL: `'...'` with `'` doubled; when a backslash is present, `E'...'` with `\`
 ///   doubled too, so the value does not depend on `standard_conforming_strings`.
 /// - SQLite: `'...'` with `'` doubled (SQLite has no backslash escapes).
