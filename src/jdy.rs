@@ -35,7 +35,7 @@ use crate::{ast, Diagnostics, Schema};
 /// ```
 pub fn decompile(filter: &JdyFilter, schema: &Schema) -> Result<ast::Expr, Diagnostics> {
     let schema = (!schema.infer).then_some(schema);
-    crate::target::jdy::decompile(filter, schema).map_err(|errs| Diagnostics::of(errs))
+    crate::target::jdy::decompile(filter, schema).map_err(Diagnostics::of)
 }
 
 /// [`decompile`] of a filter given as JSON text (the `filter` object of a list request).

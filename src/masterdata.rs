@@ -26,8 +26,7 @@ use crate::{ast, Diagnostics, Schema};
 /// assert_eq!(decompile(&c, &Schema::demo()).unwrap().to_string(), "amount > 5");
 /// ```
 pub fn decompile(tree: &Condition, schema: &Schema) -> Result<ast::Expr, Diagnostics> {
-    crate::target::masterdata::decompile(tree, schema, schema.timezone)
-        .map_err(|errs| Diagnostics::of(errs))
+    crate::target::masterdata::decompile(tree, schema, schema.timezone).map_err(Diagnostics::of)
 }
 
 /// [`decompile`] of a tree given as JSON text.
@@ -37,5 +36,5 @@ pub fn decompile(tree: &Condition, schema: &Schema) -> Result<ast::Expr, Diagnos
 /// Text that is not a condition tree, or as [`decompile`].
 pub fn decompile_json(text: &str, schema: &Schema) -> Result<ast::Expr, Diagnostics> {
     crate::target::masterdata::decompile_json(text, schema, schema.timezone)
-        .map_err(|errs| Diagnostics::of(errs))
+        .map_err(Diagnostics::of)
 }

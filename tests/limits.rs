@@ -85,9 +85,9 @@ fn alternating_and_or_at_the_depth_limit_compiles_everywhere_on_a_small_stack() 
             .into_iter()
             .flat_map(|d| {
                 [false, true].map(|params| {
-                    let o = SqlOptions { tz: q.tz(), params };
-                    sql::compile_where(q.pred(), d, &o)
-                        .map(|f| f.sql.matches('(').count())
+                    let o = SqlOptions::new(d).tz(q.tz()).params(params);
+                    sql::compile_where(q.pred(), &o)
+                        .map(|f| f.sql().matches('(').count())
                         .map_err(|e| codes_of(&e))
                 })
             })
@@ -133,7 +133,7 @@ fn nested_not_and_parentheses_at_the_depth_limit_compile_on_a_small_stack() {
         let outputs = |q: &filterql::Query| {
             let jdy = jdy::compile(q.pred(), &jdy::JdyOptions { tz: q.tz() }).ok();
             let md = masterdata::compile(q.pred(), &masterdata::MdOptions::new(q.tz())).ok();
-            let sql = sql::compile_where(q.pred(), Dialect::Mysql, &SqlOptions::default()).ok();
+            let sql = sql::compile_where(q.pred(), &SqlOptions::new(Dialect::Mysql)).ok();
             (jdy, md, sql)
         };
         let records = [serde_json::json!({"a": 1}), serde_json::json!({"a": 2})];
@@ -203,8 +203,8 @@ fn a_query_of_the_maximum_size_compiles_everywhere_on_a_small_stack() {
         };
         let jdy = jdy::compile(q.pred(), &jdy::JdyOptions { tz: q.tz() }).map(|f| f.cond.len());
         let md = masterdata::compile(q.pred(), &masterdata::MdOptions::new(q.tz())).is_ok();
-        let sql = sql::compile_where(q.pred(), Dialect::Postgres, &SqlOptions::default())
-            .map(|f| f.sql.len());
+        let sql = sql::compile_where(q.pred(), &SqlOptions::new(Dialect::Postgres))
+            .map(|f| f.sql().len());
         let matched = (
             q.matches(&serde_json::json!({"b": 99_999})),
             q.matches(&serde_json::json!({"a": 99_999})),

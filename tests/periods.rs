@@ -771,7 +771,8 @@ fn the_issue_queries_agree_on_every_target_at_the_boundaries() {
             q.to_jdy().expect("jdy");
             q.to_masterdata().expect("masterdata");
             for d in filterql::target::sql::Dialect::ALL {
-                q.to_sql_where(d, false).expect("sql");
+                q.to_sql_where(&filterql::target::sql::SqlOptions::new(d))
+                    .expect("sql");
             }
             let mut instants = vec![Some(now.timestamp_millis()), None];
             for name in ["last month", "this month", "last week"] {

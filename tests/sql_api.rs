@@ -6,9 +6,10 @@ mod sqldb;
 
 use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::syntax::ast::TextOp;
-use filterql::target::sql::{compile_where, Dialect, OrderBy, Select, SqlError, SqlOptions};
+use filterql::target::sql::{
+    compile_select, compile_where, Dialect, SqlError, SqlOptions, SqlParam,
+};
 use filterql::{FieldType, Span};
-use serde_json::json;
 use sqldb::{Cell, Col, ColKind};
 
 fn field(name: &str, ty: FieldType) -> FieldRef {
@@ -30,12 +31,12 @@ fn t(s: &str) -> Scalar {
     Scalar::Text(s.into())
 }
 
-fn opts() -> SqlOptions {
-    SqlOptions::default()
+fn opts(d: Dialect) -> SqlOptions {
+    SqlOptions::new(d)
 }
 
 fn errors(p: &Pred, d: Dialect) -> Vec<SqlError> {
-    compile_where(p, d, &opts()).expect_err("must be rejected")
+    compile_where(p, &opts(d)).expect_err("must be rejected")
 }
 
 #[test]
@@ -130,8 +131,8 @@ fn datetimes_outside_the_engines_range_are_rejected() {
     );
     let e = errors(&p, Dialect::Mysql);
     assert!(matches!(&e[..], [SqlError::DatetimeRange { .. }]), "{e:?}");
-    assert!(compile_where(&p, Dialect::Sqlite, &opts()).is_ok());
-    assert!(compile_where(&p, Dialect::Postgres, &opts()).is_ok());
+    assert!(compile_where(&p, &opts(Dialect::Sqlite)).is_ok());
+    assert!(compile_where(&p, &opts(Dialect::Postgres)).is_ok());
     let far = leaf(
         field("d", FieldType::Datetime),
         Test::Eq(Scalar::DateTime(i64::MAX)),
@@ -171,14 +172,10 @@ fn identifier_limits_follow_each_engine() {
         &errors(&phone, Dialect::Postgres)[..],
         [SqlError::ColumnName { name, .. }] if name.ends_with("_verified")
     ));
-    let sel = Select::new("x".repeat(64));
+    let long_table = opts(Dialect::Postgres).table("x".repeat(64));
     assert!(matches!(
-        &sel.render(
-            &leaf(field("a", FieldType::Text), Test::Empty),
-            Dialect::Postgres,
-            &opts()
-        )
-        .expect_err("long table")[..],
+        &compile_select(&leaf(field("a", FieldType::Text), Test::Empty), &long_table)
+            .expect_err("long table")[..],
         [SqlError::Name { what: "table", .. }]
     ));
 }
@@ -221,10 +218,9 @@ fn quoted_identifiers_round_trip_on_the_engines() {
                 .map(|n| leaf(field(n, FieldType::Text), Test::Eq(t("hit"))))
                 .collect(),
         );
-        let mut sel = Select::new(&table);
-        sel.columns = vec!["id".into(), names[0].into()];
-        let q = sel.render(&p, d, &opts()).expect("compiles");
-        assert_eq!(c.ids(&q).expect("runs"), vec![1], "{d}: {}", q.sql);
+        let o = opts(d).table(&table).columns(["id", names[0]]);
+        let q = compile_select(&p, &o).expect("compiles");
+        assert_eq!(c.ids(&q).expect("runs"), vec![1], "{d}: {}", q.sql());
         let _ = c.drop_table(&table);
     }
 }
@@ -232,23 +228,16 @@ fn quoted_identifiers_round_trip_on_the_engines() {
 #[test]
 fn select_renders_columns_order_and_limit() {
     let p = leaf(field("n", FieldType::Number), Test::Eq(Scalar::Number(1.0)));
-    let mut sel = Select::new("t");
-    sel.columns = vec!["id".into(), "n".into()];
-    sel.order_by = vec![
-        OrderBy {
-            column: "n".into(),
-            descending: true,
-        },
-        OrderBy {
-            column: "id".into(),
-            descending: false,
-        },
-    ];
-    sel.limit = Some(10);
-    let q = sel.render(&p, Dialect::Mysql, &opts()).expect("compiles");
+    let shape = |o: SqlOptions| {
+        o.columns(["id", "n"])
+            .order_by("n", true)
+            .order_by("id", false)
+            .limit(10)
+    };
+    let q = compile_select(&p, &shape(opts(Dialect::Mysql).table("t"))).expect("compiles");
     assert_eq!(
-        q.sql,
-        "SELECT `id`, `n` FROM `t` WHERE `n` = 1e0 ORDER BY `n` DESC, `id` ASC LIMIT 10"
+        q.sql(),
+        "SELECT `id`, `n` FROM `t` WHERE `n` = 1 ORDER BY `n` DESC, `id` ASC LIMIT 10"
     );
     // And the engines agree on what it means.
     for mut c in sqldb::all_engines() {
@@ -263,11 +252,9 @@ fn select_renders_columns_order_and_limit() {
             .map(|i| (i, vec![Cell::Num((i % 2) as f64)]))
             .collect();
         c.insert(&table, &cols, &rows).expect("insert");
-        sel.table = table.clone();
-        let mut sql = sel.render(&p, d, &opts()).expect("compiles");
+        let sql = compile_select(&p, &shape(opts(d).table(&table))).expect("compiles");
         let got = c.ids(&sql).expect("runs");
         let _ = c.drop_table(&table);
-        sql.params.clear();
         // ORDER BY id within equal n, first ten odd ids (ids() sorts; the set pins LIMIT).
         assert_eq!(got, vec![1, 3, 5, 7, 9, 11, 13, 15, 17, 19], "{d}");
     }
@@ -283,23 +270,29 @@ fn postgres_placeholders_are_numbered_in_text_order() {
         leaf(field("b", FieldType::Number), Test::Eq(Scalar::Number(2.0))),
         leaf(field("c", FieldType::Text), Test::In(vec![t("y"), t("z")])),
     ]);
-    let o = SqlOptions {
-        params: true,
-        ..opts()
-    };
-    let q = compile_where(&p, Dialect::Postgres, &o).expect("compiles");
+    let q = compile_where(&p, &opts(Dialect::Postgres).params(true)).expect("compiles");
     assert_eq!(
-        q.sql,
-        r#""a" LIKE $1 ESCAPE '!' OR "b" = $2 OR "c" IN ($3, $4)"#
+        q.sql(),
+        r#""a" LIKE $1 ESCAPE '!' OR "b" = $2::float8 OR "c" IN ($3, $4)"#
     );
+    let text = |s: &str| SqlParam::Text(s.into());
+    // A whole number is sent as an integer.
+    let want = [text("x%"), SqlParam::Int(2), text("y"), text("z")];
+    assert_eq!(q.params(), want);
+    // After two parameters of the caller's own.
+    let q = compile_where(
+        &p,
+        &opts(Dialect::Postgres).params(true).first_placeholder(3),
+    )
+    .expect("compiles");
     assert_eq!(
-        q.params,
-        // A whole number is sent as a JSON integer.
-        vec![json!("x%"), json!(2), json!("y"), json!("z")]
+        q.sql(),
+        r#""a" LIKE $3 ESCAPE '!' OR "b" = $4::float8 OR "c" IN ($5, $6)"#
     );
-    let q = compile_where(&p, Dialect::Sqlite, &o).expect("compiles");
-    assert_eq!(q.sql.matches('?').count(), 5, "{}", q.sql); // LIKE + exact check
-    assert_eq!(q.params.len(), 5);
+    assert_eq!(q.params(), want);
+    let q = compile_where(&p, &opts(Dialect::Sqlite).params(true)).expect("compiles");
+    assert_eq!(q.sql().matches('?').count(), 5, "{}", q.sql()); // LIKE + exact check
+    assert_eq!(q.params().len(), 5);
 }
 
 #[test]
@@ -308,9 +301,9 @@ fn a_very_deep_not_chain_does_not_overflow() {
     for _ in 0..100_001 {
         p = Pred::Not(Box::new(p));
     }
-    let q = compile_where(&p, Dialect::Sqlite, &opts()).expect("compiles");
+    let q = compile_where(&p, &opts(Dialect::Sqlite)).expect("compiles");
     // An odd number of `not`s: the negated leaf, with its emptiness arms.
-    assert_eq!(q.sql, r#"("a" IS NULL OR "a" = '' OR NOT ("a" = 'x'))"#);
+    assert_eq!(q.sql(), r#"("a" IS NULL OR "a" = '' OR NOT ("a" = 'x'))"#);
     // Dropping the tree is the caller's business; leak it rather than recurse here.
     std::mem::forget(p);
 }
@@ -348,8 +341,8 @@ fn constants_and_degenerate_groups_keep_their_meaning() {
         ),
     ];
     for (p, want) in cases {
-        let q = compile_where(&p, Dialect::Sqlite, &opts()).expect("compiles");
-        assert_eq!(q.sql, want, "{p:?}");
+        let q = compile_where(&p, &opts(Dialect::Sqlite)).expect("compiles");
+        assert_eq!(q.sql(), want, "{p:?}");
     }
 }
 
@@ -456,9 +449,8 @@ mod any_pred {
         fn compiles_or_rejects_without_panicking(p in pred()) {
             for d in Dialect::ALL {
                 for params in [false, true] {
-                    let o = SqlOptions { params, ..SqlOptions::default() };
-                    match compile_where(&p, d, &o) {
-                        Ok(f) => prop_assert!(!f.sql.is_empty()),
+                    match compile_where(&p, &SqlOptions::new(d).params(params)) {
+                        Ok(f) => prop_assert!(!f.sql().is_empty()),
                         Err(e) => prop_assert!(!e.is_empty()),
                     }
                 }

@@ -8,7 +8,6 @@ mod sqldb;
 mod support;
 
 use assert_cmd::Command;
-use filterql::target::sql::SqlFragment;
 use filterql::FieldType;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -101,10 +100,7 @@ fn compiled_statements_return_what_eval_prints() {
                 let sql = sql.trim_end().to_owned();
                 assert!(!sql.contains('\n'), "one statement on one line: {sql}");
                 let ids = conn
-                    .ids(&SqlFragment {
-                        sql: sql.clone(),
-                        params: vec![],
-                    })
+                    .ids(&sql)
                     .unwrap_or_else(|e| panic!("{d} rejects {sql}: {e}"));
                 let got: Vec<Value> = ids.iter().map(|i| records[*i as usize].clone()).collect();
                 let want: Value =

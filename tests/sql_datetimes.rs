@@ -7,7 +7,7 @@ mod sqldb;
 use chrono::FixedOffset;
 use filterql::eval;
 use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
-use filterql::target::sql::{Select, SqlOptions};
+use filterql::target::sql::{compile_select, SqlOptions};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -78,8 +78,7 @@ fn run(conn: Conn) {
     conn.borrow_mut()
         .create_table(&table, &cols)
         .expect("table");
-    let mut sel = Select::new(&table);
-    sel.columns = vec!["id".into()];
+    let sel = SqlOptions::new(d).table(&table).columns(["id"]);
     let mut runner = TestRunner::new(Config {
         cases: cases(),
         failure_persistence: None,
@@ -132,11 +131,10 @@ fn run(conn: Conn) {
                 .map(|(i, _)| i as i64)
                 .collect();
             for params in [false, true] {
-                let q = sel
-                    .render(p, d, &SqlOptions { tz, params })
+                let q = compile_select(p, &sel.clone().tz(tz).params(params))
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                let got = c.ids(&q).map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
-                prop_assert_eq!(&got, &want, "{} {:?}", q.sql, q.params);
+                let got = c.ids(&q).map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+                prop_assert_eq!(&got, &want, "{} {:?}", q.sql(), q.params());
             }
         }
         Ok(())
@@ -203,8 +201,7 @@ fn last_day(mut c: Conn) {
         ("not (createTime > 9999-12-31)", &[0, 1, 2, 3, 4]),
         ("createTime >= 9999-12-31T23:59:59.999", &[0]),
     ];
-    let mut sel = Select::new(&table);
-    sel.columns = vec!["id".into()];
+    let sel = SqlOptions::new(d).table(&table).columns(["id"]);
     let mut failures = Vec::new();
     for (text, want) in cases {
         let q = filterql::compile(text, &schema, &opts).expect("query compiles");
@@ -213,13 +210,12 @@ fn last_day(mut c: Conn) {
             .collect();
         assert_eq!(&by_eval, want, "eval: {text}");
         for params in [false, true] {
-            let o = SqlOptions { tz: q.tz(), params };
-            match sel.render(q.pred(), d, &o) {
+            match q.to_sql(&sel.clone().params(params)) {
                 Err(e) => failures.push(format!("{d} {text}: rejected: {e:?}")),
                 Ok(s) => match c.ids(&s) {
                     Ok(got) if &got == want => {}
-                    Ok(got) => failures.push(format!("{d} {text}: {} gave {got:?}", s.sql)),
-                    Err(e) => failures.push(format!("{d} {text}: {}: {e}", s.sql)),
+                    Ok(got) => failures.push(format!("{d} {text}: {} gave {got:?}", s.sql())),
+                    Err(e) => failures.push(format!("{d} {text}: {}: {e}", s.sql())),
                 },
             }
         }

@@ -21,7 +21,7 @@ mod support;
 
 use filterql::eval;
 use filterql::ir::Pred;
-use filterql::target::sql::{Select, SqlOptions};
+use filterql::target::sql::{compile_select, SqlOptions};
 use filterql::FieldType;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -171,8 +171,7 @@ fn run_engine(conn: Conn) {
         }
         c.insert(&table, &cols, &rows)
             .map_err(|e| TestCaseError::fail(format!("insert: {e}")))?;
-        let mut select = Select::new(&table);
-        select.columns = vec!["id".into()];
+        let select = SqlOptions::new(dialect).table(&table).columns(["id"]);
         for p in &preds {
             let want: Vec<i64> = stored
                 .iter()
@@ -181,19 +180,18 @@ fn run_engine(conn: Conn) {
                 .map(|(i, _)| i as i64)
                 .collect();
             for params in [false, true] {
-                let opts = SqlOptions { tz, params };
-                let q = select
-                    .render(p, dialect, &opts)
+                let opts = select.clone().tz(tz).params(params);
+                let q = compile_select(p, &opts)
                     .map_err(|e| TestCaseError::fail(format!("{p:?} rejected: {e:?}")))?;
                 let got = c
                     .ids(&q)
-                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
+                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
                 prop_assert_eq!(
                     &got,
                     &want,
                     "{} {:?}\npred {:?}\nrecords {}",
-                    q.sql,
-                    q.params,
+                    q.sql(),
+                    q.params(),
                     p,
                     serde_json::to_string(&stored).unwrap_or_default()
                 );

@@ -7,7 +7,7 @@
 mod sqldb;
 mod support;
 
-use filterql::target::sql::Select;
+use filterql::target::sql::SqlOptions;
 use filterql::{eval, FieldType, Options, Schema};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -121,12 +121,12 @@ fn run(conn: Conn) {
                 .collect();
             for params in [false, true] {
                 let f = q
-                    .to_sql(d, &Select::new(&table), params)
+                    .to_sql(&SqlOptions::new(d).table(&table).params(params))
                     .map_err(|e| TestCaseError::fail(e.render(80, false)))?;
                 let got = c
                     .ids(&f)
-                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", f.sql)))?;
-                prop_assert_eq!(&got, &want, "{}\n{}", q.source(), f.sql);
+                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", f.sql())))?;
+                prop_assert_eq!(&got, &want, "{}\n{}", q.source(), f.sql());
             }
         }
         Ok(())

@@ -9,7 +9,7 @@
 mod sqldb;
 mod support;
 
-use filterql::target::sql::{Dialect, Select};
+use filterql::target::sql::{Dialect, SqlOptions};
 use filterql::{Options, Schema};
 use std::fmt::Write as _;
 
@@ -33,14 +33,13 @@ fn render_all(text: &str, want_ok: bool) -> String {
             d.render(80, false)
         ),
     };
-    let select = Select::new("t");
     for d in Dialect::ALL {
         for params in [false, true] {
             let mode = if params { " --params" } else { "" };
             let _ = writeln!(out, "-- {d}{mode}");
-            match q.to_sql(d, &select, params) {
+            match q.to_sql(&SqlOptions::new(d).table("t").params(params)) {
                 Ok(f) => {
-                    assert!(want_ok, "{d}{mode}: expected a rejection, got {}", f.sql);
+                    assert!(want_ok, "{d}{mode}: expected a rejection, got {}", f.sql());
                     if params {
                         let _ = writeln!(
                             out,
@@ -48,7 +47,7 @@ fn render_all(text: &str, want_ok: bool) -> String {
                             serde_json::to_string_pretty(&f).expect("serializes")
                         );
                     } else {
-                        let _ = writeln!(out, "{}", f.sql);
+                        let _ = writeln!(out, "{}", f.sql());
                     }
                     if d == Dialect::Sqlite {
                         run_on_sqlite(&f);
@@ -75,7 +74,7 @@ fn run_on_sqlite(f: &filterql::target::sql::SqlFragment) {
     c.create_table("t", &sqldb::columns(&fields))
         .expect("create table");
     c.ids(f)
-        .unwrap_or_else(|e| panic!("SQLite rejects {}: {e}", f.sql));
+        .unwrap_or_else(|e| panic!("SQLite rejects {}: {e}", f.sql()));
 }
 
 #[test]

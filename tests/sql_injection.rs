@@ -10,7 +10,7 @@ use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{
-    compile_where, literal, Dialect, Select, SqlError, SqlFragment, SqlOptions,
+    compile_select, compile_where, literal, Dialect, SqlError, SqlOptions, SqlParam,
 };
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
@@ -84,22 +84,19 @@ fn settings(d: Dialect) -> Vec<&'static str> {
 }
 
 /// `SELECT <literal>` for `s`: inline or as a parameter.
-fn select_literal(d: Dialect, s: &str, params: bool) -> SqlFragment {
+fn select_literal(d: Dialect, s: &str, params: bool) -> (String, Vec<SqlParam>) {
     if params {
         let sql = match d {
             // An untyped `$1` alone has no type PostgreSQL can infer.
             Dialect::Postgres => "SELECT CAST($1 AS text)".to_owned(),
             _ => "SELECT ?".to_owned(),
         };
-        SqlFragment {
-            sql,
-            params: vec![json!(s)],
-        }
+        (sql, vec![SqlParam::Text(s.into())])
     } else {
-        SqlFragment {
-            sql: format!("SELECT {}", literal::string(d, s).expect("no NUL")),
-            params: vec![],
-        }
+        (
+            format!("SELECT {}", literal::string(d, s).expect("no NUL")),
+            vec![],
+        )
     }
 }
 
@@ -251,22 +248,19 @@ fn run(conn: Conn) {
         let harmless = if s.is_empty() { "" } else { "x" };
         for (p, benign) in preds.iter().zip(preds_for(harmless)) {
             for params in [false, true] {
-                let opts = SqlOptions {
-                    params,
-                    ..SqlOptions::default()
-                };
-                let a = compile_where(p, d, &opts)
-                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                let b = compile_where(&benign, d, &opts)
+                let opts = SqlOptions::new(d).params(params);
+                let a =
+                    compile_where(p, &opts).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+                let b = compile_where(&benign, &opts)
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                 prop_assert_eq!(
-                    shape(d, &a.sql)?,
-                    shape(d, &b.sql)?,
+                    shape(d, a.sql())?,
+                    shape(d, b.sql())?,
                     "{} vs {}",
-                    a.sql,
-                    b.sql
+                    a.sql(),
+                    b.sql()
                 );
-                prop_assert_eq!(a.params.len(), b.params.len());
+                prop_assert_eq!(a.params().len(), b.params().len());
             }
         }
         for set in settings(d) {
@@ -274,18 +268,16 @@ fn run(conn: Conn) {
             for params in [false, true] {
                 let q = select_literal(d, &s, params);
                 if !params {
-                    check_literal_shape(d, &q.sql, &s)?;
+                    check_literal_shape(d, &q.0, &s)?;
                 }
                 let got = c
                     .strings(&q)
-                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
-                prop_assert_eq!(&got, &vec![Some(s.clone())], "{} under {}", q.sql, set);
-                let opts = SqlOptions {
-                    params,
-                    ..SqlOptions::default()
-                };
-                let mut sel = Select::new(&table);
-                sel.columns = vec!["id".into()];
+                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.0)))?;
+                prop_assert_eq!(&got, &vec![Some(s.clone())], "{} under {}", q.0, set);
+                let sel = SqlOptions::new(d)
+                    .table(&table)
+                    .columns(["id"])
+                    .params(params);
                 for p in &preds {
                     for negated in [false, true] {
                         let p = match p {
@@ -302,18 +294,17 @@ fn run(conn: Conn) {
                             .filter(|(_, r)| eval::matches(&p, r))
                             .map(|(i, _)| i as i64)
                             .collect();
-                        let q = sel
-                            .render(&p, d, &opts)
+                        let q = compile_select(&p, &sel)
                             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                         let got = c
                             .ids(&q)
-                            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql)))?;
+                            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
                         prop_assert_eq!(
                             &got,
                             &want,
                             "{} {:?} under {}; rows {:?}",
-                            q.sql,
-                            q.params,
+                            q.sql(),
+                            q.params(),
                             set,
                             rows
                         );
@@ -337,12 +328,9 @@ sqldb::engine_tests!(run: sqlite_literals_round_trip, postgres_literals_round_tr
 fn nul_is_rejected_in_every_dialect_and_mode() {
     for d in Dialect::ALL {
         for params in [false, true] {
-            let opts = SqlOptions {
-                params,
-                ..SqlOptions::default()
-            };
             let p = leaf(Test::Eq(Scalar::Text("a\0b".into())));
-            let errs = compile_where(&p, d, &opts).expect_err("NUL must be rejected");
+            let errs = compile_where(&p, &SqlOptions::new(d).params(params))
+                .expect_err("NUL must be rejected");
             assert!(matches!(errs[..], [SqlError::Nul { .. }]), "{errs:?}");
         }
     }
@@ -441,8 +429,7 @@ fn braces_in_column_names(mut c: Conn) {
     tests.push((2, Test::HasAny(vec![Scalar::Text("{}".into())])));
     tests.push((2, Test::HasAll(vec![Scalar::Text("a".into())])));
     tests.push((2, Test::Empty));
-    let mut sel = Select::new(&table);
-    sel.columns = vec!["id".into()];
+    let sel = SqlOptions::new(d).table(&table).columns(["id"]);
     let mut failures = Vec::new();
     for (i, test) in tests {
         for negated in [false, true] {
@@ -451,15 +438,11 @@ fn braces_in_column_names(mut c: Conn) {
                 .filter(|r| eval::matches(&p, &records[*r as usize]))
                 .collect();
             for params in [false, true] {
-                let opts = SqlOptions {
-                    params,
-                    ..SqlOptions::default()
-                };
-                let q = sel.render(&p, d, &opts).expect("compiles");
+                let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
                 match c.ids(&q) {
                     Ok(got) if got == want => {}
-                    Ok(got) => failures.push(format!("{}: got {got:?}, want {want:?}", q.sql)),
-                    Err(e) => failures.push(format!("{}: {e}", q.sql)),
+                    Ok(got) => failures.push(format!("{}: got {got:?}, want {want:?}", q.sql())),
+                    Err(e) => failures.push(format!("{}: {e}", q.sql())),
                 }
             }
         }

@@ -16,7 +16,7 @@ mod sqldb;
 
 use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
-use filterql::target::sql::{Select, SqlOptions};
+use filterql::target::sql::{compile_select, SqlOptions};
 use filterql::{FieldType, Span};
 use serde_json::Value;
 use sqldb::{Cell, Col, ColKind, Conn};
@@ -265,22 +265,17 @@ fn check(mut c: Conn) {
             .map(|(i, (tags, depts))| (i as i64, vec![cell(tags), cell(depts)]))
             .collect();
         c.insert(&table, &cols, &data).expect("insert");
-        let mut sel = Select::new(&table);
-        sel.columns = vec!["id".into()];
+        let sel = SqlOptions::new(d).table(&table).columns(["id"]);
         for (name, p, want) in cases() {
             for params in [false, true] {
-                let opts = SqlOptions {
-                    params,
-                    ..SqlOptions::default()
-                };
-                let q = sel.render(&p, d, &opts).expect("compiles");
+                let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
                 match c.ids(&q) {
                     Ok(got) if got == want => {}
                     Ok(got) => failures.push(format!(
                         "{d} {kind:?} {name}: {} gave {got:?}, want {want:?}",
-                        q.sql
+                        q.sql()
                     )),
-                    Err(e) => failures.push(format!("{d} {kind:?} {name}: {}: {e}", q.sql)),
+                    Err(e) => failures.push(format!("{d} {kind:?} {name}: {}: {e}", q.sql())),
                 }
             }
         }

@@ -10,7 +10,7 @@ mod sqldb;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat};
 use filterql::syntax::ast::Period;
-use filterql::target::sql::Select;
+use filterql::target::sql::SqlOptions;
 use filterql::{Options, Query, Schema};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -121,8 +121,7 @@ fn run_case(conn: &mut Conn, table: &str, case: &Case) -> Result<usize, String> 
     conn.clear(table).map_err(|e| e.to_string())?;
     conn.insert(table, &cols(), &cells)
         .map_err(|e| format!("insert: {e}"))?;
-    let mut select = Select::new(table);
-    select.columns = vec!["id".into()];
+    let select = SqlOptions::new(d).table(table).columns(["id"]);
     let mut compared = 0;
     for text in &case.queries {
         let q = compile(text, case);
@@ -131,13 +130,13 @@ fn run_case(conn: &mut Conn, table: &str, case: &Case) -> Result<usize, String> 
             .collect();
         for params in [false, true] {
             let s = q
-                .to_sql(d, &select, params)
+                .to_sql(&select.clone().params(params))
                 .map_err(|e| format!("{text}: {}", e.render(80, false)))?;
-            let got = conn.ids(&s).map_err(|e| format!("{}: {e}", s.sql))?;
+            let got = conn.ids(&s).map_err(|e| format!("{}: {e}", s.sql()))?;
             if got != want {
                 return Err(format!(
                     "{d} {text} at {} in {tz}: {} {:?} returned {got:?}, eval {want:?}\nrows {records:?}",
-                    case.now, s.sql, s.params
+                    case.now, s.sql(), s.params()
                 ));
             }
             compared += 1;

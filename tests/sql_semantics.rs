@@ -11,7 +11,7 @@ mod sqldb;
 use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
-use filterql::target::sql::{Dialect, Select, SqlOptions};
+use filterql::target::sql::{compile_select, Dialect, SqlOptions};
 use filterql::{FieldType, Span};
 use serde_json::{json, Value};
 use sqldb::{Cell, Col, ColKind, Conn};
@@ -209,19 +209,17 @@ fn check(mut c: Conn) {
         })
         .collect();
     c.insert(&table, &cols, &data).expect("insert");
-    let mut sel = Select::new(&table);
-    sel.columns = vec!["id".into()];
+    let sel = SqlOptions::new(d).table(&table).columns(["id"]);
     let mut failures = Vec::new();
     for (name, p, want) in cases() {
         for params in [false, true] {
-            let opts = SqlOptions {
-                params,
-                ..SqlOptions::default()
-            };
-            let q = sel.render(&p, d, &opts).expect("compiles");
-            let got = c.ids(&q).unwrap_or_else(|e| panic!("{}: {e}", q.sql));
+            let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
+            let got = c.ids(&q).unwrap_or_else(|e| panic!("{}: {e}", q.sql()));
             if got != want {
-                failures.push(format!("{d} {name}: {} gave {got:?}, want {want:?}", q.sql));
+                failures.push(format!(
+                    "{d} {name}: {} gave {got:?}, want {want:?}",
+                    q.sql()
+                ));
             }
         }
     }
@@ -238,12 +236,9 @@ fn naive_sql_would_fold() {
     let mut c = sqldb::sqlite();
     c.batch("CREATE TABLE t (id INTEGER, v TEXT); INSERT INTO t VALUES (0, 'abc'), (1, 'ABC');")
         .expect("setup");
-    let q = filterql::target::sql::SqlFragment {
-        sql: "SELECT id FROM t WHERE v LIKE 'a%' ESCAPE '!'".into(),
-        params: vec![],
-    };
+    let q = "SELECT id FROM t WHERE v LIKE 'a%' ESCAPE '!'";
     assert_eq!(
-        c.ids(&q).expect("runs"),
+        c.ids(q).expect("runs"),
         vec![0, 1],
         "SQLite LIKE folds ASCII case"
     );
@@ -259,10 +254,7 @@ fn naive_sql_would_fold() {
             (1, vec![Cell::Text("ÁBC ".into())]),
         ];
         c.insert(&table, &cols, &data).expect("insert");
-        let q = filterql::target::sql::SqlFragment {
-            sql: format!("SELECT id FROM `{table}` WHERE v = 'abc'"),
-            params: vec![],
-        };
+        let q = format!("SELECT id FROM `{table}` WHERE v = 'abc'");
         let got = c.ids(&q).expect("runs");
         let _ = c.drop_table(&table);
         assert_eq!(

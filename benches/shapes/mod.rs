@@ -14,7 +14,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use filterql::schema::Field;
-use filterql::target::sql::{self, Dialect, SqlOptions};
+use filterql::target::sql::{Dialect, SqlOptions};
 use filterql::target::{jdy, masterdata};
 use filterql::{FieldType, Options, Schema};
 use sqlparser::dialect::GenericDialect;
@@ -226,13 +226,10 @@ pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
 /// Parse, check, normalize and emit the MySQL `WHERE` condition with inline literals.
 pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    let sql_opts = SqlOptions {
-        tz: q.tz(),
-        params: false,
-    };
-    sql::compile_where(q.pred(), Dialect::Mysql, &sql_opts)
+    q.to_sql_where(&SqlOptions::new(Dialect::Mysql))
         .expect("the bench query compiles to SQL")
-        .sql
+        .into_parts()
+        .0
 }
 
 /// The pipelines every shape is measured with, by report name.

@@ -4,7 +4,7 @@
 
 mod common;
 
-use filterql::target::sql::{compile_where, Dialect, Select, SqlOptions};
+use filterql::target::sql::{Dialect, SqlOptions};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -12,9 +12,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for dialect in [Dialect::Mysql, Dialect::Postgres, Dialect::Sqlite] {
-        let inline = compile_where(q.pred(), dialect, &SqlOptions { tz: q.tz(), params: false });
-        let params = compile_where(q.pred(), dialect, &SqlOptions { tz: q.tz(), params: true });
+        let opts = SqlOptions::new(dialect);
+        let inline = q.to_sql_where(&opts);
+        let params = q.to_sql_where(&opts.clone().params(true));
         assert_eq!(inline.is_ok(), params.is_ok(), "modes agree ({dialect:?})");
-        let _ = Select::new("t").render(q.pred(), dialect, &SqlOptions { tz: q.tz(), params: true });
+        let _ = q.to_sql(&opts.table("t").params(true).first_placeholder(3));
     }
 });

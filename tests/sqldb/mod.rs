@@ -8,7 +8,7 @@
 #![allow(dead_code)]
 
 use chrono::FixedOffset;
-use filterql::target::sql::{Dialect, SqlFragment};
+use filterql::target::sql::{Dialect, SqlFragment, SqlParam};
 use filterql::FieldType;
 use serde_json::{json, Value};
 use std::error::Error;
@@ -250,19 +250,26 @@ impl Conn {
         self.batch(&format!("DELETE FROM {t}"))
     }
 
-    /// The JSON parameter a cell is bound as in a column of kind `k`.
-    fn cell_param(&self, k: ColKind, cell: &Cell) -> Value {
+    /// The parameter a cell is bound as in a column of kind `k`.
+    fn cell_param(&self, k: ColKind, cell: &Cell) -> SqlParam {
         let d = self.dialect();
         match cell {
-            Cell::Null => Value::Null,
-            Cell::Text(s) | Cell::Datetime(s) | Cell::Json(s) => json!(s),
-            Cell::Num(x) => json!(x),
-            Cell::EmptyDatetime if d == Dialect::Sqlite => json!(""),
-            Cell::EmptyDatetime => Value::Null,
-            Cell::EmptyJson if k == ColKind::JsonText => json!(""),
-            Cell::EmptyJson if d == Dialect::Sqlite => json!(""),
-            Cell::EmptyJson => Value::Null,
-            Cell::Flag(b) => json!(b),
+            Cell::Null => SqlParam::Null,
+            Cell::Text(s) => SqlParam::Text(s.clone()),
+            Cell::Datetime(s) => SqlParam::Timestamp(
+                chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+                    .unwrap_or_else(|e| panic!("test datetime {s}: {e}")),
+            ),
+            Cell::Json(s) => SqlParam::Json(s.clone()),
+            // No engine of the three stores an infinity alike (MySQL refuses it).
+            Cell::Num(x) if !x.is_finite() => SqlParam::Null,
+            Cell::Num(x) => SqlParam::Float(*x),
+            Cell::EmptyDatetime if d == Dialect::Sqlite => SqlParam::Text(String::new()),
+            Cell::EmptyDatetime => SqlParam::Null,
+            Cell::EmptyJson if k == ColKind::JsonText => SqlParam::Text(String::new()),
+            Cell::EmptyJson if d == Dialect::Sqlite => SqlParam::Text(String::new()),
+            Cell::EmptyJson => SqlParam::Null,
+            Cell::Flag(b) => SqlParam::Bool(*b),
         }
     }
 
@@ -283,7 +290,7 @@ impl Conn {
             marks.join(", ")
         );
         for (id, cells) in rows {
-            let mut params = vec![json!(id)];
+            let mut params = vec![SqlParam::Int(*id)];
             for (c, cell) in cols.iter().zip(cells) {
                 params.push(self.cell_param(c.kind, cell));
             }
@@ -292,56 +299,46 @@ impl Conn {
         Ok(())
     }
 
-    /// Runs a statement with parameters, discarding any result.
-    pub fn exec(&mut self, sql: &str, params: &[Value]) -> Res<()> {
+    /// Runs a statement with parameters, discarding any result. The parameters bind
+    /// through the library's own driver implementations for [`SqlParam`].
+    pub fn exec(&mut self, sql: &str, params: &[SqlParam]) -> Res<()> {
         match self {
             Conn::Sqlite(c) => {
-                let ps: Vec<rusqlite::types::Value> = params.iter().map(sqlite_value).collect();
-                c.execute(sql, rusqlite::params_from_iter(ps))?;
+                c.execute(sql, rusqlite::params_from_iter(params))?;
             }
             Conn::Pg(c) => {
-                let ps: Vec<PgJson> = params.iter().map(PgJson).collect();
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                c.execute(sql, &refs)?;
+                c.execute(sql, &pg_refs(params))?;
             }
             Conn::My(c) => {
                 use mysql::prelude::Queryable;
-                c.exec_drop(sql, mysql_params(params))?;
+                c.exec_drop(sql, params.to_vec())?
             }
         }
         Ok(())
     }
 
     /// Runs a query whose first column is an integer id; returns the ids sorted.
-    pub fn ids(&mut self, q: &SqlFragment) -> Res<Vec<i64>> {
+    pub fn ids(&mut self, q: &(impl Stmt + ?Sized)) -> Res<Vec<i64>> {
+        let (sql, params) = q.parts();
         let mut ids: Vec<i64> = match self {
             Conn::Sqlite(c) => {
-                let ps: Vec<rusqlite::types::Value> = q.params.iter().map(sqlite_value).collect();
-                let mut st = c.prepare(&q.sql)?;
-                let rows = st.query_map(rusqlite::params_from_iter(ps), |r| r.get::<_, i64>(0))?;
+                let mut st = c.prepare(sql)?;
+                let rows =
+                    st.query_map(rusqlite::params_from_iter(params), |r| r.get::<_, i64>(0))?;
                 rows.collect::<Result<_, _>>()?
             }
-            Conn::Pg(c) => {
-                let ps: Vec<PgJson> = q.params.iter().map(PgJson).collect();
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                c.query(&q.sql, &refs)?
-                    .iter()
-                    .map(|r| r.try_get::<_, i64>(0))
-                    .collect::<Result<_, _>>()?
-            }
+            Conn::Pg(c) => c
+                .query(sql, &pg_refs(params))?
+                .iter()
+                .map(|r| r.try_get::<_, i64>(0))
+                .collect::<Result<_, _>>()?,
             Conn::My(c) => {
                 use mysql::prelude::Queryable;
-                let rows: Vec<mysql::Row> = if q.params.is_empty() {
+                let rows: Vec<mysql::Row> = if params.is_empty() {
                     // The text protocol: the statement is sent exactly as written.
-                    c.query(&q.sql)?
+                    c.query(sql)?
                 } else {
-                    c.exec(&q.sql, mysql_params(&q.params))?
+                    c.exec(sql, params.to_vec())?
                 };
                 rows.iter()
                     .map(|r| {
@@ -358,33 +355,27 @@ impl Conn {
 
     /// Runs a query returning one row of one text column; returns all rows' values
     /// (so a statement whose shape changed shows up as extra or missing rows).
-    pub fn strings(&mut self, q: &SqlFragment) -> Res<Vec<Option<String>>> {
+    pub fn strings(&mut self, q: &(impl Stmt + ?Sized)) -> Res<Vec<Option<String>>> {
+        let (sql, params) = q.parts();
         Ok(match self {
             Conn::Sqlite(c) => {
-                let ps: Vec<rusqlite::types::Value> = q.params.iter().map(sqlite_value).collect();
-                let mut st = c.prepare(&q.sql)?;
-                let rows = st.query_map(rusqlite::params_from_iter(ps), |r| {
+                let mut st = c.prepare(sql)?;
+                let rows = st.query_map(rusqlite::params_from_iter(params), |r| {
                     r.get::<_, Option<String>>(0)
                 })?;
                 rows.collect::<Result<_, _>>()?
             }
-            Conn::Pg(c) => {
-                let ps: Vec<PgJson> = q.params.iter().map(PgJson).collect();
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = ps
-                    .iter()
-                    .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                    .collect();
-                c.query(&q.sql, &refs)?
-                    .iter()
-                    .map(|r| r.try_get::<_, Option<String>>(0))
-                    .collect::<Result<_, _>>()?
-            }
+            Conn::Pg(c) => c
+                .query(sql, &pg_refs(params))?
+                .iter()
+                .map(|r| r.try_get::<_, Option<String>>(0))
+                .collect::<Result<_, _>>()?,
             Conn::My(c) => {
                 use mysql::prelude::Queryable;
-                let rows: Vec<Option<Vec<u8>>> = if q.params.is_empty() {
-                    c.query(&q.sql)?
+                let rows: Vec<Option<Vec<u8>>> = if params.is_empty() {
+                    c.query(sql)?
                 } else {
-                    c.exec(&q.sql, mysql_params(&q.params))?
+                    c.exec(sql, params.to_vec())?
                 };
                 rows.into_iter()
                     .map(|b| b.map(String::from_utf8).transpose())
@@ -394,100 +385,44 @@ impl Conn {
     }
 }
 
-fn sqlite_value(v: &Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value as V;
-    match v {
-        Value::Null => V::Null,
-        Value::Bool(b) => V::Integer(i64::from(*b)),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) if n.is_i64() => V::Integer(i),
-            _ => V::Real(n.as_f64().unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => V::Text(s.clone()),
-        other => V::Text(other.to_string()),
+/// A statement to run: SQL text and its parameters.
+pub trait Stmt {
+    /// The text and the parameters.
+    fn parts(&self) -> (&str, &[SqlParam]);
+}
+
+impl Stmt for SqlFragment {
+    fn parts(&self) -> (&str, &[SqlParam]) {
+        (self.sql(), self.params())
     }
 }
 
-fn mysql_params(params: &[Value]) -> mysql::Params {
-    use mysql::Value as V;
-    mysql::Params::Positional(
-        params
-            .iter()
-            .map(|v| match v {
-                Value::Null => V::NULL,
-                Value::Bool(b) => V::Int(i64::from(*b)),
-                Value::Number(n) => match n.as_i64() {
-                    Some(i) if n.is_i64() => V::Int(i),
-                    _ => V::Double(n.as_f64().unwrap_or(f64::NAN)),
-                },
-                Value::String(s) => V::Bytes(s.clone().into_bytes()),
-                other => V::Bytes(other.to_string().into_bytes()),
-            })
-            .collect(),
-    )
+/// Plain SQL without parameters.
+impl Stmt for str {
+    fn parts(&self) -> (&str, &[SqlParam]) {
+        (self, &[])
+    }
 }
 
-/// A JSON parameter bound to whatever type PostgreSQL infers for its placeholder, the
-/// way an endpoint taking `{"sql","params"}` would: strings as text, timestamps or
-/// jsonb, numbers as the inferred numeric type.
-#[derive(Debug)]
-struct PgJson<'a>(&'a Value);
-
-impl postgres::types::ToSql for PgJson<'_> {
-    fn to_sql(
-        &self,
-        ty: &postgres::types::Type,
-        out: &mut postgres::types::private::BytesMut,
-    ) -> Result<postgres::types::IsNull, Box<dyn Error + Sync + Send>> {
-        use postgres::types::{IsNull, Type};
-        match self.0 {
-            Value::Null => Ok(IsNull::Yes),
-            Value::Bool(b) => match *ty {
-                Type::BOOL => b.to_sql(ty, out),
-                _ => i64::from(*b).to_sql(ty, out),
-            },
-            Value::Number(n) => {
-                let x = n.as_f64().ok_or("number")?;
-                match *ty {
-                    Type::FLOAT8 => x.to_sql(ty, out),
-                    Type::FLOAT4 => (x as f32).to_sql(ty, out),
-                    Type::INT8 => n.as_i64().ok_or("not an integer")?.to_sql(ty, out),
-                    Type::INT4 => {
-                        i32::try_from(n.as_i64().ok_or("not an integer")?)?.to_sql(ty, out)
-                    }
-                    _ => Err(format!("number bound to {ty}").into()),
-                }
-            }
-            Value::String(s) => match *ty {
-                Type::TIMESTAMP => {
-                    let t = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")?;
-                    let epoch = chrono::NaiveDate::from_ymd_opt(2000, 1, 1)
-                        .and_then(|d| d.and_hms_opt(0, 0, 0))
-                        .ok_or("epoch")?;
-                    let micros = (t - epoch).num_microseconds().ok_or("range")?;
-                    out.extend_from_slice(&micros.to_be_bytes());
-                    Ok(IsNull::No)
-                }
-                Type::JSONB => {
-                    out.extend_from_slice(&[1]);
-                    out.extend_from_slice(s.as_bytes());
-                    Ok(IsNull::No)
-                }
-                Type::JSON => {
-                    out.extend_from_slice(s.as_bytes());
-                    Ok(IsNull::No)
-                }
-                _ => s.as_str().to_sql(ty, out),
-            },
-            other => Err(format!("cannot bind {other}").into()),
-        }
+/// Plain SQL without parameters.
+impl Stmt for String {
+    fn parts(&self) -> (&str, &[SqlParam]) {
+        (self, &[])
     }
+}
 
-    fn accepts(_: &postgres::types::Type) -> bool {
-        true
+impl Stmt for (String, Vec<SqlParam>) {
+    fn parts(&self) -> (&str, &[SqlParam]) {
+        (&self.0, &self.1)
     }
+}
 
-    postgres::types::to_sql_checked!();
+/// The parameters as `postgres` takes them.
+fn pg_refs(params: &[SqlParam]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------

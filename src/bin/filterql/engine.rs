@@ -114,14 +114,15 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
                 Dialect::Postgres => sql::Dialect::Postgres,
                 Dialect::Sqlite => sql::Dialect::Sqlite,
             };
+            let opts = sql::SqlOptions::new(dialect).params(shape.params);
             let frag = match &shape.table {
-                Some(t) => query.to_sql(dialect, &sql::Select::new(t.clone()), shape.params)?,
-                None => query.to_sql_where(dialect, shape.params)?,
+                Some(t) => query.to_sql(&opts.table(t.clone()))?,
+                None => query.to_sql_where(&opts)?,
             };
             if shape.params {
                 Ok(Output::Json(to_json(&frag)))
             } else {
-                Ok(Output::Text(frag.sql))
+                Ok(Output::Text(frag.into_parts().0))
             }
         }
     }

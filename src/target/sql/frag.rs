@@ -6,6 +6,7 @@
 //! identifier and keyword goes straight into the one buffer.
 
 use super::dialect::Dialect;
+use super::SqlParam;
 use crate::target::decimal::push_decimal;
 
 /// SQL text with its parameters, written in order.
@@ -14,8 +15,10 @@ pub(crate) struct Out {
     /// The text so far.
     pub(crate) sql: String,
     /// The parameters so far, in placeholder order.
-    pub(crate) params: Vec<serde_json::Value>,
+    pub(crate) params: Vec<SqlParam>,
     dialect: Dialect,
+    /// The number of the first placeholder (PostgreSQL), at least 1.
+    first: usize,
 }
 
 /// A position in an [`Out`] to go back to.
@@ -26,12 +29,14 @@ pub(crate) struct Mark {
 }
 
 impl Out {
-    /// An empty statement with room for `capacity` bytes of text.
-    pub(crate) fn new(dialect: Dialect, capacity: usize) -> Out {
+    /// An empty statement with room for `capacity` bytes of text, whose first
+    /// placeholder is number `first` (at least 1).
+    pub(crate) fn new(dialect: Dialect, capacity: usize, first: usize) -> Out {
         Out {
             sql: String::with_capacity(capacity),
             params: Vec::new(),
             dialect,
+            first: first.max(1),
         }
     }
 
@@ -41,13 +46,25 @@ impl Out {
     }
 
     /// Appends a bound parameter and its placeholder.
-    pub(crate) fn param(&mut self, v: serde_json::Value) {
+    ///
+    /// On PostgreSQL a number's placeholder is cast to `float8`, the storage model's
+    /// number type: the parameter's type is then `float8` whatever the column's (an
+    /// integer or `numeric` column works too, as it does with an inline literal), so a
+    /// fraction never meets an `integer` placeholder it cannot bind to.
+    pub(crate) fn param(&mut self, v: SqlParam) {
+        let number = matches!(v, SqlParam::Int(_) | SqlParam::Float(_));
         self.params.push(v);
         match self.dialect {
             Dialect::Mysql | Dialect::Sqlite => self.sql.push('?'),
             Dialect::Postgres => {
                 self.sql.push('$');
-                push_decimal(&mut self.sql, self.params.len() as u64);
+                push_decimal(
+                    &mut self.sql,
+                    (self.first - 1).saturating_add(self.params.len()) as u64,
+                );
+                if number {
+                    self.sql.push_str("::float8");
+                }
             }
         }
     }
@@ -67,7 +84,7 @@ impl Out {
     }
 
     /// The text and the parameters.
-    pub(crate) fn finish(self) -> (String, Vec<serde_json::Value>) {
+    pub(crate) fn finish(self) -> (String, Vec<SqlParam>) {
         (self.sql, self.params)
     }
 }
@@ -78,22 +95,34 @@ mod tests {
 
     #[test]
     fn postgres_placeholders_count_up_and_truncate_rewinds() {
-        let mut out = Out::new(Dialect::Postgres, 0);
+        let mut out = Out::new(Dialect::Postgres, 0, 1);
         out.push("a = ");
-        out.param(serde_json::json!(1));
+        out.param(SqlParam::Int(1));
         let m = out.mark();
         out.push(" AND b = ");
-        out.param(serde_json::json!(2));
-        assert_eq!(out.sql, "a = $1 AND b = $2");
+        out.param(SqlParam::Int(2));
+        assert_eq!(out.sql, "a = $1::float8 AND b = $2::float8");
         out.truncate(m);
         out.push(" OR c = ");
-        out.param(serde_json::json!(3));
+        out.param(SqlParam::Text("x".into()));
         assert_eq!(
             out.finish(),
             (
-                "a = $1 OR c = $2".to_owned(),
-                vec![serde_json::json!(1), serde_json::json!(3)]
+                "a = $1::float8 OR c = $2".to_owned(),
+                vec![SqlParam::Int(1), SqlParam::Text("x".into())]
             )
         );
+    }
+
+    #[test]
+    fn placeholders_start_where_asked() {
+        let mut out = Out::new(Dialect::Postgres, 0, 3);
+        out.param(SqlParam::Text("a".into()));
+        out.push(", ");
+        out.param(SqlParam::Text("b".into()));
+        assert_eq!(out.sql, "$3, $4");
+        let mut out = Out::new(Dialect::Sqlite, 0, 3);
+        out.param(SqlParam::Text("a".into()));
+        assert_eq!(out.sql, "?");
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! These functions are the injection boundary: every byte of user text that reaches an
 //! inline statement goes through [`string`]. Each rule below was checked on the engines
-//! (DESIGN §5) and is pinned by the injection tests in `tests/sql_injection.rs`.
+//! and is pinned by the project's injection tests (every `sql_mode`, and on MySQL every
+//! common client character set).
 
 use super::dialect::Dialect;
 use crate::target::decimal;
@@ -31,7 +32,11 @@ pub enum LiteralError {
 ///   doubled, which reads the same with and without `NO_BACKSLASH_ESCAPES`. Anything else
 ///   (a backslash, control or non-ASCII characters) is written `_utf8mb4 X'<hex>'`: a hex
 ///   literal has no escapes at all and the introducer makes it text in UTF-8 whatever the
-///   connection's character set, so it is exact in every `sql_mode`.
+///   connection's character set, so it is exact in every `sql_mode`. The statement stays
+///   pure ASCII, so it also survives a client or terminal that re-encodes statement
+///   text into the connection's character set (a GBK or Shift-JIS session, JDBC's
+///   `characterEncoding`), where a quoted `_utf8mb4'进行中'` would reach the server as
+///   other bytes.
 /// - PostgreSQL: `'...'` with `'` doubled; when a backslash is present, `E'...'` with `\`
 ///   doubled too, so the value does not depend on `standard_conforming_strings`.
 /// - SQLite: `'...'` with `'` doubled (SQLite has no backslash escapes).
@@ -122,60 +127,58 @@ pub(crate) fn push_quote_doubling(out: &mut String, s: &str, q: char) {
 
 /// The numeric literal for a finite `x`, read back by every engine as the same double.
 ///
-/// Always in exponent form (`1.5e0`, `-2e-7`): MySQL reads an exponent literal as a
-/// DOUBLE (a plain `0.1` would be DECIMAL), PostgreSQL reads it as an exact numeric that
-/// converts to the nearest float8, and SQLite as a REAL. Rust prints the shortest digits
-/// that round-trip, so the nearest double is `x` itself. Negative values are
-/// parenthesised so that no `--` comment can ever form after an operator.
+/// Plain decimal digits where that is short (`5`, `1000.5`, `-0.25`, `0.0001`), exponent
+/// form for magnitudes below 1e-4 or from 1e15 (`1e-7`, `1.5e20`); in both, the
+/// shortest digits that round-trip, so the nearest double to the text is `x` itself.
+/// Every engine reads either form as that double when comparing with a floating
+/// column: MySQL reads a plain fraction as an exact DECIMAL and an exponent literal as
+/// a DOUBLE, PostgreSQL both as exact numerics, SQLite as a REAL, and each converts an
+/// exact decimal to the nearest double (checked on the engines by `tests/sql_numbers.rs`).
+/// Whole numbers in plain form are below 1e15, so the integer is the double exactly,
+/// also where an engine compares an integer with a double without converting (SQLite).
+/// Zero is `0` (`-0` equals it everywhere). Negative values are parenthesised so that
+/// no `--` comment can ever form after an operator.
 pub fn number(x: f64) -> Result<String, LiteralError> {
     let mut out = String::new();
     push_number(&mut out, x)?;
     Ok(out)
 }
 
+/// Below this magnitude numbers are written with an exponent (a plain form would start
+/// with more than four zeros).
+const PLAIN_MIN: f64 = 1e-4;
+/// From this magnitude numbers are written with an exponent: the plain form of a
+/// whole number would be longer than 15 digits, and above 2^53 its digits would not
+/// all be exact.
+const PLAIN_MAX: f64 = 1e15;
+
 /// Appends [`number`]`(x)` to `out` (nothing on error).
 pub(crate) fn push_number(out: &mut String, x: f64) -> Result<(), LiteralError> {
     if !x.is_finite() {
         return Err(LiteralError::NotFinite);
     }
-    let start = out.len();
-    if x != 0.0 && x.fract() == 0.0 && x.abs() < 1e15 {
-        push_integer_exp(out, x);
+    if x == 0.0 {
+        out.push('0');
         return Ok(());
     }
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{x:e}");
-    if out[start..].starts_with('-') {
-        out.insert(start, '(');
+    let negative = x < 0.0;
+    let a = x.abs();
+    if negative {
+        out.push_str("(-");
+    }
+    if a.fract() == 0.0 && a < PLAIN_MAX {
+        // The common case, without float formatting.
+        decimal::push_decimal(out, a as u64);
+    } else if (PLAIN_MIN..PLAIN_MAX).contains(&a) {
+        // Display prints the shortest round-trip digits, never with an exponent.
+        let _ = write!(out, "{a}");
+    } else {
+        let _ = write!(out, "{a:e}");
+    }
+    if negative {
         out.push(')');
     }
     Ok(())
-}
-
-/// `format!("{x:e}")` for a non-zero integral `x` below 1e15 in magnitude (exact in
-/// an integer), parenthesised when negative as [`push_number`] does, without float
-/// formatting: the digits with trailing zeros dropped, the point after the first, and
-/// the exponent (`150` → `1.5e2`, `-7` → `(-7e0)`).
-fn push_integer_exp(out: &mut String, x: f64) {
-    let mut buf = [0; 20];
-    let digits = decimal::digits(x.abs() as u64, &mut buf);
-    let exp = digits.len() - 1;
-    let kept = digits.len() - digits.iter().rev().take_while(|&&d| d == b'0').count();
-    if x < 0.0 {
-        out.push_str("(-");
-    }
-    out.push(char::from(digits[0]));
-    if kept > 1 {
-        out.push('.');
-        for &d in &digits[1..kept] {
-            out.push(char::from(d));
-        }
-    }
-    out.push('e');
-    decimal::push_decimal(out, exp as u64);
-    if x < 0.0 {
-        out.push(')');
-    }
 }
 
 /// The earliest and latest instants (ms since the epoch, UTC) a dialect's datetime
@@ -228,6 +231,18 @@ pub(crate) fn datetime_civil(
         return Err(LiteralError::DatetimeRange);
     }
     Ok(c)
+}
+
+/// The instant `ms` as local time in `tz`, if the dialect's datetime columns hold it.
+pub(crate) fn datetime_naive(
+    dialect: Dialect,
+    ms: i64,
+    tz: FixedOffset,
+) -> Result<chrono::NaiveDateTime, LiteralError> {
+    datetime_civil(dialect, ms, tz)?;
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.with_timezone(&tz).naive_local())
+        .ok_or(LiteralError::DatetimeRange)
 }
 
 /// Appends `YYYY-MM-DD HH:MM:SS.fff`.
@@ -296,10 +311,18 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The rule of [`number`], through float formatting alone.
     fn slow_number(x: f64) -> String {
-        let s = format!("{x:e}");
-        if s.starts_with('-') {
-            format!("({s})")
+        let a = x.abs();
+        let s = if x == 0.0 {
+            "0".to_owned()
+        } else if (1e-4..1e15).contains(&a) {
+            format!("{a}")
+        } else {
+            format!("{a:e}")
+        };
+        if x < 0.0 {
+            format!("(-{s})")
         } else {
             s
         }
@@ -307,11 +330,13 @@ mod tests {
 
     proptest! {
         #[test]
-        fn integral_numbers_print_as_float_formatting_does(
+        fn numbers_print_as_float_formatting_does(
             x in prop_oneof![
                 (-1_000_000_000_000_000i64..1_000_000_000_000_000).prop_map(|i| i as f64),
                 (-1000i64..1000).prop_map(|i| i as f64),
                 (0u32..15, -9i64..10).prop_map(|(e, m)| m as f64 * 10f64.powi(e as i32)),
+                any::<f64>().prop_filter("finite", |x| x.is_finite()),
+                -1e6..1e6f64,
             ]
         ) {
             prop_assert_eq!(number(x).unwrap(), slow_number(x));
@@ -332,8 +357,32 @@ mod tests {
             -1e14,
             0.5,
             1e300,
+            1e-4,
+            9.999999999999999e-5,
+            999_999_999_999_999.9,
         ] {
             assert_eq!(number(x).unwrap(), slow_number(x), "{x}");
+        }
+    }
+
+    #[test]
+    fn numbers_read_plainly() {
+        let cases = [
+            (5.0, "5"),
+            (1000.5, "1000.5"),
+            (-0.25, "(-0.25)"),
+            (0.1, "0.1"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-5"),
+            (-0.0, "0"),
+            (123456789.123, "123456789.123"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (1e15, "1e15"),
+            (1.5e20, "1.5e20"),
+            (5e-324, "5e-324"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(number(x).unwrap(), want, "{x:e}");
         }
     }
 
@@ -369,10 +418,15 @@ mod tests {
         for x in [0.1, -0.0, 1e300, -2.5e-7, 5e-324, f64::MAX, 123456789.0] {
             let t = number(x).unwrap();
             let t = t.trim_start_matches('(').trim_end_matches(')');
-            assert_eq!(t.parse::<f64>().unwrap().to_bits(), x.to_bits(), "{t}");
+            // `-0` is written `0`, an equal double.
+            let back = t.parse::<f64>().unwrap();
+            assert!(
+                back == x && (x == 0.0 || back.to_bits() == x.to_bits()),
+                "{t}"
+            );
         }
         assert_eq!(number(f64::NAN), Err(LiteralError::NotFinite));
-        assert_eq!(number(-1.0).unwrap(), "(-1e0)");
+        assert_eq!(number(-1.0).unwrap(), "(-1)");
     }
 
     #[test]

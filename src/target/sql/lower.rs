@@ -11,7 +11,7 @@
 use super::dialect::Dialect;
 use super::frag::Out;
 use super::literal::{self, LiteralError};
-use super::SqlError;
+use super::{SqlError, SqlParam};
 use crate::ir::{Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
@@ -83,7 +83,7 @@ impl Values {
             if s.contains('\0') {
                 return Err(LiteralError::Nul);
             }
-            out.param(serde_json::Value::String(s.to_owned()));
+            out.param(SqlParam::Text(s.to_owned()));
             Ok(())
         } else {
             literal::push_string(&mut out.sql, self.dialect, s)
@@ -93,15 +93,18 @@ impl Values {
     /// A number. Nothing is written on error.
     pub(crate) fn number(&self, out: &mut Out, x: f64) -> Result<(), LiteralError> {
         if self.params {
-            // Whole numbers go out as JSON integers, which bind to integer and floating
-            // columns alike; below 2^53 the integer is the double exactly.
+            // Whole numbers go out as integers (JSON integers in `--params` output), which
+            // bind to integer and floating columns alike; below 2^53 the integer is the
+            // double exactly.
             const EXACT: f64 = 9_007_199_254_740_992.0;
-            let n = if x.fract() == 0.0 && x.abs() < EXACT {
-                serde_json::Number::from(x as i64)
+            if !x.is_finite() {
+                return Err(LiteralError::NotFinite);
+            }
+            out.param(if x.fract() == 0.0 && x.abs() < EXACT {
+                SqlParam::Int(x as i64)
             } else {
-                serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)?
-            };
-            out.param(serde_json::Value::Number(n));
+                SqlParam::Float(x)
+            });
             Ok(())
         } else {
             literal::push_number(&mut out.sql, x)
@@ -111,8 +114,8 @@ impl Values {
     /// An instant, as local time in the query's zone. Nothing is written on error.
     pub(crate) fn datetime(&self, out: &mut Out, ms: i64) -> Result<(), LiteralError> {
         if self.params {
-            let text = literal::datetime_text(self.dialect, ms, self.tz)?;
-            out.param(serde_json::Value::String(text));
+            let t = literal::datetime_naive(self.dialect, ms, self.tz)?;
+            out.param(SqlParam::Timestamp(t));
             Ok(())
         } else {
             literal::push_datetime(&mut out.sql, self.dialect, ms, self.tz)
@@ -161,7 +164,13 @@ impl Values {
                 Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::Unrepresentable),
             });
         }
-        self.text(out, &serde_json::Value::Array(arr).to_string())
+        let text = serde_json::Value::Array(arr).to_string();
+        if self.params {
+            out.param(SqlParam::Json(text));
+            Ok(())
+        } else {
+            literal::push_string(&mut out.sql, self.dialect, &text)
+        }
     }
 }
 

@@ -1,23 +1,42 @@
 //! The SQL backend (QPaaS custom-SQL endpoint): MySQL/MariaDB, PostgreSQL, SQLite.
 //!
-//! ```
-//! use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
-//! use filterql::target::sql::{compile_where, Dialect, Select, SqlOptions};
-//! use filterql::{FieldType, Span};
+//! A compiled [`Query`](crate::Query) becomes a statement with [`Query::to_sql`] (a
+//! whole `SELECT`) or a condition with [`Query::to_sql_where`] (what follows `WHERE`),
+//! both shaped by [`SqlOptions`] and returned as a [`SqlFragment`]: the text and, in
+//! parameterised mode, its values as typed [`SqlParam`]s that bind through the drivers
+//! (features `rusqlite`, `postgres`, `mysql`).
 //!
-//! let name = FieldRef::new(FieldInfo {
-//!     name: "name".into(), subform: None, ty: FieldType::Text, widget: None,
-//!     column: "name".into(), label: None,
-//! });
-//! let p = Pred::leaf(name, Test::Eq(Scalar::Text("Bob".into())), true, Span::default());
-//! let w = compile_where(&p, Dialect::Postgres, &SqlOptions::default()).unwrap();
-//! assert_eq!(w.sql, r#"("name" IS NULL OR "name" = '' OR NOT ("name" = 'Bob'))"#);
-//!
-//! let opts = SqlOptions { params: true, ..SqlOptions::default() };
-//! let s = Select::new("people").render(&p, Dialect::Postgres, &opts).unwrap();
-//! assert_eq!(s.sql, r#"SELECT * FROM "people" WHERE ("name" IS NULL OR "name" = '' OR NOT ("name" = $1))"#);
-//! assert_eq!(s.params, vec![serde_json::json!("Bob")]);
 //! ```
+//! use filterql::target::sql::{Dialect, SqlOptions, SqlParam};
+//! use filterql::{compile, Options, Schema};
+//!
+//! let schema = Schema::from_json(r#"{"fields": [
+//!     {"name": "status", "label": "状态", "type": "text"},
+//!     {"name": "amount", "type": "number"}
+//! ]}"#).unwrap();
+//! let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+//! let query = compile(r#"状态 = "进行中" and amount > 1000.50"#, &schema, &opts).unwrap();
+//!
+//! let inline = query.to_sql(&SqlOptions::new(Dialect::Postgres).table("orders")).unwrap();
+//! assert_eq!(
+//!     inline.sql(),
+//!     r#"SELECT * FROM "orders" WHERE "status" = '进行中' AND "amount" > 1000.5"#
+//! );
+//!
+//! let cond = query
+//!     .to_sql_where(&SqlOptions::new(Dialect::Mysql).params(true))
+//!     .unwrap();
+//! assert_eq!(cond.sql(), "CAST(`status` AS BINARY) = ? AND `amount` > ?");
+//! assert_eq!(cond.params(), [SqlParam::Text("进行中".into()), SqlParam::Float(1000.5)]);
+//! // The `{"sql", "params"}` JSON of `filterql compile --target sql --params`.
+//! assert_eq!(
+//!     serde_json::to_string(&cond).unwrap(),
+//!     r#"{"sql":"CAST(`status` AS BINARY) = ? AND `amount` > ?","params":["进行中",1000.5]}"#
+//! );
+//! ```
+//!
+//! [`Query::to_sql`]: crate::Query::to_sql
+//! [`Query::to_sql_where`]: crate::Query::to_sql_where
 //!
 //! # Storage model
 //!
@@ -66,18 +85,24 @@
 //!
 //! # Modes
 //!
-//! Inline ([`SqlOptions::params`] false): one statement with every value written as a
-//! literal, escaped for the dialect (see [`literal`]). Parameterised: the statement has
-//! placeholders (`?` on MySQL and SQLite, `$1, $2, ...` on PostgreSQL) and
-//! [`SqlFragment::params`] holds the values in order as JSON: strings for text, JSON
-//! arrays (as text) and datetimes (`YYYY-MM-DD HH:MM:SS.fff`), numbers for numbers (whole
-//! numbers below 2^53 as JSON integers, so they bind to integer columns too).
-//! Serialised, a [`SqlFragment`] is the `{"sql": ..., "params": [...]}` object of
-//! `filterql compile --target sql --params`.
+//! Inline (the default): one statement with every value written as a literal, escaped
+//! for the dialect (see [`literal`]): numbers as plain decimals where short (`5`,
+//! `1000.5`) and with an exponent otherwise (`1e-7`), each read back by the engines as
+//! the same double; text quoted, except on MySQL, where text with a backslash, a
+//! control or a non-ASCII character is written in hex (`_utf8mb4 X'E8BF9B'`) so that it
+//! means the same under every `sql_mode` and connection character set.
 //!
-//! Entry points: [`compile_where`] (the condition alone), [`Select::render`] (a whole
-//! statement) and `Query::to_sql` / `Query::to_sql_where` on a compiled
-//! [`crate::Query`] (errors as [`crate::Diagnostics`] over the query text).
+//! Parameterised ([`SqlOptions::params`]): the statement has placeholders (`?` on MySQL
+//! and SQLite, `$1, $2, ...` on PostgreSQL, from [`SqlOptions::first_placeholder`]) and
+//! [`SqlFragment::params`] holds their values in order: [`SqlParam::Text`] for text,
+//! [`SqlParam::Int`] for whole numbers below 2^53 (so they bind to integer columns too)
+//! and [`SqlParam::Float`] for other numbers, [`SqlParam::Timestamp`] for datetimes (local
+//! time in the storage zone), [`SqlParam::Json`] for the JSON array a JSON column is
+//! tested against. On PostgreSQL a number's placeholder is written `$n::float8`, so it
+//! binds whatever the column's numeric type. Serialised, a [`SqlFragment`] is the
+//! `{"sql": ..., "params": [...]}` object of `filterql compile --target sql --params`,
+//! each value as JSON: strings for text, JSON arrays and datetimes
+//! (`YYYY-MM-DD HH:MM:SS.fff`), numbers for numbers.
 //!
 //! # Rejections ([`SqlError`], all collected in one pass)
 //!
@@ -89,30 +114,34 @@
 //! `<= '9999-12-31 23:59:59.999'`, and `> 9999-12-31` is false); column
 //! or table names the engine would refuse or silently truncate (PostgreSQL: over 63
 //! bytes; MySQL: over 64 characters, characters outside the BMP, a trailing space);
-//! `and`/`or` nested more than 200 levels deep.
+//! `and`/`or` nested more than 200 levels deep; a `SELECT` without a table.
 
 pub mod dialect;
 pub mod literal;
 
+mod drivers;
 mod frag;
 mod lower;
 mod mysql;
+mod param;
 mod postgres;
 mod query;
 mod sqlite;
 
 pub use dialect::Dialect;
+pub use param::SqlParam;
 
 use crate::ir::{Leaf, Pred};
 use crate::schema::FieldType;
 use crate::span::Span;
+use crate::target::decimal::push_decimal;
 use chrono::FixedOffset;
 use literal::LiteralError;
-use serde::{Deserialize, Serialize};
-use std::fmt::Write as _;
+use serde::Serialize;
 
 /// A predicate or name the SQL backend cannot express.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum SqlError {
     /// The test has no form over the field's column in the storage model.
     #[error("{test} on `{field}` ({ty}) cannot be expressed in SQL")]
@@ -211,6 +240,17 @@ pub enum SqlError {
         /// Why.
         reason: String,
     },
+    /// A `SELECT` statement was asked for without a table.
+    #[error("a SELECT statement needs a table")]
+    #[diagnostic(
+        code(filterql::sql::no_table),
+        help("name the table with `SqlOptions::table`, or ask for the condition alone with `Query::to_sql_where`")
+    )]
+    NoTable {
+        /// The query.
+        #[label("no table to select these rows from")]
+        span: Span,
+    },
     /// `and`/`or` nested deeper than engines parse.
     #[error("the condition nests `and`/`or` more than {max} levels deep")]
     #[diagnostic(
@@ -248,54 +288,233 @@ impl SqlError {
     }
 }
 
-/// Options of SQL generation.
+/// What to generate: the dialect, the statement's shape (table, columns, order, limit:
+/// used by [`Query::to_sql`](crate::Query::to_sql) only), inline or parameterised
+/// values, where placeholders start, and the zone datetime columns store.
+///
+/// ```
+/// use filterql::target::sql::{Dialect, SqlOptions};
+///
+/// let opts = SqlOptions::new(Dialect::Postgres)
+///     .table("orders")
+///     .columns(["id", "title"])
+///     .order_by("id", true)
+///     .limit(50)
+///     .params(true)
+///     .first_placeholder(3); // `$1` and `$2` are the caller's own
+/// assert_eq!(opts.dialect(), Dialect::Postgres);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SqlOptions {
-    /// The zone datetime columns are stored in (the query's time zone).
-    pub tz: FixedOffset,
-    /// Parameterised mode: placeholders in the text, values in [`SqlFragment::params`].
-    pub params: bool,
+    dialect: Dialect,
+    table: Option<String>,
+    columns: Vec<String>,
+    order_by: Vec<(String, bool)>,
+    limit: Option<u64>,
+    params: bool,
+    first_placeholder: usize,
+    tz: Option<FixedOffset>,
 }
 
-/// `+08:00`, the default zone of the language (DESIGN §3).
+impl SqlOptions {
+    /// Inline values for `dialect`, placeholders from 1, datetimes in the query's zone,
+    /// no table (`SELECT *` once one is named).
+    pub fn new(dialect: Dialect) -> SqlOptions {
+        SqlOptions {
+            dialect,
+            table: None,
+            columns: Vec::new(),
+            order_by: Vec::new(),
+            limit: None,
+            params: false,
+            first_placeholder: 1,
+            tz: None,
+        }
+    }
+
+    /// The dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The table of `SELECT ... FROM <table>`: one identifier, quoted as a whole (a `.`
+    /// is part of the name).
+    pub fn table(mut self, name: impl Into<String>) -> SqlOptions {
+        self.table = Some(name.into());
+        self
+    }
+
+    /// The selected columns (replacing any set before); none means `*`.
+    pub fn columns<I>(mut self, columns: I) -> SqlOptions
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.columns = columns.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Adds a sort key after those given before: `column DESC` when `descending`, else
+    /// `column ASC`.
+    pub fn order_by(mut self, column: impl Into<String>, descending: bool) -> SqlOptions {
+        self.order_by.push((column.into(), descending));
+        self
+    }
+
+    /// At most `n` rows (`LIMIT n`).
+    pub fn limit(mut self, n: u64) -> SqlOptions {
+        self.limit = Some(n);
+        self
+    }
+
+    /// Parameterised (`true`): placeholders in the text (`?` on MySQL and SQLite, `$n`
+    /// on PostgreSQL), values in [`SqlFragment::params`]. Inline (`false`, the default):
+    /// every value written as an escaped literal.
+    pub fn params(mut self, on: bool) -> SqlOptions {
+        self.params = on;
+        self
+    }
+
+    /// The number of the first placeholder (default 1; 0 counts as 1), so that the
+    /// statement can follow the caller's own parameters: with `n`, PostgreSQL's
+    /// placeholders are `$n, $n+1, ...`. `?` placeholders carry no number: the caller
+    /// puts its own `n - 1` values before [`SqlFragment::params`] in the same way.
+    pub fn first_placeholder(mut self, n: usize) -> SqlOptions {
+        self.first_placeholder = n.max(1);
+        self
+    }
+
+    /// The zone datetime columns store local time in (default: the query's time zone).
+    /// Instants in the query are absolute, so any zone gives the same rows over a table
+    /// that stores its datetimes in that zone.
+    pub fn tz(mut self, tz: FixedOffset) -> SqlOptions {
+        self.tz = Some(tz);
+        self
+    }
+}
+
+/// `+08:00`, the default zone of the language.
 const DEFAULT_TZ: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     Some(tz) => tz,
     // Evaluated at compile time: a bad constant fails the build, not a run.
     None => panic!("invalid default time zone"),
 };
 
-impl Default for SqlOptions {
-    /// `+08:00`, inline literals.
-    fn default() -> Self {
-        SqlOptions {
-            tz: DEFAULT_TZ,
-            params: false,
-        }
+/// SQL text with the values of its placeholders, in order (none in inline mode).
+///
+/// Serialises as `{"sql": "...", "params": [...]}` (see [`SqlParam`] for the values).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SqlFragment {
+    sql: String,
+    params: Vec<SqlParam>,
+}
+
+impl SqlFragment {
+    /// The SQL text.
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// The values of the placeholders, in order.
+    pub fn params(&self) -> &[SqlParam] {
+        &self.params
+    }
+
+    /// The text and the values.
+    pub fn into_parts(self) -> (String, Vec<SqlParam>) {
+        (self.sql, self.params)
     }
 }
 
-/// SQL text with its parameters (empty in inline mode). Serialises as
-/// `{"sql": "...", "params": [...]}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SqlFragment {
-    /// The SQL text.
-    pub sql: String,
-    /// The values of the placeholders, in order.
-    pub params: Vec<serde_json::Value>,
+/// The `WHERE` condition for `pred` (without the keyword), or every reason it cannot be
+/// written. The table, columns, order and limit of `opts` are not used. Callers go
+/// through [`Query::to_sql_where`](crate::Query::to_sql_where); this is the entry for a
+/// predicate built without a query text (tests, benches, fuzzing).
+#[doc(hidden)]
+pub fn compile_where(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<SqlError>> {
+    where_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
 }
 
-/// The `WHERE` condition for `pred` (without the keyword), or every reason it cannot be
-/// written. See the module docs for the storage model it assumes.
-pub fn compile_where(
-    pred: &Pred,
-    dialect: Dialect,
-    opts: &SqlOptions,
-) -> Result<SqlFragment, Vec<SqlError>> {
+/// [`compile_where`] with datetime columns in `tz`.
+fn where_in(pred: &Pred, opts: &SqlOptions, tz: FixedOffset) -> Result<SqlFragment, Vec<SqlError>> {
     let mut errors = Vec::new();
-    let mut out = frag::Out::new(dialect, estimate(pred, opts));
-    lower_where(&mut out, pred, dialect, opts, &mut errors);
+    let mut out = frag::Out::new(opts.dialect, estimate(pred, opts), opts.first_placeholder);
+    lower_where(&mut out, pred, opts, tz, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
+    }
+    let (sql, params) = out.finish();
+    Ok(SqlFragment { sql, params })
+}
+
+/// The `SELECT` statement filtering rows by `pred`, or every reason it cannot be
+/// written ([`SqlError::NoTable`] without a table). Callers go through
+/// [`Query::to_sql`](crate::Query::to_sql); this is the entry for a predicate built
+/// without a query text (tests, benches, fuzzing).
+#[doc(hidden)]
+pub fn compile_select(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<SqlError>> {
+    select_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
+}
+
+/// [`compile_select`] with datetime columns in `tz`.
+fn select_in(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+) -> Result<SqlFragment, Vec<SqlError>> {
+    let dialect = opts.dialect;
+    let mut errors = Vec::new();
+    let Some(table) = &opts.table else {
+        return Err(vec![SqlError::NoTable {
+            span: Span::default(),
+        }]);
+    };
+    let mut out = frag::Out::new(dialect, estimate(pred, opts) + 64, opts.first_placeholder);
+    let mut name = |out: &mut frag::Out, what: &'static str, n: &str| {
+        if let Err(reason) = dialect.push_ident(&mut out.sql, n) {
+            errors.push(SqlError::Name {
+                what,
+                name: n.to_owned(),
+                reason,
+            });
+        }
+    };
+    out.push("SELECT ");
+    if opts.columns.is_empty() {
+        out.push("*");
+    }
+    for (i, c) in opts.columns.iter().enumerate() {
+        if i > 0 {
+            out.push(", ");
+        }
+        name(&mut out, "column", c);
+    }
+    out.push(" FROM ");
+    name(&mut out, "table", table);
+    // Written aside and appended after the condition, so that every name's error comes
+    // before the condition's, in the order the options list them.
+    let mut order = String::new();
+    for (i, (c, descending)) in opts.order_by.iter().enumerate() {
+        order.push_str(if i == 0 { " ORDER BY " } else { ", " });
+        if let Err(reason) = dialect.push_ident(&mut order, c) {
+            errors.push(SqlError::Name {
+                what: "column",
+                name: c.clone(),
+                reason,
+            });
+        }
+        order.push_str(if *descending { " DESC" } else { " ASC" });
+    }
+    out.push(" WHERE ");
+    lower_where(&mut out, pred, opts, tz, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    out.push(&order);
+    if let Some(n) = opts.limit {
+        out.push(" LIMIT ");
+        push_decimal(&mut out.sql, n);
     }
     let (sql, params) = out.finish();
     Ok(SqlFragment { sql, params })
@@ -304,15 +523,15 @@ pub fn compile_where(
 fn lower_where(
     out: &mut frag::Out,
     pred: &Pred,
-    dialect: Dialect,
     opts: &SqlOptions,
+    tz: FixedOffset,
     errors: &mut Vec<SqlError>,
 ) {
     let mut l = lower::Lower {
         v: lower::Values {
-            dialect,
+            dialect: opts.dialect,
             params: opts.params,
-            tz: opts.tz,
+            tz,
         },
         errors,
         col: String::new(),
@@ -374,97 +593,5 @@ fn estimate(pred: &Pred, opts: &SqlOptions) -> usize {
         n / 2
     } else {
         n
-    }
-}
-
-/// One `ORDER BY` key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderBy {
-    /// The column.
-    pub column: String,
-    /// `DESC` rather than `ASC`.
-    pub descending: bool,
-}
-
-/// A `SELECT <columns> FROM <table> WHERE <pred> [ORDER BY ..] [LIMIT n]` statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Select {
-    /// The selected columns; empty means `*`.
-    pub columns: Vec<String>,
-    /// The table, one identifier (quoted as a whole: a `.` is part of the name).
-    pub table: String,
-    /// Sort keys.
-    pub order_by: Vec<OrderBy>,
-    /// Maximum number of rows.
-    pub limit: Option<u64>,
-}
-
-impl Select {
-    /// `SELECT * FROM table`.
-    pub fn new(table: impl Into<String>) -> Select {
-        Select {
-            columns: Vec::new(),
-            table: table.into(),
-            order_by: Vec::new(),
-            limit: None,
-        }
-    }
-
-    /// The statement filtering rows by `pred`, or every reason it cannot be written.
-    pub fn render(
-        &self,
-        pred: &Pred,
-        dialect: Dialect,
-        opts: &SqlOptions,
-    ) -> Result<SqlFragment, Vec<SqlError>> {
-        let mut errors = Vec::new();
-        let mut name = |what: &'static str, n: &str| -> String {
-            dialect.quote_ident(n).unwrap_or_else(|reason| {
-                errors.push(SqlError::Name {
-                    what,
-                    name: n.to_owned(),
-                    reason,
-                });
-                String::new()
-            })
-        };
-        let cols = if self.columns.is_empty() {
-            "*".to_owned()
-        } else {
-            let cs: Vec<String> = self.columns.iter().map(|c| name("column", c)).collect();
-            cs.join(", ")
-        };
-        let table = name("table", &self.table);
-        let order: Vec<String> = self
-            .order_by
-            .iter()
-            .map(|o| {
-                format!(
-                    "{} {}",
-                    name("column", &o.column),
-                    if o.descending { "DESC" } else { "ASC" }
-                )
-            })
-            .collect();
-        let mut out = frag::Out::new(dialect, estimate(pred, opts) + 64);
-        out.push("SELECT ");
-        out.push(&cols);
-        out.push(" FROM ");
-        out.push(&table);
-        out.push(" WHERE ");
-        lower_where(&mut out, pred, dialect, opts, &mut errors);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        if !order.is_empty() {
-            out.push(" ORDER BY ");
-            out.push(&order.join(", "));
-        }
-        if let Some(n) = self.limit {
-            // Writing to a String cannot fail.
-            let _ = write!(out.sql, " LIMIT {n}");
-        }
-        let (sql, params) = out.finish();
-        Ok(SqlFragment { sql, params })
     }
 }

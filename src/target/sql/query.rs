@@ -1,40 +1,102 @@
-//! The SQL backend as a method of a compiled [`Query`].
+//! The SQL backend as methods of a compiled [`Query`].
 
-use super::{compile_where, Dialect, Select, SqlFragment, SqlOptions};
-use crate::{Diagnostics, Query};
+use super::{select_in, where_in, SqlError, SqlFragment, SqlOptions};
+use crate::{Diagnostics, Query, Span};
 
 impl Query {
-    /// The query as a `SELECT` statement in `dialect` (datetimes in the query's zone),
-    /// inline or parameterised; on failure, every reason, as diagnostics over the
-    /// query text (`filterql compile --target sql`).
-    pub fn to_sql(
-        &self,
-        dialect: Dialect,
-        select: &Select,
-        params: bool,
-    ) -> Result<SqlFragment, Diagnostics> {
-        select
-            .render(&self.pred, dialect, &self.sql_options(params))
-            .map_err(|errs| self.sql_diagnostics(errs))
+    /// The query as a `SELECT` statement: `SELECT <columns> FROM <table> WHERE
+    /// <condition> [ORDER BY ..] [LIMIT n]`, shaped by `opts` (which must name a
+    /// table), inline or parameterised. Datetimes are compared as local time in the
+    /// query's zone unless [`SqlOptions::tz`] says otherwise. See
+    /// [`crate::target::sql`] for the storage model the statement assumes.
+    ///
+    /// ```
+    /// # #[cfg(feature = "rusqlite")] {
+    /// use filterql::target::sql::{Dialect, SqlOptions};
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let schema = Schema::from_json(r#"{"fields": [
+    ///     {"name": "status", "label": "状态", "type": "text"},
+    ///     {"name": "order_no", "type": "text"}
+    /// ]}"#).unwrap();
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let query = compile(r#"状态 != "open" and order_no startswith "PO-""#, &schema, &opts)
+    ///     .unwrap();
+    ///
+    /// let stmt = query
+    ///     .to_sql(&SqlOptions::new(Dialect::Sqlite).table("orders").columns(["id"]).params(true))
+    ///     .unwrap();
+    ///
+    /// let db = rusqlite::Connection::open_in_memory().unwrap();
+    /// db.execute_batch(
+    ///     "CREATE TABLE orders (id INTEGER, status TEXT, order_no TEXT);
+    ///      INSERT INTO orders VALUES (1, 'open', 'PO-1'), (2, 'closed', 'PO-2'),
+    ///                                (3, 'closed', 'SO-3'), (4, NULL, 'PO-4');",
+    /// )
+    /// .unwrap();
+    /// // `SqlParam` implements `rusqlite::ToSql` (feature `rusqlite`).
+    /// let mut st = db.prepare(stmt.sql()).unwrap();
+    /// let ids: Vec<i64> = st
+    ///     .query_map(rusqlite::params_from_iter(stmt.params()), |r| r.get(0))
+    ///     .unwrap()
+    ///     .collect::<Result<_, _>>()
+    ///     .unwrap();
+    /// assert_eq!(ids, [2, 4]);
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Every reason the statement cannot be written, as diagnostics over the query
+    /// text: tests the storage model has no exact form for, subform fields, values no
+    /// column holds (text with NUL, datetimes outside the engine's years), names the
+    /// engine would refuse or truncate, nesting deeper than engines parse, and
+    /// [`SqlError::NoTable`] when `opts` names no table.
+    pub fn to_sql(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
+        select_in(self.pred(), opts, opts.tz.unwrap_or(self.tz()))
+            .map_err(|e| self.sql_diagnostics(e))
     }
 
-    /// Only the condition (what follows `WHERE`), for embedding in a larger statement.
-    pub fn to_sql_where(&self, dialect: Dialect, params: bool) -> Result<SqlFragment, Diagnostics> {
-        compile_where(&self.pred, dialect, &self.sql_options(params))
-            .map_err(|errs| self.sql_diagnostics(errs))
+    /// Only the condition (what follows `WHERE`), for embedding in a statement of the
+    /// caller's: the table, columns, order and limit of `opts` are not used. With
+    /// [`SqlOptions::first_placeholder`] its parameters can follow the caller's own.
+    ///
+    /// ```
+    /// use filterql::target::sql::{Dialect, SqlOptions, SqlParam};
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let schema = Schema::from_json(r#"{"fields": [{"name": "amount", "type": "number"}]}"#)
+    ///     .unwrap();
+    /// let query = compile("amount > 5", &schema, &Options::at("2024-05-01T12:00:00+08:00".parse().unwrap()))
+    ///     .unwrap();
+    ///
+    /// let cond = query
+    ///     .to_sql_where(&SqlOptions::new(Dialect::Postgres).params(true).first_placeholder(2))
+    ///     .unwrap();
+    /// assert_eq!(cond.sql(), r#""amount" > $2::float8"#);
+    /// let sql = format!("SELECT id FROM orders WHERE tenant = $1 AND {}", cond.sql());
+    /// let mut params = vec![SqlParam::from("acme")];
+    /// params.extend(cond.into_parts().1);
+    /// assert_eq!(params, [SqlParam::from("acme"), SqlParam::Int(5)]);
+    /// # let _ = sql;
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::to_sql`], except that no table is needed.
+    pub fn to_sql_where(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
+        where_in(self.pred(), opts, opts.tz.unwrap_or(self.tz()))
+            .map_err(|e| self.sql_diagnostics(e))
     }
 
-    fn sql_options(&self, params: bool) -> SqlOptions {
-        SqlOptions {
-            tz: self.tz,
-            params,
-        }
-    }
-
-    fn sql_diagnostics(&self, errs: Vec<super::SqlError>) -> Diagnostics {
-        let mut d = Diagnostics::new(self.source.clone());
+    fn sql_diagnostics(&self, errs: Vec<SqlError>) -> Diagnostics {
+        let mut d = Diagnostics::new(self.source().to_owned());
+        let whole = Span::new(0, self.source().len());
         for e in errs {
-            d.push(e);
+            d.push(match e {
+                SqlError::NoTable { .. } => SqlError::NoTable { span: whole },
+                e => e,
+            });
         }
         d
     }
