@@ -776,6 +776,15 @@ fn jdy_widget(
     Ok(field)
 }
 
+impl<'de> serde::Deserialize<'de> for Schema {
+    /// Reads either schema format (see [`Schema::from_json`]), so a schema can sit inside
+    /// a caller's own configuration.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Schema, D::Error> {
+        let value = Value::deserialize(d)?;
+        Schema::from_value(&value).map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -799,11 +808,3 @@ mod tests {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Schema {
-    /// Reads either schema format (see [`Schema::from_json`]), so a schema can sit inside
-    /// a caller's own configuration.
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Schema, D::Error> {
-        let value = Value::deserialize(d)?;
-        Schema::from_value(&value).map_err(serde::de::Error::custom)
-    }
-}
