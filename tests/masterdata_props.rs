@@ -17,7 +17,7 @@ use filterql::target::masterdata::{
     compile, decompile, CmpOp, Condition, DecompileError, Leaf, LeafOp, MasterdataError, MdOptions,
 };
 use filterql::{FieldType, Options};
-use masterdata_sim::md_sim;
+use masterdata_sim::{in_model, md_sim};
 use proptest::prelude::*;
 use serde_json::Value;
 use std::sync::OnceLock;
@@ -155,6 +155,7 @@ const DOCUMENTED_OPS: &[&str] = &[
 
 fn assert_same_meaning(p: &Pred, c: &Condition, records: &[Value]) -> Result<(), TestCaseError> {
     for r in records {
+        let r = &in_model(schema(), r, support::tz());
         prop_assert_eq!(
             matches(p, r),
             md_sim(c, r, schema(), support::tz()),
@@ -233,6 +234,7 @@ proptest! {
             Err(errs) => match errs[..] {
                 [DecompileError::Constant { always }] => {
                     for r in &records {
+                        let r = &in_model(schema(), r, support::tz());
                         prop_assert_eq!(md_sim(&c, r, schema(), support::tz()), always);
                     }
                 }
@@ -276,6 +278,7 @@ fn round_trip(c: &Condition, text: &str, records: &[Value]) -> Result<(), TestCa
     );
     let q = q.unwrap();
     for r in records {
+        let r = &in_model(schema(), r, support::tz());
         prop_assert_eq!(
             md_sim(c, r, schema(), support::tz()),
             matches(&q.pred, r),

@@ -714,7 +714,15 @@ fn cell_for(
             Some(n) => (Some(v.clone()), Cell::Num(n), Cell::Null),
             None => dropped,
         },
-        Datetime => match v.as_str().and_then(filterql::eval::parse_instant) {
+        // Read as eval reads it: no offset (or a date alone) is local time in `tz`; a
+        // JSON integer is epoch milliseconds.
+        Datetime => match match v {
+            Value::String(s) => filterql::eval::parse_instant_in(s, tz),
+            Value::Number(n) => n
+                .as_i64()
+                .filter(|ms| chrono::DateTime::from_timestamp_millis(*ms).is_some()),
+            _ => None,
+        } {
             Some(ms) => {
                 let t = chrono::DateTime::from_timestamp_millis(ms)
                     .expect("instant in range")

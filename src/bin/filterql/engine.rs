@@ -217,7 +217,7 @@ fn json_kind(v: &Value) -> &'static str {
 pub fn filter_records(query: &Query, records: &[Value]) -> Vec<Value> {
     records
         .iter()
-        .filter(|r| filterql::eval::matches(&query.pred, r))
+        .filter(|r| query.matches(r))
         .cloned()
         .collect()
 }
