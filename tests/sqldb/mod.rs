@@ -120,6 +120,8 @@ pub enum ColKind {
     Text,
     /// A double.
     Number,
+    /// A 64-bit integer (`BIGINT`, SQLite `INTEGER`).
+    Integer,
     /// A datetime in the query zone.
     Datetime,
     /// A JSON array in the engine's JSON type (`jsonb` on PostgreSQL).
@@ -148,6 +150,8 @@ pub enum Cell {
     Text(String),
     /// A number.
     Num(f64),
+    /// A 64-bit integer.
+    Int(i64),
     /// A datetime as `YYYY-MM-DD HH:MM:SS.fff` local text.
     Datetime(String),
     /// The empty string in a datetime column: `''` on SQLite, NULL elsewhere.
@@ -206,6 +210,9 @@ impl Conn {
         match (self.dialect(), k) {
             (Dialect::Sqlite, Text | Datetime | Json | JsonText) => "TEXT",
             (Dialect::Sqlite, Number) => "REAL",
+            (Dialect::Sqlite, Integer) => "INTEGER",
+            (Dialect::Postgres, Integer) => "bigint",
+            (Dialect::Mysql, Integer) => "BIGINT",
             (Dialect::Sqlite, Flag) => "INTEGER",
             (Dialect::Postgres, Text | JsonText) => "text",
             (Dialect::Postgres, Number) => "float8",
@@ -257,6 +264,7 @@ impl Conn {
             Cell::Null => Value::Null,
             Cell::Text(s) | Cell::Datetime(s) | Cell::Json(s) => json!(s),
             Cell::Num(x) => json!(x),
+            Cell::Int(i) => json!(i),
             Cell::EmptyDatetime if d == Dialect::Sqlite => json!(""),
             Cell::EmptyDatetime => Value::Null,
             Cell::EmptyJson if k == ColKind::JsonText => json!(""),

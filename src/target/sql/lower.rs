@@ -103,7 +103,15 @@ impl Values {
             return Err(LiteralError::NotFinite);
         }
         let whole = x.fract() == 0.0;
-        if self.params && !(whole && (x >= TWO_63 || x < -TWO_63)) {
+        // PostgreSQL gives a placeholder the type of the column it is compared with: next
+        // to an integer column `$1` is a bigint, which cannot hold 2.5. Fractions are
+        // written inline there (an exact numeric literal).
+        let as_param = if whole {
+            (-TWO_63..TWO_63).contains(&x)
+        } else {
+            self.dialect != Dialect::Postgres
+        };
+        if self.params && as_param {
             // Whole numbers go out as JSON integers, which bind to integer and floating
             // columns alike, exactly.
             let n = if whole {
