@@ -75,7 +75,19 @@ fn arb_pred() -> BoxedStrategy<Pred> {
 }
 
 /// Items no array field counts (in the shapes `eval` ignores for every array type).
-const JUNK: &[&str] = &[r#""""#, "null", "1", r#""1""#, "{}", "true", "[]"];
+/// Nested arrays hold no item either, whatever they hold (MariaDB's `JSON_CONTAINS`
+/// searched inside them).
+const JUNK: &[&str] = &[
+    r#""""#,
+    "null",
+    "1",
+    r#""1""#,
+    "{}",
+    "true",
+    "[]",
+    "[2]",
+    r#"["a", 1]"#,
+];
 
 /// How a record is decorated before it is stored: the JSON style of its array cells,
 /// and junk items added to each array field (`None`: the field is left as generated).
