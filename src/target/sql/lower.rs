@@ -376,14 +376,11 @@ impl Lower<'_> {
             return Err(unsupported(l));
         };
         let engine = self.v.dialect.engine();
-        self.v
-            .dialect
-            .push_ident(col, &f.column)
-            .map_err(|reason| SqlError::ColumnName {
-                name: f.column.clone(),
-                reason,
-                span: l.span,
-            })?;
+        push_column(self.v.dialect, col, &f.column).map_err(|reason| SqlError::ColumnName {
+            name: f.column.clone(),
+            reason,
+            span: l.span,
+        })?;
         let col: &str = col;
         let sqlite = self.v.dialect == Dialect::Sqlite;
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
@@ -555,14 +552,13 @@ impl Lower<'_> {
                 let mut flag = String::with_capacity(f.column.len() + 9);
                 flag.push_str(&f.column);
                 flag.push_str("_verified");
-                self.v
-                    .dialect
-                    .push_ident(&mut out.sql, &flag)
-                    .map_err(|reason| SqlError::ColumnName {
+                push_column(self.v.dialect, &mut out.sql, &flag).map_err(|reason| {
+                    SqlError::ColumnName {
                         name: flag.clone(),
                         reason,
                         span: l.span,
-                    })?;
+                    }
+                })?;
                 out.push(" ");
                 out.push(is);
             }
@@ -668,6 +664,26 @@ impl Lower<'_> {
             None
         }
     }
+}
+
+/// Appends a reference to column `name` of the queried table.
+///
+/// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
+/// read as a string literal while the connection allows double-quoted strings (the
+/// default, `SQLITE_DBCONFIG_DQS_DML`), so a missing column would silently compare a
+/// constant. A backticked name is only ever an identifier (an error if no column has
+/// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
+/// doubles a backtick inside as `"` doubles `"`.
+fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), String> {
+    if dialect != Dialect::Sqlite {
+        return dialect.push_ident(out, name);
+    }
+    if name.is_empty() || name.contains('\0') {
+        // Refused, with the reason every dialect gives.
+        return dialect.push_ident(&mut String::new(), name);
+    }
+    literal::push_quote_doubling(out, name, '`');
+    Ok(())
 }
 
 fn range_fits(k: Kind, r: &Range) -> bool {
