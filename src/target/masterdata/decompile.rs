@@ -466,18 +466,14 @@ impl Decompiler<'_> {
                 Some(Value::String(v.into()))
             }
             ColumnKind::Text => None,
-            ColumnKind::Number => {
-                parse_number(v)
-                    .filter(|n| exact_integer(v, *n))
-                    .map(Value::Number)
-                    .filter(|n| match (res.ty, n) {
-                        (FieldType::Flowstate, Value::Number(n)) => {
-                            [0.0, 1.0, 2.0, 3.0].contains(n)
-                        }
-                        (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
-                        _ => true,
-                    })
-            }
+            ColumnKind::Number => parse_number(v)
+                .filter(|n| exact_integer(v, *n))
+                .map(Value::Number)
+                .filter(|n| match (res.ty, n) {
+                    (FieldType::Flowstate, Value::Number(n)) => [0.0, 1.0, 2.0, 3.0].contains(n),
+                    (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
+                    _ => true,
+                }),
             ColumnKind::DateTime => parse_datetime(v, self.tz)
                 .and_then(DateTime::from_timestamp_millis)
                 .map(|utc| {
