@@ -11,7 +11,7 @@
 //! |---|---|
 //! | text, sn, select, dataid | string |
 //! | number, flowstate | number |
-//! | datetime | RFC 3339 string (`2017-10-20T22:41:51.430Z`); without an offset it is UTC |
+//! | datetime | a datetime string (`2017-10-20T22:41:51.430Z`, see below), or epoch milliseconds as a JSON integer |
 //! | phone | `{"phone": "139...", "verified": true}` |
 //! | multiselect | array of strings |
 //! | user | `{"username": "..."}` or the username as a plain string |
@@ -24,13 +24,27 @@
 //!
 //! - A value is *empty* when the key is absent, or the value is `null`, `""`, `[]`, or a
 //!   phone object without a number (`phone` absent, `null` or `""`).
-//! - A value the field's type cannot hold (a string in a number field, a datetime string
-//!   that does not parse, a user object without a `username`, an array whose items all
-//!   have the wrong shape) is treated as **no value**, i.e. empty. Every test but
-//!   `is empty` is therefore false on it, and the evaluator never panics or guesses.
-//!   Treating it as empty rather than as a third kind of value is what keeps DESIGN §3's
-//!   `not (x > 5)` ≡ `x <= 5 or x is empty` true on *every* record, so that
-//!   normalization is exact even on data that does not fit the schema.
+//! - A value the field's type cannot hold (a string in a number field, a user object
+//!   without a `username`, an array whose items all have the wrong shape) is treated as
+//!   **no value**, i.e. empty. Every test but `is empty` is therefore false on it, and
+//!   the evaluator never panics or guesses. Treating it as empty rather than as a third
+//!   kind of value is what keeps DESIGN §3's `not (x > 5)` ≡ `x <= 5 or x is empty` true
+//!   on *every* record of those types, so that normalization is exact even on data that
+//!   does not fit the schema.
+//! - Datetime fields are the exception (DESIGN §3): a non-empty value that is not a
+//!   datetime (`"yesterday"`, `true`, `1.5`) is **not empty** and fails every test but
+//!   the negated ones, so `d != X` and `not (d > X)` hold on it while `d is empty` does
+//!   not (normalization keeps negated datetime ranges as negated leaves for this).
+//! - A datetime value is read in the query's time zone (`tz` of [`matches_in`]; the
+//!   query's zone for [`crate::Query::matches`]) with [`parse_instant_in`]: an RFC 3339
+//!   datetime with `T`, `t` or a space between date and time, seconds and fraction
+//!   optional, and an offset `Z`, `±hh:mm`, `±hhmm` or none (local time in `tz`, as SQL
+//!   rows and masterdata strings hold it); a date alone (`2024-02-29`: that day's 00:00
+//!   in `tz`); or a JSON integer, milliseconds since the Unix epoch (as jdy exports it).
+//! - Numbers compare by exact mathematical value: a JSON integer (serde_json keeps
+//!   every integer that fits 64 bits exactly) is compared with the query's number
+//!   without rounding it to a double, as an integer column is; other JSON numbers mean
+//!   the nearest double, as a DOUBLE column holds them.
 //! - Every test other than [`Test::Empty`] is false on an empty value; a negated leaf is
 //!   the exact complement of its positive test.
 //! - A subform column leaf (`FieldRef::subform` set) holds when **some** row satisfies the
@@ -46,6 +60,7 @@
 //! - Text comparison is exact and case-sensitive (Rust `str` equality and substring
 //!   search, no normalisation). Ordering, should a range carry text bounds, is by bytes.
 //! - Datetimes compare as instants truncated to milliseconds, the resolution of the IR.
+//!   An instant chrono cannot represent is not a datetime.
 //! - Values only compare with scalars of their own kind: a number with
 //!   [`Scalar::Number`], a datetime with [`Scalar::DateTime`], a string with
 //!   [`Scalar::Text`], a boolean (only in `other` fields) with [`Scalar::Bool`].
@@ -53,6 +68,7 @@
 use crate::ir::{Bound, Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::syntax::ast::TextOp;
+use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -79,6 +95,24 @@ use std::cmp::Ordering;
 /// assert!(matches(&ne, &json!({})));
 /// ```
 pub fn matches(pred: &Pred, record: &Value) -> bool {
+    matches_in(pred, record, crate::schema::default_timezone())
+}
+
+/// [`matches()`], reading datetimes without an offset (and dates alone) as local time
+/// in `tz`, the query's time zone ([`crate::Query::matches`] passes its own).
+///
+/// ```
+/// use filterql::{compile, Options, Schema};
+/// use serde_json::json;
+///
+/// let now = chrono::DateTime::parse_from_rfc3339("2024-03-01T00:00:00+08:00").unwrap();
+/// let q = compile("createTime = 2024-02-29", &Schema::new(vec![]), &Options::at(now)).unwrap();
+/// // Local time in the query's zone (+08:00 by default), a space for `T`, a date alone.
+/// assert!(q.matches(&json!({"createTime": "2024-02-29 23:30:00"})));
+/// assert!(q.matches(&json!({"createTime": "2024-02-29"})));
+/// assert!(!q.matches(&json!({"createTime": "2024-02-29T23:30:00Z"})));
+/// ```
+pub fn matches_in(pred: &Pred, record: &Value, tz: FixedOffset) -> bool {
     // A chain of `Not`s is walked in a loop, not by recursion.
     let mut pred = pred;
     let mut negated = false;
@@ -90,32 +124,36 @@ pub fn matches(pred: &Pred, record: &Value) -> bool {
         != match pred {
             Pred::True => true,
             Pred::False => false,
-            Pred::And(ps) => ps.iter().all(|p| matches(p, record)),
-            Pred::Or(ps) => ps.iter().any(|p| matches(p, record)),
+            Pred::And(ps) => ps.iter().all(|p| matches_in(p, record, tz)),
+            Pred::Or(ps) => ps.iter().any(|p| matches_in(p, record, tz)),
             // Not reached after the loop; still the right answer.
-            Pred::Not(inner) => !matches(inner, record),
-            Pred::Leaf(leaf) => leaf_matches(leaf, record) != leaf.negated,
+            Pred::Not(inner) => !matches_in(inner, record, tz),
+            Pred::Leaf(leaf) => leaf_matches(leaf, record, tz) != leaf.negated,
         }
 }
 
 /// The positive test of `leaf`, ignoring `negated`.
-fn leaf_matches(leaf: &Leaf, record: &Value) -> bool {
+fn leaf_matches(leaf: &Leaf, record: &Value, tz: FixedOffset) -> bool {
     let ty = leaf.field.ty;
     match &leaf.field.subform {
-        None => test_view(&leaf.test, &view(ty, record.get(&leaf.field.name))),
+        None => test_view(&leaf.test, &view(ty, record.get(&leaf.field.name), tz)),
         Some(sub) => match record.get(sub) {
             Some(Value::Array(rows)) => rows
                 .iter()
-                .any(|row| test_view(&leaf.test, &view(ty, row.get(&leaf.field.name)))),
+                .any(|row| test_view(&leaf.test, &view(ty, row.get(&leaf.field.name), tz))),
             _ => false,
         },
     }
 }
 
 /// Whether a field value is empty: absent, null, `""`, `[]`, a phone without a number,
-/// or a value the field's type cannot hold (see the module docs).
+/// or a value the field's type cannot hold, except on datetime fields, where such a
+/// value is not empty (see the module docs). The time zone does not matter here.
 pub fn is_empty(ty: FieldType, value: Option<&Value>) -> bool {
-    matches!(view(ty, value), View::Empty)
+    matches!(
+        view(ty, value, crate::schema::default_timezone()),
+        View::Empty
+    )
 }
 
 /// A comparable piece of a record value, after unwrapping user/dept/phone objects and
@@ -123,7 +161,7 @@ pub fn is_empty(ty: FieldType, value: Option<&Value>) -> bool {
 #[derive(Debug)]
 enum Atom<'a> {
     Str(&'a str),
-    Num(f64),
+    Num(Num),
     Instant(i64),
     Bool(bool),
 }
@@ -139,15 +177,83 @@ enum View<'a> {
     Items(Vec<Atom<'a>>),
     /// A phone number and its verified flag (`None`: the flag has the wrong type).
     Phone(&'a str, Option<bool>),
-    /// A non-empty value of an `other` or `subform` field: only emptiness is testable.
+    /// A non-empty value of an `other` or `subform` field, or a non-empty value of a
+    /// datetime field that is not a datetime: only emptiness is testable.
     Opaque,
+}
+
+/// A record's number, as exact as serde_json read it.
+#[derive(Clone, Copy, Debug)]
+enum Num {
+    /// An integer that fits `i64`.
+    Int(i64),
+    /// An integer above `i64::MAX` that fits `u64`.
+    Big(u64),
+    /// Any other number: the nearest double.
+    Float(f64),
+}
+
+/// A JSON number, `None` for anything else.
+fn num(v: &Value) -> Option<Num> {
+    let Value::Number(n) = v else { return None };
+    if let Some(i) = n.as_i64() {
+        Some(Num::Int(i))
+    } else if let Some(u) = n.as_u64() {
+        Some(Num::Big(u))
+    } else {
+        n.as_f64().filter(|x| x.is_finite()).map(Num::Float)
+    }
+}
+
+/// 2^63 and 2^64 as doubles (both exact).
+const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+
+impl Num {
+    /// The exact order of this number and the finite double `b`, `None` for NaN.
+    fn cmp_f64(self, b: f64) -> Option<Ordering> {
+        match self {
+            Num::Float(a) => a.partial_cmp(&b),
+            Num::Int(a) => {
+                if b.is_nan() {
+                    None
+                } else if b >= TWO_63 {
+                    Some(Ordering::Less)
+                } else if b < -TWO_63 {
+                    Some(Ordering::Greater)
+                } else {
+                    // |trunc(b)| < 2^63: exact as an i64; the fraction breaks ties.
+                    let t = b.trunc();
+                    Some(
+                        (a.cmp(&(t as i64)))
+                            .then_with(|| 0.0.partial_cmp(&(b - t)).unwrap_or(Ordering::Equal)),
+                    )
+                }
+            }
+            Num::Big(a) => {
+                if b.is_nan() {
+                    None
+                } else if b >= TWO_64 {
+                    Some(Ordering::Less)
+                } else if b < 0.0 {
+                    Some(Ordering::Greater)
+                } else {
+                    let t = b.trunc();
+                    Some(
+                        (a.cmp(&(t as u64)))
+                            .then_with(|| 0.0.partial_cmp(&(b - t)).unwrap_or(Ordering::Equal)),
+                    )
+                }
+            }
+        }
+    }
 }
 
 fn one(a: Option<Atom<'_>>) -> View<'_> {
     a.map_or(View::Empty, View::One)
 }
 
-fn view(ty: FieldType, value: Option<&Value>) -> View<'_> {
+fn view(ty: FieldType, value: Option<&Value>, tz: FixedOffset) -> View<'_> {
     let Some(value) = value else {
         return View::Empty;
     };
@@ -155,8 +261,20 @@ fn view(ty: FieldType, value: Option<&Value>) -> View<'_> {
         FieldType::Text | FieldType::Select | FieldType::Sn | FieldType::Dataid => {
             one(string(value).map(Atom::Str))
         }
-        FieldType::Number | FieldType::Flowstate => one(value.as_f64().map(Atom::Num)),
-        FieldType::Datetime => one(string(value).and_then(parse_instant).map(Atom::Instant)),
+        FieldType::Number | FieldType::Flowstate => one(num(value).map(Atom::Num)),
+        FieldType::Datetime => match value {
+            Value::Null => View::Empty,
+            Value::String(s) if s.is_empty() => View::Empty,
+            Value::Array(a) if a.is_empty() => View::Empty,
+            Value::String(s) => {
+                parse_instant_in(s, tz).map_or(View::Opaque, |ms| View::One(Atom::Instant(ms)))
+            }
+            Value::Number(n) => n
+                .as_i64()
+                .and_then(valid_ms)
+                .map_or(View::Opaque, |ms| View::One(Atom::Instant(ms))),
+            _ => View::Opaque,
+        },
         FieldType::User => one(user(value)),
         FieldType::Dept => one(dept(value)),
         FieldType::Phone => match value {
@@ -199,7 +317,7 @@ fn view(ty: FieldType, value: Option<&Value>) -> View<'_> {
             Value::Null => View::Empty,
             Value::String(s) if s.is_empty() => View::Empty,
             Value::String(s) => View::One(Atom::Str(s)),
-            Value::Number(n) => one(n.as_f64().map(Atom::Num)),
+            Value::Number(_) => one(num(value).map(Atom::Num)),
             Value::Bool(b) => View::One(Atom::Bool(*b)),
             Value::Array(a) if a.is_empty() => View::Empty,
             Value::Array(_) | Value::Object(_) => View::Opaque,
@@ -229,8 +347,8 @@ fn user(v: &Value) -> Option<Atom<'_>> {
 /// A department: `{"dept_no": ..}` or the number itself.
 fn dept(v: &Value) -> Option<Atom<'_>> {
     match v {
-        Value::Object(o) => o.get("dept_no").and_then(Value::as_f64),
-        other => other.as_f64(),
+        Value::Object(o) => o.get("dept_no").and_then(num),
+        other => num(other),
     }
     .map(Atom::Num)
 }
@@ -245,7 +363,7 @@ impl Atom<'_> {
     fn compare(&self, s: &Scalar) -> Option<Ordering> {
         match (self, s) {
             (Atom::Str(a), Scalar::Text(b)) => Some((*a).cmp(b.as_str())),
-            (Atom::Num(a), Scalar::Number(b)) => a.partial_cmp(b),
+            (Atom::Num(a), Scalar::Number(b)) => a.cmp_f64(*b),
             (Atom::Instant(a), Scalar::DateTime(b)) => Some(a.cmp(b)),
             (Atom::Bool(a), Scalar::Bool(b)) => Some(a.cmp(b)),
             _ => None,
@@ -314,21 +432,106 @@ fn in_range(r: &Range, a: &Atom<'_>) -> bool {
     r.lo.as_ref().is_none_or(above_lo) && r.hi.as_ref().is_none_or(below_hi)
 }
 
-/// Parse a record's datetime string into milliseconds since the epoch.
-///
-/// Accepts RFC 3339 with or without fractional seconds, `Z` or a numeric offset, and the
-/// same without an offset (read as UTC, as jdy stores instants in UTC). Anything else is
-/// `None`, which makes the value count as empty.
+/// Parses a record's datetime string into milliseconds since the epoch, reading one
+/// without an offset as UTC: [`parse_instant_in`] with `tz` = UTC.
 pub fn parse_instant(s: &str) -> Option<i64> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Some(dt.timestamp_millis());
+    parse_instant_in(s, FixedOffset::east_opt(0)?)
+}
+
+/// Parses a record's datetime string into milliseconds since the epoch (truncating
+/// below the millisecond), reading local times in `tz`.
+///
+/// Accepted: `YYYY-MM-DD` (that day's 00:00 in `tz`), and `YYYY-MM-DD` then `T`, `t` or
+/// a space, then `hh:mm`, optionally `:ss` and a fraction of 1–9 digits, then
+/// optionally `Z`/`z`, `±hh:mm` or `±hhmm` (without one: local time in `tz`). Anything
+/// else, or an instant chrono cannot represent, is `None`.
+///
+/// ```
+/// use filterql::eval::parse_instant_in;
+/// use chrono::FixedOffset;
+///
+/// let tz = FixedOffset::east_opt(8 * 3600).unwrap();
+/// let utc = parse_instant_in("2024-02-29T02:00:00Z", tz);
+/// assert!(utc.is_some());
+/// assert_eq!(parse_instant_in("2024-02-29 10:00:00", tz), utc);
+/// assert_eq!(parse_instant_in("2024-02-29T10:00+0800", tz), utc);
+/// assert_eq!(parse_instant_in("2024-02-29", tz), parse_instant_in("2024-02-29T00:00", tz));
+/// assert_eq!(parse_instant_in("2024-02-30", tz), None);
+/// assert_eq!(parse_instant_in("yesterday", tz), None);
+/// ```
+pub fn parse_instant_in(s: &str, tz: FixedOffset) -> Option<i64> {
+    let b = s.as_bytes();
+    let num = |p: usize, len: usize| -> Option<u32> {
+        let d = b.get(p..p + len)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0, |a, &c| a * 10 + u32::from(c - b'0')))
+    };
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(naive.and_utc().timestamp_millis());
+    let date = NaiveDate::from_ymd_opt(num(0, 4)? as i32, num(5, 2)?, num(8, 2)?)?;
+    let (time, mut p) = match b.get(10) {
+        None => (NaiveTime::MIN, 10),
+        Some(b'T' | b't' | b' ') => {
+            if b.get(13) != Some(&b':') {
+                return None;
+            }
+            let (hh, mm) = (num(11, 2)?, num(14, 2)?);
+            let mut p = 16;
+            let (mut ss, mut nano) = (0, 0);
+            if b.get(p) == Some(&b':') {
+                ss = num(p + 1, 2)?;
+                p += 3;
+                if b.get(p) == Some(&b'.') {
+                    let n = b[p + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+                    if n == 0 || n > 9 {
+                        return None;
+                    }
+                    nano = num(p + 1, n)? * 10u32.pow(9 - n as u32);
+                    p += 1 + n;
+                }
+            }
+            (NaiveTime::from_hms_nano_opt(hh, mm, ss, nano)?, p)
         }
+        Some(_) => return None,
+    };
+    let offset = match b.get(p) {
+        None => tz.local_minus_utc(),
+        Some(b'Z' | b'z') if p + 1 == b.len() && p > 10 => {
+            p += 1;
+            0
+        }
+        Some(&sign @ (b'+' | b'-')) if p > 10 => {
+            let oh = num(p + 1, 2)?;
+            let colon = usize::from(b.get(p + 3) == Some(&b':'));
+            let om = num(p + 3 + colon, 2)?;
+            if oh > 23 || om > 59 {
+                return None;
+            }
+            p += 5 + colon;
+            let secs = (oh * 3600 + om * 60) as i32;
+            if sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        Some(_) => return None,
+    };
+    if p != b.len() {
+        return None;
     }
-    None
+    let ms = NaiveDateTime::new(date, time)
+        .and_utc()
+        .timestamp_millis()
+        .checked_sub(i64::from(offset) * 1000)?;
+    valid_ms(ms)
+}
+
+/// `ms` when chrono can represent the instant (every backend formats it back).
+fn valid_ms(ms: i64) -> Option<i64> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|_| ms)
 }
 
 #[cfg(test)]
@@ -452,13 +655,11 @@ mod tests {
 
     #[test]
     fn values_the_type_cannot_hold_count_as_empty() {
-        let cases: [(FieldType, Value); 12] = [
+        let cases: [(FieldType, Value); 10] = [
             (FieldType::Number, json!("5")),
             (FieldType::Number, json!(true)),
             (FieldType::Flowstate, json!({"v": 1})),
             (FieldType::Text, json!(5)),
-            (FieldType::Datetime, json!("yesterday")),
-            (FieldType::Datetime, json!(1_508_539_311_430_i64)),
             (FieldType::Phone, json!("13900000000")),
             (FieldType::Phone, json!({"phone": 139})),
             (FieldType::User, json!({"name": "alice"})),
@@ -618,10 +819,20 @@ mod tests {
         assert!(matches(&p, &d("2021-12-31T16:00:00.000Z")));
         assert!(matches(&p, &d("2022-01-01T00:00:00+08:00")));
         assert!(matches(&p, &d("2022-01-01T15:59:59.999Z")));
-        assert!(matches(&p, &d("2021-12-31T16:00:00")), "no offset is UTC");
+        // Without an offset: local time in the zone (+08:00 for `matches`).
+        assert!(!matches(&p, &d("2021-12-31T16:00:00")));
+        assert!(matches(&p, &d("2022-01-01T00:00:00")));
+        assert!(matches(&p, &d("2022-01-01 23:59:59.999")));
+        assert!(!matches(&p, &d("2022-01-02 00:00")));
+        let utc = FixedOffset::east_opt(0).unwrap();
+        assert!(matches_in(&p, &d("2021-12-31T16:00:00"), utc));
+        assert!(!matches_in(&p, &d("2022-01-01T16:00:00"), utc));
         assert!(!matches(&p, &d("2021-12-31T15:59:59.999Z")));
         assert!(!matches(&p, &d("2022-01-01T16:00:00Z")));
-        assert!(!matches(&p, &d("2022-01-01")), "not an instant");
+        assert!(matches(&p, &d("2022-01-01")), "a date alone is its 00:00");
+        assert!(matches_in(&p, &d("2022-01-01"), utc));
+        assert!(!matches_in(&p, &d("2022-01-02"), utc));
+        assert!(matches(&p, &d("2022-01-01T08:00:00+0800")));
         assert!(!matches(&p, &d("yesterday")));
         assert!(matches(&neg(p.clone()), &d("yesterday")));
         let eq = leaf(
@@ -631,7 +842,93 @@ mod tests {
         );
         assert!(matches(&eq, &d("2017-10-21T06:41:51.43+08:00")));
         assert!(!matches(&eq, &d("2017-10-20T22:41:51.431Z")));
-        assert!(!matches(&eq, &json!({"d": 1508539311430_i64})));
+        assert!(matches(&eq, &json!({"d": 1508539311430_i64})), "epoch ms");
+        assert!(!matches(&eq, &json!({"d": 1508539311431_i64})));
+    }
+
+    #[test]
+    fn non_datetimes_in_datetime_fields_are_not_empty_and_fail_comparisons() {
+        let at = Scalar::DateTime(ms("2022-01-01T00:00:00Z"));
+        let tests = [
+            Test::Eq(at.clone()),
+            Test::In(vec![at.clone()]),
+            range(Some((at.clone(), false)), None),
+            range(None, Some((at, true))),
+        ];
+        for v in [
+            json!("yesterday"),
+            json!("2022-13-01"),
+            json!("2022-01-01T00:00:00+25:00"),
+            json!(" 2022-01-01"),
+            json!(true),
+            json!(1.5),
+            json!(i64::MAX),
+            json!({"a": 1}),
+            json!([1]),
+        ] {
+            let r = json!({ "d": v });
+            let empty = leaf("d", FieldType::Datetime, Test::Empty);
+            assert!(!matches(&empty, &r), "{r}");
+            assert!(!is_empty(FieldType::Datetime, r.get("d")), "{r}");
+            for t in &tests {
+                let p = leaf("d", FieldType::Datetime, t.clone());
+                assert!(!matches(&p, &r), "{t:?} {r}");
+                assert!(matches(&neg(p), &r), "not {t:?} {r}");
+            }
+        }
+    }
+
+    #[test]
+    fn integers_compare_exactly() {
+        let eq = |x: f64| leaf("k", FieldType::Number, Test::Eq(Scalar::Number(x)));
+        let gt = |x: f64| {
+            leaf(
+                "k",
+                FieldType::Number,
+                range(Some((Scalar::Number(x), false)), None),
+            )
+        };
+        let big = json!({"k": 9_007_199_254_740_993_u64});
+        assert!(!matches(&eq(9_007_199_254_740_992.0), &big));
+        assert!(matches(&gt(9_007_199_254_740_992.0), &big));
+        assert!(!matches(&gt(9_007_199_254_740_994.0), &big));
+        let neg_big = json!({"k": -9_007_199_254_740_993_i64});
+        assert!(!matches(&eq(-9_007_199_254_740_992.0), &neg_big));
+        assert!(!matches(&gt(-9_007_199_254_740_992.0), &neg_big));
+        // i64::MAX is below 2^63 (which a double holds exactly); u64::MAX below 2^64.
+        assert!(!matches(
+            &gt(9_223_372_036_854_775_808.0),
+            &json!({"k": i64::MAX})
+        ));
+        assert!(matches(
+            &gt(9_223_372_036_854_774_784.0),
+            &json!({"k": i64::MAX})
+        ));
+        assert!(!matches(
+            &eq(18_446_744_073_709_551_616.0),
+            &json!({"k": u64::MAX})
+        ));
+        assert!(matches(
+            &gt(18_446_744_073_709_549_568.0),
+            &json!({"k": u64::MAX})
+        ));
+        assert!(matches(
+            &eq(9_223_372_036_854_775_808.0),
+            &json!({"k": 1u64 << 63})
+        ));
+        // Fractions against integers, and floats as the nearest double.
+        assert!(matches(&gt(2.5), &json!({"k": 3})));
+        assert!(!matches(&gt(-2.5), &json!({"k": -3})));
+        assert!(matches(&eq(0.1), &json!({"k": 0.1})));
+        assert!(matches(&eq(3.0), &json!({"k": 3.0})));
+        // Department arrays too.
+        let dg = leaf(
+            "g",
+            FieldType::Deptgroup,
+            Test::HasAny(vec![Scalar::Number(9_007_199_254_740_992.0)]),
+        );
+        assert!(!matches(&dg, &json!({"g": [9_007_199_254_740_993_u64]})));
+        assert!(matches(&dg, &json!({"g": [9_007_199_254_740_992_u64]})));
     }
 
     #[test]

@@ -316,7 +316,7 @@ impl Query {
     /// assert!(q.matches(&json!({})));
     /// ```
     pub fn matches(&self, record: &serde_json::Value) -> bool {
-        eval::matches(&self.pred, record)
+        eval::matches_in(&self.pred, record, self.tz)
     }
 }
 

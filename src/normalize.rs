@@ -648,7 +648,9 @@ fn dedup(vs: &mut Vec<Scalar>) {
 /// flowstate and dept fields, instants on datetime fields, strings on the text-like
 /// fields — because `eval` treats a value the field type cannot hold as empty. It does
 /// not hold for subform columns or array-valued fields ("no row in range" is not "some
-/// row outside it"), nor for `other` fields (mixed kinds), which keep the negated leaf.
+/// row outside it"), nor for `other` fields (mixed kinds), nor for datetime fields,
+/// whose non-datetime values are not empty yet compare with nothing (DESIGN §3): they
+/// keep the negated leaf.
 fn spell_out(l: &Leaf, r: &Range) -> Option<Vec<Pred>> {
     if !single_valued(&l.field) || (r.lo.is_none() && r.hi.is_none()) {
         return None;
@@ -688,7 +690,7 @@ fn kind_is_total(ty: FieldType, v: &Scalar) -> bool {
     use FieldType as T;
     match v {
         Scalar::Number(n) => n.is_finite() && matches!(ty, T::Number | T::Flowstate | T::Dept),
-        Scalar::DateTime(_) => ty == T::Datetime,
+        Scalar::DateTime(_) => false,
         Scalar::Text(_) => matches!(
             ty,
             T::Text | T::Select | T::Sn | T::Dataid | T::User | T::Phone

@@ -211,3 +211,79 @@ fn well_typed_records_are_empty_only_in_the_listed_forms() {
         }
     }
 }
+
+/// How records are read (DESIGN §3, grammar/README.md "Record values"), through the
+/// public API: the query's own time zone decides offset-less record datetimes.
+#[test]
+fn record_values_are_read_in_the_query_zone() {
+    use filterql::{compile, Options};
+    use serde_json::json;
+    let now = chrono::DateTime::parse_from_rfc3339("2024-03-01T12:00:00+08:00").unwrap();
+    let west = chrono::FixedOffset::west_opt(5 * 3600 + 1800).unwrap();
+    let q = |text: &str, tz| compile(text, &schema(), &Options::at(now).with_tz(tz)).unwrap();
+    let d = |v: serde_json::Value| json!({ "due": v });
+    // The whole day 2024-02-29 in -05:30, and in +08:00.
+    for (tz, inside, outside) in [
+        (west, "2024-02-29T23:59:59.999", "2024-02-29T05:29:59.999Z"),
+        (tz(), "2024-02-29 00:00", "2024-02-28T15:59:59.999Z"),
+    ] {
+        let day = q("due = 2024-02-29", tz);
+        for v in [
+            json!(inside),
+            json!("2024-02-29"),
+            json!("2024-02-29 10:00:00"),
+            json!("2024-02-29t10:00:00.5"),
+        ] {
+            assert!(day.matches(&d(v.clone())), "{tz} {v}");
+        }
+        assert!(!day.matches(&d(json!(outside))), "{tz}");
+        assert!(!day.matches(&d(json!("2024-03-01"))), "{tz}");
+    }
+    let plus8 = q("due = 2024-02-29T10:00:00+08:00", west);
+    assert!(plus8.matches(&d(json!("2024-02-29T10:00:00+0800"))));
+    assert!(plus8.matches(&d(json!("2024-02-29T02:00:00Z"))));
+    assert!(plus8.matches(&d(json!(1_709_172_000_000_i64))), "epoch ms");
+    assert!(
+        !plus8.matches(&d(json!("2024-02-29T10:00:00"))),
+        "local in -05:30"
+    );
+    // Not a datetime, yet not empty.
+    let empty = q("due is empty", tz());
+    let ne = q("due != 2024-02-29", tz());
+    let gt = q("due > 2000-01-01", tz());
+    let not_gt = q("not (due > 2000-01-01)", tz());
+    for v in [
+        json!("yesterday"),
+        json!("2024-02-30"),
+        json!(true),
+        json!(1.5),
+    ] {
+        assert!(!empty.matches(&d(v.clone())), "{v}");
+        assert!(ne.matches(&d(v.clone())), "{v}");
+        assert!(!gt.matches(&d(v.clone())), "{v}");
+        assert!(not_gt.matches(&d(v.clone())), "{v}");
+    }
+    for v in [json!(null), json!(""), json!([])] {
+        assert!(empty.matches(&d(v.clone())), "{v}");
+        assert!(not_gt.matches(&d(v.clone())), "{v}");
+    }
+}
+
+/// A record's JSON integer is compared exactly with the query's number.
+#[test]
+fn record_integers_compare_exactly() {
+    use filterql::{compile, Options};
+    use serde_json::json;
+    let now = chrono::DateTime::parse_from_rfc3339("2024-03-01T12:00:00+08:00").unwrap();
+    let q = |text: &str| compile(text, &schema(), &Options::at(now)).unwrap();
+    let r = json!({"amount": 9_007_199_254_740_993_u64});
+    assert!(!q("amount = 9007199254740992").matches(&r));
+    assert!(q("amount > 9007199254740992").matches(&r));
+    assert!(q("amount < 9007199254740994").matches(&r));
+    assert!(
+        !q("amount in (1, 9007199254740994) or amount between 9007199254740993.5 and 1e300")
+            .matches(&r)
+    );
+    assert!(q("amount != 9007199254740992").matches(&r));
+    assert!(!q("amount > 9223372036854775808").matches(&json!({"amount": i64::MAX})));
+}

@@ -67,7 +67,8 @@ fn masterdata_in_keeps_the_first_of_each_value_in_order() {
 #[test]
 fn long_number_literals_survive_jdy_json_exactly() {
     use filterql::target::jdy::{self, JdyFilter, JdyOptions};
-    let digits = "2".repeat(109);
+    // A fraction: an integer literal that long would be inexact, which is an error.
+    let digits = format!("{}.2", "2".repeat(109));
     let exact: f64 = digits.parse().expect("a number");
     let opts = filterql::Options::at(
         chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00+08:00").expect("valid"),

@@ -728,10 +728,11 @@ fn decompile_refuses_what_the_language_cannot_say() {
         ),
         (r#"{"col": "nope", "op": "ISNULL"}"#, "unknown_column"),
         (r#"{"col": "tags", "op": "ISNULL"}"#, "unsupported_type"),
-        // NULL and "" at once: never true.
+        // (A constant tree with leaves, such as `AND(ISNULL name, EQUAL name "")`, is
+        // written leaf by leaf: see the decompile fixtures.)
         (
-            r#"{"op": "AND", "condition": [{"col": "name", "op": "ISNULL"}, {"col": "name", "op": "EQUAL", "value": ""}]}"#,
-            "constant",
+            r#"{"col": "amount", "op": "EQUAL", "value": "9007199254740993"}"#,
+            "value",
         ),
         (r#"{"col": "amount", "op": "NOT"}"#, "json"),
     ] {
@@ -1005,6 +1006,18 @@ fn a_tree_too_long_as_a_query_is_refused() {
     let errs = decompile(&big, &schema(), cst()).unwrap_err();
     assert!(
         matches!(&errs[..], [DecompileError::Rejected { message }] if message.contains("too large")),
+        "{errs:?}"
+    );
+}
+
+/// A tree without any leaf (only buildable through the API: the JSON reader refuses
+/// empty groups) is the one constant the language cannot write.
+#[test]
+fn decompile_refuses_a_tree_without_leaves() {
+    let errs = filterql::target::masterdata::decompile(&Condition::And(vec![]), &schema(), cst())
+        .unwrap_err();
+    assert!(
+        matches!(errs[..], [DecompileError::Constant { always: true }]),
         "{errs:?}"
     );
 }

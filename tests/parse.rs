@@ -420,3 +420,70 @@ fn diagnostics_are_capped() {
             .is_some_and(|c| c.to_string() == "filterql::syntax::missing_value")
     }));
 }
+
+/// The number of `k = <text>`, or the diagnostic codes.
+fn number_of(text: &str) -> Result<f64, Vec<String>> {
+    let q = format!("k = {text}");
+    match &parse(&q) {
+        Ok(Expr::Pred(p)) => match &p.kind {
+            PredKind::Compare {
+                value:
+                    filterql::syntax::ast::Literal {
+                        value: Value::Number(n),
+                        ..
+                    },
+                ..
+            } => Ok(*n),
+            other => panic!("{q}: {other:?}"),
+        },
+        Ok(other) => panic!("{q}: {other:?}"),
+        Err(_) => Err(codes(&q)),
+    }
+}
+
+proptest::proptest! {
+    /// Every number the parser accepts prints (canonical form) as text that parses back
+    /// to the same number: integers beyond 2^53 print their exact digits, which the
+    /// inexact-integer rule requires.
+    #[test]
+    fn numbers_print_back_exactly(bits in proptest::prelude::any::<u64>()) {
+        let x = f64::from_bits(bits);
+        proptest::prop_assume!(x.is_finite() && (x == 0.0 || x.abs() >= f64::MIN_POSITIVE));
+        let expr = parse(&format!("k = {x:e}")).expect("a normal double's exponent form parses");
+        let text = expr.to_string();
+        let back = number_of(text.trim_start_matches("k = "));
+        proptest::prop_assert_eq!(back.map(f64::to_bits), Ok(x.to_bits() & !(u64::from(x == 0.0) << 63)), "{}", text);
+    }
+}
+
+/// Integer literals beyond 2^53 that no double holds are refused; fractions and
+/// exponent forms mean the nearest double; underflow is out of range like overflow.
+#[test]
+fn number_literal_rules() {
+    let inexact = || Err(vec!["filterql::syntax::inexact_number".to_owned()]);
+    let range = || Err(vec!["filterql::syntax::number_out_of_range".to_owned()]);
+    assert_eq!(number_of("9007199254740992"), Ok(9_007_199_254_740_992.0));
+    assert_eq!(number_of("9007199254740993"), inexact());
+    assert_eq!(number_of("-9007199254740993"), inexact());
+    assert_eq!(
+        number_of("00009007199254740994"),
+        Ok(9_007_199_254_740_994.0)
+    );
+    assert_eq!(number_of("1152921504606846976"), Ok(2f64.powi(60)));
+    assert_eq!(number_of("1152921504606847000"), inexact());
+    assert_eq!(number_of("9007199254740993.5"), Ok(9_007_199_254_740_994.0));
+    assert_eq!(
+        number_of("9.007199254740993e15"),
+        Ok(9_007_199_254_740_992.0)
+    );
+    assert_eq!(number_of("1e-400"), range());
+    assert_eq!(number_of("1e-310"), range());
+    assert_eq!(number_of("-1e-320"), range());
+    assert_eq!(number_of("1e999"), range());
+    assert_eq!(number_of("0e-999"), Ok(0.0));
+    assert_eq!(number_of("2.2250738585072014e-308"), Ok(f64::MIN_POSITIVE));
+    assert_eq!(
+        codes("due = 10000-01-01"),
+        vec!["filterql::syntax::invalid_date".to_owned()]
+    );
+}

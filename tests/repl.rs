@@ -92,7 +92,7 @@ fn target_switches_the_output_to_sql_and_masterdata() {
     s.expect("target: sql:sqlite").unwrap();
     s.expect("sql:sqlite> ").unwrap();
     s.send_line("amount > 3").unwrap();
-    s.expect("SELECT * FROM \"t\" WHERE \"amount\" >")
+    s.expect("SELECT * FROM \"t\" WHERE `amount` >")
         .expect("SQL output");
     s.expect("sql:sqlite> ").unwrap();
     s.send_line(":target masterdata").unwrap();

@@ -44,6 +44,14 @@ fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
         (Some(r#"["é"]"#), None),
         (Some(r#"["e\u0301", "É", "e"]"#), None),
         (Some(r#"["q\"x", "b\\s"]"#), None),
+        // Nested arrays hold no item (MariaDB's JSON_CONTAINS searched inside them).
+        (None, Some("[[2]]")),
+        (None, Some("[1, [2]]")),
+        (None, Some("[[1, 7]]")),
+        // Integers beyond 2^53 compare exactly (JSON_CONTAINS compared them as doubles).
+        (None, Some("[9007199254740993]")),
+        (None, Some("[9007199254740992, 7, 1]")),
+        (None, Some("[-9007199254740993]")),
     ]
 }
 
@@ -87,9 +95,9 @@ fn all_but(ids: &[i64]) -> Vec<i64> {
 }
 
 /// Rows whose tags hold no non-empty string.
-const EMPTY_TAGS: &[i64] = &[4, 5, 6, 7, 8, 9, 10];
+const EMPTY_TAGS: &[i64] = &[4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 19, 20, 21];
 /// Rows whose depts hold no number.
-const EMPTY_DEPTS: &[i64] = &[2, 3, 4, 5, 6, 7, 9, 12, 13, 14, 15];
+const EMPTY_DEPTS: &[i64] = &[2, 3, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 18];
 
 fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
     vec![
@@ -181,7 +189,50 @@ fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
         (
             "depts: has 1 matches the number, not the string",
             depts(Test::HasAll(vec![Scalar::Number(1.0)]), false),
-            vec![0, 10],
+            vec![0, 10, 17, 20],
+        ),
+        (
+            "depts: has all (1, 7) looks at items, not into nested arrays",
+            depts(
+                Test::HasAll(vec![Scalar::Number(1.0), Scalar::Number(7.0)]),
+                false,
+            ),
+            vec![20],
+        ),
+        (
+            "depts: has any (7, 2) looks at items only",
+            depts(
+                Test::HasAny(vec![Scalar::Number(7.0), Scalar::Number(2.0)]),
+                false,
+            ),
+            vec![1, 11, 20],
+        ),
+        (
+            "depts: has 2^53 matches 2^53, not 2^53 + 1",
+            depts(
+                Test::HasAll(vec![Scalar::Number(9_007_199_254_740_992.0)]),
+                false,
+            ),
+            vec![20],
+        ),
+        (
+            "depts: has -2^53 matches no -(2^53 + 1)",
+            depts(
+                Test::HasAny(vec![
+                    Scalar::Number(-9_007_199_254_740_992.0),
+                    Scalar::Number(3.0),
+                ]),
+                false,
+            ),
+            vec![8],
+        ),
+        (
+            "depts: not has 2^53",
+            depts(
+                Test::HasAll(vec![Scalar::Number(9_007_199_254_740_992.0)]),
+                true,
+            ),
+            all_but(&[20]),
         ),
         (
             "depts: has 2 matches 2.0 and 2",
@@ -191,7 +242,7 @@ fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
         (
             "depts: not has 1",
             depts(Test::HasAll(vec![Scalar::Number(1.0)]), true),
-            all_but(&[0, 10]),
+            all_but(&[0, 10, 17, 20]),
         ),
     ]
 }

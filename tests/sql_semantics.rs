@@ -264,3 +264,61 @@ fn naive_sql_would_fold() {
         );
     }
 }
+
+/// A schema column missing from the table is an error on SQLite even with
+/// double-quoted strings allowed (SQLite's default, which users have): a double-quoted
+/// `"c"` would be read as the string `'c'`, so `c = "c"` matched every row. Every test
+/// form is tried, as a whole statement and as a bare condition.
+#[test]
+fn sqlite_missing_column_is_an_error_with_dqs_on() {
+    let conn = rusqlite::Connection::open_in_memory().expect("sqlite");
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DQS_DML, true)
+        .expect("DQS on");
+    conn.execute_batch(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY, other TEXT); INSERT INTO t VALUES (1, 'x');",
+    )
+    .expect("table");
+    // The fallback this guards against is real on this connection.
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM t WHERE \"c\" = 'c'", [], |r| r.get(0))
+        .expect("DQS fallback");
+    assert_eq!(n, 1);
+    let c = field("c", FieldType::Text);
+    let m = field("m", FieldType::Multiselect);
+    let p = field("p", FieldType::Phone);
+    let preds = [
+        Pred::leaf(c.clone(), Test::Eq(t("c")), false, Span::default()),
+        Pred::leaf(c.clone(), Test::Eq(t("c")), true, Span::default()),
+        Pred::leaf(c.clone(), Test::Empty, false, Span::default()),
+        Pred::leaf(
+            c.clone(),
+            text(TextOp::Contains, "c"),
+            false,
+            Span::default(),
+        ),
+        Pred::leaf(m, Test::HasAny(vec![t("c")]), false, Span::default()),
+        Pred::leaf(p, Test::Verified, false, Span::default()),
+    ];
+    for pred in &preds {
+        for params in [false, true] {
+            let opts = SqlOptions::new(Dialect::Sqlite).params(params);
+            let full = filterql::target::sql::compile_select(
+                pred,
+                &opts.clone().table("t").columns(["id"]),
+            )
+            .expect("compiles");
+            let cond = filterql::target::sql::compile_where(pred, &opts).expect("compiles");
+            for sql in [
+                full.sql().to_owned(),
+                format!("SELECT id FROM t WHERE {}", cond.sql()),
+            ] {
+                let err = conn.prepare(&sql).err();
+                assert!(
+                    err.as_ref()
+                        .is_some_and(|e| e.to_string().contains("no such column")),
+                    "{sql}: {err:?}"
+                );
+            }
+        }
+    }
+}

@@ -154,19 +154,39 @@ pub enum SyntaxError {
         span: Span,
     },
 
-    /// A numeric literal that does not fit a finite 64-bit float.
+    /// A numeric literal that is not zero or a normal finite 64-bit float (it overflows,
+    /// or is so close to zero that it would round to a subnormal value or to 0).
     #[error("number {text} is out of range")]
     #[diagnostic(
         code(filterql::syntax::number_out_of_range),
         help(
-            "numbers must be finite 64-bit floating point values (magnitude below about 1.8e308)"
+            "numbers are 64-bit floating point values: 0, or a magnitude between about 2.2e-308 and 1.8e308"
         )
     )]
     NumberOutOfRange {
         /// The literal as written, in backticks.
         text: String,
         /// The literal.
-        #[label("too large")]
+        #[label("out of range")]
+        span: Span,
+    },
+
+    /// An integer literal beyond ±2^53 that no 64-bit float holds exactly: compared as
+    /// the nearest one, it would select records with a different number.
+    #[error("number {text} cannot be compared exactly")]
+    #[diagnostic(
+        code(filterql::syntax::inexact_number),
+        help(
+            "numbers are 64-bit floating point values, which hold integers beyond ±9007199254740992 (2^53) only in steps; the nearest one is {nearest}: write that, or a range such as `between`"
+        )
+    )]
+    InexactNumber {
+        /// The literal as written, in backticks.
+        text: String,
+        /// The nearest value a 64-bit float holds, in exact digits.
+        nearest: String,
+        /// The literal.
+        #[label("not exactly a 64-bit float")]
         span: Span,
     },
 
@@ -298,6 +318,7 @@ impl SyntaxError {
             | SyntaxError::UnmatchedParen { span }
             | SyntaxError::InvalidEscape { span, .. }
             | SyntaxError::NumberOutOfRange { span, .. }
+            | SyntaxError::InexactNumber { span, .. }
             | SyntaxError::InvalidNumber { span, .. }
             | SyntaxError::InvalidDate { span, .. }
             | SyntaxError::RelativeOutOfRange { span, .. }

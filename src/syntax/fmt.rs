@@ -172,10 +172,16 @@ impl Display for Value {
 /// The shortest text that reads back as `n` (Rust's float formatting), in plain
 /// decimals from 1e-6 up to 1e21 and in exponent form outside, as JavaScript prints
 /// numbers: `1e308` would otherwise print as 309 digits and `1e-300` as 300 zeros.
+///
+/// Integers from 2^53 up are written with their exact digits (`1152921504606846976`,
+/// not the shortest `1152921504606847000`), which the parser requires of an integer
+/// literal beyond 2^53.
 fn write_number(f: &mut Formatter<'_>, n: f64) -> fmt::Result {
     let a = n.abs();
     if a != 0.0 && !(1e-6..1e21).contains(&a) {
         write!(f, "{n:e}")
+    } else if a >= 9_007_199_254_740_992.0 {
+        write!(f, "{n:.0}")
     } else {
         write!(f, "{n}")
     }

@@ -28,6 +28,18 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
     match b.first() {
         Some(b'"' | b'\'') => parse_string(cx, i),
         Some(b'0'..=b'9') if looks_like_date(b) => parse_date_time(cx, i),
+        Some(b'0'..=b'9') if misdated_year(b) => {
+            let start = cx.off(i);
+            let n = super::lexer::token_len(i);
+            cx.fail(
+                SyntaxError::InvalidDate {
+                    text: format!("`{}`", &i[..n]),
+                    reason: "years have four digits (0000–9999)",
+                    span: Span::new(start, start + n),
+                },
+                &i[n..],
+            )
+        }
         Some(b'0'..=b'9') => parse_number(cx, i),
         Some(b'-') if b.get(1).is_some_and(u8::is_ascii_digit) => parse_number(cx, i),
         _ => {
@@ -328,6 +340,18 @@ fn looks_like_date(b: &[u8]) -> bool {
     b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
 }
 
+/// Whether `b` starts with `d+-dd-dd` whose year does not have four digits
+/// (`10000-01-01`, `999-01-01`): a date with a wrong year rather than a number
+/// followed by stray characters.
+fn misdated_year(b: &[u8]) -> bool {
+    let n = digits(b, 0);
+    n != 4
+        && b.get(n) == Some(&b'-')
+        && digits(b, n + 1) == 2
+        && b.get(n + 3) == Some(&b'-')
+        && digits(b, n + 4) >= 2
+}
+
 /// Length of the run of ASCII digits at `b[p..]`.
 fn digits(b: &[u8], p: usize) -> usize {
     b.get(p..)
@@ -375,22 +399,72 @@ pub(crate) fn parse_number<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> 
     }
     let text = &i[..p];
     let span = Span::new(start, start + p);
-    match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok((
-            &i[p..],
-            Literal {
-                value: Value::Number(v),
-                span,
-            },
-        )),
-        _ => cx.fail(
+    let v = match text.parse::<f64>() {
+        // Zero, or a normal double: subnormals and values that underflow to zero are out
+        // of range like those that overflow, rather than silently 0 (or a value the
+        // engines' DOUBLE types may not all hold).
+        Ok(v) if v.is_finite() && (v == 0.0 || v.abs() >= f64::MIN_POSITIVE) => v,
+        _ => {
+            return cx.fail(
+                SyntaxError::NumberOutOfRange {
+                    text: format!("`{text}`"),
+                    span,
+                },
+                &i[p..],
+            )
+        }
+    };
+    if v == 0.0
+        && text
+            .bytes()
+            .take_while(|&c| c != b'e' && c != b'E')
+            .any(|c| (b'1'..=b'9').contains(&c))
+    {
+        return cx.fail(
             SyntaxError::NumberOutOfRange {
                 text: format!("`{text}`"),
                 span,
             },
             &i[p..],
-        ),
+        );
     }
+    if let Some(nearest) = inexact_integer(text, v) {
+        return cx.fail(
+            SyntaxError::InexactNumber {
+                text: format!("`{text}`"),
+                nearest,
+                span,
+            },
+            &i[p..],
+        );
+    }
+    Ok((
+        &i[p..],
+        Literal {
+            value: Value::Number(v),
+            span,
+        },
+    ))
+}
+
+/// When `text`, a well-formed numeric literal read as the double `v`, is an integer
+/// literal (digits only, no fraction or exponent) beyond ±2^53 that `v` does not hold
+/// exactly: the exact digits of `v`, the nearest double. Fractions and exponent forms
+/// mean the nearest double, as in JSON.
+pub(crate) fn inexact_integer(text: &str, v: f64) -> Option<String> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if v.abs() < EXACT || !digits.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let nearest = format!("{:.0}", v.abs());
+    (digits.trim_start_matches('0') != nearest).then(|| {
+        if v < 0.0 {
+            format!("-{nearest}")
+        } else {
+            nearest
+        }
+    })
 }
 
 /// `date = dec{4} "-" dec{2} "-" dec{2} ;` and

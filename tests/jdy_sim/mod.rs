@@ -96,23 +96,33 @@ fn dept(v: &Value) -> Option<Atom> {
     }
 }
 
-/// A record's datetime string as ms (no offset: UTC, as jdy returns `...Z`).
-fn parse_instant(s: &str) -> Option<f64> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.timestamp_millis() as f64);
+/// A record's datetime value as an atom, read as `eval` reads it (DESIGN §3): a
+/// datetime string (no offset: local time in `tz`; a date alone: its 00:00) or epoch
+/// milliseconds; no atom when empty; any other value is a filled field that compares
+/// with nothing (an atom no filter value equals or orders).
+fn time_atom(v: &Value, tz: FixedOffset) -> Option<Atom> {
+    let opaque = || Some(Atom::Text("\u{0}not a datetime".to_owned()));
+    match v {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::Array(a) if a.is_empty() => None,
+        Value::String(s) => filterql::eval::parse_instant_in(s, tz)
+            .map(|ms| Atom::Num(ms as f64))
+            .or_else(opaque),
+        Value::Number(n) => n
+            .as_i64()
+            .filter(|ms| DateTime::from_timestamp_millis(*ms).is_some())
+            .map(|ms| Atom::Num(ms as f64))
+            .or_else(opaque),
+        _ => opaque(),
     }
-    for f in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(n) = chrono::NaiveDateTime::parse_from_str(s, f) {
-            return Some(n.and_utc().timestamp_millis() as f64);
-        }
-    }
-    None
 }
 
 /// The record value's atoms. No atom means the value is empty: absent, null, `""`,
 /// `[]`, a phone without a number, and (the documented assumption for data jdy itself
-/// never holds) a value of the wrong shape for its field.
-fn atoms(k: Kind, v: Option<&Value>) -> Vec<Atom> {
+/// never holds) a value of the wrong shape for its field, except in datetime fields
+/// (see [`time_atom`]).
+fn atoms(k: Kind, v: Option<&Value>, tz: FixedOffset) -> Vec<Atom> {
     let Some(v) = v else { return Vec::new() };
     let set = |item: fn(&Value) -> Option<Atom>| match v {
         Value::Array(a) => a.iter().filter_map(item).collect(),
@@ -121,12 +131,7 @@ fn atoms(k: Kind, v: Option<&Value>) -> Vec<Atom> {
     match k {
         Kind::Text => nonempty_str(v).into_iter().collect(),
         Kind::Number => v.as_f64().map(Atom::Num).into_iter().collect(),
-        Kind::Time => v
-            .as_str()
-            .and_then(parse_instant)
-            .map(Atom::Num)
-            .into_iter()
-            .collect(),
+        Kind::Time => time_atom(v, tz).into_iter().collect(),
         Kind::User => user(v).into_iter().collect(),
         Kind::Dept => dept(v).into_iter().collect(),
         Kind::Phone => v.get("phone").and_then(nonempty_str).into_iter().collect(),
@@ -205,7 +210,7 @@ fn equals(k: Kind, a: &Atom, v: &Value, tz: FixedOffset) -> bool {
 fn cond(c: &JdyCond, record: &Value, mode: NeMode, tz: FixedOffset) -> bool {
     let k = kind(c.ty.as_deref());
     let raw = record.get(&c.field);
-    let have = atoms(k, raw);
+    let have = atoms(k, raw, tz);
     let values: &[Value] = c.value.as_deref().unwrap_or(&[]);
     match c.method {
         Method::Empty => return have.is_empty(),

@@ -7,9 +7,13 @@
 //!   select, `_id`) keep strings as they are, `""` included; phone takes the object's
 //!   `phone`; user the object's `username` (or a plain string);
 //!   number and flowstate take numbers; dept the object's `dept_no` (or a plain
-//!   number); datetime parses an ISO-8601 string (no offset: UTC). Anything else —
-//!   absent, null, `[]`, a value of the wrong shape, `""` in a number or datetime
-//!   column — is `NULL`.
+//!   number); datetime reads a datetime string or epoch milliseconds as `eval` does
+//!   (`filterql::eval::parse_instant_in`: no offset, or a date alone, is local time in
+//!   the query's zone). Anything else — absent, null, `[]`, a value of the wrong shape,
+//!   `""` in a number or datetime column — is `NULL`. A non-empty datetime value that is
+//!   not a datetime has no column form (eval reads it as filled but comparable with
+//!   nothing, which a typed column cannot hold): [`in_model`] removes it from a record
+//!   before both sides see it.
 //! - Every comparison is false on `NULL` (`NOT_EQUAL`, `NOT_IN`, `NOT_LIKE` too);
 //!   `ISNULL`/`NOTNULL` test for `NULL`. Strings compare exactly; numbers numerically
 //!   (the operand parsed as a decimal); instants chronologically (the operand read as
@@ -17,7 +21,7 @@
 //!   character, case-sensitive, no escape.
 #![allow(dead_code)]
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
 use filterql::schema::{Field, Schema};
 use filterql::target::masterdata::{CmpOp, Condition, LeafOp};
 use filterql::FieldType;
@@ -42,21 +46,39 @@ pub fn field_of<'a>(schema: &'a Schema, col: &str) -> &'a Field {
         .unwrap_or_else(|| panic!("md_sim: column {col:?} is not in the test schema"))
 }
 
-/// Reads an ISO-8601 instant as jdy writes it (no offset: UTC).
-pub fn iso_instant(s: &str) -> Option<i64> {
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.timestamp_millis());
+/// A record's datetime value as an instant, read as `eval` reads it.
+pub fn instant(v: &Value, tz: FixedOffset) -> Option<i64> {
+    match v {
+        Value::String(s) => filterql::eval::parse_instant_in(s, tz),
+        Value::Number(n) => n
+            .as_i64()
+            .filter(|ms| DateTime::from_timestamp_millis(*ms).is_some()),
+        _ => None,
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
-        if let Ok(n) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Some(Utc.from_utc_datetime(&n).timestamp_millis());
+}
+
+/// `record` without the values a masterdata column cannot hold and `eval` does not
+/// read as empty: non-empty datetime values that are not datetimes.
+pub fn in_model(schema: &Schema, record: &Value, tz: FixedOffset) -> Value {
+    let mut r = record.clone();
+    if let Value::Object(o) = &mut r {
+        for f in schema.fields() {
+            if f.ty == FieldType::Datetime {
+                let bad = o.get(&f.name).is_some_and(|v| {
+                    !filterql::eval::is_empty(FieldType::Datetime, Some(v))
+                        && instant(v, tz).is_none()
+                });
+                if bad {
+                    o.remove(&f.name);
+                }
+            }
         }
     }
-    None
+    r
 }
 
 /// The SQL value of `field` in `record`.
-pub fn column_value(field: &Field, record: &Value) -> Sql {
+pub fn column_value(field: &Field, record: &Value, tz: FixedOffset) -> Sql {
     let v = record.get(&field.name).unwrap_or(&Value::Null);
     let string = |v: &Value| v.as_str().map(|s| Sql::Str(s.to_owned()));
     let number = |v: &Value| v.as_f64().map(Sql::Num);
@@ -67,7 +89,7 @@ pub fn column_value(field: &Field, record: &Value) -> Sql {
         FieldType::User => string(v).or_else(|| v.get("username").and_then(string)),
         FieldType::Number | FieldType::Flowstate => number(v),
         FieldType::Dept => number(v).or_else(|| v.get("dept_no").and_then(number)),
-        FieldType::Datetime => v.as_str().and_then(iso_instant).map(Sql::Time),
+        FieldType::Datetime => instant(v, tz).map(Sql::Time),
         other => panic!("md_sim: no column model for {other} fields"),
     };
     got.unwrap_or(Sql::Null)
@@ -127,7 +149,7 @@ pub fn md_sim(cond: &Condition, record: &Value, schema: &Schema, tz: FixedOffset
         Condition::And(cs) => cs.iter().all(|c| md_sim(c, record, schema, tz)),
         Condition::Or(cs) => cs.iter().any(|c| md_sim(c, record, schema, tz)),
         Condition::Leaf(l) => {
-            let col = column_value(field_of(schema, &l.col), record);
+            let col = column_value(field_of(schema, &l.col), record, tz);
             if col == Sql::Null {
                 return l.test == LeafOp::IsNull;
             }

@@ -120,6 +120,8 @@ pub enum ColKind {
     Text,
     /// A double.
     Number,
+    /// A 64-bit integer (`BIGINT`, SQLite `INTEGER`).
+    Integer,
     /// A datetime in the query zone.
     Datetime,
     /// A JSON array in the engine's JSON type (`jsonb` on PostgreSQL).
@@ -148,6 +150,8 @@ pub enum Cell {
     Text(String),
     /// A number.
     Num(f64),
+    /// A 64-bit integer.
+    Int(i64),
     /// A datetime as `YYYY-MM-DD HH:MM:SS.fff` local text.
     Datetime(String),
     /// The empty string in a datetime column: `''` on SQLite, NULL elsewhere.
@@ -206,6 +210,9 @@ impl Conn {
         match (self.dialect(), k) {
             (Dialect::Sqlite, Text | Datetime | Json | JsonText) => "TEXT",
             (Dialect::Sqlite, Number) => "REAL",
+            (Dialect::Sqlite, Integer) => "INTEGER",
+            (Dialect::Postgres, Integer) => "bigint",
+            (Dialect::Mysql, Integer) => "BIGINT",
             (Dialect::Sqlite, Flag) => "INTEGER",
             (Dialect::Postgres, Text | JsonText) => "text",
             (Dialect::Postgres, Number) => "float8",
@@ -264,6 +271,7 @@ impl Conn {
             // No engine of the three stores an infinity alike (MySQL refuses it).
             Cell::Num(x) if !x.is_finite() => SqlParam::Null,
             Cell::Num(x) => SqlParam::Float(*x),
+            Cell::Int(i) => SqlParam::Int(*i),
             Cell::EmptyDatetime if d == Dialect::Sqlite => SqlParam::Text(String::new()),
             Cell::EmptyDatetime => SqlParam::Null,
             Cell::EmptyJson if k == ColKind::JsonText => SqlParam::Text(String::new()),
@@ -649,7 +657,15 @@ fn cell_for(
             Some(n) => (Some(v.clone()), Cell::Num(n), Cell::Null),
             None => dropped,
         },
-        Datetime => match v.as_str().and_then(filterql::eval::parse_instant) {
+        // Read as eval reads it: no offset (or a date alone) is local time in `tz`; a
+        // JSON integer is epoch milliseconds.
+        Datetime => match match v {
+            Value::String(s) => filterql::eval::parse_instant_in(s, tz),
+            Value::Number(n) => n
+                .as_i64()
+                .filter(|ms| chrono::DateTime::from_timestamp_millis(*ms).is_some()),
+            _ => None,
+        } {
             Some(ms) => {
                 let t = chrono::DateTime::from_timestamp_millis(ms)
                     .expect("instant in range")

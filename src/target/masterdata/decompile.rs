@@ -16,15 +16,19 @@
 //!   options, a flow state outside 0-3, a fractional department number;
 //! - LIKE patterns other than `a`, `a%`, `%a`, `%a%` (with `a` free of `%`, `_`, `\`);
 //! - values that do not read in the column's format, unknown columns (with a schema),
-//!   field types the backend never emits, trees that are constant (a contradiction
-//!   such as `AND(ISNULL x, NOTNULL x)` is seen through), and trees deeper than 200
-//!   groups or wider than 5000 leaves;
+//!   field types the backend never emits, trees without any leaf (`{"op":"AND",
+//!   "condition":[]}`: the language has no constant to write), and trees deeper than
+//!   200 groups or wider than 5000 leaves;
 //! - leaves with an empty `col`, and any tree whose text the checker still refuses as
 //!   a whole (e.g. longer than the query size limit): the text is compiled before it is
 //!   returned, so decompiled text always compiles.
 //!
 //! The text is kept short where the meaning allows: `OR(NOT_EQUAL x "a", ISNULL x)`
 //! decompiles to `x != "a"`, `AND(NOTNULL x, NOT_EQUAL x "")` to `x is not empty`.
+//! A tree that is constant (the compiler emits `AND(EQUAL n "1", ISNULL n)` for
+//! `n = 1 and n is empty`) is written leaf by leaf without folding, `n = 1 and n is
+//! empty`, since the language has no constant; a leaf that is itself constant on every
+//! value becomes `x is empty or x is not empty` (or its contradiction).
 //!
 //! Columns resolve against the schema by column name (a field's `column`, else its
 //! name) and are written back by field name. Without a schema (`Schema::infer`), a
@@ -119,7 +123,19 @@ pub fn decompile(
     if !cx.errors.is_empty() {
         return Err(cx.errors);
     }
-    match emit(&tree, &cx.atoms) {
+    let out = match emit(&tree, &cx.atoms) {
+        Out::Const(always) => match cx.atoms.first() {
+            // Constant, yet the compiler emits such trees (`n = 1 and n is empty`):
+            // written without folding, the text means the same constant.
+            Some(first) if tree != Node::Const(always) => {
+                Out::Expr(emit_unfolded(&tree, &cx.atoms, &first.field))
+            }
+            Some(first) => Out::Expr(constant(&first.field, always)),
+            None => Out::Const(always),
+        },
+        e => e,
+    };
+    match out {
         Out::Const(always) => Err(vec![DecompileError::Constant { always }]),
         Out::Expr(e) => {
             // Every leaf was read as the checker reads values, but the printed query can
@@ -450,17 +466,14 @@ impl Decompiler<'_> {
                 Some(Value::String(v.into()))
             }
             ColumnKind::Text => None,
-            ColumnKind::Number => {
-                parse_number(v)
-                    .map(Value::Number)
-                    .filter(|n| match (res.ty, n) {
-                        (FieldType::Flowstate, Value::Number(n)) => {
-                            [0.0, 1.0, 2.0, 3.0].contains(n)
-                        }
-                        (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
-                        _ => true,
-                    })
-            }
+            ColumnKind::Number => parse_number(v)
+                .filter(|n| exact_integer(v, *n))
+                .map(Value::Number)
+                .filter(|n| match (res.ty, n) {
+                    (FieldType::Flowstate, Value::Number(n)) => [0.0, 1.0, 2.0, 3.0].contains(n),
+                    (FieldType::Dept, Value::Number(n)) => n.fract() == 0.0,
+                    _ => true,
+                }),
             ColumnKind::DateTime => parse_datetime(v, self.tz)
                 .and_then(DateTime::from_timestamp_millis)
                 .map(|utc| {
@@ -485,6 +498,9 @@ impl Decompiler<'_> {
                         (FieldType::Select, _) => format!("the options are {:?}", res.options),
                         (FieldType::Flowstate, _) => "flow states are 0, 1, 2 and 3".to_owned(),
                         (FieldType::Dept, _) => "a department number is a whole number".to_owned(),
+                        (_, ColumnKind::Number) if parse_number(v).is_some() => {
+                            "integers beyond ±9007199254740992 (2^53) that a 64-bit float does not hold exactly have no equal number in the language".to_owned()
+                        }
                         (_, ColumnKind::DateTime) => {
                             "datetimes are written `YYYY-MM-DD HH:MM:SS[.fff]`".to_owned()
                         }
@@ -505,6 +521,16 @@ impl Decompiler<'_> {
             kind: ty.name().to_owned(),
         });
     }
+}
+
+/// Whether `v`, read as `n`, is not an integer beyond ±2^53 that `n` rounds (the
+/// language refuses such literals, DESIGN §3: `9007199254740993` would silently become
+/// `9007199254740992`).
+fn exact_integer(v: &str, n: f64) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    n.abs() < 9_007_199_254_740_992.0
+        || digits.contains('.')
+        || digits.trim_start_matches('0') == format!("{:.0}", n.abs())
 }
 
 /// The text tests the language allows on a field type (as the checker does): `contains`
@@ -615,6 +641,49 @@ fn emit(n: &Node, atoms: &[Atom]) -> Out {
                 .collect();
             out_group(outs, is_and)
         }
+    }
+}
+
+/// `n` leaf by leaf, each atom as it reads on `NULL` (which the NULL-versus-`""` check
+/// made equivalent to `""` for the tree), without folding constants: the text for a
+/// tree that is constant as a whole. `field` names the constant a leaf or a folded
+/// group that is constant on its own is written over.
+fn emit_unfolded(n: &Node, atoms: &[Atom], field: &str) -> Expr {
+    match n {
+        Node::Const(b) => constant(field, *b),
+        Node::Atom(i) => match emit_atom(&atoms[*i], atoms[*i].on_null) {
+            Out::Expr(e) => e,
+            Out::Const(b) => constant(&atoms[*i].field, b),
+        },
+        Node::And(ns) | Node::Or(ns) => {
+            let es = ns.iter().map(|m| emit_unfolded(m, atoms, field)).collect();
+            if matches!(n, Node::And(_)) {
+                Expr::And(es, Span::default())
+            } else {
+                Expr::Or(es, Span::default())
+            }
+        }
+    }
+}
+
+/// `f is empty or f is not empty` (`always`), or `f is empty and f is not empty`: true
+/// or false on every record.
+fn constant(f: &str, always: bool) -> Expr {
+    let empty = |negated| {
+        Expr::Pred(Predicate {
+            field: Field {
+                path: crate::syntax::ast::Path::one(f),
+                span: Span::default(),
+            },
+            kind: PredKind::IsEmpty { negated },
+            span: Span::default(),
+        })
+    };
+    let both = vec![empty(false), empty(true)];
+    if always {
+        Expr::Or(both, Span::default())
+    } else {
+        Expr::And(both, Span::default())
     }
 }
 

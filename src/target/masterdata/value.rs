@@ -68,6 +68,11 @@ pub fn format_number(n: f64) -> Option<String> {
         // Exact in i64, and integer formatting is much cheaper than float formatting.
         return Some((n as i64).to_string());
     }
+    if n.fract() == 0.0 && n.abs() < 1e21 {
+        // The exact digits: the shortest round-trip digits of 2^60 (`1152921504606847000`)
+        // are a different integer to a server that compares integers exactly.
+        return Some(format!("{n:.0}"));
+    }
     // Rust's `Display` for f64 is already the shortest round-trip digits, positional.
     Some(format!("{n}"))
 }

@@ -47,12 +47,17 @@ impl Out {
 
     /// Appends a bound parameter and its placeholder.
     ///
-    /// On PostgreSQL a number's placeholder is cast to `float8`, the storage model's
-    /// number type: the parameter's type is then `float8` whatever the column's (an
-    /// integer or `numeric` column works too, as it does with an inline literal), so a
+    /// On PostgreSQL a number's placeholder is cast to its own type, as an inline literal
+    /// has one: `float8` for a fraction, `int8` for a whole number (exact beyond 2^53,
+    /// where `float8` would round). The parameter's type then no longer depends on the
+    /// column's (an integer, `numeric` or `float8` column all compare with either), so a
     /// fraction never meets an `integer` placeholder it cannot bind to.
     pub(crate) fn param(&mut self, v: SqlParam) {
-        let number = matches!(v, SqlParam::Int(_) | SqlParam::Float(_));
+        let cast = match v {
+            SqlParam::Int(_) => Some("::int8"),
+            SqlParam::Float(_) => Some("::float8"),
+            _ => None,
+        };
         self.params.push(v);
         match self.dialect {
             Dialect::Mysql | Dialect::Sqlite => self.sql.push('?'),
@@ -62,8 +67,8 @@ impl Out {
                     &mut self.sql,
                     (self.first - 1).saturating_add(self.params.len()) as u64,
                 );
-                if number {
-                    self.sql.push_str("::float8");
+                if let Some(cast) = cast {
+                    self.sql.push_str(cast);
                 }
             }
         }
@@ -101,14 +106,14 @@ mod tests {
         let m = out.mark();
         out.push(" AND b = ");
         out.param(SqlParam::Int(2));
-        assert_eq!(out.sql, "a = $1::float8 AND b = $2::float8");
+        assert_eq!(out.sql, "a = $1::int8 AND b = $2::int8");
         out.truncate(m);
         out.push(" OR c = ");
         out.param(SqlParam::Text("x".into()));
         assert_eq!(
             out.finish(),
             (
-                "a = $1::float8 OR c = $2".to_owned(),
+                "a = $1::int8 OR c = $2".to_owned(),
                 vec![SqlParam::Int(1), SqlParam::Text("x".into())]
             )
         );

@@ -91,20 +91,40 @@ impl Values {
     }
 
     /// A number. Nothing is written on error.
+    ///
+    /// Integers from 2^53 up are where engines part ways (MariaDB compares a BIGINT with
+    /// a DOUBLE as doubles, so `9007199254740993 = 9.007199254740992e15` is true), so
+    /// they are written as exact integers: inline as their digits (an exact integer or
+    /// DECIMAL/numeric literal on every engine), as parameters as JSON integers (bound
+    /// as 64-bit integers). Beyond what a 64-bit integer parameter holds, the digits are
+    /// written inline even in parameterised mode (a number carries no text to escape).
     pub(crate) fn number(&self, out: &mut Out, x: f64) -> Result<(), LiteralError> {
-        if self.params {
-            // Whole numbers go out as integers (JSON integers in `--params` output), which
-            // bind to integer and floating columns alike; below 2^53 the integer is the
-            // double exactly.
-            const EXACT: f64 = 9_007_199_254_740_992.0;
-            if !x.is_finite() {
-                return Err(LiteralError::NotFinite);
-            }
-            out.param(if x.fract() == 0.0 && x.abs() < EXACT {
+        if !x.is_finite() {
+            return Err(LiteralError::NotFinite);
+        }
+        let whole = x.fract() == 0.0;
+        if self.params && (!whole || (-TWO_63..TWO_63).contains(&x)) {
+            // Whole numbers go out as 64-bit integers (JSON integers in `--params`
+            // output), exact at any size an integer column holds; fractions as doubles.
+            // On PostgreSQL the placeholder carries its type (`frag.rs`), so a fraction
+            // never meets a bigint placeholder.
+            out.param(if whole {
                 SqlParam::Int(x as i64)
             } else {
                 SqlParam::Float(x)
             });
+            Ok(())
+        } else if whole && (EXACT..DIGITS_BELOW).contains(&x.abs()) {
+            use std::fmt::Write as _;
+            let neg = x < 0.0;
+            if neg {
+                out.push("(");
+            }
+            // Writing to a String cannot fail; `{:.0}` prints a double's exact digits.
+            let _ = write!(out.sql, "{x:.0}");
+            if neg {
+                out.push(")");
+            }
             Ok(())
         } else {
             literal::push_number(&mut out.sql, x)
@@ -158,9 +178,7 @@ impl Values {
             arr.push(match e {
                 Scalar::Text(t) if t.contains('\0') => return Err(LiteralError::Nul),
                 Scalar::Text(t) => serde_json::Value::String(t.to_string()),
-                Scalar::Number(x) => serde_json::Number::from_f64(*x)
-                    .map(serde_json::Value::Number)
-                    .ok_or(LiteralError::NotFinite)?,
+                Scalar::Number(x) => serde_json::Value::Number(json_number(*x)?),
                 Scalar::DateTime(_) | Scalar::Bool(_) => return Err(LiteralError::Unrepresentable),
             });
         }
@@ -172,6 +190,33 @@ impl Values {
             literal::push_string(&mut out.sql, self.dialect, &text)
         }
     }
+}
+
+/// 2^53: every integer below it is a double, and engines compare any number with it
+/// exactly.
+pub(crate) const EXACT: f64 = 9_007_199_254_740_992.0;
+/// 2^63, the first integer a signed 64-bit parameter cannot hold.
+const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+/// 2^64, the first integer a 64-bit JSON integer cannot hold.
+const TWO_64: f64 = 18_446_744_073_709_551_616.0;
+/// Integers are written as digits below this (at most 21 of them); beyond, no integer
+/// column holds values and the exponent form is as exact.
+const DIGITS_BELOW: f64 = 1e21;
+
+/// `x` as a JSON number: integers from 2^53 up to 2^64 with their exact digits (the
+/// shortest round-trip form of 2^60 is `1.152921504606847e18`, a different integer to
+/// PostgreSQL's exact `jsonb` numbers), others as serde_json writes a double.
+fn json_number(x: f64) -> Result<serde_json::Number, LiteralError> {
+    let a = x.abs();
+    if x.fract() == 0.0 && (EXACT..TWO_64).contains(&a) {
+        if a < TWO_63 {
+            return Ok(serde_json::Number::from(x as i64));
+        }
+        if x > 0.0 {
+            return Ok(serde_json::Number::from(x as u64));
+        }
+    }
+    serde_json::Number::from_f64(x).ok_or(LiteralError::NotFinite)
 }
 
 /// How a field is stored (see the storage model in the module docs of `target::sql`).
@@ -330,14 +375,11 @@ impl Lower<'_> {
             return Err(unsupported(l));
         };
         let engine = self.v.dialect.engine();
-        self.v
-            .dialect
-            .push_ident(col, &f.column)
-            .map_err(|reason| SqlError::ColumnName {
-                name: f.column.clone(),
-                reason,
-                span: l.span,
-            })?;
+        push_column(self.v.dialect, col, &f.column).map_err(|reason| SqlError::ColumnName {
+            name: f.column.clone(),
+            reason,
+            span: l.span,
+        })?;
         let col: &str = col;
         let sqlite = self.v.dialect == Dialect::Sqlite;
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
@@ -509,14 +551,13 @@ impl Lower<'_> {
                 let mut flag = String::with_capacity(f.column.len() + 9);
                 flag.push_str(&f.column);
                 flag.push_str("_verified");
-                self.v
-                    .dialect
-                    .push_ident(&mut out.sql, &flag)
-                    .map_err(|reason| SqlError::ColumnName {
+                push_column(self.v.dialect, &mut out.sql, &flag).map_err(|reason| {
+                    SqlError::ColumnName {
                         name: flag.clone(),
                         reason,
                         span: l.span,
-                    })?;
+                    }
+                })?;
                 out.push(" ");
                 out.push(is);
             }
@@ -622,6 +663,26 @@ impl Lower<'_> {
             None
         }
     }
+}
+
+/// Appends a reference to column `name` of the queried table.
+///
+/// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
+/// read as a string literal while the connection allows double-quoted strings (the
+/// default, `SQLITE_DBCONFIG_DQS_DML`), so a missing column would silently compare a
+/// constant. A backticked name is only ever an identifier (an error if no column has
+/// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
+/// doubles a backtick inside as `"` doubles `"`.
+fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), String> {
+    if dialect != Dialect::Sqlite {
+        return dialect.push_ident(out, name);
+    }
+    if name.is_empty() || name.contains('\0') {
+        // Refused, with the reason every dialect gives.
+        return dialect.push_ident(&mut String::new(), name);
+    }
+    literal::push_quote_doubling(out, name, '`');
+    Ok(())
 }
 
 fn range_fits(k: Kind, r: &Range) -> bool {

@@ -8,7 +8,7 @@
 use super::dialect::Engine;
 use super::frag::Out;
 use super::literal::LiteralError;
-use super::lower::{has_contained, has_each, Values};
+use super::lower::{has_each, Values, EXACT};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
 
@@ -96,18 +96,57 @@ impl Engine for Mysql {
         if elems.iter().all(|e| matches!(e, Scalar::Text(_))) {
             return text_has(out, v, col, elems, any);
         }
-        // Numbers have no escapes, and JSON_CONTAINS compares them by value (`2` holds
-        // `2.0`); an array candidate means "contains every element".
-        let one = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
-            out.push("JSON_CONTAINS(NULLIF(");
-            out.push(col);
-            out.push(", ''), ");
-            v.json(out, es)?;
+        // An item test at depth one, as for text: JSON_CONTAINS searches nested arrays
+        // (`JSON_CONTAINS('[[2]]', '[2]')` is 1) and compares integers beyond 2^53 as
+        // doubles.
+        let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
+            items_open(out, col);
+            out.push(item_kept(true));
+            out.push(" AND ");
+            number_item_eq(out, v, es)?;
             out.push(")");
             Ok(())
         };
-        has_contained(out, elems, any, one)
+        has_each(out, elems, any, exists)
     }
+}
+
+/// The item (a JSON number) equals one of `es`, by exact value as `eval` reads it: an
+/// integer exactly, any other number as the nearest double. Below 2^53 a comparison
+/// of doubles is exact for both (an integer item beyond 2^53 cannot round onto a value
+/// below it); from 2^53 up an integer item is compared as DECIMAL.
+fn number_item_eq(out: &mut Out, v: &Values, es: &[Scalar]) -> Result<(), LiteralError> {
+    const ITEM: &str = "`fq_items`.`fq_item`";
+    let big = |e: &Scalar| matches!(e, Scalar::Number(x) if x.abs() >= EXACT && x.fract() == 0.0);
+    let small: Vec<Scalar> = es.iter().filter(|e| !big(e)).cloned().collect();
+    let mut arms = 0;
+    let mut sep = |out: &mut Out| {
+        out.push(if arms == 0 { "(" } else { " OR " });
+        arms += 1;
+    };
+    if !small.is_empty() {
+        sep(out);
+        out.push("CAST(");
+        out.push(ITEM);
+        out.push(" AS DOUBLE) ");
+        v.eq_or_in(out, &small)?;
+    }
+    for e in es.iter().filter(|e| big(e)) {
+        sep(out);
+        out.push("IF(JSON_TYPE(");
+        out.push(ITEM);
+        out.push(") IN ('INTEGER', 'UNSIGNED INTEGER'), CAST(JSON_UNQUOTE(");
+        out.push(ITEM);
+        out.push(") AS DECIMAL(65, 0)) = ");
+        v.scalar(out, e)?;
+        out.push(", CAST(");
+        out.push(ITEM);
+        out.push(" AS DOUBLE) = ");
+        v.scalar(out, e)?;
+        out.push(")");
+    }
+    out.push(")");
+    Ok(())
 }
 
 /// Opens `EXISTS` an item of the JSON array in `col` satisfying a condition, which the
