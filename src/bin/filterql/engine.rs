@@ -33,12 +33,14 @@ impl From<&ClockArgs> for Clock {
 impl Clock {
     /// The library options for one compilation.
     pub fn options(&self) -> Options {
-        let mut o = match self.now {
+        let o = match self.now {
             Some(now) => Options::at(now),
             None => Options::default(),
         };
-        o.tz = self.tz;
-        o
+        match self.tz {
+            Some(tz) => o.with_tz(tz),
+            None => o,
+        }
     }
 }
 
@@ -60,9 +62,25 @@ fn display_name(path: &str) -> String {
     }
 }
 
-/// The schema of `--schema F`, or no-schema mode.
-pub fn schema_from_args(args: &SchemaArgs) -> Result<Schema, Failure> {
+/// The schema file `FILTERQL_SCHEMA` names, if it is set and not empty.
+pub fn schema_from_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("FILTERQL_SCHEMA")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// The schema file to use: `--schema F`, else `FILTERQL_SCHEMA` unless `--no-schema`.
+pub fn schema_path(args: &SchemaArgs) -> Option<std::path::PathBuf> {
     match &args.schema {
+        Some(p) => Some(p.clone()),
+        None if args.no_schema => None,
+        None => schema_from_env(),
+    }
+}
+
+/// The schema of `--schema F` (or `FILTERQL_SCHEMA`), or no-schema mode.
+pub fn schema_from_args(args: &SchemaArgs) -> Result<Schema, Failure> {
+    match schema_path(args) {
         Some(p) => load_schema(&p.to_string_lossy()),
         None => Ok(Schema::none()),
     }
@@ -119,7 +137,7 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
             if shape.params {
                 Ok(Output::Json(to_json(&frag)))
             } else {
-                Ok(Output::Text(frag.sql))
+                Ok(Output::Sql(frag.sql))
             }
         }
     }
@@ -217,7 +235,7 @@ fn json_kind(v: &Value) -> &'static str {
 pub fn filter_records(query: &Query, records: &[Value]) -> Vec<Value> {
     records
         .iter()
-        .filter(|r| filterql::eval::matches(&query.pred, r))
+        .filter(|r| filterql::eval::matches(query.pred(), r))
         .cloned()
         .collect()
 }

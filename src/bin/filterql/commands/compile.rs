@@ -57,12 +57,6 @@ pub fn validate(
             Some("pass --table NAME (sent as `metaDataName`)"),
         ));
     }
-    if target == TargetKind::Sql && !shape.params && shape.table.is_none() {
-        return Err(Failure::usage(
-            "inline SQL needs a table name: SELECT * FROM <table> WHERE ...",
-            Some("pass --table NAME, or --params for {\"sql\", \"params\"}"),
-        ));
-    }
     Ok(TargetSpec {
         kind: target,
         dialect: dialect.unwrap_or_default(),

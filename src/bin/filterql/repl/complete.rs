@@ -7,8 +7,8 @@ use filterql::Schema;
 
 /// The REPL commands, for completion and `:help`.
 pub const COMMANDS: &[&str] = &[
-    ":target", ":schema", ":fields", ":ast", ":ir", ":explain", ":eval", ":table", ":tz", ":now",
-    ":help", ":quit",
+    ":target", ":schema", ":fields", ":ast", ":ir", ":explain", ":eval", ":pushdown", ":table",
+    ":tz", ":now", ":help", ":quit",
 ];
 
 /// The values `:target` accepts.

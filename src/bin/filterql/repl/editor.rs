@@ -2,19 +2,20 @@
 //! the schema of the session.
 
 use super::complete::{complete, Completion, Pair};
-use super::entry_is_complete;
 use super::highlight::highlight;
+use crate::args::TargetKind;
 use filterql::Schema;
 use rustyline::completion::{Completer, FilenameCompleter};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
 
 /// Completion, colouring and validation for the shell.
 pub struct ReplHelper {
     schema: Schema,
+    target: TargetKind,
     color: bool,
     files: FilenameCompleter,
     history: HistoryHinter,
@@ -25,6 +26,7 @@ impl ReplHelper {
     pub fn new(schema: Schema, color: bool) -> Self {
         ReplHelper {
             schema,
+            target: TargetKind::Jdy,
             color,
             files: FilenameCompleter::new(),
             history: HistoryHinter::new(),
@@ -34,6 +36,11 @@ impl ReplHelper {
     /// Follows a `:schema` change.
     pub fn set_schema(&mut self, schema: Schema) {
         self.schema = schema;
+    }
+
+    /// Follows a `:target` change (completion offers what the target can express).
+    pub fn set_target(&mut self, target: TargetKind) {
+        self.target = target;
     }
 }
 
@@ -99,15 +106,8 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if !entry_is_complete(input) {
-            Ok(ValidationResult::Incomplete)
-        } else {
-            Ok(ValidationResult::Valid(None))
-        }
-    }
-}
+// Enter always submits the line: the shell joins the lines of an open query itself,
+// prompting `->` for each (see `repl::run`), as psql does.
+impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}
