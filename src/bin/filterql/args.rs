@@ -174,7 +174,12 @@ filter's, `and` the residual."
 #[derive(Debug, Clone, Args)]
 pub struct QueryArgs {
     /// Read the query from FILE (the whole file is one query; `-` for stdin).
-    #[arg(short = 'f', long = "file", value_name = "FILE", conflicts_with = "query")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "query"
+    )]
     pub file: Option<String>,
     /// The query; `-` for one query per line on stdin; omitted: stdin is one query.
     pub query: Option<String>,
@@ -277,7 +282,14 @@ pub fn dialect_name(d: Dialect) -> &'static str {
 /// short aliases are accepted but not offered).
 fn target_values() -> impl clap::builder::TypedValueParser<Value = TargetSpec> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    let shown = ["jdy", "masterdata", "sql", "sql:mysql", "sql:postgres", "sql:sqlite"];
+    let shown = [
+        "jdy",
+        "masterdata",
+        "sql",
+        "sql:mysql",
+        "sql:postgres",
+        "sql:sqlite",
+    ];
     let hidden = ["md", "sql:mariadb", "sql:postgresql", "sql:pg"];
     PossibleValuesParser::new(
         shown

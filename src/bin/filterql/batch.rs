@@ -37,6 +37,9 @@ pub struct Mode {
     pub diagnostics: DiagFormat,
     /// `-c`: compact JSON.
     pub compact: bool,
+    /// A command-line hint for a rejection (e.g. a flag that would help), printed after
+    /// human diagnostics.
+    pub hint: Option<fn(&Diagnostics) -> Option<&'static str>>,
 }
 
 /// Where the queries come from.
@@ -255,6 +258,11 @@ impl Printer {
             }
             (Err(d), false) => {
                 self.reporter.report(d, place);
+                if let Some(h) = self.mode.hint.and_then(|hint| hint(d)) {
+                    if self.mode.diagnostics == DiagFormat::Human {
+                        eprintln!("hint: {h}");
+                    }
+                }
                 Ok(())
             }
         };

@@ -137,7 +137,10 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
             if shape.params {
                 Ok(Output::Json(to_json(&frag)))
             } else {
-                Ok(Output::Sql(frag.sql))
+                Ok(Output::Sql {
+                    sql: frag.sql,
+                    mysql: dialect == sql::Dialect::Mysql,
+                })
             }
         }
     }

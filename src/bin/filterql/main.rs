@@ -10,9 +10,9 @@ mod failure;
 mod json_color;
 mod output;
 mod render;
+mod repl;
 mod safe;
 mod sql_pretty;
-mod repl;
 
 use args::{Cli, Command};
 use batch::{Input, Mode};
@@ -123,10 +123,7 @@ fn report_failure(failure: Failure, format: args::DiagFormat) {
         args::DiagFormat::Human => {
             use std::io::IsTerminal;
             let color = output::color_wanted(std::io::stderr().is_terminal());
-            eprint!(
-                "{}",
-                render::render_other(&failure, output::width(), color)
-            );
+            eprint!("{}", render::render_other(&failure, output::width(), color));
         }
     }
 }
@@ -158,6 +155,7 @@ fn run(cli: Cli) -> Result<bool, Failure> {
         jsonl: cli.jsonl,
         diagnostics: cli.diagnostics,
         compact: cli.compact,
+        hint: None,
     };
     match cli.command {
         Command::Fmt { query } => {
@@ -201,6 +199,11 @@ fn run(cli: Cli) -> Result<bool, Failure> {
                 ("--schema", schema_stdin(&schema)),
                 ("the query", input.reads_stdin()),
             ])?;
+            let mode = Mode {
+                hint: (target.kind == args::TargetKind::Jdy && !shape.pushdown)
+                    .then_some(commands::compile::jdy_hint as fn(&_) -> _),
+                ..mode
+            };
             let job = commands::compile::Job {
                 schema: engine::schema_from_args(&schema)?,
                 clock: Clock::from(&clock),

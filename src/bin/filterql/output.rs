@@ -11,8 +11,13 @@ use std::io::{IsTerminal, Write};
 pub enum Output {
     /// Text printed as is (query text).
     Text(String),
-    /// An SQL statement or condition.
-    Sql(String),
+    /// An SQL statement or condition; `mysql` when a backslash escapes in its strings.
+    Sql {
+        /// The SQL.
+        sql: String,
+        /// Whether it is MySQL's.
+        mysql: bool,
+    },
     /// A JSON value, pretty-printed for people.
     Json(Value),
     /// Nothing to print (a successful `check`).
@@ -36,7 +41,7 @@ impl Output {
     /// The value in a `--jsonl` line.
     pub fn to_json(&self) -> Value {
         match self {
-            Output::Text(s) | Output::Sql(s) => Value::String(s.clone()),
+            Output::Text(s) | Output::Sql { sql: s, .. } => Value::String(s.clone()),
             Output::Json(v) => v.clone(),
             Output::Nothing => Value::Null,
         }
@@ -55,9 +60,9 @@ impl Output {
         };
         match self {
             Output::Text(s) => Some(text(s)),
-            Output::Sql(s) => Some(match look.sql_width {
-                Some(w) => text(&crate::sql_pretty::layout(s, w)),
-                None => text(s),
+            Output::Sql { sql, mysql } => Some(match look.sql_width {
+                Some(w) => text(&crate::sql_pretty::layout(sql, w, *mysql)),
+                None => text(sql),
             }),
             Output::Json(v) if look.compact => Some(crate::safe::json(v.to_string())),
             Output::Json(v) if look.color => Some(crate::json_color::pretty(v)),

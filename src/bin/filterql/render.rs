@@ -68,9 +68,17 @@ pub fn render_at(diags: &Diagnostics, width: usize, color: bool, place: Place<'_
     };
     let mut out = String::new();
     for item in &diags.items {
-        let clean = Clean::of(item, &|o| escapes.shown(o));
+        let mut clean = Clean::of(item, &|o| escapes.shown(o));
+        if diags.source.trim().is_empty() {
+            // Nothing to point at: no empty source box.
+            clean.drop_labels();
+        }
         if miette::Diagnostic::labels(&clean).is_none() && place.name != Place::QUERY.name {
-            out.push_str(&format!("{}:{}: ", safe::text(place.name), place.first_line));
+            out.push_str(&format!(
+                "{}:{}: ",
+                safe::text(place.name),
+                place.first_line
+            ));
         }
         // Writing into a String cannot fail.
         let _ = handler.render_report(
@@ -243,8 +251,8 @@ impl SourceCode for Clipped<'_> {
             let o = floor_boundary(self.original, self.escapes.original(s));
             let oi = &self.original_index;
             let line = oi.line_of(o);
-            let column = oi.chars_before(self.original, o)
-                - oi.chars_before(self.original, oi.starts[line]);
+            let column =
+                oi.chars_before(self.original, o) - oi.chars_before(self.original, oi.starts[line]);
             let end = floor_boundary(text, (s + span.len().max(1)).min(text.len())).max(s);
             return Ok(Box::new(MietteSpanContents::new_named(
                 self.name.to_owned(),

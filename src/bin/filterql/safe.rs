@@ -134,6 +134,12 @@ impl Clean {
         }
     }
 
+    /// Forgets the labels (for a diagnostic over empty text, where a source box would
+    /// show nothing).
+    pub fn drop_labels(&mut self) {
+        self.labels.clear();
+    }
+
     /// A plain error (a cause in a chain) cleaned.
     fn error(e: &dyn std::error::Error) -> Clean {
         Clean {

@@ -80,3 +80,11 @@ pub fn step(query: &str, job: &Job) -> Result<Produced, Diagnostics> {
         }
     }
 }
+
+/// The flag that helps when jdy cannot express a filter exactly.
+pub fn jdy_hint(d: &Diagnostics) -> Option<&'static str> {
+    crate::repl::wants_pushdown(d).then_some(
+        "--pushdown sends jdy what it can filter and prints the rest as a residual query to \
+         evaluate client-side (filterql eval)",
+    )
+}

@@ -34,7 +34,9 @@ pub fn run(
     // A `compile --pushdown` result: the filter is decompiled, and the residual (query
     // text the client evaluates) joins it with `and`.
     let (text, residual) = match (&value, from) {
-        (Value::Object(o), SourceKind::Jdy) if o.contains_key("filter") && !o.contains_key("rel") => {
+        (Value::Object(o), SourceKind::Jdy)
+            if o.contains_key("filter") && !o.contains_key("rel") =>
+        {
             let residual = match o.get("residual") {
                 Some(Value::String(r)) => Some(r.clone()),
                 Some(Value::Null) | None => None,
@@ -46,7 +48,10 @@ pub fn run(
                     })
                 }
             };
-            (o.get("filter").map(Value::to_string).unwrap_or_default(), residual)
+            (
+                o.get("filter").map(Value::to_string).unwrap_or_default(),
+                residual,
+            )
         }
         _ => (text, None),
     };
@@ -180,7 +185,10 @@ fn report(errors: &[Box<dyn Diagnostic>], mode: Mode) {
         DiagFormat::Human => {
             let color = color_wanted(std::io::stderr().is_terminal());
             for e in errors {
-                eprint!("{}", crate::render::render_other(e.as_ref(), width(), color));
+                eprint!(
+                    "{}",
+                    crate::render::render_other(e.as_ref(), width(), color)
+                );
             }
         }
     }

@@ -26,7 +26,8 @@ Commands:
                         what jdy pushdown leaves to be filtered client-side
   :eval FILE [QUERY]    the records of a JSON file that QUERY matches
   :pushdown [on|off]    jdy: send what jdy can filter, show the rest as a residual
-  :table [NAME]         show or set the table of SQL output (default t)
+  :table [NAME|-]       show or set the table of SQL output: SELECT * FROM NAME
+                        WHERE ...; `-` (the default) prints the condition alone
   :tz [±hh:mm]          show or set the time zone of date literals
   :now [RFC3339|system] show or pin the instant `now` and `today` refer to
   :help                 this text
@@ -68,10 +69,15 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":tz" => tz(s, arg),
         ":pushdown" => pushdown(s, arg),
         ":table" => {
-            if !arg.is_empty() {
-                s.table = arg.to_owned();
+            match arg {
+                "" => {}
+                "-" => s.table = None,
+                name => s.table = Some(name.to_owned()),
             }
-            println!("SQL table: {}", safe::text(&s.table));
+            match &s.table {
+                Some(t) => println!("SQL table: {} (SELECT * FROM it)", safe::text(t)),
+                None => println!("SQL table: none (the condition alone)"),
+            }
         }
         ":now" => now(s, arg),
         other => {

@@ -37,8 +37,9 @@ pub struct Session {
     pub last: Option<String>,
     /// Whether to colour output.
     pub color: bool,
-    /// The table of the SQL target's `SELECT * FROM <table>`.
-    pub table: String,
+    /// The table of the SQL target's `SELECT * FROM <table>`; without one, the
+    /// condition alone is printed (as `compile` does without `--table`).
+    pub table: Option<String>,
     /// jdy: send what jdy can filter and show the rest as a residual (`:pushdown`).
     pub pushdown: bool,
     /// Whether a query or command was rejected (the piped shell then exits 1).
@@ -68,7 +69,7 @@ impl Session {
             clock: Clock::default(),
             last: None,
             color,
-            table: "t".to_owned(),
+            table: None,
             pushdown: false,
             failed: false,
             interactive: false,
@@ -132,10 +133,10 @@ impl Session {
         }
     }
 
-    /// The SQL shape used in the shell: inline, against the session's table.
+    /// The SQL shape used in the shell: inline, against the session's table if any.
     pub fn sql_shape(&self) -> Shape {
         Shape {
-            table: Some(self.table.clone()),
+            table: self.table.clone(),
             ..Shape::default()
         }
     }
@@ -585,7 +586,10 @@ mod tests {
         assert_eq!(s.handle_entry("(amount > 3 or\n:quit"), Flow::Quit);
         assert_eq!(s.handle_entry("name = \"abc\n  \\q "), Flow::Quit);
         assert_eq!(s.handle_entry("(amount > 3 or\n:help"), Flow::Continue);
-        assert_eq!(s.handle_entry("(amount > 3 or\n  :target sql"), Flow::Continue);
+        assert_eq!(
+            s.handle_entry("(amount > 3 or\n  :target sql"),
+            Flow::Continue
+        );
         assert_eq!(s.target.to_string(), "sql:mysql");
         // Only a whole last line that is a known command counts.
         assert_eq!(abandoning_command("(a = 1 or\nb = \":quit\")"), None);

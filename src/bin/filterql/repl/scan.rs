@@ -192,7 +192,10 @@ enum State {
     Code,
     Comment,
     /// Inside a quoted token; `escaped` after a backslash in a string.
-    Quoted { quote: char, escaped: bool },
+    Quoted {
+        quote: char,
+        escaped: bool,
+    },
 }
 
 impl Open {
@@ -202,7 +205,10 @@ impl Open {
             self.state = match self.state {
                 State::Comment if c == '\n' => State::Code,
                 State::Comment => State::Comment,
-                State::Quoted { quote, escaped: true } => State::Quoted {
+                State::Quoted {
+                    quote,
+                    escaped: true,
+                } => State::Quoted {
                     quote,
                     escaped: false,
                 },
