@@ -199,12 +199,15 @@ fn fields(s: &Session) {
         .map(|row| row.map(|cell| safe::text(&cell).into_owned()))
         .collect();
     let any_alias = rows.iter().any(|r| !r[2].is_empty());
+    let headers = ["name", "label", "also"];
     let widths: Vec<usize> = (0..3)
         .map(|i| {
+            let head = if any_alias { headers[i].len() } else { 0 };
             rows.iter()
                 .map(|r| super::display_width(&r[i]))
                 .max()
                 .unwrap_or(0)
+                .max(head)
         })
         .collect();
     let pad = |cell: &str, w: usize| {
@@ -217,9 +220,9 @@ fn fields(s: &Session) {
     if any_alias {
         out.push_str(&format!(
             "  {}  {}  {}  type\n",
-            pad("name", widths[0]),
-            pad("label", widths[1]),
-            pad("also", widths[2])
+            pad(headers[0], widths[0]),
+            pad(headers[1], widths[1]),
+            pad(headers[2], widths[2])
         ));
     }
     for r in &rows {
