@@ -312,3 +312,39 @@ fn schema_eval_and_explain_commands() {
     s.expect("jdy> ").unwrap();
     quit(s);
 }
+
+#[test]
+fn schema_names_with_terminal_controls_are_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cli/hostile_schema.json");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_filterql"));
+    cmd.arg("repl")
+        .arg("--schema")
+        .arg(schema)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env("PAGER", "cat")
+        .env("FILTERQL_HISTORY", dir.path().join("history"));
+    let mut s = Session::spawn(cmd).expect("spawn the REPL in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let banner = s.expect("jdy> ").expect("a prompt");
+    let banner = String::from_utf8_lossy(banner.before()).into_owned();
+    assert!(banner.contains("title\\u{1b}]0;pwned\\u{7}"), "{banner:?}");
+    assert!(banner.contains("\\u{202e}evil\\u{202c}"), "{banner:?}");
+    assert!(!banner.contains("]0;pwned\u{7}"), "raw OSC: {banner:?}");
+    assert!(!banner.contains('\u{202e}'), "raw override: {banner:?}");
+    // Completion never inserts such a name into the line (which is shown raw); the
+    // field's safe spellings still complete.
+    s.send("t\t").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    s.send(ControlCode::EndOfText).unwrap();
+    let typed = s.expect(Regex("\n[^\n]*jdy> ")).unwrap();
+    let typed = String::from_utf8_lossy(typed.before()).into_owned();
+    assert!(!typed.contains("]0;pwned"), "{typed:?}");
+    s.send("qt\t").unwrap();
+    s.expect("jdy> qty").expect("qty completed");
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Regex("\n[^\n]*jdy> ")).unwrap();
+    quit(s);
+}

@@ -87,7 +87,11 @@ fn note_skip(dialect: Dialect) {
         .to_owned();
     let line = format!("{dialect:?} {}::{test}\n", env!("CARGO_CRATE_NAME"));
     // One short append per skip: lines from parallel tests do not interleave.
-    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
         let _ = f.write_all(line.as_bytes());
     }
 }

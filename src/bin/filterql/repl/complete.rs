@@ -67,11 +67,14 @@ pub enum Completion {
     Path,
 }
 
-/// The names a field answers to, the preferred first: name, label, widget ids.
+/// The names a field answers to, the preferred first: name, label, widget ids. A name
+/// holding terminal controls is left out: inserted into the line being edited it would
+/// reach the terminal raw.
 fn names(f: &Field) -> Vec<&str> {
     std::iter::once(f.name.as_str())
         .chain(f.label.as_deref())
         .chain(f.aliases.iter().map(String::as_str))
+        .filter(|n| !n.chars().any(crate::safe::is_unsafe))
         .collect()
 }
 
@@ -122,9 +125,10 @@ pub fn written(spelling: &str) -> String {
         .join(".")
 }
 
+/// A candidate; the list shown escapes terminal controls in schema names.
 fn pair(s: String) -> Pair {
     Pair {
-        display: s.clone(),
+        display: crate::safe::text(&s).into_owned(),
         replacement: s,
     }
 }
@@ -169,7 +173,7 @@ pub fn complete(schema: &Schema, line: &str, pos: usize) -> Completion {
             .into_iter()
             .filter(|o| o.starts_with(typed))
             .map(|o| Pair {
-                display: o.clone(),
+                display: crate::safe::text(&o).into_owned(),
                 replacement: format!("{o}{quote}"),
             })
             .collect();

@@ -224,24 +224,24 @@ impl Session {
             .iter()
             .take(SHOWN)
             .map(|f| match &f.label {
-                Some(l) => format!("{} ({l})", f.name),
-                None => f.name.clone(),
+                Some(l) => format!("{} ({})", crate::safe::text(&f.name), crate::safe::text(l)),
+                None => crate::safe::text(&f.name).into_owned(),
             })
             .collect();
         if own.len() > SHOWN {
             fields.push(format!("… {} more (:fields lists them)", own.len() - SHOWN));
         }
-        let system: Vec<&str> = self
+        let system: Vec<String> = self
             .schema
             .fields()
             .iter()
             .filter(|f| f.system)
-            .map(|f| f.name.as_str())
+            .map(|f| crate::safe::text(&f.name).into_owned())
             .collect();
         let mut s = format!(
             "filterql {} — interactive shell. Schema: {}.\n",
             env!("CARGO_PKG_VERSION"),
-            self.schema_name
+            crate::safe::text(&self.schema_name)
         );
         if !fields.is_empty() {
             s.push_str(&wrap(&format!("Fields: {}", fields.join(", ")), 78, "  "));
@@ -255,7 +255,7 @@ impl Session {
         s.push_str(&format!(
             "Target: {}. Tab completes fields and keywords; :help lists commands.\ntry: {}",
             self.target,
-            self.example()
+            crate::safe::text(&self.example())
         ));
         s
     }
