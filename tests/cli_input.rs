@@ -252,6 +252,32 @@ fn decompile_reads_what_compile_pushdown_printed() {
         ])
         .write_stdin(pushed));
     assert_eq!((code, back.trim()), (0, "qty > 1"));
+    // Nothing jdy can do: a `null` filter, and the residual is the whole query.
+    let (_, pushed, _) = run(filterql().args([
+        "compile",
+        "--target",
+        "jdy",
+        "--pushdown",
+        "--schema",
+        &fixture("schema.json"),
+        "not (name endswith \"x\") or qty > 1",
+    ]));
+    assert!(pushed.contains("\"filter\": null"), "{pushed}");
+    let (code, back, err) = run(filterql()
+        .args([
+            "decompile",
+            "--from",
+            "jdy",
+            "--schema",
+            &fixture("schema.json"),
+            "-",
+        ])
+        .write_stdin(pushed));
+    assert_eq!(
+        (code, back.trim()),
+        (0, "name not endswith \"x\" or qty > 1"),
+        "{err}"
+    );
 }
 
 #[test]

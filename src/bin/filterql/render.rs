@@ -397,6 +397,44 @@ mod tests {
     }
 
     #[test]
+    fn controls_are_escaped_and_the_header_counts_characters_of_the_query_as_written() {
+        let query = "amount > 1 and `\u{1b}]0;x\u{7}班` = 1 and nosuch = 2";
+        let out = render(&diags(query), 80, false);
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+        assert!(out.contains("\\u{1b}]0;x\\u{7}"), "{out}");
+        // `nosuch` is character 32 of the query as written.
+        let col = query[..query.find("nosuch").unwrap()].chars().count() + 1;
+        assert!(out.contains(&format!("[query:1:{col}]")), "{out}");
+        // The underline is under `nosuch` in the escaped line.
+        let lines: Vec<&str> = out.lines().collect();
+        let i = lines
+            .iter()
+            .rposition(|l| l.contains("nosuch = 2") && l.contains('│'))
+            .unwrap();
+        let width = |s: &str| crate::repl::display_width(s);
+        let at = width(&lines[i][..lines[i].find("nosuch").unwrap()]);
+        let under = lines[i + 1];
+        let mark = width(&under[..under.find('─').unwrap()]);
+        assert_eq!(at, mark, "{out}");
+    }
+
+    #[test]
+    fn a_batch_line_is_named_in_the_header() {
+        let d = diags("数量 = 1 and 金额x = 1");
+        let out = render_at(
+            &d,
+            80,
+            false,
+            Place {
+                name: "<stdin>",
+                first_line: 5,
+            },
+        );
+        assert!(out.contains("[<stdin>:5:"), "{out}");
+        assert!(out.contains(" 5 │ 数量"), "{out}");
+    }
+
+    #[test]
     fn clipping_respects_multibyte_characters() {
         let padding = "班".repeat(400);
         let query = format!("class = \"{padding}\" and 错误字段 = 1 and class = \"{padding}\"");

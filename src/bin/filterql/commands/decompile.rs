@@ -33,6 +33,7 @@ pub fn run(
     let value = serde_json::from_str::<Value>(&text).map_err(not_json)?;
     // A `compile --pushdown` result: the filter is decompiled, and the residual (query
     // text the client evaluates) joins it with `and`.
+    let mut nothing_pushed = false;
     let (text, residual) = match (&value, from) {
         (Value::Object(o), SourceKind::Jdy)
             if o.contains_key("filter") && !o.contains_key("rel") =>
@@ -48,6 +49,8 @@ pub fn run(
                     })
                 }
             };
+            // A filter of `null`: jdy was sent nothing, the residual is the whole query.
+            nothing_pushed = matches!(o.get("filter"), Some(Value::Null)) && residual.is_some();
             (
                 o.get("filter").map(Value::to_string).unwrap_or_default(),
                 residual,
@@ -64,6 +67,7 @@ pub fn run(
         s.timezone = tz;
     }
     let result: Result<String, Vec<Box<dyn Diagnostic>>> = match from {
+        _ if nothing_pushed => Ok(residual.clone().unwrap_or_default()),
         SourceKind::Jdy => {
             let filter = jdy::JdyFilter::from_json(&text).map_err(|e| vec![boxed(e)]);
             let schema = match (&schema, tz) {
@@ -96,7 +100,9 @@ pub fn run(
         }
     };
     let result = match (result, residual) {
-        (Ok(filter), Some(residual)) => Ok(format!("({filter}) and ({residual})")),
+        (Ok(filter), Some(residual)) if !nothing_pushed => {
+            Ok(format!("({filter}) and ({residual})"))
+        }
         (other, _) => other,
     };
     // Canonical text (the joined form has redundant parentheses until reprinted).

@@ -73,4 +73,12 @@ mod tests {
         assert!(h.contains("\x1b[33m2022-01-01\x1b[0m"));
         assert!(h.contains("\x1b[2m# hi\x1b[0m"));
     }
+
+    #[test]
+    fn a_comment_dims_only_the_rest_of_its_line() {
+        let h = highlight("(amount > 1 # c\nor status = \"x\")");
+        assert!(h.contains("\x1b[2m# c\x1b[0m\n"), "{h:?}");
+        assert!(h.contains("\x1b[1;35mor\x1b[0m"), "{h:?}");
+        assert!(h.contains("\x1b[36mstatus\x1b[0m"), "{h:?}");
+    }
 }
