@@ -78,6 +78,23 @@ impl Input {
     }
 }
 
+/// Hints naming flags, by diagnostic code, for every command.
+fn cli_hints(d: &Diagnostics) -> Vec<&'static str> {
+    let has = |code: &str| {
+        d.items
+            .iter()
+            .any(|e| miette::Diagnostic::code(e).is_some_and(|c| c.to_string() == code))
+    };
+    let mut out = Vec::new();
+    if has("filterql::check::inferred_types") {
+        out.push("--schema FILE (or FILTERQL_SCHEMA) checks names and types against the form");
+    }
+    if has("filterql::sql::subform") {
+        out.push("`filterql eval --data RECORDS.json` filters on subform rows client-side");
+    }
+    out
+}
+
 /// Whether a batch line holds a query (not blank, not a `#` comment).
 fn is_query(line: &str) -> bool {
     let t = line.trim();
@@ -237,6 +254,22 @@ impl Printer {
         }
     }
 
+    /// Prints the command line's hints for `d` after human diagnostics: the library's
+    /// help speaks of the language, the flags that help are the CLI's to name.
+    fn hint(&self, d: &Diagnostics) {
+        if self.mode.diagnostics != DiagFormat::Human || d.is_empty() {
+            return;
+        }
+        let mut shown = Vec::new();
+        let extra = self.mode.hint.and_then(|hint| hint(d));
+        for h in cli_hints(d).into_iter().chain(extra) {
+            if !shown.contains(&h) {
+                eprintln!("hint: {h}");
+                shown.push(h);
+            }
+        }
+    }
+
     /// Prints one outcome; `Ok(false)` when stdout has been closed.
     fn print(
         &mut self,
@@ -251,6 +284,7 @@ impl Printer {
             (Err(d), true) => writeln!(out, "{}", json(jsonl_err(line, d))),
             (Ok(p), false) => {
                 self.reporter.report(&p.warnings, place);
+                self.hint(&p.warnings);
                 match p.output.render(&self.look) {
                     Some(t) => writeln!(out, "{t}"),
                     None => Ok(()),
@@ -258,11 +292,7 @@ impl Printer {
             }
             (Err(d), false) => {
                 self.reporter.report(d, place);
-                if let Some(h) = self.mode.hint.and_then(|hint| hint(d)) {
-                    if self.mode.diagnostics == DiagFormat::Human {
-                        eprintln!("hint: {h}");
-                    }
-                }
+                self.hint(d);
                 Ok(())
             }
         };

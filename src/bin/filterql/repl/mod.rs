@@ -181,6 +181,13 @@ impl Session {
             }
             Err(d) => {
                 self.report(&d);
+                let subform = d.items.iter().any(|e| {
+                    miette::Diagnostic::code(e)
+                        .is_some_and(|c| c.to_string() == "filterql::sql::subform")
+                });
+                if subform {
+                    eprintln!("hint: `:eval FILE` filters records on subform rows client-side");
+                }
                 if self.target.kind == TargetKind::Jdy && !self.pushdown && wants_pushdown(&d) {
                     eprintln!(
                         "hint: `:pushdown on` sends jdy what it can filter and shows the rest \
