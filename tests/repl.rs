@@ -210,6 +210,14 @@ fn completion_follows_the_grammar() {
     s.expect("\"method\": \"range\"")
         .expect("the completed query compiled");
     s.expect("jdy> ").unwrap();
+    // On a continuation line the context comes from the lines before.
+    s.send("(status\r").unwrap();
+    s.expect("jdy-> ").unwrap();
+    s.send("i\t").unwrap();
+    s.expect("is not empty")
+        .expect("operators for the field on the line before");
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(Regex("\n[^\n]*jdy> ")).unwrap();
     quit(s);
 }
 

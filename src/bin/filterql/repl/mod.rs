@@ -478,15 +478,24 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
                 if quit {
                     break;
                 }
+                if let Some(h) = rl.helper_mut() {
+                    h.set_pending(open.text());
+                }
             }
             // Ctrl-C abandons the line being edited, and an open query with it.
             Err(ReadlineError::Interrupted) => {
                 open.take();
+                if let Some(h) = rl.helper_mut() {
+                    h.set_pending("");
+                }
             }
             // Ctrl-D on the empty line of an open query drops that query (a second
             // Ctrl-D leaves); on the main prompt it leaves.
             Err(ReadlineError::Eof) if !open.is_empty() => {
                 open.take();
+                if let Some(h) = rl.helper_mut() {
+                    h.set_pending("");
+                }
                 eprintln!("(the unfinished query was dropped)");
             }
             Err(ReadlineError::Eof) => break,

@@ -60,6 +60,11 @@ impl Joiner {
         complete.then(|| std::mem::take(self).input)
     }
 
+    /// The lines of the open entry gathered so far.
+    pub fn text(&self) -> &str {
+        &self.input
+    }
+
     /// Whether no line of an open entry is held.
     pub fn is_empty(&self) -> bool {
         self.lines == 0
