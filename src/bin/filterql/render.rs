@@ -443,3 +443,49 @@ mod tests {
         assert!(clipped.len() < 2_000, "{clipped}");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use filterql::{Options, Schema};
+    use proptest::prelude::*;
+
+    fn hostile() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("amount > 1".to_owned()),
+                Just(" and ".to_owned()),
+                Just(" or ".to_owned()),
+                Just("班级".to_owned()),
+                Just("\"".to_owned()),
+                Just("`".to_owned()),
+                Just("\n".to_owned()),
+                Just("\r\n".to_owned()),
+                Just("\r".to_owned()),
+                Just("\u{1b}[2J".to_owned()),
+                Just("\u{202e}".to_owned()),
+                Just("\u{0}".to_owned()),
+                Just("\u{9b}".to_owned()),
+                Just("nosuch".to_owned()),
+                any::<char>().prop_map(String::from),
+            ],
+            0..20,
+        )
+        .prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn rendering_never_lets_a_control_through(q in hostile()) {
+            let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+            if let Err(d) = filterql::compile(&q, &Schema::demo(), &opts) {
+                let out = render_at(&d, 80, false, Place { name: "<stdin>", first_line: 3 });
+                // A carriage return before a line feed only ends a line.
+                prop_assert!(
+                    !out.replace("\r\n", "\n").chars().any(crate::safe::is_unsafe),
+                    "{:?}", out
+                );
+            }
+        }
+    }
+}
