@@ -363,12 +363,9 @@ enum State<'s> {
 
 /// Runs the tokens of `before` through the grammar of a condition.
 fn state_before<'s>(schema: &'s Schema, before: &str) -> State<'s> {
-    let lookup = |name: &str| {
-        spellings(schema)
-            .into_iter()
-            .find(|(s, _)| s == name)
-            .map(|(_, f)| f)
-    };
+    // Built once per completion, not once per field written.
+    let all = spellings(schema);
+    let lookup = |name: &str| all.iter().find(|(s, _)| s == name).map(|&(_, f)| f);
     let mut state = State::ExpectField;
     // Whether a list is open, and whether the value then completes a `between`.
     let mut in_list: Option<Option<&'s Field>> = None;
