@@ -103,7 +103,7 @@ fn argument_errors_are_json_diagnostics_when_asked() {
             "qty > 1",
         ],
         &["--diagnostics=json", "check", "--no-such-flag", "qty > 1"],
-        &["check", "--diagnostics", "json"],
+        &["compile", "--diagnostics", "json", "qty > 1"],
     ];
     for args in cases {
         let (code, out, err) = run(filterql().args(args));
@@ -125,7 +125,9 @@ fn argument_errors_are_json_diagnostics_when_asked() {
 fn argument_errors_stay_human_without_json_and_help_still_works() {
     let (code, _, err) = run(filterql().args(["check", "--tz", "bogus", "qty > 1"]));
     assert_eq!(code, 2);
-    assert!(err.starts_with("error:"), "{err}");
+    // The same style as every other usage error (issue 16.11).
+    assert!(err.starts_with("filterql::cli::usage"), "{err}");
+    assert!(err.contains("invalid time zone `bogus`"), "{err}");
     let (code, out, _) = run(filterql().args(["--diagnostics", "json", "--help"]));
     assert_eq!(code, 0);
     assert!(out.contains("Usage"), "{out}");

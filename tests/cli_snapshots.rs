@@ -54,10 +54,21 @@ fn run_case(path: &Path) -> String {
         "{} must exit {want}\nstdout:\n{stdout}\nstderr:\n{stderr}",
         path.display()
     );
-    format!(
-        "$ filterql {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
-        args.join(" ")
-    )
+    // The command line is the case's own text: shown with terminal controls escaped so
+    // that reading a snapshot in a terminal is safe.
+    let shown: String = args
+        .join(" ")
+        .chars()
+        .map(|c| {
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            if c.is_control() || bidi {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    format!("$ filterql {shown}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}")
 }
 
 #[test]

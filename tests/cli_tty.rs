@@ -62,3 +62,66 @@ fn json_results_are_coloured_on_a_terminal_only() {
     assert!(plain.contains("\"rel\": \"and\""), "{plain:?}");
     assert!(!plain.contains("\x1b["), "{plain:?}");
 }
+
+/// Runs `filterql ARGS` in a pseudo-terminal without colour and returns all it printed.
+fn in_a_tty(args: &[&str]) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_filterql"));
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "60")
+        .env("TERM", "xterm-256color");
+    let mut s = Session::spawn(cmd).expect("spawn in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    let all = s.expect(Eof).expect("the command ends");
+    String::from_utf8_lossy(all.as_bytes()).into_owned()
+}
+
+#[test]
+fn terminal_controls_in_results_are_shown_escaped_on_a_terminal() {
+    // The string holds ESC [2J (clear screen) and a right-to-left override.
+    let out = in_a_tty(&[
+        "compile",
+        "--target",
+        "sql",
+        "--dialect",
+        "postgres",
+        "--no-schema",
+        "name = \"a\\u{1b}[2Jb\\u{202e}c\"",
+    ]);
+    assert!(out.contains("a\\u{1b}[2Jb\\u{202e}c"), "{out:?}");
+    assert!(
+        !out.contains('\u{1b}'),
+        "raw ESC reached the terminal: {out:?}"
+    );
+    assert!(!out.contains('\u{202e}'), "{out:?}");
+}
+
+#[test]
+fn long_sql_is_laid_out_over_lines_on_a_terminal() {
+    let query = (0..12)
+        .map(|i| format!("qty = {i}"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let out = in_a_tty(&[
+        "compile",
+        "--target",
+        "sql",
+        "--table",
+        "t",
+        "--no-schema",
+        &query,
+    ]);
+    let sql: Vec<&str> = out
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .skip_while(|l| !l.starts_with("SELECT"))
+        .take_while(|l| !l.is_empty() && !l.starts_with("filterql::"))
+        .collect();
+    assert_eq!(sql[0], "SELECT * FROM `t`", "{out}");
+    assert!(sql[1].starts_with("WHERE `qty` = 0"), "{out}");
+    assert!(
+        sql.iter().skip(2).all(|l| l.starts_with("  OR `qty` = ")),
+        "{out}"
+    );
+    assert_eq!(sql.len(), 13, "{out}");
+}

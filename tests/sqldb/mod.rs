@@ -53,6 +53,7 @@ pub fn connect(dialect: Dialect) -> Option<Conn> {
                 "{var} is not set but FILTERQL_REQUIRE_DB=1: start the servers with scripts/db"
             );
             eprintln!("skipping {dialect} checks: {var} is not set (see scripts/db)");
+            note_skip(dialect);
             return None;
         }
     };
@@ -70,6 +71,29 @@ pub fn connect(dialect: Dialect) -> Option<Conn> {
             Conn::My(Box::new(c))
         }
     })
+}
+
+/// Appends `<dialect> <test name>` to the file `FILTERQL_SKIP_LOG` names (set by
+/// scripts/test), so that skips are summed up at the end of the run rather than lost in
+/// captured test output.
+fn note_skip(dialect: Dialect) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("FILTERQL_SKIP_LOG").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("unnamed test")
+        .to_owned();
+    let line = format!("{dialect:?} {}::{test}\n", env!("CARGO_CRATE_NAME"));
+    // One short append per skip: lines from parallel tests do not interleave.
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = f.write_all(line.as_bytes());
+    }
 }
 
 /// One test per engine running `check` (a `fn(Conn)`): SQLite always, PostgreSQL and

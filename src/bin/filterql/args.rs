@@ -14,10 +14,15 @@ Examples:
   filterql compile --target sql --params 'status in (\"a\", \"b\")'
   filterql eval --data records.json 'flowState = 1 and not (qty > 5)'
   filterql decompile --from jdy filter.json
+  filterql compile --target sql -f filter.fq
   printf 'a = 1\\nb >\\n' | filterql --jsonl check -
   filterql repl
 
-QUERY may be `-`: one query per line from stdin (blank lines and # comments skipped).
+The query comes from QUERY, from a file (-f FILE: the whole file is one query, # comments
+allowed), or from stdin when no QUERY is given and stdin is not a terminal (also one
+query). QUERY `-` reads one query per stdin line instead (blank lines and # comments
+skipped); plain output is then for people, --jsonl gives one JSON result per line for
+programs. FILTERQL_SCHEMA names a default --schema file.
 Exit codes: 0 ok, 1 query rejected (diagnostics on stderr), 2 usage or I/O error.";
 
 /// filterql: compile a small filter language into jdy, master-data and SQL filters.
@@ -30,6 +35,12 @@ pub struct Cli {
     /// Batch output: one JSON object per query line on stdout, bad lines included.
     #[arg(long, global = true)]
     pub jsonl: bool,
+    /// When to colour output: auto (a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = crate::output::ColorChoice::Auto)]
+    pub color: crate::output::ColorChoice,
+    /// JSON results on one line instead of pretty-printed.
+    #[arg(short = 'c', long, global = true)]
+    pub compact: bool,
     /// The subcommand.
     #[command(subcommand)]
     pub command: Command,
@@ -50,8 +61,8 @@ pub enum Command {
     /// Print a query in canonical form.
     #[command(after_help = "Example:\n  filterql fmt 'a>1 AND (b=\"x\" or c is null)'")]
     Fmt {
-        /// The query, or `-` for one query per line on stdin.
-        query: String,
+        #[command(flatten)]
+        query: QueryArgs,
     },
     /// Type-check a query against a schema.
     #[command(
@@ -62,8 +73,8 @@ pub enum Command {
         schema: SchemaArgs,
         #[command(flatten)]
         clock: ClockArgs,
-        /// The query, or `-` for one query per line on stdin.
-        query: String,
+        #[command(flatten)]
+        query: QueryArgs,
     },
     /// Compile a query for a target platform.
     #[command(after_help = "Examples:
@@ -95,8 +106,8 @@ pub enum Command {
         envelope: bool,
         #[command(flatten)]
         clock: ClockArgs,
-        /// The query, or `-` for one query per line on stdin.
-        query: String,
+        #[command(flatten)]
+        query: QueryArgs,
     },
     /// Print the records of a JSON file that a query matches.
     #[command(
@@ -112,11 +123,18 @@ response), or one JSON record per line."
         schema: SchemaArgs,
         #[command(flatten)]
         clock: ClockArgs,
-        /// The query, or `-` for one query per line on stdin.
-        query: String,
+        /// Print only how many records match.
+        #[arg(long)]
+        count: bool,
+        #[command(flatten)]
+        query: QueryArgs,
     },
     /// Turn a jdy filter or masterdata condition tree back into query text.
-    #[command(after_help = "Example:\n  filterql decompile --from jdy filter.json")]
+    #[command(
+        after_help = "Example:\n  filterql decompile --from jdy filter.json\n\n\
+A `compile --pushdown` result ({\"filter\", \"residual\"}) is read too: the query is the \
+filter's, `and` the residual."
+    )]
     Decompile {
         /// The format of the input.
         #[arg(long, value_enum)]
@@ -137,8 +155,8 @@ response), or one JSON record per line."
         /// Schema file (default: the built-in demo form).
         #[arg(long, value_name = "F")]
         schema: Option<PathBuf>,
-        /// Initial target: jdy, masterdata, sql, sql:mysql, sql:postgres or sql:sqlite.
-        #[arg(long, value_parser = parse_target_spec, default_value = "jdy")]
+        /// Initial target.
+        #[arg(long, value_parser = target_values(), ignore_case = true, default_value = "jdy")]
         target: TargetSpec,
     },
     /// Print a shell completion script.
@@ -152,10 +170,25 @@ response), or one JSON record per line."
     },
 }
 
+/// Where the query comes from.
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// Read the query from FILE (the whole file is one query; `-` for stdin).
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "query"
+    )]
+    pub file: Option<String>,
+    /// The query; `-` for one query per line on stdin; omitted: stdin is one query.
+    pub query: Option<String>,
+}
+
 /// Where field types come from.
 #[derive(Debug, Clone, Args)]
 pub struct SchemaArgs {
-    /// Schema file: native `{"fields": [...]}` or a jdy widget list.
+    /// Schema file: native `{"fields": [...]}` or a jdy widget list [env: FILTERQL_SCHEMA].
     #[arg(long, value_name = "F", conflicts_with = "no_schema")]
     pub schema: Option<PathBuf>,
     /// Infer field types from the literals (the default without --schema; warns).
@@ -243,6 +276,28 @@ pub fn dialect_name(d: Dialect) -> &'static str {
         Dialect::Postgres => "postgres",
         Dialect::Sqlite => "sqlite",
     }
+}
+
+/// The values `--target` of `repl` accepts, listed for help and shell completion (the
+/// short aliases are accepted but not offered).
+fn target_values() -> impl clap::builder::TypedValueParser<Value = TargetSpec> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let shown = [
+        "jdy",
+        "masterdata",
+        "sql",
+        "sql:mysql",
+        "sql:postgres",
+        "sql:sqlite",
+    ];
+    let hidden = ["md", "sql:mariadb", "sql:postgresql", "sql:pg"];
+    PossibleValuesParser::new(
+        shown
+            .into_iter()
+            .map(PossibleValue::new)
+            .chain(hidden.into_iter().map(|h| PossibleValue::new(h).hide(true))),
+    )
+    .try_map(|s| parse_target_spec(&s))
 }
 
 /// Parses `jdy`, `masterdata`, `sql` or `sql:<dialect>`.

@@ -1,9 +1,11 @@
-//! Running a per-query step over the QUERY argument: one query, or with `-` one query per
-//! stdin line, continuing past rejected lines.
+//! Running a per-query step over the query input: the QUERY argument, a whole file
+//! (`-f FILE`) or stdin as one query, or with `-` one query per stdin line, continuing
+//! past rejected lines.
 
-use crate::args::DiagFormat;
-use crate::failure::Failure;
-use crate::output::{color_wanted, jsonl_err, jsonl_ok, Output, Reporter};
+use crate::args::{DiagFormat, QueryArgs};
+use crate::failure::{read_input, Failure};
+use crate::output::{color_wanted, jsonl_err, jsonl_ok, width, Look, Output, Reporter};
+use crate::render::Place;
 use filterql::Diagnostics;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -33,6 +35,64 @@ pub struct Mode {
     pub jsonl: bool,
     /// `--diagnostics`.
     pub diagnostics: DiagFormat,
+    /// `-c`: compact JSON.
+    pub compact: bool,
+    /// A command-line hint for a rejection (e.g. a flag that would help), printed after
+    /// human diagnostics.
+    pub hint: Option<fn(&Diagnostics) -> Option<&'static str>>,
+}
+
+/// Where the queries come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// The QUERY argument.
+    Arg(String),
+    /// A whole file as one query.
+    File(String),
+    /// All of stdin as one query.
+    Stdin,
+    /// One query per stdin line (`-`).
+    StdinLines,
+}
+
+impl Input {
+    /// The input the arguments name. Without QUERY or `-f`, stdin is the query when it
+    /// is not a terminal (a person at a terminal gets a usage error, not a hang).
+    pub fn from_args(q: &QueryArgs) -> Result<Input, Failure> {
+        match (&q.file, &q.query) {
+            (Some(f), _) if f == "-" => Ok(Input::Stdin),
+            (Some(f), _) => Ok(Input::File(f.clone())),
+            (None, Some(q)) if q == "-" => Ok(Input::StdinLines),
+            (None, Some(q)) => Ok(Input::Arg(q.clone())),
+            (None, None) if !std::io::stdin().is_terminal() => Ok(Input::Stdin),
+            (None, None) => Err(Failure::usage(
+                "no query given",
+                Some("give the QUERY, -f FILE, `-` for one query per stdin line, or pipe the query on stdin"),
+            )),
+        }
+    }
+
+    /// Whether this input reads stdin.
+    pub fn reads_stdin(&self) -> bool {
+        matches!(self, Input::Stdin | Input::StdinLines)
+    }
+}
+
+/// Hints naming flags, by diagnostic code, for every command.
+fn cli_hints(d: &Diagnostics) -> Vec<&'static str> {
+    let has = |code: &str| {
+        d.items
+            .iter()
+            .any(|e| miette::Diagnostic::code(e).is_some_and(|c| c.to_string() == code))
+    };
+    let mut out = Vec::new();
+    if has("filterql::check::inferred_types") {
+        out.push("--schema FILE (or FILTERQL_SCHEMA) checks names and types against the form");
+    }
+    if has("filterql::sql::subform") {
+        out.push("`filterql eval --data RECORDS.json` filters on subform rows client-side");
+    }
+    out
 }
 
 /// Whether a batch line holds a query (not blank, not a `#` comment).
@@ -50,19 +110,36 @@ pub fn strip_bom(text: &str) -> &str {
     text.strip_prefix(BOM).unwrap_or(text)
 }
 
-/// Runs `step` on every query of `arg` — the argument itself, or with `-` each query
-/// line of stdin as it arrives — and prints the outcomes. Returns whether every query
-/// was accepted. A stdin holding no query at all is rejected like an empty argument:
-/// a script piping an empty filter must not get success and no output.
+/// Runs `step` on every query of `input` — one query, or with `-` each query line of
+/// stdin as it arrives — and prints the outcomes. Returns whether every query was
+/// accepted. A stdin holding no query at all is rejected like an empty argument: a
+/// script piping an empty filter must not get success and no output.
 pub fn run(
-    arg: &str,
+    input: &Input,
     mode: Mode,
     mut step: impl FnMut(&str) -> Result<Produced, Diagnostics>,
 ) -> Result<bool, Failure> {
-    let mut printer = Printer::new(mode, arg == "-");
-    if arg != "-" {
-        printer.print(1, step(strip_bom(arg)))?;
-        return Ok(printer.all_ok);
+    let mut printer = Printer::new(mode);
+    match input {
+        Input::Arg(q) => {
+            printer.print(Place::QUERY, step(strip_bom(q)))?;
+            return Ok(printer.all_ok);
+        }
+        Input::File(_) | Input::Stdin => {
+            let path = match input {
+                Input::File(p) => p.as_str(),
+                _ => "-",
+            };
+            let text = read_input(path)?;
+            let name = if path == "-" { "<stdin>" } else { path };
+            let place = Place {
+                name,
+                first_line: 1,
+            };
+            printer.print(place, step(strip_bom(&text)))?;
+            return Ok(printer.all_ok);
+        }
+        Input::StdinLines => {}
     }
     let stdin = std::io::stdin();
     let mut reader = stdin.lock();
@@ -84,8 +161,8 @@ pub fn run(
         let line = match std::str::from_utf8(trim_newline(&buf)) {
             Ok(line) if line_no == 1 => strip_bom(line),
             Ok(line) => line,
-            Err(e) if mode.jsonl => {
-                // A JSON-lines consumer gets an answer for every line, bad bytes included.
+            Err(e) => {
+                // Reported with its line number; the lines after it still run.
                 queries += 1;
                 let failure = Failure::Input {
                     path: "stdin".to_owned(),
@@ -97,26 +174,23 @@ pub fn run(
                 }
                 continue;
             }
-            Err(e) => {
-                return Err(Failure::Io {
-                    path: "stdin".to_owned(),
-                    source: std::io::Error::new(std::io::ErrorKind::InvalidData, e),
-                })
-            }
         };
         if !is_query(line) {
             continue;
         }
         queries += 1;
-        if !printer.print(line_no, step(line))? {
+        let place = Place {
+            name: "<stdin>",
+            first_line: line_no,
+        };
+        if !printer.print(place, step(line))? {
             // stdout was closed (e.g. `| head`): nobody reads further results.
             break;
         }
     }
     if queries == 0 {
         // The library's own empty-query rejection, as `''` gets it as an argument.
-        printer.batch = false;
-        printer.print(1, step(""))?;
+        printer.print(Place::QUERY, step(""))?;
     }
     Ok(printer.all_ok)
 }
@@ -130,56 +204,95 @@ fn trim_newline(line: &[u8]) -> &[u8] {
 /// Prints results to stdout and diagnostics to stderr, remembering rejections.
 struct Printer {
     mode: Mode,
-    batch: bool,
     reporter: Reporter,
-    color: bool,
+    look: Look,
     all_ok: bool,
 }
 
 impl Printer {
-    fn new(mode: Mode, batch: bool) -> Self {
+    fn new(mode: Mode) -> Self {
+        let tty = std::io::stdout().is_terminal();
         Printer {
             mode,
-            batch,
             reporter: Reporter::stderr(mode.diagnostics),
-            color: color_wanted(std::io::stdout().is_terminal()),
+            look: Look {
+                color: color_wanted(tty),
+                compact: mode.compact,
+                escape: tty,
+                sql_width: tty.then(width),
+            },
             all_ok: true,
         }
     }
 
-    /// Prints a line that could not be handed to the step at all (JSON lines only).
+    /// Prints a line that could not be handed to the step at all: a JSON line, or a
+    /// report on stderr naming the line.
     fn print_failure(&mut self, line: usize, failure: &Failure) -> Result<bool, Failure> {
+        self.all_ok = false;
+        if !self.mode.jsonl {
+            let head = format!("<stdin>:{line}: ");
+            match self.mode.diagnostics {
+                DiagFormat::Json => {
+                    let d = filterql::diagnostic::JsonDiagnostic::from_diagnostic(failure, "");
+                    let v = serde_json::json!([d]);
+                    eprintln!("{}", crate::safe::json(v.to_string()));
+                }
+                DiagFormat::Human => eprint!(
+                    "{head}{}",
+                    crate::render::render_other(failure, width(), self.reporter.color())
+                ),
+            }
+            return Ok(true);
+        }
         let d = filterql::diagnostic::JsonDiagnostic::from_diagnostic(failure, "");
         let v = serde_json::json!({"line": line, "ok": false, "diagnostics": [d]});
-        self.all_ok = false;
         let mut out = std::io::stdout().lock();
-        match writeln!(out, "{v}").and_then(|()| out.flush()) {
+        match writeln!(out, "{}", crate::safe::json(v.to_string())).and_then(|()| out.flush()) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
             Err(source) => Err(Failure::Write { source }),
         }
     }
 
+    /// Prints the command line's hints for `d` after human diagnostics: the library's
+    /// help speaks of the language, the flags that help are the CLI's to name.
+    fn hint(&self, d: &Diagnostics) {
+        if self.mode.diagnostics != DiagFormat::Human || d.is_empty() {
+            return;
+        }
+        let mut shown = Vec::new();
+        let extra = self.mode.hint.and_then(|hint| hint(d));
+        for h in cli_hints(d).into_iter().chain(extra) {
+            if !shown.contains(&h) {
+                eprintln!("hint: {h}");
+                shown.push(h);
+            }
+        }
+    }
+
     /// Prints one outcome; `Ok(false)` when stdout has been closed.
     fn print(
         &mut self,
-        line: usize,
+        place: Place<'_>,
         result: Result<Produced, Diagnostics>,
     ) -> Result<bool, Failure> {
         let mut out = std::io::stdout().lock();
-        let label = self.batch.then_some(line);
+        let line = place.first_line;
+        let json = |v: serde_json::Value| crate::safe::json(v.to_string());
         let written = match (&result, self.mode.jsonl) {
-            (Ok(p), true) => writeln!(out, "{}", jsonl_ok(line, &p.output, &p.warnings)),
-            (Err(d), true) => writeln!(out, "{}", jsonl_err(line, d)),
+            (Ok(p), true) => writeln!(out, "{}", json(jsonl_ok(line, &p.output, &p.warnings))),
+            (Err(d), true) => writeln!(out, "{}", json(jsonl_err(line, d))),
             (Ok(p), false) => {
-                self.reporter.report(&p.warnings, label);
-                match p.output.render(self.color) {
+                self.reporter.report(&p.warnings, place);
+                self.hint(&p.warnings);
+                match p.output.render(&self.look) {
                     Some(t) => writeln!(out, "{t}"),
                     None => Ok(()),
                 }
             }
             (Err(d), false) => {
-                self.reporter.report(d, label);
+                self.reporter.report(d, place);
+                self.hint(d);
                 Ok(())
             }
         };

@@ -62,9 +62,25 @@ fn display_name(path: &str) -> String {
     }
 }
 
-/// The schema of `--schema F`, or no-schema mode.
-pub fn schema_from_args(args: &SchemaArgs) -> Result<Schema, Failure> {
+/// The schema file `FILTERQL_SCHEMA` names, if it is set and not empty.
+pub fn schema_from_env() -> Option<std::path::PathBuf> {
+    std::env::var_os("FILTERQL_SCHEMA")
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// The schema file to use: `--schema F`, else `FILTERQL_SCHEMA` unless `--no-schema`.
+pub fn schema_path(args: &SchemaArgs) -> Option<std::path::PathBuf> {
     match &args.schema {
+        Some(p) => Some(p.clone()),
+        None if args.no_schema => None,
+        None => schema_from_env(),
+    }
+}
+
+/// The schema of `--schema F` (or `FILTERQL_SCHEMA`), or no-schema mode.
+pub fn schema_from_args(args: &SchemaArgs) -> Result<Schema, Failure> {
+    match schema_path(args) {
         Some(p) => load_schema(&p.to_string_lossy()),
         None => Ok(Schema::none()),
     }
@@ -122,7 +138,10 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
             if shape.params {
                 Ok(Output::Json(to_json(&frag)))
             } else {
-                Ok(Output::Text(frag.into_parts().0))
+                Ok(Output::Sql {
+                    sql: frag.into_parts().0,
+                    mysql: dialect == sql::Dialect::Mysql,
+                })
             }
         }
     }

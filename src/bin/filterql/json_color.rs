@@ -18,7 +18,7 @@ pub fn pretty(v: &Value) -> String {
 
 fn quoted(s: &str) -> String {
     // Serializing a string cannot fail.
-    serde_json::to_string(s).unwrap_or_default()
+    crate::safe::json(serde_json::to_string(s).unwrap_or_default())
 }
 
 fn write(out: &mut String, v: &Value, depth: usize) {

@@ -11,9 +11,11 @@ mod json_color;
 mod output;
 mod render;
 mod repl;
+mod safe;
+mod sql_pretty;
 
 use args::{Cli, Command};
-use batch::Mode;
+use batch::{Input, Mode};
 use clap::Parser;
 use engine::{Clock, Shape};
 use failure::Failure;
@@ -24,6 +26,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return argument_error(e),
     };
+    output::set_color_choice(cli.color);
     let format = cli.diagnostics;
     match run(cli) {
         Ok(true) => ExitCode::SUCCESS,
@@ -35,12 +38,12 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reports a command line clap rejected. Help and version requests, and errors when
-/// `--diagnostics json` was not asked for, are clap's own output (exit 0 or 2); with
-/// `--diagnostics json` the error is a JSON diagnostic like every other usage error, so a
-/// script reading stderr as JSON is not handed plain text.
+/// Reports a command line clap rejected. Help and version requests are clap's own
+/// output (exit 0); an error is reported like every other usage error (exit 2), as a
+/// diagnostic, or with `--diagnostics json` as JSON, so that a script reading stderr as
+/// JSON is not handed plain text and people see one style.
 fn argument_error(e: clap::Error) -> ExitCode {
-    if !e.use_stderr() || !json_requested(std::env::args_os().skip(1)) {
+    if !e.use_stderr() {
         e.exit();
     }
     let text = e.render().to_string();
@@ -60,8 +63,18 @@ fn argument_error(e: clap::Error) -> ExitCode {
             (!rest.is_empty()).then(|| rest.join("; ")),
         ),
     };
-    let help = help.unwrap_or_else(|| "see `filterql --help`".to_owned());
-    report_failure(Failure::usage(message, Some(&help)), args::DiagFormat::Json);
+    let usage = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Usage: "))
+        .map(|u| format!("usage: {u}; "))
+        .unwrap_or_default();
+    let help = help.unwrap_or_else(|| format!("{usage}see `filterql --help`"));
+    let format = if json_requested(std::env::args_os().skip(1)) {
+        args::DiagFormat::Json
+    } else {
+        args::DiagFormat::Human
+    };
+    report_failure(Failure::usage(message, Some(&help)), format);
     ExitCode::from(2)
 }
 
@@ -105,32 +118,21 @@ fn report_failure(failure: Failure, format: args::DiagFormat) {
                 cause = c.source();
             }
             let v = serde_json::to_value(vec![d]).unwrap_or_default();
-            eprintln!("{v}");
+            eprintln!("{}", safe::json(v.to_string()));
         }
         args::DiagFormat::Human => {
-            // Rendered like the query diagnostics, not through miette's global hook: the
-            // library builds miette without terminal detection.
             use std::io::IsTerminal;
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let theme = if color {
-                miette::GraphicalTheme::unicode()
-            } else {
-                miette::GraphicalTheme::unicode_nocolor()
-            };
-            let mut out = String::new();
-            let _ = miette::GraphicalReportHandler::new_themed(theme)
-                .with_links(false)
-                .render_report(&mut out, &failure);
-            eprint!("{out}");
+            let color = output::color_wanted(std::io::stderr().is_terminal());
+            eprint!("{}", render::render_other(&failure, output::width(), color));
         }
     }
 }
 
-/// Refuses a command line on which more than one input is `-`: stdin can be read once.
-fn one_stdin(inputs: &[(&str, Option<&str>)]) -> Result<(), Failure> {
+/// Refuses a command line on which more than one input reads stdin: it can be read once.
+fn one_stdin(inputs: &[(&str, bool)]) -> Result<(), Failure> {
     let readers: Vec<&str> = inputs
         .iter()
-        .filter(|(_, v)| *v == Some("-"))
+        .filter(|(_, stdin)| *stdin)
         .map(|(name, _)| *name)
         .collect();
     if readers.len() > 1 {
@@ -152,18 +154,27 @@ fn run(cli: Cli) -> Result<bool, Failure> {
     let mode = Mode {
         jsonl: cli.jsonl,
         diagnostics: cli.diagnostics,
+        compact: cli.compact,
+        hint: None,
     };
     match cli.command {
-        Command::Fmt { query } => batch::run(&query, mode, commands::fmt::step),
+        Command::Fmt { query } => {
+            let input = Input::from_args(&query)?;
+            batch::run(&input, mode, commands::fmt::step)
+        }
         Command::Check {
             schema,
             clock,
             query,
         } => {
-            one_stdin(&[("--schema", schema_arg(&schema)), ("QUERY", Some(&query))])?;
+            let input = Input::from_args(&query)?;
+            one_stdin(&[
+                ("--schema", schema_stdin(&schema)),
+                ("the query", input.reads_stdin()),
+            ])?;
             let schema = engine::schema_from_args(&schema)?;
             let clock = Clock::from(&clock);
-            batch::run(&query, mode, |q| commands::check::step(q, &schema, &clock))
+            batch::run(&input, mode, |q| commands::check::step(q, &schema, &clock))
         }
         Command::Compile {
             target,
@@ -183,31 +194,42 @@ fn run(cli: Cli) -> Result<bool, Failure> {
                 envelope,
             };
             let target = commands::compile::validate(target, dialect, &shape)?;
-            one_stdin(&[("--schema", schema_arg(&schema)), ("QUERY", Some(&query))])?;
+            let input = Input::from_args(&query)?;
+            one_stdin(&[
+                ("--schema", schema_stdin(&schema)),
+                ("the query", input.reads_stdin()),
+            ])?;
+            let mode = Mode {
+                hint: (target.kind == args::TargetKind::Jdy && !shape.pushdown)
+                    .then_some(commands::compile::jdy_hint as fn(&_) -> _),
+                ..mode
+            };
             let job = commands::compile::Job {
                 schema: engine::schema_from_args(&schema)?,
                 clock: Clock::from(&clock),
                 target,
                 shape,
             };
-            batch::run(&query, mode, |q| commands::compile::step(q, &job))
+            batch::run(&input, mode, |q| commands::compile::step(q, &job))
         }
         Command::Eval {
             data,
             schema,
             clock,
+            count,
             query,
         } => {
+            let input = Input::from_args(&query)?;
             one_stdin(&[
-                ("--data", Some(&data)),
-                ("--schema", schema_arg(&schema)),
-                ("QUERY", Some(&query)),
+                ("--data", data == "-"),
+                ("--schema", schema_stdin(&schema)),
+                ("the query", input.reads_stdin()),
             ])?;
             let records = engine::load_records(&data)?;
             let schema = engine::schema_from_args(&schema)?;
             let clock = Clock::from(&clock);
-            batch::run(&query, mode, |q| {
-                commands::eval::step(q, &schema, &clock, &records)
+            batch::run(&input, mode, |q| {
+                commands::eval::step(q, &schema, &clock, &records, count)
             })
         }
         Command::Decompile {
@@ -216,10 +238,13 @@ fn run(cli: Cli) -> Result<bool, Failure> {
             tz,
             file,
         } => {
-            one_stdin(&[("--schema", schema_arg(&schema)), ("FILE", Some(&file))])?;
+            one_stdin(&[("--schema", schema_stdin(&schema)), ("FILE", file == "-")])?;
             commands::decompile::run(from, &schema, tz, &file, mode)
         }
-        Command::Repl { schema, target } => repl::run(schema, target),
+        Command::Repl { schema, target } => {
+            let schema = schema.or_else(engine::schema_from_env);
+            repl::run(schema, target)
+        }
         Command::Completions { shell } => {
             commands::completions::write(shell, &mut std::io::stdout());
             Ok(true)
@@ -227,7 +252,7 @@ fn run(cli: Cli) -> Result<bool, Failure> {
     }
 }
 
-/// The `--schema` argument as written.
-fn schema_arg(s: &args::SchemaArgs) -> Option<&str> {
-    s.schema.as_deref().and_then(|p| p.to_str())
+/// Whether `--schema` reads stdin.
+fn schema_stdin(s: &args::SchemaArgs) -> bool {
+    s.schema.as_deref().and_then(|p| p.to_str()) == Some("-")
 }

@@ -57,12 +57,6 @@ pub fn validate(
             Some("pass --table NAME (sent as `metaDataName`)"),
         ));
     }
-    if target == TargetKind::Sql && !shape.params && shape.table.is_none() {
-        return Err(Failure::usage(
-            "inline SQL needs a table name: SELECT * FROM <table> WHERE ...",
-            Some("pass --table NAME, or --params for {\"sql\", \"params\"}"),
-        ));
-    }
     Ok(TargetSpec {
         kind: target,
         dialect: dialect.unwrap_or_default(),
@@ -85,4 +79,12 @@ pub fn step(query: &str, job: &Job) -> Result<Produced, Diagnostics> {
             Err(d)
         }
     }
+}
+
+/// The flag that helps when jdy cannot express a filter exactly.
+pub fn jdy_hint(d: &Diagnostics) -> Option<&'static str> {
+    crate::repl::wants_pushdown(d).then_some(
+        "--pushdown sends jdy what it can filter and prints the rest as a residual query to \
+         evaluate client-side (filterql eval)",
+    )
 }

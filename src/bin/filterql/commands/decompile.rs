@@ -8,7 +8,7 @@ use crate::output::{color_wanted, width};
 use chrono::FixedOffset;
 use filterql::diagnostic::JsonDiagnostic;
 use filterql::target::{jdy, masterdata};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use miette::Diagnostic;
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
@@ -30,9 +30,36 @@ pub fn run(
         help: None,
     };
     // Malformed JSON is reported as an input error before the backends see it.
-    serde_json::from_str::<Value>(&text).map_err(not_json)?;
+    let value = serde_json::from_str::<Value>(&text).map_err(not_json)?;
+    // A `compile --pushdown` result: the filter is decompiled, and the residual (query
+    // text the client evaluates) joins it with `and`.
+    let mut nothing_pushed = false;
+    let (text, residual) = match (&value, from) {
+        (Value::Object(o), SourceKind::Jdy)
+            if o.contains_key("filter") && !o.contains_key("rel") =>
+        {
+            let residual = match o.get("residual") {
+                Some(Value::String(r)) => Some(r.clone()),
+                Some(Value::Null) | None => None,
+                Some(_) => {
+                    return Err(Failure::Input {
+                        path: display.to_owned(),
+                        message: "`residual` is neither query text nor null".to_owned(),
+                        help: None,
+                    })
+                }
+            };
+            // A filter of `null`: jdy was sent nothing, the residual is the whole query.
+            nothing_pushed = matches!(o.get("filter"), Some(Value::Null)) && residual.is_some();
+            (
+                o.get("filter").map(Value::to_string).unwrap_or_default(),
+                residual,
+            )
+        }
+        _ => (text, None),
+    };
 
-    let mut schema = match &schema_args.schema {
+    let mut schema = match engine::schema_path(schema_args) {
         Some(p) => Some(engine::load_schema(&p.to_string_lossy())?),
         None => None,
     };
@@ -40,6 +67,7 @@ pub fn run(
         s.timezone = tz;
     }
     let result: Result<String, Vec<Box<dyn Diagnostic>>> = match from {
+        _ if nothing_pushed => Ok(residual.clone().unwrap_or_default()),
         SourceKind::Jdy => {
             let filter = jdy::JdyFilter::from_json(&text).map_err(|e| vec![boxed(e)]);
             let schema = match (&schema, tz) {
@@ -71,6 +99,17 @@ pub fn run(
                 .map_err(|es| es.into_iter().map(boxed).collect())
         }
     };
+    let result = match (result, residual) {
+        (Ok(filter), Some(residual)) if !nothing_pushed => {
+            Ok(format!("({filter}) and ({residual})"))
+        }
+        (other, _) => other,
+    };
+    // Canonical text (the joined form has redundant parentheses until reprinted).
+    let result = result.map(|q| match filterql::syntax::parse(&q) {
+        Ok(ast) => ast.to_string(),
+        Err(_) => q,
+    });
     match result {
         // Printed text must be a query: text that does not parse back would be a
         // backend bug, and is refused rather than handed on.
@@ -81,7 +120,10 @@ pub fn run(
         }
         Ok(query) => {
             if mode.jsonl {
-                println!("{}", json!({"line": 1, "ok": true, "output": query}));
+                let line = json!({"line": 1, "ok": true, "output": query});
+                println!("{}", crate::safe::json(line.to_string()));
+            } else if std::io::stdout().is_terminal() {
+                println!("{}", crate::safe::text(&query));
             } else {
                 println!("{query}");
             }
@@ -99,15 +141,17 @@ pub fn run(
 fn report_unparsable(query: &str, diags: &filterql::Diagnostics, mode: Mode) {
     let items = crate::output::diagnostics_json(diags);
     if mode.jsonl {
-        println!("{}", json!({"line": 1, "ok": false, "diagnostics": items}));
+        let line = json!({"line": 1, "ok": false, "diagnostics": items});
+        println!("{}", crate::safe::json(line.to_string()));
         return;
     }
     match mode.diagnostics {
-        DiagFormat::Json => eprintln!("{}", Value::from(items)),
+        DiagFormat::Json => eprintln!("{}", crate::safe::json(Value::from(items).to_string())),
         DiagFormat::Human => {
             eprintln!(
                 "error: this filter decompiles to text that does not parse back as a query \
-                 (a filterql bug; please report it):\n    {query}"
+                 (a filterql bug; please report it):\n    {}",
+                crate::safe::text(query)
             );
             eprint!(
                 "{}",
@@ -138,28 +182,19 @@ fn report(errors: &[Box<dyn Diagnostic>], mode: Mode) {
             .collect()
     };
     if mode.jsonl {
-        println!(
-            "{}",
-            json!({"line": 1, "ok": false, "diagnostics": as_json()})
-        );
+        let line = json!({"line": 1, "ok": false, "diagnostics": as_json()});
+        println!("{}", crate::safe::json(line.to_string()));
         return;
     }
     match mode.diagnostics {
-        DiagFormat::Json => eprintln!("{}", Value::from(as_json())),
+        DiagFormat::Json => eprintln!("{}", crate::safe::json(Value::from(as_json()).to_string())),
         DiagFormat::Human => {
-            let theme = if color_wanted(std::io::stderr().is_terminal()) {
-                GraphicalTheme::unicode()
-            } else {
-                GraphicalTheme::unicode_nocolor()
-            };
-            let handler = GraphicalReportHandler::new_themed(theme)
-                .with_width(width())
-                .with_links(false);
+            let color = color_wanted(std::io::stderr().is_terminal());
             for e in errors {
-                let mut out = String::new();
-                // Rendering into a String cannot fail.
-                let _ = handler.render_report(&mut out, e.as_ref());
-                eprint!("{out}");
+                eprint!(
+                    "{}",
+                    crate::render::render_other(e.as_ref(), width(), color)
+                );
             }
         }
     }

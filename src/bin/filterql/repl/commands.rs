@@ -4,14 +4,17 @@ use super::{Flow, Session};
 use crate::args::{parse_now, parse_target_spec, parse_tz, Dialect, TargetKind, TargetSpec};
 use crate::engine::{self, Shape};
 use crate::output::width;
+use crate::safe;
 
 /// The `:help` text.
 pub const HELP: &str = "\
 Type a query to compile it for the current target, e.g.
   createTime >= 2022-01-01 and phone verified
-Unclosed parentheses or quotes continue on the next line (a command on its own line
-drops the unfinished query). Tab completes field names, labels, keywords and (inside a
-string) the options of a select field.
+Unclosed parentheses or quotes continue on the next line (prompt `->`); Ctrl-C, Ctrl-D
+on an empty line, or a command on its own line drops the unfinished query. Several
+lines pasted at once run as separate queries, each complete line on its own. Tab
+completes what fits at the cursor: fields, then operators for the field's type, then
+values (a select's options, now/today), then and/or.
 
 Commands:
   :target [jdy|masterdata|sql[:mysql|postgres|sqlite]]  show or switch the target
@@ -22,7 +25,9 @@ Commands:
   :explain [QUERY]      canonical and normalized text, every target's output, and
                         what jdy pushdown leaves to be filtered client-side
   :eval FILE [QUERY]    the records of a JSON file that QUERY matches
-  :table [NAME]         show or set the table of SQL output (default t)
+  :pushdown [on|off]    jdy: send what jdy can filter, show the rest as a residual
+  :table [NAME|-]       show or set the table of SQL output: SELECT * FROM NAME
+                        WHERE ...; `-` (the default) prints the condition alone
   :tz [±hh:mm]          show or set the time zone of date literals
   :now [RFC3339|system] show or pin the instant `now` and `today` refer to
   :help                 this text
@@ -49,33 +54,39 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":target" | ":t" => target(s, arg),
         ":schema" => schema(s, arg),
         ":fields" => fields(s),
-        ":ast" => with_query(s, arg, |s, text| {
-            if let Ok(ast) = filterql::syntax::parse(text).map_err(|d| s.report(&d)) {
-                print!("{}", super::tree::ast(&ast));
-            }
+        ":ast" => with_query(s, arg, |s, text| match filterql::syntax::parse(text) {
+            Ok(ast) => s.show(safe::text(super::tree::ast(&ast).trim_end()).as_ref()),
+            Err(d) => s.report(&d),
         }),
         ":ir" => with_query(s, arg, |s, text| {
             if let Some(q) = s.compile(text) {
-                print!("{}", super::tree::ir(q.pred(), q.tz()));
+                let tree = super::tree::ir(q.pred(), q.tz());
+                s.show(safe::text(tree.trim_end()).as_ref());
             }
         }),
         ":explain" => with_query(s, arg, explain),
         ":eval" => eval(s, arg),
         ":tz" => tz(s, arg),
+        ":pushdown" => pushdown(s, arg),
         ":table" => {
-            if !arg.is_empty() {
-                s.table = arg.to_owned();
+            match arg {
+                "" => {}
+                "-" => s.table = None,
+                name => s.table = Some(name.to_owned()),
             }
-            println!("SQL table: {}", s.table);
+            match &s.table {
+                Some(t) => println!("SQL table: {} (SELECT * FROM it)", safe::text(t)),
+                None => println!("SQL table: none (the condition alone)"),
+            }
         }
         ":now" => now(s, arg),
         other => {
             let near = nearest_command(other);
             match near {
-                Some(c) => eprintln!(
+                Some(c) => s.complain(&format!(
                     "unknown command `{other}`; did you mean `{c}`? (:help lists commands)"
-                ),
-                None => eprintln!("unknown command `{other}` (:help lists commands)"),
+                )),
+                None => s.complain(&format!("unknown command `{other}` (:help lists commands)")),
             }
         }
     }
@@ -102,7 +113,7 @@ fn with_query(s: &mut Session, arg: &str, f: impl FnOnce(&mut Session, &str)) {
         match &s.last {
             Some(t) => t.clone(),
             None => {
-                eprintln!("no query yet: type one, or give it after the command");
+                s.complain("no query yet: type one, or give it after the command");
                 return;
             }
         }
@@ -123,13 +134,28 @@ fn target(s: &mut Session, arg: &str) {
             s.target = t;
             println!("target: {t}");
         }
-        Err(e) => eprintln!("{e}"),
+        Err(e) => s.complain(&e),
+    }
+}
+
+fn pushdown(s: &mut Session, arg: &str) {
+    match arg.to_ascii_lowercase().as_str() {
+        "" => {}
+        "on" | "true" | "1" => s.pushdown = true,
+        "off" | "false" | "0" => s.pushdown = false,
+        _ => return s.complain("usage: :pushdown [on|off]"),
+    }
+    let state = if s.pushdown { "on" } else { "off" };
+    if s.target.kind == TargetKind::Jdy {
+        println!("jdy pushdown: {state}");
+    } else {
+        println!("jdy pushdown: {state} (applies when the target is jdy)");
     }
 }
 
 fn schema(s: &mut Session, arg: &str) {
     if arg.is_empty() {
-        println!("schema: {}", s.schema_name);
+        println!("schema: {}", safe::text(&s.schema_name));
         fields(s);
         return;
     }
@@ -138,48 +164,78 @@ fn schema(s: &mut Session, arg: &str) {
             s.schema = schema;
             s.schema_name = arg.to_owned();
             let n = s.schema.fields().iter().filter(|f| !f.system).count();
-            println!("schema: {arg} ({n} fields; :fields lists them)");
+            println!(
+                "schema: {} ({n} fields; :fields lists them)",
+                safe::text(arg)
+            );
         }
-        Err(e) => eprintln!("{:?}", miette::Report::new(e)),
+        Err(e) => s.fail(&e),
     }
 }
 
 fn fields(s: &Session) {
-    let rows: Vec<(String, String, String)> = s
+    // Name, label, other names it answers to (jdy widget ids), type.
+    let rows: Vec<[String; 4]> = s
         .schema
         .fields()
         .iter()
         .flat_map(|f| {
-            let top = (
+            let top = [
                 f.name.clone(),
                 f.label.clone().unwrap_or_default(),
+                f.aliases.join(", "),
                 describe(f),
-            );
+            ];
             let kids = f.fields.iter().map(move |c| {
-                (
+                [
                     format!("{}.{}", f.name, c.name),
                     c.label.clone().unwrap_or_default(),
+                    c.aliases.join(", "),
                     describe(c),
-                )
+                ]
             });
             std::iter::once(top).chain(kids)
         })
+        .map(|row| row.map(|cell| safe::text(&cell).into_owned()))
         .collect();
-    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
-    let w1 = rows
-        .iter()
-        .map(|r| super::display_width(&r.1))
-        .max()
-        .unwrap_or(0);
-    for (name, label, ty) in rows {
-        let pad0 = w0 - name.chars().count();
-        let pad1 = w1 - super::display_width(&label);
-        println!(
-            "  {name}{}  {label}{}  {ty}",
-            " ".repeat(pad0),
-            " ".repeat(pad1)
-        );
+    let any_alias = rows.iter().any(|r| !r[2].is_empty());
+    let headers = ["name", "label", "also"];
+    let widths: Vec<usize> = (0..3)
+        .map(|i| {
+            let head = if any_alias { headers[i].len() } else { 0 };
+            rows.iter()
+                .map(|r| super::display_width(&r[i]))
+                .max()
+                .unwrap_or(0)
+                .max(head)
+        })
+        .collect();
+    let pad = |cell: &str, w: usize| {
+        format!(
+            "{cell}{}",
+            " ".repeat(w.saturating_sub(super::display_width(cell)))
+        )
+    };
+    let mut out = String::new();
+    if any_alias {
+        out.push_str(&format!(
+            "  {}  {}  {}  type\n",
+            pad(headers[0], widths[0]),
+            pad(headers[1], widths[1]),
+            pad(headers[2], widths[2])
+        ));
     }
+    for r in &rows {
+        let mut line = format!("  {}  {}  ", pad(&r[0], widths[0]), pad(&r[1], widths[1]));
+        if any_alias {
+            line.push_str(&pad(&r[2], widths[2]));
+            line.push_str("  ");
+        }
+        line.push_str(&r[3]);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    s.show(out.trim_end_matches('\n'));
 }
 
 fn describe(f: &filterql::schema::Field) -> String {
@@ -191,16 +247,19 @@ fn describe(f: &filterql::schema::Field) -> String {
 }
 
 fn explain(s: &mut Session, text: &str) {
-    let Ok(ast) = filterql::syntax::parse(text).map_err(|d| s.report(&d)) else {
-        return;
+    let ast = match filterql::syntax::parse(text) {
+        Ok(ast) => ast,
+        Err(d) => return s.report(&d),
     };
-    println!("canonical:  {ast}");
+    let canonical = format!("canonical:  {}", safe::text(&ast.to_string()));
     let Some(q) = s.compile(text) else {
+        println!("{canonical}");
         return;
     };
+    let mut out = canonical;
     match engine::unparse(q.pred(), q.tz()) {
-        Ok(text) => println!("normalized: {text}"),
-        Err(why) => println!("normalized: ({why})"),
+        Ok(text) => out.push_str(&format!("\nnormalized: {}", safe::text(&text))),
+        Err(why) => out.push_str(&format!("\nnormalized: ({})", safe::text(&why))),
     }
     let targets = [
         (
@@ -255,26 +314,26 @@ fn explain(s: &mut Session, text: &str) {
             s.sql_shape(),
         ),
     ];
+    let look = s.look();
     for (name, spec, shape) in targets {
-        println!("\n{name}:");
+        out.push_str(&format!("\n{name}:\n"));
         match engine::render(&q, spec, &shape) {
-            Ok(out) => {
-                println!("{}", out.render(s.color).unwrap_or_default());
+            Ok(o) => {
+                out.push_str(&o.render(&look).unwrap_or_default());
+                out.push('\n');
                 if shape.pushdown {
-                    let kept = match out.to_json().get("residual") {
-                        Some(serde_json::Value::String(r)) => r.clone(),
-                        _ => "nothing (the filter is exact)".to_owned(),
-                    };
-                    println!("kept client-side: {kept}");
+                    out.push_str(&super::residual_line(&o));
+                    out.push('\n');
                 }
             }
             // Inline on stdout, so the explanation reads in order.
-            Err(d) => print!(
+            Err(d) => out.push_str(&format!(
                 "not expressible:\n{}",
                 crate::render::render(&d, width(), s.color)
-            ),
+            )),
         }
     }
+    s.show(out.trim_end_matches('\n'));
 }
 
 fn eval(s: &mut Session, arg: &str) {
@@ -283,22 +342,19 @@ fn eval(s: &mut Session, arg: &str) {
         None => (arg, ""),
     };
     if file.is_empty() {
-        eprintln!("usage: :eval FILE [QUERY]");
-        return;
+        return s.complain("usage: :eval FILE [QUERY]");
     }
     let records = match engine::load_records(file) {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("{:?}", miette::Report::new(e));
-            return;
-        }
+        Err(e) => return s.fail(&e),
     };
     with_query(s, query, |s, text| {
         if let Some(q) = s.compile(text) {
             let hits = engine::filter_records(&q, &records);
-            let shown = crate::output::Output::Json(serde_json::Value::Array(hits.clone()));
-            println!("{}", shown.render(s.color).unwrap_or_default());
-            println!("({} of {} records match)", hits.len(), records.len());
+            let n = hits.len();
+            let shown = crate::output::Output::Json(serde_json::Value::Array(hits));
+            s.show(&shown.render(&s.look()).unwrap_or_default());
+            println!("({n} of {} records match)", records.len());
         }
     });
 }
@@ -307,7 +363,7 @@ fn tz(s: &mut Session, arg: &str) {
     if !arg.is_empty() {
         match parse_tz(arg) {
             Ok(tz) => s.clock.tz = Some(tz),
-            Err(e) => return eprintln!("{e}"),
+            Err(e) => return s.complain(&e),
         }
     }
     match s.clock.tz {
@@ -322,7 +378,7 @@ fn now(s: &mut Session, arg: &str) {
     } else if !arg.is_empty() {
         match parse_now(arg) {
             Ok(n) => s.clock.now = Some(n),
-            Err(e) => return eprintln!("{e}"),
+            Err(e) => return s.complain(&e),
         }
     }
     match s.clock.now {

@@ -1,5 +1,8 @@
-//! Tab completion: REPL commands, targets, field names and labels (subform columns as
-//! `items.qty`), keywords, and the options of a select field inside a string.
+//! Tab completion in context: what the grammar allows at the cursor. At the start of a
+//! condition, fields (one spelling each: the name, or the label or widget id once the
+//! user has started typing that); after a field, the operators its type supports; after
+//! an operator, values (a select's options, `now`/`today`); after a complete condition,
+//! `and`/`or`. Also REPL commands, targets, and the options of a select inside a string.
 
 use super::scan::{is_ident_char, is_ident_start, scan, Kind, KEYWORDS};
 use filterql::schema::Field;
@@ -7,8 +10,19 @@ use filterql::Schema;
 
 /// The REPL commands, for completion and `:help`.
 pub const COMMANDS: &[&str] = &[
-    ":target", ":schema", ":fields", ":ast", ":ir", ":explain", ":eval", ":table", ":tz", ":now",
-    ":help", ":quit",
+    ":target",
+    ":schema",
+    ":fields",
+    ":ast",
+    ":ir",
+    ":explain",
+    ":eval",
+    ":pushdown",
+    ":table",
+    ":tz",
+    ":now",
+    ":help",
+    ":quit",
 ];
 
 /// The values `:target` accepts.
@@ -53,23 +67,42 @@ pub enum Completion {
     Path,
 }
 
-/// A field as it can be written in a query: by name or label, dotted for subform columns.
-fn spellings(schema: &Schema) -> Vec<(String, &Field)> {
+/// The names a field answers to, the preferred first: name, label, widget ids. A name
+/// holding terminal controls is left out: inserted into the line being edited it would
+/// reach the terminal raw.
+fn names(f: &Field) -> Vec<&str> {
+    std::iter::once(f.name.as_str())
+        .chain(f.label.as_deref())
+        .chain(f.aliases.iter().map(String::as_str))
+        .filter(|n| !n.chars().any(crate::safe::is_unsafe))
+        .collect()
+}
+
+/// Every field (subform columns dotted) with the ways it can be written, the preferred
+/// spelling first.
+fn fields_spelled(schema: &Schema) -> Vec<(Vec<String>, &Field)> {
     let mut out = Vec::new();
     for f in schema.fields() {
-        let names = std::iter::once(f.name.as_str()).chain(f.label.as_deref());
-        for n in names {
-            out.push((n.to_owned(), f));
-        }
+        out.push((names(f).into_iter().map(str::to_owned).collect(), f));
         for c in &f.fields {
-            for parent in std::iter::once(f.name.as_str()).chain(f.label.as_deref()) {
-                for n in std::iter::once(c.name.as_str()).chain(c.label.as_deref()) {
-                    out.push((format!("{parent}.{n}"), c));
+            let mut all = Vec::new();
+            for parent in names(f) {
+                for n in names(c) {
+                    all.push(format!("{parent}.{n}"));
                 }
             }
+            out.push((all, c));
         }
     }
     out
+}
+
+/// A field as it can be written in a query: every spelling of every field.
+fn spellings(schema: &Schema) -> Vec<(String, &Field)> {
+    fields_spelled(schema)
+        .into_iter()
+        .flat_map(|(names, f)| names.into_iter().map(move |n| (n, f)))
+        .collect()
 }
 
 /// How a field spelling is written in a query: each path segment bare when it is a plain
@@ -92,9 +125,10 @@ pub fn written(spelling: &str) -> String {
         .join(".")
 }
 
+/// A candidate; the list shown escapes terminal controls in schema names.
 fn pair(s: String) -> Pair {
     Pair {
-        display: s.clone(),
+        display: crate::safe::text(&s).into_owned(),
         replacement: s,
     }
 }
@@ -114,37 +148,6 @@ fn field_before<'s>(schema: &'s Schema, line: &str, before: usize) -> Option<&'s
         .into_iter()
         .find(|(s, _)| *s == name)
         .map(|(_, f)| f)
-}
-
-/// The field whose value is being written at `start`: the text before it ends with
-/// `field <op>`, `field [not] in (`, `field has [any|all] (` or a `,` inside such a list.
-fn value_position_field<'s>(schema: &'s Schema, head: &str, start: usize) -> Option<&'s Field> {
-    let before = &head[..start];
-    let toks = scan(before);
-    let last = toks.last()?;
-    let text = |t: &super::scan::Token| before[t.range.clone()].to_ascii_lowercase();
-    let opens_value = match last.kind {
-        Kind::Operator => matches!(text(last).as_str(), "=" | "==" | "!=" | "<>"),
-        Kind::Keyword => matches!(text(last).as_str(), "has" | "any" | "all"),
-        Kind::Punct => matches!(text(last).as_str(), "(" | "[" | ","),
-        _ => false,
-    };
-    if !opens_value {
-        return None;
-    }
-    if last.kind == Kind::Punct {
-        // Inside a list: the token before the list's opening bracket must be `in`,
-        // `has`, `any` or `all`.
-        let open = toks
-            .iter()
-            .rposition(|t| t.kind == Kind::Punct && matches!(text(t).as_str(), "(" | "["))?;
-        let kw = toks.get(open.checked_sub(1)?)?;
-        if !(kw.kind == Kind::Keyword && matches!(text(kw).as_str(), "in" | "has" | "any" | "all"))
-        {
-            return None;
-        }
-    }
-    field_before(schema, before, before.len()).filter(|f| !f.options.is_empty())
 }
 
 /// The completion at byte offset `pos` of `line`.
@@ -170,7 +173,7 @@ pub fn complete(schema: &Schema, line: &str, pos: usize) -> Completion {
             .into_iter()
             .filter(|o| o.starts_with(typed))
             .map(|o| Pair {
-                display: o.clone(),
+                display: crate::safe::text(&o).into_owned(),
                 replacement: format!("{o}{quote}"),
             })
             .collect();
@@ -187,36 +190,267 @@ pub fn complete(schema: &Schema, line: &str, pos: usize) -> Completion {
         .last()
         .map_or(pos, |(i, _)| i);
     let word = &head[start..];
+    let state = state_before(schema, &head[..start]);
     let mut seen = std::collections::HashSet::new();
     let mut candidates = Vec::new();
-    // In value position after a select field (`status = `, `tags has any (`), its
-    // options come first, quoted.
-    if let Some(f) = value_position_field(schema, head, start) {
-        for o in &f.options {
-            if o.starts_with(word) {
-                let quoted = format!("\"{}\"", o.replace('\\', "\\\\").replace('"', "\\\""));
-                if seen.insert(quoted.clone()) {
-                    candidates.push(pair(quoted));
+    let mut add = |s: String| {
+        if seen.insert(s.clone()) {
+            candidates.push(pair(s));
+        }
+    };
+    let words = |list: &[&str], add: &mut dyn FnMut(String)| {
+        for w in list {
+            if starts_with_ci(w, word) {
+                add((*w).to_owned());
+            }
+        }
+    };
+    match state {
+        State::ExpectField => {
+            for (names, _) in fields_spelled(schema) {
+                // One spelling per field: the first the typed prefix matches.
+                if let Some(n) = names.iter().find(|n| starts_with_ci(n, word)) {
+                    add(written(n));
+                }
+            }
+            if !word.is_empty() {
+                words(&["not"], &mut add);
+            }
+        }
+        State::AfterField(f) => words(operators(f.map(|f| f.ty)), &mut add),
+        State::AfterIs => words(&["empty", "not empty"], &mut add),
+        State::AfterIsNot => words(&["empty"], &mut add),
+        State::AfterNot(f) => {
+            let ops: Vec<&str> = operators(f.map(|f| f.ty))
+                .iter()
+                .filter_map(|o| o.strip_prefix("not "))
+                .collect();
+            words(&ops, &mut add);
+        }
+        State::AfterHas => words(&["any", "all"], &mut add),
+        State::ExpectList | State::InList => {}
+        State::ExpectValue(f) => {
+            if let Some(f) = f {
+                for o in &f.options {
+                    if o.starts_with(word) {
+                        add(format!(
+                            "\"{}\"",
+                            o.replace('\\', "\\\\").replace('"', "\\\"")
+                        ));
+                    }
+                }
+                if f.ty == filterql::FieldType::Datetime {
+                    words(&["now", "today"], &mut add);
                 }
             }
         }
-    }
-    for (spelling, _) in spellings(schema) {
-        if starts_with_ci(&spelling, word) {
-            let w = written(&spelling);
-            if seen.insert(w.clone()) {
-                candidates.push(pair(w));
+        State::BetweenAnd => words(&["and"], &mut add),
+        State::Complete => words(&["and", "or"], &mut add),
+        State::Unknown => {
+            for (spelling, _) in spellings(schema) {
+                if starts_with_ci(&spelling, word) {
+                    add(written(&spelling));
+                }
             }
-        }
-    }
-    if !word.is_empty() {
-        for k in KEYWORDS {
-            if starts_with_ci(k, word) && seen.insert((*k).to_owned()) {
-                candidates.push(pair((*k).to_owned()));
+            if !word.is_empty() {
+                words(KEYWORDS, &mut add);
             }
         }
     }
     Completion::Words { start, candidates }
+}
+
+/// The operators a field of type `ty` supports, as typed after the field (all of them
+/// for an unknown field).
+fn operators(ty: Option<filterql::FieldType>) -> &'static [&'static str] {
+    use filterql::FieldType as T;
+    const EMPTY: [&str; 2] = ["is empty", "is not empty"];
+    const TEXT: &[&str] = &[
+        "=",
+        "!=",
+        "in",
+        "not in",
+        "contains",
+        "not contains",
+        "startswith",
+        "endswith",
+        EMPTY[0],
+        EMPTY[1],
+    ];
+    const ORDERED: &[&str] = &[
+        "=",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "between",
+        "not between",
+        "in",
+        "not in",
+        EMPTY[0],
+        EMPTY[1],
+    ];
+    const CHOICE: &[&str] = &["=", "!=", "in", "not in", EMPTY[0], EMPTY[1]];
+    const MULTI: &[&str] = &["has", "has any", "has all", EMPTY[0], EMPTY[1]];
+    const PHONE: &[&str] = &[
+        "verified",
+        "unverified",
+        "=",
+        "!=",
+        "contains",
+        EMPTY[0],
+        EMPTY[1],
+    ];
+    const ALL: &[&str] = &[
+        "=",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "between",
+        "not between",
+        "in",
+        "not in",
+        "contains",
+        "not contains",
+        "startswith",
+        "endswith",
+        "has",
+        "has any",
+        "has all",
+        "verified",
+        "unverified",
+        EMPTY[0],
+        EMPTY[1],
+    ];
+    match ty {
+        Some(T::Text | T::Sn | T::Other) => TEXT,
+        Some(T::Number | T::Datetime) => ORDERED,
+        Some(T::Select | T::Flowstate | T::User | T::Dept | T::Dataid) => CHOICE,
+        Some(T::Multiselect | T::Usergroup | T::Deptgroup) => MULTI,
+        Some(T::Phone) => PHONE,
+        Some(T::Subform) => &EMPTY,
+        None => ALL,
+    }
+}
+
+/// Where the text before the cursor's word leaves the grammar.
+#[derive(Debug, Clone, Copy)]
+enum State<'s> {
+    /// At the start of a condition.
+    ExpectField,
+    /// After a field (`None`: not a field of the schema).
+    AfterField(Option<&'s Field>),
+    AfterIs,
+    AfterIsNot,
+    AfterNot(Option<&'s Field>),
+    AfterHas,
+    /// After `in`, `has any` or `has all`: the list's `(`.
+    ExpectList,
+    /// Where a value goes (after a comparison, inside a list, in `between`).
+    ExpectValue(Option<&'s Field>),
+    /// After a value inside a list (a `,` or `)` comes next).
+    InList,
+    /// After `between <value>`.
+    BetweenAnd,
+    /// After a whole condition.
+    Complete,
+    /// Text the completer does not follow (a syntax error in the making).
+    Unknown,
+}
+
+/// Runs the tokens of `before` through the grammar of a condition.
+fn state_before<'s>(schema: &'s Schema, before: &str) -> State<'s> {
+    // Built once per completion, not once per field written.
+    let all = spellings(schema);
+    let lookup = |name: &str| all.iter().find(|(s, _)| s == name).map(|&(_, f)| f);
+    let mut state = State::ExpectField;
+    // Whether a list is open, and whether the value then completes a `between`.
+    let mut in_list: Option<Option<&'s Field>> = None;
+    let mut field: Option<&'s Field> = None;
+    let mut between = false;
+    for t in scan(before) {
+        let text = before[t.range.clone()].to_ascii_lowercase();
+        let tx = text.as_str();
+        let value = matches!(t.kind, Kind::String { .. } | Kind::Number)
+            || (t.kind == Kind::Keyword && matches!(tx, "now" | "today" | "true" | "false"));
+        if t.kind == Kind::Comment {
+            continue;
+        }
+        if let Some(f) = in_list {
+            state = match (t.kind, tx) {
+                (Kind::Punct, ")" | "]") => {
+                    in_list = None;
+                    State::Complete
+                }
+                (Kind::Punct, ",") => State::ExpectValue(f),
+                _ => State::InList,
+            };
+            continue;
+        }
+        state = match (state, t.kind, tx) {
+            (State::ExpectField, Kind::Field, _) => {
+                let name = before[t.range.clone()].replace('`', "");
+                field = lookup(&name);
+                State::AfterField(field)
+            }
+            (State::ExpectField, Kind::Keyword, "not") => State::ExpectField,
+            (State::ExpectField, Kind::Operator, "!") => State::ExpectField,
+            (State::ExpectField, Kind::Punct, "(") => State::ExpectField,
+            (
+                State::AfterField(_),
+                Kind::Operator,
+                "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">=",
+            ) => State::ExpectValue(field),
+            (State::AfterField(_) | State::AfterNot(_), Kind::Keyword, "in") => State::ExpectList,
+            (State::AfterField(_), Kind::Keyword, "is") => State::AfterIs,
+            (State::AfterField(_), Kind::Keyword, "not") => State::AfterNot(field),
+            (State::AfterField(_), Kind::Keyword, "has") => State::AfterHas,
+            (
+                State::AfterField(_) | State::AfterNot(_),
+                Kind::Keyword,
+                "contains" | "startswith" | "endswith",
+            ) => State::ExpectValue(field),
+            (State::AfterField(_) | State::AfterNot(_), Kind::Keyword, "between") => {
+                between = true;
+                State::ExpectValue(field)
+            }
+            (State::AfterField(_), Kind::Keyword, "verified" | "unverified") => State::Complete,
+            (State::AfterIs, Kind::Keyword, "not") => State::AfterIsNot,
+            (State::AfterIs | State::AfterIsNot, Kind::Keyword, "empty" | "null") => {
+                State::Complete
+            }
+            (State::AfterHas, Kind::Keyword, "any" | "all") => State::ExpectList,
+            (State::AfterHas | State::ExpectList, Kind::Punct, "(" | "[") => {
+                in_list = Some(field);
+                State::ExpectValue(field)
+            }
+            (State::AfterHas, _, _) if value => State::Complete,
+            (State::ExpectValue(_), _, _) if value && between => {
+                between = false;
+                State::BetweenAnd
+            }
+            (State::ExpectValue(_), _, _) if value => State::Complete,
+            (State::BetweenAnd, Kind::Keyword, "and") => State::ExpectValue(field),
+            // `now - 7d`: the amount continues the value.
+            (State::Complete | State::BetweenAnd, Kind::Operator, "-" | "+") => {
+                if matches!(state, State::BetweenAnd) {
+                    between = true;
+                }
+                State::ExpectValue(field)
+            }
+            (State::Complete, Kind::Keyword, "and" | "or") => State::ExpectField,
+            (State::Complete, Kind::Operator, "&&" | "||") => State::ExpectField,
+            (State::Complete, Kind::Punct, ")") => State::Complete,
+            _ => State::Unknown,
+        };
+        if let State::Unknown = state {
+            return State::Unknown;
+        }
+    }
+    state
 }
 
 fn complete_command(head: &str) -> Completion {
@@ -308,16 +542,13 @@ mod tests {
     #[test]
     fn labels_subform_columns_and_keywords_are_offered() {
         assert_eq!(words("状", 3).1, vec!["状态".to_owned()]);
-        assert_eq!(
-            words("items.", 6).1,
-            vec!["items.qty".to_owned(), "items.数量".to_owned()]
-        );
+        // One spelling per field, unless another one is being typed.
+        assert_eq!(words("items.", 6).1, vec!["items.qty".to_owned()]);
+        assert_eq!(words("items.数", 9).1, vec!["items.数量".to_owned()]);
         // A label that is not a bare identifier is offered in backticks.
         assert_eq!(words("提交", 6).1, vec!["`提交 人`".to_owned()]);
-        assert_eq!(
-            words("a = 1 an", 8).1,
-            vec!["and".to_owned(), "any".to_owned()]
-        );
+        // After a complete condition only a connective fits.
+        assert_eq!(all("状态 = \"待处理\" a"), vec!["and".to_owned()]);
     }
 
     #[test]
@@ -335,9 +566,41 @@ mod tests {
         assert_eq!(words("状态 in (\"待处理\", ", 23).1[..2], quoted[..]);
         let line = "status != 已";
         assert_eq!(words(line, line.len()), (10, vec!["\"已完成\"".to_owned()]));
-        // Not after an ordering operator or outside a value position.
-        assert!(!words("status > ", 9).1.contains(&quoted[0]));
+        // Not outside a value position.
         assert!(!words("status = 1 and ", 15).1.contains(&quoted[0]));
+    }
+
+    fn all(line: &str) -> Vec<String> {
+        words(line, line.len()).1
+    }
+
+    #[test]
+    fn after_a_field_the_operators_of_its_type() {
+        let status = all("status ");
+        assert!(status.contains(&"in".to_owned()), "{status:?}");
+        assert!(!status.contains(&"createTime".to_owned()), "{status:?}");
+        assert!(
+            !status.contains(&"<".to_owned()),
+            "a select has no ordering"
+        );
+        let created = all("x = 1 and createTime ");
+        assert!(created.contains(&"between".to_owned()), "{created:?}");
+        assert!(!created.contains(&"contains".to_owned()), "{created:?}");
+        assert_eq!(all("items.qty is "), vec!["empty", "not empty"]);
+        assert_eq!(all("status not i"), vec!["in"]);
+        assert_eq!(all("creator i"), vec!["in", "is empty", "is not empty"]);
+    }
+
+    #[test]
+    fn after_an_operator_values_then_connectives() {
+        assert_eq!(all("createTime >= "), vec!["now", "today"]);
+        assert_eq!(all("createTime between today and "), vec!["now", "today"]);
+        assert_eq!(all("createTime between today "), vec!["and"]);
+        assert_eq!(all("createTime >= now - 7d "), vec!["and", "or"]);
+        assert_eq!(all("(status = \"待处理\") "), vec!["and", "or"]);
+        assert_eq!(all("status in (\"待处理\") o"), vec!["or"]);
+        assert_eq!(all("状态 is not empty and 状"), vec!["状态"]);
+        assert!(all("status in (\"待处理\" ").is_empty());
     }
 
     #[test]

@@ -2,19 +2,22 @@
 //! the schema of the session.
 
 use super::complete::{complete, Completion, Pair};
-use super::entry_is_complete;
-use super::highlight::highlight;
+use super::highlight::{highlight, highlight_from};
+use crate::args::TargetKind;
 use filterql::Schema;
 use rustyline::completion::{Completer, FilenameCompleter};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hinter, HistoryHinter};
-use rustyline::validate::{ValidationContext, ValidationResult, Validator};
+use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 use std::borrow::Cow;
 
 /// Completion, colouring and validation for the shell.
 pub struct ReplHelper {
     schema: Schema,
+    target: TargetKind,
+    /// The earlier lines of a query still open, for completing in context.
+    pending: String,
     color: bool,
     files: FilenameCompleter,
     history: HistoryHinter,
@@ -25,6 +28,8 @@ impl ReplHelper {
     pub fn new(schema: Schema, color: bool) -> Self {
         ReplHelper {
             schema,
+            target: TargetKind::Jdy,
+            pending: String::new(),
             color,
             files: FilenameCompleter::new(),
             history: HistoryHinter::new(),
@@ -34,6 +39,16 @@ impl ReplHelper {
     /// Follows a `:schema` change.
     pub fn set_schema(&mut self, schema: Schema) {
         self.schema = schema;
+    }
+
+    /// The earlier lines of the open query (empty when none is open).
+    pub fn set_pending(&mut self, pending: &str) {
+        pending.clone_into(&mut self.pending);
+    }
+
+    /// Follows a `:target` change (completion offers what the target can express).
+    pub fn set_target(&mut self, target: TargetKind) {
+        self.target = target;
     }
 }
 
@@ -46,8 +61,17 @@ impl Completer for ReplHelper {
         pos: usize,
         ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        match complete(&self.schema, line, pos) {
-            Completion::Words { start, candidates } => Ok((start, candidates)),
+        // On a continuation line the grammar's context starts on an earlier line.
+        let (text, offset) = if self.pending.is_empty() {
+            (std::borrow::Cow::Borrowed(line), 0)
+        } else {
+            let joined = format!("{}\n{line}", self.pending);
+            (std::borrow::Cow::Owned(joined), self.pending.len() + 1)
+        };
+        match complete(&self.schema, &text, pos + offset) {
+            // A word that started on an earlier line cannot be replaced from here.
+            Completion::Words { start, .. } if start < offset => Ok((pos, Vec::new())),
+            Completion::Words { start, candidates } => Ok((start - offset, candidates)),
             Completion::Path => {
                 let (start, files) = self.files.complete(line, pos, ctx)?;
                 Ok((
@@ -77,10 +101,13 @@ impl Hinter for ReplHelper {
 
 impl Highlighter for ReplHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if self.color {
+        if !self.color {
+            Cow::Borrowed(line)
+        } else if self.pending.is_empty() {
             Cow::Owned(highlight(line))
         } else {
-            Cow::Borrowed(line)
+            let joined = format!("{}\n{line}", self.pending);
+            Cow::Owned(highlight_from(&joined, self.pending.len() + 1))
         }
     }
 
@@ -99,15 +126,8 @@ impl Highlighter for ReplHelper {
     }
 }
 
-impl Validator for ReplHelper {
-    fn validate(&self, ctx: &mut ValidationContext<'_>) -> rustyline::Result<ValidationResult> {
-        let input = ctx.input();
-        if !entry_is_complete(input) {
-            Ok(ValidationResult::Incomplete)
-        } else {
-            Ok(ValidationResult::Valid(None))
-        }
-    }
-}
+// Enter always submits the line: the shell joins the lines of an open query itself,
+// prompting `->` for each (see `repl::run`), as psql does.
+impl Validator for ReplHelper {}
 
 impl Helper for ReplHelper {}

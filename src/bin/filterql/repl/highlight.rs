@@ -25,22 +25,33 @@ pub fn highlight(line: &str) -> String {
     if line.trim_start().starts_with(':') {
         return format!("\x1b[1m{line}{RESET}");
     }
-    let mut out = String::with_capacity(line.len() * 2);
-    let mut at = 0;
-    for t in scan(line) {
-        out.push_str(&line[at..t.range.start]);
-        let text = &line[t.range.clone()];
+    highlight_from(line, 0)
+}
+
+/// `text[from..]` coloured as part of the whole `text`: the line being edited after
+/// the earlier lines of an open query, so that a string or comment begun before is
+/// still seen as one.
+pub fn highlight_from(text: &str, from: usize) -> String {
+    let mut out = String::with_capacity((text.len() - from) * 2);
+    let mut at = from;
+    for t in scan(text) {
+        if t.range.end <= from {
+            continue;
+        }
+        let start = t.range.start.max(from);
+        out.push_str(&text[at..start]);
+        let piece = &text[start..t.range.end];
         match style(t.kind) {
             Some(s) => {
                 out.push_str(s);
-                out.push_str(text);
+                out.push_str(piece);
                 out.push_str(RESET);
             }
-            None => out.push_str(text),
+            None => out.push_str(piece),
         }
         at = t.range.end;
     }
-    out.push_str(&line[at..]);
+    out.push_str(&text[at..]);
     out
 }
 
@@ -72,5 +83,21 @@ mod tests {
         assert!(h.contains("\x1b[32m\"重要\"\x1b[0m"));
         assert!(h.contains("\x1b[33m2022-01-01\x1b[0m"));
         assert!(h.contains("\x1b[2m# hi\x1b[0m"));
+    }
+
+    #[test]
+    fn a_continuation_line_is_coloured_in_the_context_of_the_lines_before() {
+        let before = "name = \"abc\n";
+        let h = highlight_from(&format!("{before}def\" and x"), before.len());
+        assert_eq!(strip(&h), "def\" and x");
+        assert!(h.starts_with("\x1b[32mdef\"\x1b[0m"), "{h:?}");
+    }
+
+    #[test]
+    fn a_comment_dims_only_the_rest_of_its_line() {
+        let h = highlight("(amount > 1 # c\nor status = \"x\")");
+        assert!(h.contains("\x1b[2m# c\x1b[0m\n"), "{h:?}");
+        assert!(h.contains("\x1b[1;35mor\x1b[0m"), "{h:?}");
+        assert!(h.contains("\x1b[36mstatus\x1b[0m"), "{h:?}");
     }
 }

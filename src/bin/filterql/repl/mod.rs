@@ -6,14 +6,15 @@ pub mod commands;
 pub mod complete;
 pub mod editor;
 pub mod highlight;
+pub mod pager;
 pub mod piped;
 pub mod scan;
 pub mod tree;
 
-use crate::args::TargetSpec;
+use crate::args::{TargetKind, TargetSpec};
 use crate::engine::{self, Clock, Shape};
 use crate::failure::Failure;
-use crate::output::{color_wanted, width};
+use crate::output::{color_wanted, width, Look};
 use editor::ReplHelper;
 use filterql::{Diagnostics, Schema};
 use rustyline::error::ReadlineError;
@@ -36,8 +37,17 @@ pub struct Session {
     pub last: Option<String>,
     /// Whether to colour output.
     pub color: bool,
-    /// The table of the SQL target's `SELECT * FROM <table>`.
-    pub table: String,
+    /// The table of the SQL target's `SELECT * FROM <table>`; without one, the
+    /// condition alone is printed (as `compile` does without `--table`).
+    pub table: Option<String>,
+    /// jdy: send what jdy can filter and show the rest as a residual (`:pushdown`).
+    pub pushdown: bool,
+    /// Whether a query or command was rejected (the piped shell then exits 1).
+    pub failed: bool,
+    /// Whether output goes to a person at a terminal (pager, pretty SQL).
+    pub interactive: bool,
+    /// The stdin line the entry being handled starts on, when reading a pipe.
+    pub line: Option<usize>,
 }
 
 /// What the loop does after a line.
@@ -50,15 +60,67 @@ pub enum Flow {
 }
 
 impl Session {
-    /// Prints diagnostics (errors or warnings) to stderr.
-    pub fn report(&self, d: &Diagnostics) {
-        if !d.is_empty() {
-            eprint!("{}", crate::render::render(d, width(), self.color));
+    /// A session over `schema` with the default settings.
+    pub fn new(schema: Schema, schema_name: String, target: TargetSpec, color: bool) -> Self {
+        Session {
+            schema,
+            schema_name,
+            target,
+            clock: Clock::default(),
+            last: None,
+            color,
+            table: None,
+            pushdown: false,
+            failed: false,
+            interactive: false,
+            line: None,
         }
     }
 
+    /// Prints diagnostics (errors or warnings) to stderr; errors mark the session failed.
+    pub fn report(&mut self, d: &Diagnostics) {
+        if d.is_empty() {
+            return;
+        }
+        let place = match self.line {
+            Some(first_line) => crate::render::Place {
+                name: "<stdin>",
+                first_line,
+            },
+            None => crate::render::Place::QUERY,
+        };
+        eprint!(
+            "{}",
+            crate::render::render_at(d, width(), self.color, place)
+        );
+        if d.has_errors() {
+            self.failed = true;
+        }
+    }
+
+    /// Prints a problem with a command (a bad argument, an unreadable file) to stderr
+    /// and marks the session failed.
+    pub fn complain(&mut self, message: &str) {
+        eprintln!("{}", crate::safe::text(message));
+        self.failed = true;
+    }
+
+    /// Prints a usage or input failure to stderr and marks the session failed.
+    pub fn fail(&mut self, failure: &Failure) {
+        eprint!(
+            "{}",
+            crate::render::render_other(failure, width(), self.color)
+        );
+        self.failed = true;
+    }
+
+    /// Prints `text` to stdout, through the pager when it is long and a person reads it.
+    pub fn show(&self, text: &str) {
+        pager::show(text, self.interactive);
+    }
+
     /// Compiles `text`, reporting diagnostics; `None` when it was rejected.
-    pub fn compile(&self, text: &str) -> Option<filterql::Query> {
+    pub fn compile(&mut self, text: &str) -> Option<filterql::Query> {
         match engine::compile(text, &self.schema, &self.clock) {
             Ok(q) => {
                 self.report(q.warnings());
@@ -71,11 +133,33 @@ impl Session {
         }
     }
 
-    /// The SQL shape used in the shell: inline, against the session's table.
+    /// The SQL shape used in the shell: inline, against the session's table if any.
     pub fn sql_shape(&self) -> Shape {
         Shape {
-            table: Some(self.table.clone()),
+            table: self.table.clone(),
             ..Shape::default()
+        }
+    }
+
+    /// The shape of the current target's output.
+    fn shape(&self) -> Shape {
+        match self.target.kind {
+            TargetKind::Sql => self.sql_shape(),
+            TargetKind::Jdy => Shape {
+                pushdown: self.pushdown,
+                ..Shape::default()
+            },
+            TargetKind::Masterdata => Shape::default(),
+        }
+    }
+
+    /// How results look in the shell.
+    pub fn look(&self) -> Look {
+        Look {
+            color: self.color,
+            compact: false,
+            escape: true,
+            sql_width: Some(width()),
         }
     }
 
@@ -85,28 +169,48 @@ impl Session {
         let Some(q) = self.compile(text) else {
             return;
         };
-        match engine::render(&q, self.target, &self.sql_shape()) {
+        let shape = self.shape();
+        match engine::render(&q, self.target, &shape) {
             Ok(out) => {
-                if let Some(t) = out.render(self.color) {
-                    println!("{t}");
+                if let Some(t) = out.render(&self.look()) {
+                    self.show(&t);
+                }
+                if shape.pushdown {
+                    println!("{}", residual_line(&out));
                 }
             }
-            Err(d) => self.report(&d),
+            Err(d) => {
+                self.report(&d);
+                let subform = d.items.iter().any(|e| {
+                    miette::Diagnostic::code(e)
+                        .is_some_and(|c| c.to_string() == "filterql::sql::subform")
+                });
+                if subform {
+                    eprintln!("hint: `:eval FILE` filters records on subform rows client-side");
+                }
+                if self.target.kind == TargetKind::Jdy && !self.pushdown && wants_pushdown(&d) {
+                    eprintln!(
+                        "hint: `:pushdown on` sends jdy what it can filter and shows the rest \
+                         as a query to evaluate client-side"
+                    );
+                }
+            }
         }
     }
 
-    /// Handles one line of input.
-    pub fn handle(&mut self, line: &str) -> Flow {
+    /// Handles one entry.
+    pub fn handle_entry(&mut self, line: &str) -> Flow {
         if let Some(cmd) = abandoning_command(line) {
             // A command typed while a query was still open (`(a = 1 or` then `:quit`):
             // the command wins, as `\q` does in psql, and the query is dropped visibly.
             eprintln!("(the unfinished query was dropped)");
-            return self.handle(cmd);
+            return self.handle_entry(cmd);
         }
         let t = line.trim();
         if t.is_empty() || t.starts_with('#') {
             Flow::Continue
         } else if t.starts_with(':') {
+            self.line = None;
             commands::run(self, t)
         } else if let Some(cmd) = foreign_command(t) {
             // psql's `\q`, sqlite3's `.quit`, a bare `exit`: never a query, so honour
@@ -127,24 +231,24 @@ impl Session {
             .iter()
             .take(SHOWN)
             .map(|f| match &f.label {
-                Some(l) => format!("{} ({l})", f.name),
-                None => f.name.clone(),
+                Some(l) => format!("{} ({})", crate::safe::text(&f.name), crate::safe::text(l)),
+                None => crate::safe::text(&f.name).into_owned(),
             })
             .collect();
         if own.len() > SHOWN {
             fields.push(format!("… {} more (:fields lists them)", own.len() - SHOWN));
         }
-        let system: Vec<&str> = self
+        let system: Vec<String> = self
             .schema
             .fields()
             .iter()
             .filter(|f| f.system)
-            .map(|f| f.name.as_str())
+            .map(|f| crate::safe::text(&f.name).into_owned())
             .collect();
         let mut s = format!(
             "filterql {} — interactive shell. Schema: {}.\n",
             env!("CARGO_PKG_VERSION"),
-            self.schema_name
+            crate::safe::text(&self.schema_name)
         );
         if !fields.is_empty() {
             s.push_str(&wrap(&format!("Fields: {}", fields.join(", ")), 78, "  "));
@@ -158,7 +262,7 @@ impl Session {
         s.push_str(&format!(
             "Target: {}. Tab completes fields and keywords; :help lists commands.\ntry: {}",
             self.target,
-            self.example()
+            crate::safe::text(&self.example())
         ));
         s
     }
@@ -185,14 +289,10 @@ impl Session {
     }
 }
 
-/// Whether `input` is a whole entry: a `:` command, a query whose brackets and quotes
-/// are closed, or an open query ended by a command on a new line (see
-/// [`abandoning_command`]). The line editor and the piped reader both join lines until
-/// this holds.
-pub fn entry_is_complete(input: &str) -> bool {
-    input.trim_start().starts_with(':')
-        || abandoning_command(input).is_some()
-        || !scan::is_incomplete(input)
+/// Whether the line `t` (trimmed) is a shell command: a known `:` command or another
+/// tool's quit/help. On a later line of an open query it ends the query.
+pub fn is_shell_command(t: &str) -> bool {
+    commands::is_command(t) || foreign_command(t).is_some()
 }
 
 /// The last line of a multi-line entry when it is a shell command (a known `:` command
@@ -202,7 +302,7 @@ pub fn entry_is_complete(input: &str) -> bool {
 pub fn abandoning_command(entry: &str) -> Option<&str> {
     let (_, last) = entry.rsplit_once('\n')?;
     let t = last.trim();
-    (commands::is_command(t) || foreign_command(t).is_some()).then_some(t)
+    is_shell_command(t).then_some(t)
 }
 
 /// The shell command another tool's habit means: psql (`\q`, `\?`), sqlite3 (`.quit`,
@@ -271,7 +371,34 @@ pub fn history_path() -> Option<PathBuf> {
     Some(state.join("filterql").join("history"))
 }
 
-/// Runs the shell until `:quit` or end of input.
+/// The line shown under a pushdown result: what is left to filter client-side.
+pub fn residual_line(out: &crate::output::Output) -> String {
+    match out.to_json().get("residual") {
+        Some(serde_json::Value::String(r)) => {
+            format!("kept client-side: {}", crate::safe::text(r))
+        }
+        _ => "kept client-side: nothing (the filter is exact)".to_owned(),
+    }
+}
+
+/// Whether jdy's refusal is one that pushdown resolves (the filter is valid but jdy
+/// cannot express it exactly), judged by the diagnostic codes.
+pub fn wants_pushdown(d: &Diagnostics) -> bool {
+    const CODES: &[&str] = &[
+        "filterql::jdy::unsupported_method",
+        "filterql::jdy::subform_column",
+        "filterql::jdy::needs_or",
+        "filterql::jdy::needs_and",
+        "filterql::jdy::nested_group",
+        "filterql::jdy::too_many_values",
+    ];
+    d.items.iter().any(|e| {
+        miette::Diagnostic::code(e).is_some_and(|c| CODES.contains(&c.to_string().as_str()))
+    })
+}
+
+/// Runs the shell until `:quit` or end of input; `Ok(false)` when input was piped and
+/// a query or command in it was rejected (as sqlite3 does).
 pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure> {
     let (schema, schema_name) = match schema {
         Some(p) => {
@@ -281,15 +408,14 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
         None => (Schema::demo(), "the built-in demo form".to_owned()),
     };
     let color = color_wanted(std::io::stdout().is_terminal());
-    let mut session = Session {
-        schema,
-        schema_name,
-        target,
-        clock: Clock::default(),
-        last: None,
-        color,
-        table: "t".to_owned(),
-    };
+    let mut session = Session::new(schema, schema_name, target, color);
+
+    if !std::io::stdin().is_terminal() {
+        // A script: no banner, no line editor, no history.
+        run_piped(&mut session)?;
+        return Ok(!session.failed);
+    }
+    session.interactive = std::io::stdout().is_terminal();
 
     let config = Config::builder()
         .completion_type(CompletionType::List)
@@ -317,27 +443,61 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
     }
 
     println!("{}", session.banner());
-    if !std::io::stdin().is_terminal() {
-        run_piped(&mut session)?;
-        return Ok(true);
-    }
+    // Lines of a query still open, read one prompt at a time (psql's way): the prompt
+    // then says `->` while the query continues.
+    let mut open = piped::Joiner::default();
     loop {
-        let prompt = format!("{}> ", session.target);
+        let prompt = if open.is_empty() {
+            format!("{}> ", session.target)
+        } else {
+            format!("{}-> ", session.target)
+        };
         match rl.readline(&prompt) {
-            Ok(line) => {
-                if !line.trim().is_empty() {
-                    let _ = rl.add_history_entry(line.as_str());
+            Ok(text) => {
+                // One line typed, or several pasted at once: each entry they complete
+                // is remembered and run in order.
+                let mut quit = false;
+                for line in text.split('\n') {
+                    let Some(entry) = open.push_line(line.strip_suffix('\r').unwrap_or(line))
+                    else {
+                        continue;
+                    };
+                    if !entry.trim().is_empty() {
+                        let _ = rl.add_history_entry(entry.as_str());
+                    }
+                    let flow = session.handle_entry(&entry);
+                    if let Some(h) = rl.helper_mut() {
+                        h.set_schema(session.schema.clone());
+                        h.set_target(session.target.kind);
+                    }
+                    if flow == Flow::Quit {
+                        quit = true;
+                        break;
+                    }
                 }
-                let flow = session.handle(&line);
-                if let Some(h) = rl.helper_mut() {
-                    h.set_schema(session.schema.clone());
-                }
-                if flow == Flow::Quit {
+                if quit {
                     break;
                 }
+                if let Some(h) = rl.helper_mut() {
+                    h.set_pending(open.text());
+                }
             }
-            // Ctrl-C abandons the line being edited, like a shell.
-            Err(ReadlineError::Interrupted) => continue,
+            // Ctrl-C abandons the line being edited, and an open query with it.
+            Err(ReadlineError::Interrupted) => {
+                open.take();
+                if let Some(h) = rl.helper_mut() {
+                    h.set_pending("");
+                }
+            }
+            // Ctrl-D on the empty line of an open query drops that query (a second
+            // Ctrl-D leaves); on the main prompt it leaves.
+            Err(ReadlineError::Eof) if !open.is_empty() => {
+                open.take();
+                if let Some(h) = rl.helper_mut() {
+                    h.set_pending("");
+                }
+                eprintln!("(the unfinished query was dropped)");
+            }
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 save_history(&mut rl, history.as_deref());
@@ -353,23 +513,33 @@ pub fn run(schema: Option<PathBuf>, target: TargetSpec) -> Result<bool, Failure>
 }
 
 /// The REPL over piped input: no line editor, no history, and an unfinished query at end
-/// of input is still answered (with its diagnostic) rather than silently dropped.
+/// of input is still answered (with its diagnostic) rather than silently dropped. A line
+/// that is not UTF-8 is reported with its number and skipped.
 fn run_piped(session: &mut Session) -> Result<(), Failure> {
-    let mut stdin = std::io::stdin().lock();
+    let mut reader = piped::Reader::new(std::io::stdin().lock());
     loop {
-        let read = piped::read_entry(&mut stdin).map_err(|source| Failure::Io {
+        let read = reader.read_entry().map_err(|source| Failure::Io {
             path: "stdin".to_owned(),
             source,
         })?;
+        session.line = Some(reader.entry_line());
         match read {
-            piped::Piped::Entry(line) => {
-                if session.handle(&line) == Flow::Quit {
+            piped::Piped::Entry(entry) => {
+                if session.handle_entry(&entry) == Flow::Quit {
                     return Ok(());
                 }
             }
             piped::Piped::Unfinished(text) => {
-                session.handle(&text);
+                session.handle_entry(&text);
                 return Ok(());
+            }
+            piped::Piped::NotUtf8 { line, dropped } => {
+                let what = if dropped {
+                    "; skipped, with the unfinished query it continued"
+                } else {
+                    "; skipped"
+                };
+                session.complain(&format!("<stdin>:{line}: not valid UTF-8{what}"));
             }
             piped::Piped::End => return Ok(()),
         }
@@ -392,15 +562,8 @@ mod tests {
     use super::*;
 
     fn session(schema: Schema) -> Session {
-        Session {
-            schema,
-            schema_name: "test".to_owned(),
-            target: crate::args::parse_target_spec("jdy").unwrap(),
-            clock: Clock::default(),
-            last: None,
-            color: false,
-            table: "t".to_owned(),
-        }
+        let target = crate::args::parse_target_spec("jdy").unwrap();
+        Session::new(schema, "test".to_owned(), target, false)
     }
 
     #[test]
@@ -426,20 +589,23 @@ mod tests {
     fn other_shells_quit_and_help_commands_are_understood() {
         let mut s = session(Schema::demo());
         for q in ["\\q", ".quit", "exit", "QUIT", ":q"] {
-            assert_eq!(s.handle(q), Flow::Quit, "{q}");
+            assert_eq!(s.handle_entry(q), Flow::Quit, "{q}");
         }
         for q in ["\\?", ".help", "amount > 3", "", "# comment"] {
-            assert_eq!(s.handle(q), Flow::Continue, "{q}");
+            assert_eq!(s.handle_entry(q), Flow::Continue, "{q}");
         }
     }
 
     #[test]
     fn a_command_after_an_open_query_is_run() {
         let mut s = session(Schema::demo());
-        assert_eq!(s.handle("(amount > 3 or\n:quit"), Flow::Quit);
-        assert_eq!(s.handle("name = \"abc\n  \\q "), Flow::Quit);
-        assert_eq!(s.handle("(amount > 3 or\n:help"), Flow::Continue);
-        assert_eq!(s.handle("(amount > 3 or\n  :target sql"), Flow::Continue);
+        assert_eq!(s.handle_entry("(amount > 3 or\n:quit"), Flow::Quit);
+        assert_eq!(s.handle_entry("name = \"abc\n  \\q "), Flow::Quit);
+        assert_eq!(s.handle_entry("(amount > 3 or\n:help"), Flow::Continue);
+        assert_eq!(
+            s.handle_entry("(amount > 3 or\n  :target sql"),
+            Flow::Continue
+        );
         assert_eq!(s.target.to_string(), "sql:mysql");
         // Only a whole last line that is a known command counts.
         assert_eq!(abandoning_command("(a = 1 or\nb = \":quit\")"), None);

@@ -86,8 +86,15 @@ pub fn scan(text: &str) -> Vec<Token> {
         let kind = match c {
             c if c.is_whitespace() => continue,
             '#' => {
-                end = text.len();
-                while it.next().is_some() {}
+                // To the end of the line, as in the language: a later line of a
+                // multi-line query is code again.
+                while let Some(&(i, d)) = it.peek() {
+                    if d == '\n' {
+                        break;
+                    }
+                    end = i + d.len_utf8();
+                    it.next();
+                }
                 Kind::Comment
             }
             '"' | '\'' | '`' => {
@@ -161,26 +168,79 @@ pub fn scan(text: &str) -> Vec<Token> {
 
 /// Whether the input is unfinished: an open parenthesis or bracket, or an unterminated
 /// string or quoted field. The editor then continues on a new line.
+#[cfg(test)]
 pub fn is_incomplete(text: &str) -> bool {
-    let mut depth: i64 = 0;
-    for t in scan(text) {
-        match t.kind {
-            Kind::String { closed: false } => return true,
-            Kind::Field if text[t.range.clone()].starts_with('`') => {
-                let s = &text[t.range.clone()];
-                if s.len() < 2 || !s.ends_with('`') {
-                    return true;
-                }
-            }
-            Kind::Punct => match &text[t.range.clone()] {
-                "(" | "[" => depth += 1,
-                ")" | "]" => depth -= 1,
-                _ => {}
-            },
-            _ => {}
+    let mut open = Open::default();
+    open.feed(text);
+    open.is_open()
+}
+
+/// Where a scan of the text so far stands, for deciding whether an entry is finished.
+/// Text can be fed in pieces (a line at a time) with the same result as feeding it at
+/// once, so a reader that gathers a long entry line by line looks at each byte once
+/// instead of rescanning the whole entry after every line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Open {
+    /// Brackets opened minus brackets closed (negative when too many closed).
+    depth: i64,
+    state: State,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum State {
+    #[default]
+    Code,
+    Comment,
+    /// Inside a quoted token; `escaped` after a backslash in a string.
+    Quoted {
+        quote: char,
+        escaped: bool,
+    },
+}
+
+impl Open {
+    /// Scans `text`, continuing from where the previous piece ended.
+    pub fn feed(&mut self, text: &str) {
+        for c in text.chars() {
+            self.state = match self.state {
+                State::Comment if c == '\n' => State::Code,
+                State::Comment => State::Comment,
+                State::Quoted {
+                    quote,
+                    escaped: true,
+                } => State::Quoted {
+                    quote,
+                    escaped: false,
+                },
+                State::Quoted { quote, .. } if c == quote => State::Code,
+                State::Quoted { quote, .. } => State::Quoted {
+                    quote,
+                    escaped: c == '\\' && quote != '`',
+                },
+                State::Code => match c {
+                    '#' => State::Comment,
+                    '"' | '\'' | '`' => State::Quoted {
+                        quote: c,
+                        escaped: false,
+                    },
+                    '(' | '[' => {
+                        self.depth += 1;
+                        State::Code
+                    }
+                    ')' | ']' => {
+                        self.depth -= 1;
+                        State::Code
+                    }
+                    _ => State::Code,
+                },
+            };
         }
     }
-    depth > 0
+
+    /// Whether the text fed so far leaves a bracket, string or quoted field open.
+    pub fn is_open(&self) -> bool {
+        matches!(self.state, State::Quoted { .. }) || self.depth > 0
+    }
 }
 
 #[cfg(test)]
@@ -243,6 +303,10 @@ mod tests {
         assert!(is_incomplete("`half"));
         assert!(!is_incomplete("(a = 1) and b = \"(\""));
         assert!(!is_incomplete("a = 1 # (comment"));
+        // A comment ends at the end of its line, also inside an open query.
+        assert!(!is_incomplete("(amount > 1 # c\n)"));
+        assert!(is_incomplete("(amount > 1 # c)\n"));
+        assert!(!is_incomplete("a = 1 # \"open\nb = 2"));
         // Too many closers is a syntax error for the parser to report, not more input.
         assert!(!is_incomplete("a = 1)"));
     }
@@ -252,6 +316,24 @@ mod tests {
 mod props {
     use super::*;
     use proptest::prelude::*;
+
+    /// The open-entry rule stated over [`scan`]'s tokens, as a reference for [`Open`].
+    fn open_by_tokens(text: &str) -> bool {
+        let mut depth: i64 = 0;
+        for t in scan(text) {
+            let s = &text[t.range.clone()];
+            match t.kind {
+                Kind::String { closed: false } => return true,
+                Kind::Field if s.starts_with('`') && (s.len() < 2 || !s.ends_with('`')) => {
+                    return true
+                }
+                Kind::Punct if s == "(" || s == "[" => depth += 1,
+                Kind::Punct if s == ")" || s == "]" => depth -= 1,
+                _ => {}
+            }
+        }
+        depth > 0
+    }
 
     fn query_like() -> impl Strategy<Value = String> {
         // Biased towards the characters the scanner treats specially, plus any char.
@@ -264,6 +346,7 @@ mod props {
                 Just("`".to_owned()),
                 Just("\\".to_owned()),
                 Just("#".to_owned()),
+                Just("\n".to_owned()),
                 Just(" and ".to_owned()),
                 Just("2022-01-01T08:00+08:00".to_owned()),
                 Just("手机".to_owned()),
@@ -287,7 +370,15 @@ mod props {
                 at = t.range.end;
             }
             prop_assert!(at <= s.len());
-            let _ = is_incomplete(&s);
+            // Fed in any two pieces, the incremental scan agrees with the token scan.
+            let tokens_open = open_by_tokens(&s);
+            prop_assert_eq!(is_incomplete(&s), tokens_open);
+            for (i, _) in s.char_indices() {
+                let mut open = Open::default();
+                open.feed(&s[..i]);
+                open.feed(&s[i..]);
+                prop_assert_eq!(open.is_open(), tokens_open);
+            }
         }
 
         #[test]
