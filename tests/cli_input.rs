@@ -59,7 +59,7 @@ fn a_query_file_is_one_query_however_many_lines() {
     assert_eq!(code, 0, "{err}");
     // One statement, holding all three conditions: not three filters, one per line.
     assert_eq!(out.lines().count(), 1, "{out}");
-    for part in ["\"qty\" > 1", "\"name\"", "\"qty\" < 0"] {
+    for part in ["`qty` > 1", "`name`", "`qty` < 0"] {
         assert!(out.contains(part), "{part}: {out}");
     }
     // The same text on stdin, without a QUERY argument, is the same one query.

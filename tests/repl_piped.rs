@@ -72,7 +72,7 @@ fn a_rejected_query_or_command_makes_the_script_fail_but_the_rest_runs() {
     ] {
         let (code, out, err) = repl(format!("{bad}\n:target sql:sqlite\nqty > 2\n"));
         assert_eq!(code, 1, "{bad}: {err}");
-        assert!(out.contains("\"qty\" > 2"), "{bad}: {out}");
+        assert!(out.contains("`qty` > 2"), "{bad}: {out}");
     }
 }
 
@@ -82,9 +82,9 @@ fn a_line_that_is_not_utf8_is_reported_and_the_session_goes_on() {
         repl(&b":target sql:sqlite\nqty = 1\n\xff\nqty = 2\n(qty = 3 or\n\xfe\nqty = 4\n"[..]);
     assert_eq!(code, 1);
     for n in [1, 2, 4] {
-        assert!(out.contains(&format!("\"qty\" = {n}")), "{n}: {out}");
+        assert!(out.contains(&format!("`qty` = {n}")), "{n}: {out}");
     }
-    assert!(!out.contains("\"qty\" = 3"), "{out}");
+    assert!(!out.contains("`qty` = 3"), "{out}");
     assert!(err.contains("<stdin>:3: not valid UTF-8"), "{err}");
     assert!(
         err.contains("<stdin>:6: not valid UTF-8; skipped, with the unfinished query"),
@@ -105,7 +105,7 @@ fn twenty_thousand_lines_of_an_open_string_finish() {
     let (code, out, err) = repl(input);
     assert_eq!(code, 0, "{}", &err[..err.len().min(2000)]);
     assert!(
-        out.contains("\"qty\" > 1"),
+        out.contains("`qty` > 1"),
         "the query after the string ran"
     );
 }
