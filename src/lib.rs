@@ -238,7 +238,10 @@ impl Query {
         &self.source
     }
 
-    /// The checked, normalized predicate.
+    /// The checked, normalized predicate (internal IR, for the project's own tests and
+    /// binary).
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
     pub fn pred(&self) -> &ir::Pred {
         &self.pred
     }

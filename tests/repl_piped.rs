@@ -104,10 +104,7 @@ fn twenty_thousand_lines_of_an_open_string_finish() {
     input.push_str("\" and qty > 1\n");
     let (code, out, err) = repl(input);
     assert_eq!(code, 0, "{}", &err[..err.len().min(2000)]);
-    assert!(
-        out.contains("`qty` > 1"),
-        "the query after the string ran"
-    );
+    assert!(out.contains("`qty` > 1"), "the query after the string ran");
 }
 
 #[test]
