@@ -1,7 +1,9 @@
 //! The syntax tree of a query, as [`parse`](crate::parse) returns it.
 //!
-//! The tree is read-only for callers: it is built by the parser (and by the decompilers),
-//! whose limits keep it shallow enough for every recursive walk. `Display` prints the
+//! The tree is read-only for callers (its nodes are `#[non_exhaustive]`): it is built by
+//! the parser (and by the decompilers), whose nesting limits keep it shallow enough for
+//! every recursive walk (`Display`, `Clone`, `PartialEq`, `Debug`), so no tree a caller
+//! can get overflows the stack. `Display` prints the
 //! canonical source text, and parsing that text again gives an equal tree.
 
 pub use crate::syntax::ast::{

@@ -16,12 +16,16 @@ use std::sync::Arc;
 pub enum Expr {
     /// `a or b or c`: two or more operands written in one chain. A parenthesised
     /// `or` inside a chain stays a separate, nested node.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Or(Vec<Expr>, Span),
     /// `a and b and c`: two or more operands written in one chain.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     And(Vec<Expr>, Span),
     /// `not e` or `!e`.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Not(Box<Expr>, Span),
     /// A single predicate on a field.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Pred(Predicate),
 }
 
@@ -127,6 +131,7 @@ fn take_nested(e: &mut Expr, stack: &mut Vec<Expr>) {
 
 /// A field reference: `name`, `` `quoted name` ``, or a dotted path `items.qty`.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "internals"), non_exhaustive)]
 pub struct Field {
     /// The path segments, unescaped. A plain field has one segment.
     pub path: Path,
@@ -445,6 +450,7 @@ impl fmt::Display for Str {
 
 /// One predicate: a field and a test on it.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "internals"), non_exhaustive)]
 pub struct Predicate {
     /// The field tested.
     pub field: Field,
@@ -458,6 +464,7 @@ pub struct Predicate {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PredKind {
     /// `field <op> value`.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Compare {
         /// The comparison operator.
         op: CmpOp,
@@ -465,6 +472,7 @@ pub enum PredKind {
         value: Literal,
     },
     /// `field [not] in (v, ...)`.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     In {
         /// `not in`.
         negated: bool,
@@ -472,6 +480,7 @@ pub enum PredKind {
         list: List,
     },
     /// `field [not] between low and high` (inclusive at both ends).
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Between {
         /// `not between`.
         negated: bool,
@@ -482,16 +491,19 @@ pub enum PredKind {
         high: Box<Literal>,
     },
     /// `field is [not] empty` (`null` is an alias of `empty`).
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     IsEmpty {
         /// `is not empty`.
         negated: bool,
     },
     /// `field verified` / `field unverified` (phone fields).
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Phone {
         /// `verified` when true, `unverified` when false.
         verified: bool,
     },
     /// `field [not] contains|startswith|endswith "text"`.
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Text {
         /// `not contains` etc.
         negated: bool,
@@ -501,6 +513,7 @@ pub enum PredKind {
         value: Literal,
     },
     /// `field has [any|all] (value | list)` (multi-select fields).
+    #[cfg_attr(not(feature = "internals"), non_exhaustive)]
     Has {
         /// Whether any or all of the values must be selected. A single value is always
         /// [`Quantifier::All`]: for one value the two mean the same.
@@ -558,6 +571,7 @@ pub enum CmpOp {
 
 /// A parenthesised or bracketed list of literals.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "internals"), non_exhaustive)]
 pub struct List {
     /// The items, at least one.
     pub items: Vec<Literal>,
@@ -567,6 +581,7 @@ pub struct List {
 
 /// A literal value with its span.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "internals"), non_exhaustive)]
 pub struct Literal {
     /// The value.
     pub value: Value,

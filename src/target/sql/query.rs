@@ -53,7 +53,7 @@ impl Query {
     /// engine would refuse or truncate, nesting deeper than engines parse, and
     /// [`SqlError::NoTable`] when `opts` names no table.
     pub fn to_sql(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
-        select_in(self.pred(), opts, opts.tz.unwrap_or(self.tz()))
+        select_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()))
             .map_err(|e| self.sql_diagnostics(e))
     }
 
@@ -85,7 +85,7 @@ impl Query {
     ///
     /// As [`Query::to_sql`], except that no table is needed.
     pub fn to_sql_where(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
-        where_in(self.pred(), opts, opts.tz.unwrap_or(self.tz()))
+        where_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()))
             .map_err(|e| self.sql_diagnostics(e))
     }
 
