@@ -1,7 +1,7 @@
 //! The reference semantics: does a JSON record match an `ir::Pred`?
 //!
 //! Every backend is tested against [`matches()`], so this module states the meaning of the
-//! language (DESIGN §3) as directly as possible rather than efficiently.
+//! language (grammar/README.md, "What a query means") as directly as possible rather than efficiently.
 //!
 //! # Record shape
 //!
@@ -28,10 +28,10 @@
 //!   without a `username`, an array whose items all have the wrong shape) is treated as
 //!   **no value**, i.e. empty. Every test but `is empty` is therefore false on it, and
 //!   the evaluator never panics or guesses. Treating it as empty rather than as a third
-//!   kind of value is what keeps DESIGN §3's `not (x > 5)` ≡ `x <= 5 or x is empty` true
+//!   kind of value is what keeps the two-valued semantics's `not (x > 5)` ≡ `x <= 5 or x is empty` true
 //!   on *every* record of those types, so that normalization is exact even on data that
 //!   does not fit the schema.
-//! - Datetime fields are the exception (DESIGN §3): a non-empty value that is not a
+//! - Datetime fields are the exception (grammar/README.md, "What a query means"): a non-empty value that is not a
 //!   datetime (`"yesterday"`, `true`, `1.5`) is **not empty** and fails every test but
 //!   the negated ones, so `d != X` and `not (d > X)` hold on it while `d is empty` does
 //!   not (normalization keeps negated datetime ranges as negated leaves for this).
@@ -72,7 +72,7 @@ use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value;
 use std::cmp::Ordering;
 
-/// Whether `record` satisfies `pred` under the two-valued semantics of DESIGN §3.
+/// Whether `record` satisfies `pred` under the two-valued semantics of grammar/README.md ("What a query means").
 ///
 /// A record that is not a JSON object has every field empty.
 ///

@@ -1,7 +1,7 @@
 //! The typed, resolved predicate tree every backend consumes.
 //!
 //! `check` turns an [`crate::syntax::ast::Expr`] into a [`Pred`]; `normalize` rewrites it
-//! into negation normal form. Semantics (DESIGN §3) are two-valued: a [`Leaf`] with
+//! into negation normal form. Semantics (grammar/README.md, "What a query means") are two-valued: a [`Leaf`] with
 //! `negated: true` matches exactly the records the positive leaf does not match,
 //! **including records where the field is empty**. Backends on three-valued engines must
 //! add the explicit emptiness arms themselves.

@@ -304,7 +304,7 @@ impl Query {
     }
 
     /// Whether a record (a JSON object shaped like a jdy data record) matches, under the
-    /// two-valued semantics of DESIGN §3 (see [`eval`]).
+    /// two-valued semantics of grammar/README.md ("What a query means") (see [`eval`]).
     ///
     /// ```
     /// use filterql::{compile, Options, Schema};

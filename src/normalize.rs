@@ -649,7 +649,7 @@ fn dedup(vs: &mut Vec<Scalar>) {
 /// fields — because `eval` treats a value the field type cannot hold as empty. It does
 /// not hold for subform columns or array-valued fields ("no row in range" is not "some
 /// row outside it"), nor for `other` fields (mixed kinds), nor for datetime fields,
-/// whose non-datetime values are not empty yet compare with nothing (DESIGN §3): they
+/// whose non-datetime values are not empty yet compare with nothing (grammar/README.md, "What a query means"): they
 /// keep the negated leaf.
 fn spell_out(l: &Leaf, r: &Range) -> Option<Vec<Pred>> {
     if !single_valued(&l.field) || (r.lo.is_none() && r.hi.is_none()) {

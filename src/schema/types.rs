@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The type of a schema field (DESIGN §4).
+/// The type of a schema field (grammar/README.md, "Fields").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {

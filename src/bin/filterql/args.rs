@@ -1,4 +1,4 @@
-//! The command-line grammar (DESIGN §6), declared with clap's derive API.
+//! The command-line grammar (README.md, "Command line"), declared with clap's derive API.
 
 use chrono::{DateTime, FixedOffset};
 use clap::{Args, Parser, Subcommand, ValueEnum};

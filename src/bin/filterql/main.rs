@@ -1,5 +1,5 @@
 //! The `filterql` command line: `fmt`, `check`, `compile`, `eval`, `decompile`, `repl` and
-//! `completions` (DESIGN §6). Exit status 0 when every query was accepted, 1 when one was
+//! `completions` (README.md, "Command line"). Exit status 0 when every query was accepted, 1 when one was
 //! rejected (diagnostics on stderr), 2 on a usage or I/O error.
 
 mod args;

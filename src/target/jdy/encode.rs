@@ -20,7 +20,7 @@ use serde_json::Value;
 /// jdy's limit on the values of one `in`, `nin` or `all` condition.
 pub const MAX_VALUES: usize = 200;
 
-/// The methods jdy offers for a field type (DESIGN §5).
+/// The methods jdy offers for a field type (the vendor's list, see the module docs).
 pub fn methods(ty: FieldType) -> &'static [Method] {
     use Method::*;
     match ty {

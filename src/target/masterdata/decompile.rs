@@ -524,7 +524,7 @@ impl Decompiler<'_> {
 }
 
 /// Whether `v`, read as `n`, is not an integer beyond ±2^53 that `n` rounds (the
-/// language refuses such literals, DESIGN §3: `9007199254740993` would silently become
+/// language refuses such literals: `9007199254740993` would silently become
 /// `9007199254740992`).
 fn exact_integer(v: &str, n: f64) -> bool {
     let digits = v.strip_prefix('-').unwrap_or(v);

@@ -52,7 +52,7 @@
 //! The API evaluates a tree like SQL: every comparison (`EQUAL` ... `GREATER`, `IN`,
 //! `NOT_IN`, `LIKE`, `NOT_LIKE`) is **false on `NULL`** — `NOT_EQUAL` and `NOT_IN`
 //! included — `ISNULL` is true exactly on `NULL`, `NOTNULL` exactly elsewhere. The
-//! query language is two-valued (DESIGN §3), so the backend adds the missing arms:
+//! query language is two-valued (grammar/README.md, "What a query means"), so the backend adds the missing arms:
 //!
 //! | query | condition |
 //! |---|---|

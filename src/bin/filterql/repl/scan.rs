@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-/// The keywords of the language (DESIGN §2), lower case.
+/// The keywords of the language (grammar/filterql.ebnf), lower case.
 pub const KEYWORDS: &[&str] = &[
     "and",
     "or",
