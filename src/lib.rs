@@ -1,11 +1,45 @@
 //! # filterql
 //!
 //! A compiler for a small textual filter language into the filter formats of Jiandaoyun
-//! (jdy), an industrial master-data API and SQL (MySQL, PostgreSQL, SQLite).
+//! (jdy), an industrial master-data API and SQL (MySQL/MariaDB, PostgreSQL, SQLite).
+//! Users write `createTime >= 2022-01-01 and phone verified` once; filterql parses it,
+//! checks it against the form's [`Schema`] and emits exactly what each platform accepts —
+//! or says precisely why it cannot, never a silently wider filter.
 //!
-//! Pipeline: text → [`syntax::parse`] → [`syntax::ast::Expr`] → [`check`] against a
-//! [`Schema`] → [`ir::Pred`] → [`normalize`] → a backend in [`target`]; [`eval`] is the
-//! reference semantics every backend is tested against.
+//! ## The API in five minutes
+//!
+//! | step | call | gives |
+//! |---|---|---|
+//! | load the form's fields | [`Schema::from_json`] / [`Schema::from_value`] (native format or a jdy widget list, detected; also `Deserialize`) | [`Schema`] |
+//! | compile a user's text | [`compile`]`(text, &schema, &`[`Options`]`)` | [`Query`] or [`Diagnostics`] |
+//! | jdy `data/list` filter | [`Query::to_jdy`] (exact, or an error), [`Query::to_jdy_json`] | [`jdy::JdyFilter`] |
+//! | jdy with a client-side rest | [`Query::to_jdy_pushdown`] | [`jdy::Pushdown`]: the filter, and a [`Residual`] to apply to the fetched records |
+//! | master-data condition tree | [`Query::to_masterdata`], [`Query::to_masterdata_request`] | [`masterdata::Condition`] |
+//! | SQL | [`Query::to_sql`] / [`Query::to_sql_where`] with [`sql::SqlOptions`] | [`sql::SqlFragment`]: text and typed [`sql::SqlParam`]s |
+//! | test one record | [`Query::matches`] (the reference semantics every backend is tested against) | `bool` |
+//! | read a filter back | [`jdy::decompile`], [`masterdata::decompile`] | [`ast::Expr`] (its `Display` is query text) |
+//! | the syntax tree only | [`parse`] | [`ast::Expr`] |
+//!
+//! Errors: every fallible call returns [`Diagnostics`] — every problem of the pass at
+//! once, each with a code (`filterql::check::unknown_field`), a labelled span and a
+//! help line. [`Diagnostics::render`] draws them like rustc does;
+//! [`Diagnostics::to_json`] gives positions as byte, character and UTF-16 offsets for a
+//! web front end. Schema loading returns [`SchemaError`].
+//!
+//! The clock: `now`, `today` and periods like `this month` are resolved when the query
+//! is compiled, against [`Options`]' clock. [`Query::clock`] says whether a query
+//! depends on it; [`Query::recompile`] resolves it again.
+//!
+//! ## Features
+//!
+//! - `cli` (default): the `filterql` command-line tool and REPL (clap, rustyline,
+//!   miette's terminal handler). A library user sets `default-features = false`.
+//! - `rusqlite`, `postgres`, `mysql`: [`sql::SqlParam`] binds through that driver
+//!   (`ToSql` / `Into<mysql::Value>`).
+//! - `internals`: the crate's internal modules, hidden and outside semver (the
+//!   project's own tests use them; `cli` turns it on for the binary).
+//!
+//! ## Example
 //!
 //! ```
 //! use filterql::{compile, Options, Schema};
@@ -27,10 +61,17 @@
 //!     "amount": 12
 //! });
 //! assert!(query.matches(&record));
+//! assert_eq!(
+//!     query.to_jdy_json().unwrap(),
+//!     r#"{"rel":"and","cond":[{"field":"_widget_1","type":"phone","method":"verified"},{"field":"createTime","type":"datetime","method":"range","value":["2022-01-01T00:00:00.000+08:00",null]},{"field":"amount","type":"number","method":"gt","value":[5]}]}"#
+//! );
 //!
-//! // Rejected queries carry every diagnostic, rendered like rustc's.
-//! let errors = compile("金额 contains 5", &schema, &opts).unwrap_err();
-//! eprintln!("{}", errors.render(80, false));
+//! // A rejected query carries every diagnostic.
+//! let errors = compile("金额 contains 5 and 手机 > 1", &schema, &opts).unwrap_err();
+//! assert_eq!(errors.len(), 2);
+//! // As the body of an HTTP 400 answer:
+//! let body = serde_json::to_string(&errors.to_json()).unwrap();
+//! assert!(body.contains("filterql::check::operator_type"));
 //! ```
 #![warn(missing_docs)]
 // Without `internals`, the internal modules' items that only the project's own tests,
@@ -346,3 +387,8 @@ impl serde::Serialize for Query {
         st.end()
     }
 }
+
+// The README's Rust examples run as doc-tests, so the README cannot drift from the API.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -73,7 +73,7 @@ impl Query {
     /// let cond = query
     ///     .to_sql_where(&SqlOptions::new(Dialect::Postgres).params(true).first_placeholder(2))
     ///     .unwrap();
-    /// assert_eq!(cond.sql(), r#""amount" > $2::float8"#);
+    /// assert_eq!(cond.sql(), r#""amount" > $2::int8"#);
     /// let sql = format!("SELECT id FROM orders WHERE tenant = $1 AND {}", cond.sql());
     /// let mut params = vec![SqlParam::from("acme")];
     /// params.extend(cond.into_parts().1);
