@@ -3,9 +3,15 @@
 //!
 //! - Fields are written by `name` (never by label, which may be ambiguous), subform
 //!   columns as `subform.column`.
-//! - Datetimes are datetime literals with the explicit offset `tz`, millisecond
-//!   precision, so the text means the same instants whatever time zone it is later
-//!   compiled in.
+//! - Datetimes are datetime literals with an explicit offset and millisecond precision,
+//!   so the text means the same instants whatever time zone it is later compiled in: the
+//!   offset `tz`, or, for an instant whose year in `tz` has no four-digit form (e.g.
+//!   `+10000-01-01T00:00+08:00`), UTC or ±23:59. The instants no literal can name at
+//!   all (before `0000-01-01T00:00+23:59` or after `9999-12-31T23:59:59.999-23:59`;
+//!   [`MIN_INSTANT_MS`], [`MAX_INSTANT_MS`]) are ones no record holds, as records hold
+//!   RFC 3339 datetimes with four-digit years: a test that needs such a value is false
+//!   (`d = <it>`, a value of an `in` list dropped), and a range end beyond them is empty
+//!   on the far side and the last nameable instant on the near side.
 //! - Ranges: one end → `>`, `>=`, `<`, `<=`; both ends inclusive → `between`; otherwise
 //!   `x >= lo and x < hi` on single-valued fields. On a subform column the two ends must
 //!   hold on the *same* row, so the range is written as one `between`: an exclusive end
@@ -26,6 +32,7 @@ use crate::syntax::ast::{
     Value,
 };
 use chrono::FixedOffset;
+use std::borrow::Cow;
 
 /// A predicate that folds to a constant, which the language cannot write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -135,33 +142,67 @@ fn field(f: &FieldRef) -> Field {
     }
 }
 
-fn lit(s: &Scalar, tz: FixedOffset) -> Literal {
+/// The earliest instant a datetime literal can name: `0000-01-01T00:00:00+23:59`.
+pub const MIN_INSTANT_MS: i64 = -62_167_219_200_000 - OFFSET_MAX_MS;
+/// The latest instant a datetime literal can name: `9999-12-31T23:59:59.999-23:59`.
+pub const MAX_INSTANT_MS: i64 = 253_402_300_799_999 + OFFSET_MAX_MS;
+/// The largest UTC offset a literal can write, 23:59, in milliseconds.
+const OFFSET_MAX_MS: i64 = (23 * 3600 + 59 * 60) * 1000;
+
+/// A literal for `s`; `None` for an instant no datetime literal can name (outside
+/// [`MIN_INSTANT_MS`]..=[`MAX_INSTANT_MS`]).
+fn lit(s: &Scalar, tz: FixedOffset) -> Option<Literal> {
     let value = match s {
         Scalar::Text(t) => Value::String(t.clone()),
         Scalar::Number(n) => Value::Number(*n),
         Scalar::Bool(b) => Value::Bool(*b),
-        Scalar::DateTime(ms) => match chrono::DateTime::from_timestamp_millis(*ms) {
-            Some(utc) => Value::DateTime(DateTimeLit {
-                local: utc.with_timezone(&tz).naive_local(),
-                offset: Some(tz.local_minus_utc()),
-            }),
-            // Outside chrono's range (about ±262,000 years): no literal can name it, and
-            // the number of milliseconds is the only faithful rendering left. The
-            // checker never produces such instants.
-            None => Value::Number(*ms as f64),
-        },
+        Scalar::DateTime(ms) => Value::DateTime(datetime(*ms, tz)?),
     };
-    Literal {
+    Some(Literal {
         value,
         span: Span::default(),
-    }
+    })
 }
 
-fn list(vs: &[Scalar], tz: FixedOffset) -> List {
-    List {
-        items: vs.iter().map(|v| lit(v, tz)).collect(),
-        span: Span::default(),
+/// A datetime literal for the instant `ms`, in the offset `tz` when the local year there
+/// has four digits and `tz` is whole minutes (what a literal can write); else in UTC,
+/// else at the offset ±23:59 that brings it into years 0000–9999.
+fn datetime(ms: i64, tz: FixedOffset) -> Option<DateTimeLit> {
+    if !(MIN_INSTANT_MS..=MAX_INSTANT_MS).contains(&ms) {
+        return None;
     }
+    let utc = chrono::DateTime::from_timestamp_millis(ms)?;
+    let edge = if ms > 0 {
+        -OFFSET_MAX_MS
+    } else {
+        OFFSET_MAX_MS
+    } / 1000;
+    let tz_secs = tz.local_minus_utc();
+    let writable = |secs: i32| secs % 60 == 0 && i64::from(secs.abs()) * 1000 <= OFFSET_MAX_MS;
+    [tz_secs, 0, edge as i32]
+        .into_iter()
+        .filter(|&secs| writable(secs))
+        .find_map(|secs| {
+            let local = utc
+                .with_timezone(&FixedOffset::east_opt(secs)?)
+                .naive_local();
+            (0..=9999)
+                .contains(&chrono::Datelike::year(&local))
+                .then_some(DateTimeLit {
+                    local,
+                    offset: Some(secs),
+                })
+        })
+}
+
+/// Literals for the writable values of `vs`, dropping the instants no literal can name
+/// (no record holds one).
+fn list(vs: &[Scalar], tz: FixedOffset) -> Option<List> {
+    let items: Vec<Literal> = vs.iter().filter_map(|v| lit(v, tz)).collect();
+    (!items.is_empty()).then_some(List {
+        items,
+        span: Span::default(),
+    })
 }
 
 fn pred(f: &FieldRef, kind: PredKind) -> Expr {
@@ -180,27 +221,30 @@ fn not_if(negated: bool, e: Expr) -> Expr {
     }
 }
 
-fn compare(f: &FieldRef, op: CmpOp, v: &Scalar, tz: FixedOffset) -> Expr {
-    pred(
+/// `f op v`; `None` when `v` is an instant no literal names.
+fn compare(f: &FieldRef, op: CmpOp, v: &Scalar, tz: FixedOffset) -> Option<Expr> {
+    Some(pred(
         f,
         PredKind::Compare {
             op,
-            value: lit(v, tz),
+            value: lit(v, tz)?,
         },
-    )
+    ))
 }
 
 fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
     let f = &l.field;
     let neg = l.negated;
+    // A value no literal can name is one no record holds (records hold instants of
+    // years 0000–9999): a test needing it to be there is false.
+    let none = Constant::of(neg);
     Ok(match &l.test {
-        Test::Eq(v) => compare(f, if neg { CmpOp::Ne } else { CmpOp::Eq }, v, tz),
-        Test::In(vs) if vs.is_empty() => return Err(Constant::of(neg)),
+        Test::Eq(v) => compare(f, if neg { CmpOp::Ne } else { CmpOp::Eq }, v, tz).ok_or(none)?,
         Test::In(vs) => pred(
             f,
             PredKind::In {
                 negated: neg,
-                list: list(vs, tz),
+                list: list(vs, tz).ok_or(none)?,
             },
         ),
         Test::Range(r) => return range(f, r, neg, tz),
@@ -212,7 +256,10 @@ fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
             PredKind::Text {
                 negated: neg,
                 op: *op,
-                value: lit(&Scalar::Text(s.clone()), tz),
+                value: Literal {
+                    value: Value::String(s.clone()),
+                    span: Span::default(),
+                },
             },
         ),
         Test::HasAny(vs) | Test::HasAll(vs) if vs.is_empty() => {
@@ -228,24 +275,32 @@ fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
                 f,
                 PredKind::Has {
                     quantifier: Quantifier::All,
-                    values: HasOperand::One(lit(&vs[0], tz)),
+                    values: HasOperand::One(lit(&vs[0], tz).ok_or(none)?),
                 },
             ),
         ),
-        Test::HasAny(vs) | Test::HasAll(vs) => not_if(
-            neg,
-            pred(
-                f,
-                PredKind::Has {
-                    quantifier: if matches!(l.test, Test::HasAny(_)) {
-                        Quantifier::Any
-                    } else {
-                        Quantifier::All
+        Test::HasAny(vs) | Test::HasAll(vs) => {
+            let any = matches!(l.test, Test::HasAny(_));
+            let values = list(vs, tz).ok_or(none)?;
+            // `has all` of a value no record holds is false; `has any` just drops it.
+            if !any && values.items.len() < vs.len() {
+                return Err(none);
+            }
+            not_if(
+                neg,
+                pred(
+                    f,
+                    PredKind::Has {
+                        quantifier: if any {
+                            Quantifier::Any
+                        } else {
+                            Quantifier::All
+                        },
+                        values: HasOperand::List(values),
                     },
-                    values: HasOperand::List(list(vs, tz)),
-                },
-            ),
-        ),
+                ),
+            )
+        }
     })
 }
 
@@ -260,21 +315,23 @@ fn multi_valued(f: &FieldRef) -> bool {
 }
 
 fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Constant> {
+    let none = Constant::of(neg);
+    let r = &*clamp(r).ok_or(none)?;
     let one_end = |b: &Bound, incl: CmpOp, excl: CmpOp| {
-        compare(f, if b.inclusive { incl } else { excl }, &b.value, tz)
+        compare(f, if b.inclusive { incl } else { excl }, &b.value, tz).ok_or(none)
     };
     // An empty range (`lo > hi`) holds for no value; the checker rejects one written as
     // `between`, so it is folded like a constant.
     if crate::normalize::range_is_empty(r) {
-        return Err(Constant::of(neg));
+        return Err(none);
     }
     let positive = match (&r.lo, &r.hi) {
         // Not valid IR; `eval` matches nothing with it.
-        (None, None) => return Err(Constant::of(neg)),
-        (Some(lo), None) => one_end(lo, CmpOp::Ge, CmpOp::Gt),
-        (None, Some(hi)) => one_end(hi, CmpOp::Le, CmpOp::Lt),
+        (None, None) => return Err(none),
+        (Some(lo), None) => one_end(lo, CmpOp::Ge, CmpOp::Gt)?,
+        (None, Some(hi)) => one_end(hi, CmpOp::Le, CmpOp::Lt)?,
         (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
-            return Ok(between(f, &lo.value, &hi.value, neg, tz))
+            return between(f, &lo.value, &hi.value, neg, tz).ok_or(none)
         }
         (Some(lo), Some(hi)) if multi_valued(f) => {
             match (inclusive(lo, true), inclusive(hi, false)) {
@@ -292,18 +349,18 @@ fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Co
                         }),
                     };
                     if crate::normalize::range_is_empty(&r) {
-                        return Err(Constant::of(neg));
+                        return Err(none);
                     }
-                    return Ok(between(f, &low, &high, neg, tz));
+                    return between(f, &low, &high, neg, tz).ok_or(none);
                 }
                 // An exclusive end at the edge of the value space: nothing lies inside.
-                _ => return Err(Constant::of(neg)),
+                _ => return Err(none),
             }
         }
         (Some(lo), Some(hi)) => Expr::And(
             vec![
-                one_end(lo, CmpOp::Ge, CmpOp::Gt),
-                one_end(hi, CmpOp::Le, CmpOp::Lt),
+                one_end(lo, CmpOp::Ge, CmpOp::Gt)?,
+                one_end(hi, CmpOp::Le, CmpOp::Lt)?,
             ],
             Span::default(),
         ),
@@ -311,15 +368,64 @@ fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Co
     Ok(not_if(neg, positive))
 }
 
-fn between(f: &FieldRef, low: &Scalar, high: &Scalar, neg: bool, tz: FixedOffset) -> Expr {
-    pred(
+/// `r` with its datetime ends brought into the instants a literal can name, which are
+/// the instants records hold: an end beyond them on the far side makes the range empty
+/// (`None`), one beyond them on the near side becomes the last nameable instant,
+/// inclusive. Borrowed when nothing changes.
+fn clamp(r: &Range) -> Option<Cow<'_, Range>> {
+    let out = |b: &Option<Bound>| match b {
+        Some(Bound {
+            value: Scalar::DateTime(ms),
+            ..
+        }) => !(MIN_INSTANT_MS..=MAX_INSTANT_MS).contains(ms),
+        _ => false,
+    };
+    if !out(&r.lo) && !out(&r.hi) {
+        return Some(Cow::Borrowed(r));
+    }
+    let edge = |ms: i64| {
+        Some(Bound {
+            value: Scalar::DateTime(ms),
+            inclusive: true,
+        })
+    };
+    let mut c = r.clone();
+    if let Some(Bound {
+        value: Scalar::DateTime(ms),
+        ..
+    }) = c.lo
+    {
+        if ms > MAX_INSTANT_MS {
+            return None;
+        }
+        if ms < MIN_INSTANT_MS {
+            c.lo = edge(MIN_INSTANT_MS);
+        }
+    }
+    if let Some(Bound {
+        value: Scalar::DateTime(ms),
+        ..
+    }) = c.hi
+    {
+        if ms < MIN_INSTANT_MS {
+            return None;
+        }
+        if ms > MAX_INSTANT_MS {
+            c.hi = edge(MAX_INSTANT_MS);
+        }
+    }
+    Some(Cow::Owned(c))
+}
+
+fn between(f: &FieldRef, low: &Scalar, high: &Scalar, neg: bool, tz: FixedOffset) -> Option<Expr> {
+    Some(pred(
         f,
         PredKind::Between {
             negated: neg,
-            low: Box::new(lit(low, tz)),
-            high: Box::new(lit(high, tz)),
+            low: Box::new(lit(low, tz)?),
+            high: Box::new(lit(high, tz)?),
         },
-    )
+    ))
 }
 
 /// The inclusive end equivalent to `b` (a lower end when `lower`): the value itself, or
@@ -345,7 +451,7 @@ fn inclusive(b: &Bound, lower: bool) -> Option<Scalar> {
 
 /// The smallest `f64` above `x` (finite `x`); `f64::next_up` needs a newer compiler than
 /// the crate's minimum.
-fn next_up(x: f64) -> f64 {
+pub(crate) fn next_up(x: f64) -> f64 {
     if x == 0.0 {
         return f64::from_bits(1);
     }
@@ -358,7 +464,7 @@ fn next_up(x: f64) -> f64 {
 }
 
 /// The largest `f64` below `x` (finite `x`).
-fn next_down(x: f64) -> f64 {
+pub(crate) fn next_down(x: f64) -> f64 {
     -next_up(-x)
 }
 

@@ -39,6 +39,11 @@ fn n(x: f64) -> Scalar {
     Scalar::Number(x)
 }
 
+/// The residual of a plan as a predicate.
+fn residual(pd: &jdy::Pushdown) -> Option<&Pred> {
+    pd.residual().map(|r| r.pred())
+}
+
 fn opts() -> JdyOptions {
     JdyOptions::default()
 }
@@ -208,10 +213,10 @@ fn nested_groups_are_rejected_and_pushed_down() {
     );
     let pd = jdy::pushdown(&p, &opts());
     assert_eq!(
-        serde_json::to_value(pd.filter.unwrap()).unwrap(),
+        serde_json::to_value(pd.filter().unwrap()).unwrap(),
         json!({"rel": "and", "cond": [{"field": "a", "type": "number", "method": "eq", "value": [1]}]})
     );
-    assert_eq!(pd.residual, Some(or));
+    assert_eq!(residual(&pd), Some(&or));
 }
 
 #[test]
@@ -224,20 +229,20 @@ fn an_or_is_pushed_whole_or_not_at_all() {
     let pd = jdy::pushdown(&p, &opts());
     // `endswith` loosens to `like`; the whole `or` stays as residual.
     assert_eq!(
-        serde_json::to_value(pd.filter.unwrap()).unwrap(),
+        serde_json::to_value(pd.filter().unwrap()).unwrap(),
         json!({"rel": "or", "cond": [
             {"field": "t", "type": "text", "method": "eq", "value": ["a"]},
             {"field": "t", "type": "text", "method": "like", "value": ["z"]},
         ]})
     );
-    assert_eq!(pd.residual, Some(p));
+    assert_eq!(residual(&pd), Some(&p));
     let hopeless = Pred::Or(vec![
         leaf(t(), Test::Eq(text("a"))),
         not(t(), Test::Text(TextOp::Contains, "z".into())),
     ]);
     let pd = jdy::pushdown(&hopeless, &opts());
-    assert_eq!(pd.filter, None);
-    assert_eq!(pd.residual, Some(hopeless));
+    assert_eq!(pd.filter(), None);
+    assert_eq!(residual(&pd), Some(&hopeless));
 }
 
 #[test]
@@ -301,7 +306,15 @@ fn constants_are_rejected() {
         [JdyError::Constant { value: true, .. }]
     ));
     let pd = jdy::pushdown(&Pred::False, &opts());
-    assert_eq!((pd.filter, pd.residual), (None, Some(Pred::False)));
+    assert!(pd.is_unsatisfiable());
+    assert_eq!((pd.filter(), residual(&pd)), (None, Some(&Pred::False)));
+    // The language has no `false`: the residual text is a query no record matches.
+    assert_eq!(
+        pd.residual().unwrap().to_string(),
+        "_id is empty and _id is not empty"
+    );
+    let pd = jdy::pushdown(&Pred::True, &opts());
+    assert!(pd.is_tautology() && pd.is_exact() && !pd.is_unsatisfiable());
 }
 
 #[test]
@@ -312,7 +325,7 @@ fn unnormalized_not_is_handled_exactly() {
         leaf(field("b", FieldType::Text), Test::Empty),
     ])));
     let pd = jdy::pushdown(&p, &opts());
-    let f = pd.filter.expect("b is not empty is pushable");
+    let f = pd.filter().expect("b is not empty is pushable").clone();
     let tz = opts().tz;
     let records = [
         (json!({"a": 1, "b": "x"}), false),
@@ -322,7 +335,7 @@ fn unnormalized_not_is_handled_exactly() {
         (json!({"a": 2, "b": ""}), false),
     ];
     for (r, want) in records {
-        let residual_ok = match &pd.residual {
+        let residual_ok = match residual(&pd) {
             None => true,
             Some(res) => {
                 // Hand evaluation of the only residual shape possible here: `a != 1`.
@@ -348,8 +361,8 @@ fn deep_trees_fail_closed() {
     }
     assert!(matches!(errors(&p)[..], [JdyError::TooDeep { .. }]));
     let pd = jdy::pushdown(&p, &opts());
-    assert_eq!(pd.filter, None);
-    assert!(pd.residual.is_some());
+    assert_eq!(pd.filter(), None);
+    assert!(pd.residual().is_some());
 }
 
 #[test]
@@ -440,9 +453,11 @@ fn ill_typed_ir_is_rejected_not_guessed() {
         Test::Eq(Scalar::DateTime(300_000_000_000_000)),
     );
     assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
-    // Nothing of it is pushed, and all of it stays as residual.
+    // No datetime literal can name that instant and no record holds it: pushdown sees
+    // a query that matches nothing.
     let pd = jdy::pushdown(&p, &opts());
-    assert_eq!((pd.filter, pd.residual), (None, Some(p)));
+    assert!(pd.is_unsatisfiable());
+    assert_eq!(pd.filter(), None);
 }
 
 #[test]
@@ -452,7 +467,7 @@ fn like_is_only_sent_for_plain_text() {
         let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
         assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]), "{s}");
         let sw = leaf(t(), Test::Text(TextOp::StartsWith, s.into()));
-        assert_eq!(jdy::pushdown(&sw, &opts()).filter, None, "{s}");
+        assert_eq!(jdy::pushdown(&sw, &opts()).filter(), None, "{s}");
     }
     for s in ["abc", "张三", "139 0000", "a-b", "a@b", "a/b"] {
         let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));

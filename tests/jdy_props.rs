@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use support::{arb_pred, arb_record, tz};
 
 fn opts() -> JdyOptions {
-    JdyOptions { tz: tz() }
+    JdyOptions::new(tz())
 }
 
 /// Decompiles `f` against the test schema. Only an inverted (empty) range is refused,
@@ -51,13 +51,13 @@ proptest! {
             let pd = jdy::pushdown(q, &opts());
             for r in &records {
                 let want = matches(q, r);
-                let residual = pd.residual.as_ref().map_or(true, |res| matches(res, r));
+                let residual = pd.matches(r);
                 for mode in NE_MODES {
                     prop_assert_eq!(
-                        sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual,
+                        sim_opt(pd.filter(), r, mode, tz()) && residual,
                         want,
                         "query {:?}\nfilter {:?}\nresidual {:?}\nrecord {}\n{:?}",
-                        q, pd.filter, pd.residual, r, mode
+                        q, pd.filter(), pd.residual(), r, mode
                     );
                 }
             }
@@ -73,9 +73,9 @@ proptest! {
         let strict = jdy::compile(&p, &opts());
         for r in &records {
             let want = matches(&p, r);
-            let residual = pd.residual.as_ref().map_or(true, |res| matches(res, r));
+            let residual = pd.matches(r);
             for mode in NE_MODES {
-                prop_assert_eq!(sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual, want);
+                prop_assert_eq!(sim_opt(pd.filter(), r, mode, tz()) && residual, want);
                 if let Ok(f) = &strict {
                     prop_assert_eq!(jdy_sim(f, r, mode, tz()), want);
                 }
@@ -110,8 +110,8 @@ proptest! {
         let n = normalize(p);
         if jdy::compile(&n, &opts()).is_ok() {
             let pd = jdy::pushdown(&n, &opts());
-            prop_assert!(pd.filter.is_some());
-            prop_assert_eq!(pd.residual, None);
+            prop_assert!(pd.filter().is_some());
+            prop_assert!(pd.is_exact());
         }
     }
 

@@ -211,7 +211,7 @@ pub fn compile_jdy(fq: &str, schema: &Schema, opts: &Options) -> String {
     // The JSON text written straight from the IR: byte for byte
     // `serde_json::to_string(&jdy::compile(..))` (tests/jdy_json.rs), without the
     // intermediate `JdyFilter`.
-    jdy::to_json(&q.pred, &jdy::JdyOptions { tz: q.tz }).expect("the bench query compiles to jdy")
+    jdy::to_json(&q.pred, &jdy::JdyOptions::new(q.tz)).expect("the bench query compiles to jdy")
 }
 
 /// Parse, check, normalize and emit the masterdata condition tree as JSON text.

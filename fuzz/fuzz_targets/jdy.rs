@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     let Some(q) = common::text(data).and_then(common::compile) else {
         return;
     };
-    let opts = JdyOptions { tz: q.tz };
+    let opts = JdyOptions::new(q.tz);
     let direct = jdy::to_json(&q.pred, &opts);
     assert_eq!(direct.is_ok(), jdy::compile(&q.pred, &opts).is_ok());
     if let Ok(f) = jdy::compile(&q.pred, &opts) {
