@@ -474,3 +474,176 @@ fn like_is_only_sent_for_plain_text() {
         assert_eq!(strict(&p)["cond"][0]["value"], json!([s]));
     }
 }
+
+fn strict_seed_conds(p: &Pred) -> usize {
+    jdy::compile(p, &seed()).expect("seed compiles").cond.len()
+}
+
+fn seed() -> JdyOptions {
+    JdyOptions::default().with_methods(jdy::JdyMethods::Seed)
+}
+
+#[test]
+fn the_default_table_is_extended() {
+    assert_eq!(JdyOptions::default().methods, jdy::JdyMethods::Extended);
+    let gt = leaf(
+        field("x", FieldType::Number),
+        Test::Range(Range {
+            lo: Some(Bound {
+                value: n(5.0),
+                inclusive: false,
+            }),
+            hi: None,
+        }),
+    );
+    assert_eq!(strict(&gt)["cond"][0]["method"], "gt");
+}
+
+#[test]
+fn seed_table_numbers_use_closed_ranges_exactly() {
+    let x = || field("x", FieldType::Number);
+    let b = |v: f64, inclusive| {
+        Some(Bound {
+            value: n(v),
+            inclusive,
+        })
+    };
+    let seed_json =
+        |p: &Pred| serde_json::to_value(jdy::compile(p, &seed()).expect("seed compiles")).unwrap();
+    let gt = leaf(
+        x(),
+        Test::Range(Range {
+            lo: b(5.0, false),
+            hi: None,
+        }),
+    );
+    assert_eq!(
+        seed_json(&gt)["cond"],
+        json!([{"field": "x", "type": "number", "method": "range", "value": [5.000000000000001, null]}])
+    );
+    let open = leaf(
+        x(),
+        Test::Range(Range {
+            lo: b(1.0, false),
+            hi: b(5.0, false),
+        }),
+    );
+    let f = seed_json(&open);
+    assert_eq!(
+        f["cond"],
+        json!([{"field": "x", "type": "number", "method": "range", "value": [1.0000000000000002, 4.999999999999999]}])
+    );
+    // One condition, so it also fits an `or`.
+    let f = jdy::compile(
+        &Pred::Or(vec![open.clone(), leaf(x(), Test::Empty)]),
+        &seed(),
+    )
+    .expect("fits an or");
+    for (r, want) in [
+        (json!({"x": 1}), false),
+        (json!({"x": 1.5}), true),
+        (json!({"x": 5}), false),
+        (json!({"x": 4.999}), true),
+        (json!({}), true),
+    ] {
+        for mode in NE_MODES {
+            assert_eq!(jdy_sim(&f, &r, mode, opts().tz), want, "{r}");
+        }
+    }
+    // `not (x > 5)` = `x <= 5 or empty`.
+    let ng = not(
+        x(),
+        Test::Range(Range {
+            lo: b(5.0, false),
+            hi: None,
+        }),
+    );
+    assert_eq!(
+        seed_json(&ng)["cond"],
+        json!([
+            {"field": "x", "type": "number", "method": "range", "value": [null, 5]},
+            {"field": "x", "type": "number", "method": "empty"},
+        ])
+    );
+}
+
+#[test]
+fn seed_table_refuses_what_the_seed_does_not_list() {
+    let mut textarea = field("remark", FieldType::Text);
+    textarea.info_mut().widget = Some("textarea".into());
+    let refused = [
+        leaf(
+            field("t", FieldType::Text),
+            Test::Text(TextOp::Contains, "a".into()),
+        ),
+        leaf(textarea, Test::Eq(text("a"))),
+        leaf(
+            field("m", FieldType::Multiselect),
+            Test::HasAny(vec![text("a")]),
+        ),
+        leaf(field("u", FieldType::User), Test::Eq(text("alice"))),
+        leaf(field("flowState", FieldType::Flowstate), Test::Empty),
+    ];
+    for p in &refused {
+        // The extended table takes each of them.
+        assert!(jdy::compile(p, &opts()).is_ok(), "{p:?}");
+        let errs = jdy::compile(p, &seed()).expect_err("not in the seed table");
+        assert!(
+            errs.iter().all(|e| match e {
+                JdyError::Unsupported { help, .. } => help.contains("documented method table"),
+                JdyError::NeedsOr { .. } => true,
+                _ => false,
+            }),
+            "{errs:?}"
+        );
+        // Pushdown keeps it whole as the residual.
+        let pd = jdy::pushdown(p, &seed());
+        assert_eq!((pd.filter(), residual(&pd)), (None, Some(p)), "{p:?}");
+    }
+    // A flow state `in` still fits an `or` as one `eq` per value, alone or in a
+    // top-level `or`.
+    let fs = leaf(
+        field("flowState", FieldType::Flowstate),
+        Test::In(vec![n(1.0), n(2.0)]),
+    );
+    assert_eq!(strict_seed_conds(&fs), 2);
+    let or = Pred::Or(vec![
+        fs,
+        leaf(field("t", FieldType::Text), Test::Eq(text("a"))),
+    ]);
+    let f = serde_json::to_value(jdy::compile(&or, &seed()).unwrap()).unwrap();
+    assert_eq!(f["cond"].as_array().unwrap().len(), 3);
+    // Phones keep `like` in the seed table: `=` on a phone still loosens to it.
+    let ph = leaf(field("ph", FieldType::Phone), Test::Eq(text("139")));
+    let pd = jdy::pushdown(&ph, &seed());
+    assert_eq!(pd.filter().unwrap().cond[0].method, jdy::Method::Like);
+}
+
+#[test]
+fn guards_index_by_field() {
+    // `x != 1` may drop its `empty` arm only when another conjunct rules out an empty
+    // `x`; a guard on another field, or the conjunct itself, does not count.
+    let x = || field("x", FieldType::Number);
+    let y = || field("y", FieldType::Number);
+    let ne = not(x(), Test::Eq(n(1.0)));
+    let guarded = Pred::And(vec![
+        ne.clone(),
+        leaf(
+            x(),
+            Test::Range(Range {
+                lo: Some(Bound {
+                    value: n(0.0),
+                    inclusive: true,
+                }),
+                hi: None,
+            }),
+        ),
+    ]);
+    assert_eq!(strict(&guarded)["cond"][0]["method"], "ne");
+    let other = Pred::And(vec![ne.clone(), leaf(y(), Test::Eq(n(2.0)))]);
+    assert!(jdy::compile(&other, &opts()).is_err());
+    let twice = Pred::And(vec![ne.clone(), not(x(), Test::Eq(n(2.0)))]);
+    assert!(jdy::compile(&twice, &opts()).is_err());
+    let pd = jdy::pushdown(&other, &opts());
+    assert_eq!(residual(&pd), Some(&ne));
+}

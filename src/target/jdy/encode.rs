@@ -486,6 +486,8 @@ fn complement<S: Sink>(
     in_or: impl FnOnce() -> JdyError,
 ) -> Result<(), JdyError> {
     match shape {
+        // The seed table has no `empty` on flow states: no exact complement there.
+        Shape::Any if !cx.has(Method::Empty) => Err(cx.unsupported(cx.offers())),
         Shape::Any if count == 1 => {
             conds(s)?;
             cx.put0(s, Method::Empty);
@@ -696,6 +698,7 @@ fn negated_range<S: Sink>(
 ) -> Result<(), JdyError> {
     let count = pieces.iter().flatten().count();
     match shape {
+        Shape::Any if !cx.has(Method::Empty) => Err(cx.unsupported(cx.offers())),
         Shape::Any => {
             for p in pieces.iter().flatten() {
                 cx.put_piece(s, p);
