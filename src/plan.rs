@@ -227,20 +227,22 @@ pub fn split_and<T>(p: &Pred, mut classify: impl FnMut(&Pred) -> Push<T>) -> Spl
 pub struct Residual {
     pred: Pred,
     tz: FixedOffset,
-    text: Box<str>,
+    /// Kept as the `String` it was written into: shrinking it would copy it.
+    text: String,
 }
 
 impl Residual {
     /// The residual `pred`, its text written with offset `tz`; the constant instead when
     /// `pred` matches every record or none.
     pub(crate) fn new(pred: Pred, tz: FixedOffset) -> Result<Residual, Constant> {
-        let text = unparse::to_ast(&pred, tz)?.to_string().into_boxed_str();
+        let mut text = String::with_capacity(text_estimate(&pred));
+        unparse::write_text(&pred, tz, &mut text)?;
         Ok(Residual { pred, tz, text })
     }
 
     /// The residual of a query that matches no record: `text` is the query's own
     /// canonical text (false on every record too), as the language has no `false`.
-    pub(crate) fn unsatisfiable(text: Box<str>, tz: FixedOffset) -> Residual {
+    pub(crate) fn unsatisfiable(text: String, tz: FixedOffset) -> Residual {
         Residual {
             pred: Pred::False,
             tz,
@@ -292,6 +294,28 @@ impl Residual {
     pub fn as_str(&self) -> &str {
         &self.text
     }
+}
+
+/// About how long the canonical text of `p` is: its leaves' source spans (a compiled
+/// query's residual reads about as long as it was written), with room for the offsets
+/// datetimes gain; a little for hand-built trees without spans. Looks only two levels
+/// deep, as residuals are flat groups of leaves.
+fn text_estimate(p: &Pred) -> usize {
+    let leaf = |p: &Pred| match p {
+        Pred::Leaf(l) => l.span.len() + 8,
+        _ => 32,
+    };
+    let len = match p {
+        Pred::And(cs) | Pred::Or(cs) => cs
+            .iter()
+            .map(|c| match c {
+                Pred::And(ds) | Pred::Or(ds) => ds.iter().map(leaf).sum::<usize>() + 2,
+                c => leaf(c),
+            })
+            .sum::<usize>(),
+        p => leaf(p),
+    };
+    len.max(16)
 }
 
 impl fmt::Display for Residual {

@@ -28,8 +28,8 @@ use crate::ir::{Bound, FieldRef, Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
 use crate::syntax::ast::{
-    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier,
-    Value,
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Path, PredKind, Predicate,
+    Quantifier, Str, TextOp, Value,
 };
 use chrono::FixedOffset;
 use std::borrow::Cow;
@@ -109,6 +109,267 @@ pub fn to_ast(p: &Pred, tz: FixedOffset) -> Result<Expr, Constant> {
     }
 }
 
+/// What [`write_text`] wrote, as far as parenthesising it inside another expression
+/// goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    And,
+    Or,
+    Other,
+}
+
+/// Writes `to_ast(p, tz)?.to_string()` into `out` straight from the IR, without building
+/// the tree of the whole predicate (only each leaf's, printed by the syntax tree's own
+/// `Display`). On a [`Constant`] nothing is left written.
+pub fn write_text(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<(), Constant> {
+    write_pred(p, tz, out).map(|_| ())
+}
+
+fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Constant> {
+    use std::fmt::Write as _;
+    let start = out.len();
+    // A chain of `Not`s is walked in a loop, not by recursion, as in `to_ast`.
+    let mut p = p;
+    let mut nots = 0usize;
+    while let Pred::Not(inner) = p {
+        p = inner;
+        nots += 1;
+    }
+    if nots > 0 {
+        for _ in 0..nots {
+            out.push_str("not ");
+        }
+        let at = out.len();
+        return match write_pred(p, tz, out) {
+            Ok(kind) => {
+                if kind != Kind::Other {
+                    out.insert(at, '(');
+                    out.push(')');
+                }
+                Ok(Kind::Other)
+            }
+            Err(c) => {
+                out.truncate(start);
+                Err(if nots % 2 == 1 { c.not() } else { c })
+            }
+        };
+    }
+    match p {
+        Pred::True => Err(Constant::True),
+        Pred::False => Err(Constant::False),
+        Pred::Not(_) => unreachable_not(p, tz, out),
+        Pred::And(ps) => write_junction(ps, tz, out, true),
+        Pred::Or(ps) => write_junction(ps, tz, out, false),
+        Pred::Leaf(l) => {
+            if write_plain_leaf(l, out) {
+                return Ok(Kind::Other);
+            }
+            let e = leaf(l, tz)?;
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "{e}");
+            Ok(match e {
+                Expr::And(..) => Kind::And,
+                Expr::Or(..) => Kind::Or,
+                _ => Kind::Other,
+            })
+        }
+    }
+}
+
+/// Writes the common leaves (`=`, `!=`, `in`, text tests, `is empty`, one-ended
+/// ranges) on a plainly named top-level field with plain text or integral operands
+/// directly, exactly as their syntax tree prints; `false`, with nothing written, for
+/// every other leaf, which goes through the tree.
+fn write_plain_leaf(l: &Leaf, out: &mut String) -> bool {
+    let f = &l.field;
+    if f.subform.is_some() || !plain_ident(&f.name) {
+        return false;
+    }
+    let not = if l.negated { "not " } else { "" };
+    let start = out.len();
+    out.push_str(&f.name);
+    let ok = match &l.test {
+        Test::Eq(v) => {
+            out.push_str(if l.negated { " != " } else { " = " });
+            plain_value(v, out)
+        }
+        Test::In(vs) if !vs.is_empty() => {
+            out.push(' ');
+            out.push_str(not);
+            out.push_str("in (");
+            let mut ok = true;
+            for (i, v) in vs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                ok = ok && plain_value(v, out);
+            }
+            out.push(')');
+            ok
+        }
+        Test::Text(op, t) => {
+            out.push(' ');
+            out.push_str(not);
+            out.push_str(match op {
+                TextOp::Contains => "contains ",
+                TextOp::StartsWith => "startswith ",
+                TextOp::EndsWith => "endswith ",
+            });
+            plain_text(t, out)
+        }
+        Test::Empty => {
+            out.push_str(if l.negated {
+                " is not empty"
+            } else {
+                " is empty"
+            });
+            true
+        }
+        Test::Range(Range {
+            lo: Some(b),
+            hi: None,
+        }) if !l.negated => {
+            out.push_str(if b.inclusive { " >= " } else { " > " });
+            plain_value(&b.value, out)
+        }
+        Test::Range(Range {
+            lo: None,
+            hi: Some(b),
+        }) if !l.negated => {
+            out.push_str(if b.inclusive { " <= " } else { " < " });
+            plain_value(&b.value, out)
+        }
+        _ => false,
+    };
+    if !ok {
+        out.truncate(start);
+    }
+    ok
+}
+
+/// Whether `name` prints bare as the syntax tree prints it: an identifier of ASCII
+/// letters, digits and `_` or CJK ideographs, not starting with a digit, not a keyword.
+fn plain_ident(name: &str) -> bool {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || cjk(c))
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || cjk(c))
+        && !crate::syntax::is_keyword(name)
+}
+
+/// Writes text that needs no escape (printable ASCII but `"` and `\\`, and non-ASCII
+/// letters and digits) in quotes; `false` for anything else.
+fn plain_text(t: &str, out: &mut String) -> bool {
+    let plain = t.chars().all(|c| {
+        if c.is_ascii() {
+            (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\'
+        } else {
+            c.is_alphanumeric()
+        }
+    });
+    if plain {
+        out.push('"');
+        out.push_str(t);
+        out.push('"');
+    }
+    plain
+}
+
+/// Writes plain text or a number as `{}` prints it: integral ones below 10^15 as their
+/// digits, others through the syntax tree's number format; `false` for other values.
+fn plain_value(v: &Scalar, out: &mut String) -> bool {
+    match v {
+        Scalar::Text(t) => plain_text(t, out),
+        Scalar::Number(n)
+            if n.fract() == 0.0 && n.abs() < 1e15 && !(*n == 0.0 && n.is_sign_negative()) =>
+        {
+            let i = *n as i64;
+            if i < 0 {
+                out.push('-');
+            }
+            crate::target::decimal::push_decimal(out, i.unsigned_abs());
+            true
+        }
+        Scalar::Number(n) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{}", Value::Number(*n));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The `Not` arm after the loop above (not reached); still the right answer.
+fn unreachable_not(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Constant> {
+    use std::fmt::Write as _;
+    let e = to_ast(p, tz)?;
+    let _ = write!(out, "{e}");
+    Ok(Kind::Other)
+}
+
+/// [`junction`] written directly: operands that fold to the unit are dropped, the
+/// absorbing constant makes the whole group that constant, a single operand stands
+/// alone, and an operand is parenthesised where `Display` would (`and`/`or` inside
+/// `and`, `or` inside `or`).
+fn write_junction(
+    ps: &[Pred],
+    tz: FixedOffset,
+    out: &mut String,
+    is_and: bool,
+) -> Result<Kind, Constant> {
+    let unit = Constant::of(is_and);
+    let start = out.len();
+    let sep = if is_and { " and " } else { " or " };
+    let mut count = 0usize;
+    // The first operand kept: where it starts, its kind, whether it got parentheses.
+    let mut first = (start, Kind::Other, false);
+    for p in ps {
+        let mark = out.len();
+        if count > 0 {
+            out.push_str(sep);
+        }
+        let at = out.len();
+        match write_pred(p, tz, out) {
+            Ok(kind) => {
+                let parens = match kind {
+                    Kind::And => is_and,
+                    Kind::Or => true,
+                    Kind::Other => false,
+                };
+                if parens {
+                    out.insert(at, '(');
+                    out.push(')');
+                }
+                if count == 0 {
+                    first = (at, kind, parens);
+                }
+                count += 1;
+            }
+            Err(c) if c == unit => out.truncate(mark),
+            Err(c) => {
+                out.truncate(start);
+                return Err(c);
+            }
+        }
+    }
+    match count {
+        0 => Err(unit),
+        1 => {
+            // Alone, the operand is the expression itself: no parentheses.
+            let (at, kind, parens) = first;
+            if parens {
+                out.pop();
+                out.remove(at);
+            }
+            Ok(kind)
+        }
+        _ if is_and => Ok(Kind::And),
+        _ => Ok(Kind::Or),
+    }
+}
+
 /// `and` (`is_and`) or `or` of the operands, folding constants: the unit (`true` for
 /// `and`) is dropped, the absorbing constant wins, no operand left is the unit.
 fn junction(ps: &[Pred], tz: FixedOffset, is_and: bool) -> Result<Expr, Constant> {
@@ -132,12 +393,13 @@ fn junction(ps: &[Pred], tz: FixedOffset, is_and: bool) -> Result<Expr, Constant
 }
 
 fn field(f: &FieldRef) -> Field {
+    // A short name is stored inline: no allocation for the common field.
     let path = match &f.subform {
-        Some(sub) => vec![sub.clone(), f.name.clone()],
-        None => vec![f.name.clone()],
+        Some(sub) => vec![Str::from(sub), Str::from(&f.name)].into(),
+        None => Path::one(f.name.as_str()),
     };
     Field {
-        path: path.into(),
+        path,
         span: Span::default(),
     }
 }

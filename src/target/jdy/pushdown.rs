@@ -13,6 +13,7 @@ use crate::target::json::push_json_str;
 use crate::unparse::{self, Constant};
 use chrono::FixedOffset;
 use serde::ser::SerializeStruct;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// A pushdown plan: the filter to send to jdy and the [`Residual`] to check on every
@@ -75,7 +76,7 @@ use std::sync::OnceLock;
 pub struct Pushdown {
     /// The filter as compact JSON, exactly `serde_json::to_string` of [`Self::filter`]:
     /// written directly, the typed filter is read from it only when asked for.
-    filter_json: Option<Box<str>>,
+    filter_json: Option<String>,
     filter: OnceLock<JdyFilter>,
     residual: Option<Residual>,
     unsatisfiable: bool,
@@ -173,7 +174,7 @@ impl Pushdown {
     pub(super) fn assemble(
         split: Split,
         tz: FixedOffset,
-        unsat_text: impl FnOnce() -> Box<str>,
+        unsat_text: impl FnOnce() -> String,
     ) -> Pushdown {
         let residual = match split.residual {
             None => Some(None),
@@ -185,7 +186,7 @@ impl Pushdown {
         };
         match residual {
             Some(residual) => Pushdown {
-                filter_json: split.filter.map(String::into_boxed_str),
+                filter_json: split.filter,
                 filter: OnceLock::new(),
                 residual,
                 unsatisfiable: false,
@@ -231,8 +232,7 @@ const NEVER: &str = "_id is empty and _id is not empty";
 /// (crate::Query::to_jdy_pushdown) uses the query's text.
 pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
     Pushdown::assemble(split(pred, opts), opts.tz, || {
-        unparse::to_ast(pred, opts.tz)
-            .map_or_else(|_| NEVER.into(), |e| e.to_string().into_boxed_str())
+        unparse::to_ast(pred, opts.tz).map_or_else(|_| NEVER.to_owned(), |e| e.to_string())
     })
 }
 
@@ -244,14 +244,20 @@ pub(super) struct Split {
 }
 
 pub(super) fn split(pred: &Pred, opts: &JdyOptions) -> Split {
-    if plan::depth(pred) > plan::MAX_DEPTH {
-        return Split {
-            filter: None,
-            residual: Some(pred.clone()),
-        };
-    }
-    // A normalized query is already in negation normal form: borrowed, not copied.
-    let p = plan::nnf_cow(pred);
+    // The queries people write (a flat group, perhaps with groups of leaves inside)
+    // need neither the depth check nor the NNF walk, which allocate.
+    let p = if shallow_nnf(pred) {
+        Cow::Borrowed(pred)
+    } else {
+        if plan::depth(pred) > plan::MAX_DEPTH {
+            return Split {
+                filter: None,
+                residual: Some(pred.clone()),
+            };
+        }
+        // A normalized query is already in negation normal form: borrowed, not copied.
+        plan::nnf_cow(pred)
+    };
     match &*p {
         Pred::True => Split {
             filter: None,
@@ -276,6 +282,31 @@ pub(super) fn split(pred: &Pred, opts: &JdyOptions) -> Split {
         }
         _ => push_and(&p, opts),
     }
+}
+
+/// Whether `p` is a leaf, or a group of two or more operands each a leaf or a group of
+/// the other kind of two or more leaves: at most three levels, and already in the
+/// negation normal form [`plan::nnf`] would give.
+fn shallow_nnf(p: &Pred) -> bool {
+    let group = |cs: &[Pred], is_and: bool| {
+        cs.len() >= 2
+            && cs.iter().all(|c| match c {
+                Pred::Leaf(_) => true,
+                Pred::And(ds) if !is_and => leaves(ds),
+                Pred::Or(ds) if is_and => leaves(ds),
+                _ => false,
+            })
+    };
+    match p {
+        Pred::Leaf(_) => true,
+        Pred::And(cs) => group(cs, true),
+        Pred::Or(cs) => group(cs, false),
+        _ => false,
+    }
+}
+
+fn leaves(ds: &[Pred]) -> bool {
+    ds.len() >= 2 && ds.iter().all(|d| matches!(d, Pred::Leaf(_)))
 }
 
 fn json_sink(head: &str, p: &Pred, tz: FixedOffset) -> JsonSink {

@@ -69,9 +69,7 @@ impl crate::Query {
 
     /// [`to_jdy_pushdown`](Self::to_jdy_pushdown) with other options.
     pub fn to_jdy_pushdown_with(&self, opts: &JdyOptions) -> Pushdown {
-        Pushdown::assemble(split(&self.pred, opts), opts.tz, || {
-            self.ast().to_string().into_boxed_str()
-        })
+        Pushdown::assemble(split(&self.pred, opts), opts.tz, || self.ast().to_string())
     }
 
     fn jdy_errors(&self, errors: Vec<JdyError>) -> Diagnostics {
