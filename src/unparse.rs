@@ -161,8 +161,8 @@ fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Const
         Pred::And(ps) => write_junction(ps, tz, out, true),
         Pred::Or(ps) => write_junction(ps, tz, out, false),
         Pred::Leaf(l) => {
-            if write_plain_leaf(l, out) {
-                return Ok(Kind::Other);
+            if let Some(kind) = write_plain_leaf(l, tz, out) {
+                return Ok(kind);
             }
             let e = leaf(l, tz)?;
             // Writing to a `String` cannot fail.
@@ -176,24 +176,26 @@ fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Const
     }
 }
 
-/// Writes the common leaves (`=`, `!=`, `in`, text tests, `is empty`, one-ended
-/// ranges) on a plainly named top-level field with plain text or integral operands
-/// directly, exactly as their syntax tree prints; `false`, with nothing written, for
-/// every other leaf, which goes through the tree.
-fn write_plain_leaf(l: &Leaf, out: &mut String) -> bool {
+/// Writes the common leaves (`=`, `!=`, `in`, text tests, `is empty`, ranges) on a
+/// plainly named single-valued field with plain operands directly, exactly as their
+/// syntax tree prints, and says what it wrote; `None`, with nothing written, for every
+/// other leaf, which goes through the tree.
+fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind> {
     let f = &l.field;
     if f.subform.is_some() || !plain_ident(&f.name) {
-        return false;
+        return None;
     }
     let not = if l.negated { "not " } else { "" };
     let start = out.len();
-    out.push_str(&f.name);
+    let mut kind = Kind::Other;
     let ok = match &l.test {
         Test::Eq(v) => {
+            out.push_str(&f.name);
             out.push_str(if l.negated { " != " } else { " = " });
-            plain_value(v, out)
+            plain_value(v, tz, out)
         }
         Test::In(vs) if !vs.is_empty() => {
+            out.push_str(&f.name);
             out.push(' ');
             out.push_str(not);
             out.push_str("in (");
@@ -202,12 +204,13 @@ fn write_plain_leaf(l: &Leaf, out: &mut String) -> bool {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                ok = ok && plain_value(v, out);
+                ok = ok && plain_value(v, tz, out);
             }
             out.push(')');
             ok
         }
         Test::Text(op, t) => {
+            out.push_str(&f.name);
             out.push(' ');
             out.push_str(not);
             out.push_str(match op {
@@ -218,6 +221,7 @@ fn write_plain_leaf(l: &Leaf, out: &mut String) -> bool {
             plain_text(t, out)
         }
         Test::Empty => {
+            out.push_str(&f.name);
             out.push_str(if l.negated {
                 " is not empty"
             } else {
@@ -225,26 +229,55 @@ fn write_plain_leaf(l: &Leaf, out: &mut String) -> bool {
             });
             true
         }
-        Test::Range(Range {
-            lo: Some(b),
-            hi: None,
-        }) if !l.negated => {
-            out.push_str(if b.inclusive { " >= " } else { " > " });
-            plain_value(&b.value, out)
-        }
-        Test::Range(Range {
-            lo: None,
-            hi: Some(b),
-        }) if !l.negated => {
-            out.push_str(if b.inclusive { " <= " } else { " < " });
-            plain_value(&b.value, out)
+        Test::Range(r) if !multi_valued(f) && !crate::normalize::range_is_empty(r) => {
+            let end = |b: &Bound, op: &str, out: &mut String| {
+                out.push_str(&f.name);
+                out.push_str(op);
+                plain_value(&b.value, tz, out)
+            };
+            match (&r.lo, &r.hi) {
+                (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+                    out.push_str(&f.name);
+                    out.push(' ');
+                    out.push_str(not);
+                    out.push_str("between ");
+                    let ok = plain_value(&lo.value, tz, out);
+                    out.push_str(" and ");
+                    ok && plain_value(&hi.value, tz, out)
+                }
+                (Some(lo), Some(hi)) => {
+                    if l.negated {
+                        out.push_str("not (");
+                    } else {
+                        kind = Kind::And;
+                    }
+                    let ok = end(lo, if lo.inclusive { " >= " } else { " > " }, out);
+                    out.push_str(" and ");
+                    let ok = ok && end(hi, if hi.inclusive { " <= " } else { " < " }, out);
+                    if l.negated {
+                        out.push(')');
+                    }
+                    ok
+                }
+                (Some(lo), None) => {
+                    out.push_str(not);
+                    end(lo, if lo.inclusive { " >= " } else { " > " }, out)
+                }
+                (None, Some(hi)) => {
+                    out.push_str(not);
+                    end(hi, if hi.inclusive { " <= " } else { " < " }, out)
+                }
+                (None, None) => false,
+            }
         }
         _ => false,
     };
-    if !ok {
+    if ok {
+        Some(kind)
+    } else {
         out.truncate(start);
+        None
     }
-    ok
 }
 
 /// Whether `name` prints bare as the syntax tree prints it: an identifier of ASCII
@@ -277,9 +310,10 @@ fn plain_text(t: &str, out: &mut String) -> bool {
     plain
 }
 
-/// Writes plain text or a number as `{}` prints it: integral ones below 10^15 as their
-/// digits, others through the syntax tree's number format; `false` for other values.
-fn plain_value(v: &Scalar, out: &mut String) -> bool {
+/// Writes plain text, a number as `{}` prints it (integral ones below 10^15 as their
+/// digits, others through the syntax tree's number format) or a datetime of years
+/// 1–9999 in a whole-minute `tz` as its literal prints; `false` for other values.
+fn plain_value(v: &Scalar, tz: FixedOffset, out: &mut String) -> bool {
     match v {
         Scalar::Text(t) => plain_text(t, out),
         Scalar::Number(n)
@@ -297,7 +331,23 @@ fn plain_value(v: &Scalar, out: &mut String) -> bool {
             let _ = write!(out, "{}", Value::Number(*n));
             true
         }
-        _ => false,
+        Scalar::DateTime(ms) => {
+            let secs = tz.local_minus_utc();
+            if secs % 60 != 0 || i64::from(secs.abs()) * 1000 > OFFSET_MAX_MS {
+                return false;
+            }
+            let Some(c) = crate::timefmt::Civil::at(*ms, tz) else {
+                return false;
+            };
+            if secs == 0 {
+                c.push(out, b'T', c.milli != 0, None);
+                out.push('Z');
+            } else {
+                c.push(out, b'T', c.milli != 0, Some(tz));
+            }
+            true
+        }
+        Scalar::Bool(_) => false,
     }
 }
 

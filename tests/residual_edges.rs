@@ -191,6 +191,16 @@ proptest! {
         }
     }
 
+    /// The direct writer agrees with the tree at the edges and in every zone.
+    #[test]
+    fn write_text_at_the_edges(p in pred(), tz in zone()) {
+        for p in [p.clone(), normalize(p)] {
+            let mut out = String::new();
+            let direct = filterql::unparse::write_text(&p, tz, &mut out).map(|()| out);
+            prop_assert_eq!(direct, to_ast(&p, tz).map(|e| e.to_string()));
+        }
+    }
+
     /// The jdy plan's residual text compiles and means what the residual predicate
     /// means, and the plan keeps the query's meaning on the records.
     #[test]
