@@ -302,7 +302,7 @@ impl Residual {
 /// deep, as residuals are flat groups of leaves.
 fn text_estimate(p: &Pred) -> usize {
     let leaf = |p: &Pred| match p {
-        Pred::Leaf(l) => l.span.len() + 8,
+        Pred::Leaf(l) => l.span.len().max(16) + 12,
         _ => 32,
     };
     let len = match p {

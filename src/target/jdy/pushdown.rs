@@ -9,7 +9,6 @@ use super::sink::{JsonSink, Mark, Sink};
 use super::JdyOptions;
 use crate::ir::{Leaf, Pred};
 use crate::plan::{self, Residual};
-use crate::target::json::push_json_str;
 use crate::unparse::{self, Constant};
 use chrono::FixedOffset;
 use serde::ser::SerializeStruct;
@@ -158,7 +157,7 @@ impl Pushdown {
         out.push_str(filter);
         out.push_str(",\"residual\":");
         match &self.residual {
-            Some(r) => push_json_str(&mut out, r.as_str()),
+            Some(r) => push_escaped(&mut out, r.as_str()),
             None => out.push_str("null"),
         }
         if self.unsatisfiable {
@@ -199,6 +198,42 @@ impl Pushdown {
             },
         }
     }
+}
+
+/// `text` as a JSON string literal, escaped as serde_json escapes (`"`, `\\`, and
+/// control characters: `\b \t \n \f \r`, others as `\u00XX`). Residual text is
+/// mostly plain with a quote pair per text operand: the runs between escapes are copied
+/// whole into capacity reserved once.
+fn push_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(text.len() + 2 + text.len() / 8);
+    out.push('"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&text[start..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            0x0d => out.push_str("\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
 }
 
 impl serde::Serialize for Pushdown {
@@ -456,4 +491,19 @@ fn leaf_any<S: Sink>(l: &Leaf, opts: &JdyOptions, s: &mut S, m: Mark) -> Option<
     }
     s.reset(m);
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_escaped;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn escapes_as_serde_json(s in prop_oneof![any::<String>(), "[a\"\\\\\u{0}-\u{1f}中]{0,12}"]) {
+            let mut out = String::new();
+            push_escaped(&mut out, &s);
+            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+    }
 }
