@@ -130,6 +130,14 @@
 //! `ne` + `empty`). A top-level `or` is sent whole (arms loosened as above, a nested
 //! `and` arm by one of its conjuncts, the whole `or` then residual) or not at all.
 //!
+//! The plan ([`Pushdown`]) is the contract for the caller: skip the request when it
+//! [is unsatisfiable](Pushdown::is_unsatisfiable); fetch the residual's
+//! [fields](crate::plan::Residual::fields) along with the wanted ones
+//! ([`ListRequest::with_pushdown`]); keep the fetched records
+//! [`Pushdown::matches`] accepts. The residual's text is canonical query text that
+//! compiles, against the same schema, to the same meaning; a plan serializes but does
+//! not deserialize (keep the query text instead and compile it again).
+//!
 //! # Method tables
 //!
 //! jdy's v5 data-list documentation lists fewer methods per field type than jdy

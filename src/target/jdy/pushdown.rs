@@ -263,8 +263,8 @@ const NEVER: &str = "_id is empty and _id is not empty";
 /// same way, the whole `or` then staying in the residual. Never fails.
 ///
 /// An unsatisfiable `pred` gets its own canonical text as residual text (or, when it has
-/// none, `_id is empty and _id is not empty`); [`Query::to_jdy_pushdown`]
-/// (crate::Query::to_jdy_pushdown) uses the query's text.
+/// none, `_id is empty and _id is not empty`);
+/// [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown) uses the query's text.
 pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
     Pushdown::assemble(split(pred, opts), opts.tz, || {
         unparse::to_ast(pred, opts.tz).map_or_else(|_| NEVER.to_owned(), |e| e.to_string())
