@@ -152,7 +152,9 @@ impl Pushdown {
     pub fn to_json(&self) -> String {
         let filter = self.filter_json.as_deref().unwrap_or("null");
         let residual = self.residual.as_ref().map_or("", |r| r.as_str());
-        let mut out = String::with_capacity(48 + filter.len() + residual.len());
+        // Room for the keys and for the residual's escapes (a quote pair per text).
+        let mut out =
+            String::with_capacity(48 + filter.len() + residual.len() + residual.len() / 8);
         out.push_str("{\"filter\":");
         out.push_str(filter);
         out.push_str(",\"residual\":");
