@@ -4,7 +4,7 @@
 //! N is the instruction count of one run, free of timing noise and of the setup cost.
 //!
 //! Usage: `instructions SHAPE PIPELINE ITERATIONS`, PIPELINE one of
-//! `sqlparser`, `parse`, `jdy`, `masterdata`, `sql`. Without arguments it runs every
+//! `sqlparser`, `parse`, `jdy`, `jdy_pushdown`, `masterdata`, `sql`, `sql_params`. Without arguments it runs every
 //! pipeline on every shape once.
 
 mod shapes;
@@ -45,8 +45,8 @@ fn main() -> ExitCode {
             black_box(shapes::parse(black_box(&shape.fq)));
         }),
         name => match shapes::PIPELINES.iter().find(|(t, _)| *t == name) {
-            Some(&(_, p)) => Box::new(move || {
-                black_box(p(black_box(&shape.fq), &shape.schema, &opts));
+            Some(&(target, p)) => Box::new(move || {
+                black_box(p(black_box(shape.input(target)), &shape.schema, &opts));
             }),
             None => {
                 eprintln!("unknown pipeline {name}");
@@ -65,8 +65,8 @@ fn smoke() {
     for shape in shapes::shapes() {
         shapes::sqlparser_parse(&shape.sql);
         shapes::parse(&shape.fq);
-        for (_, p) in shapes::PIPELINES {
-            p(&shape.fq, &shape.schema, &opts);
+        for (target, p) in shapes::PIPELINES {
+            p(shape.input(target), &shape.schema, &opts);
         }
     }
 }

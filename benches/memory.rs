@@ -97,8 +97,8 @@ fn main() {
         // Warm up once: lazily initialised statics (e.g. in chrono or sqlparser) are not
         // part of a compile's working set.
         shapes::sqlparser_parse(&shape.sql);
-        for (_, pipeline) in shapes::PIPELINES {
-            pipeline(&shape.fq, &shape.schema, &opts);
+        for (target, pipeline) in shapes::PIPELINES {
+            pipeline(shape.input(target), &shape.schema, &opts);
         }
         row(
             "sqlparser parse_expr",
@@ -111,10 +111,11 @@ fn main() {
             measure(|| shapes::parse(&shape.fq)),
         );
         for (target, pipeline) in shapes::PIPELINES {
+            let input = shape.input(target);
             row(
                 &format!("filterql compile → {target}"),
-                shape.fq.len(),
-                measure(|| pipeline(&shape.fq, &shape.schema, &opts)),
+                input.len(),
+                measure(|| pipeline(input, &shape.schema, &opts)),
             );
         }
     }

@@ -4,8 +4,8 @@
 //! with paging, and [`decompile`] to read a filter back into query text.
 
 pub use crate::target::jdy::{
-    DecompileError, JdyCond, JdyError, JdyFilter, JdyOptions, JdyPlan, ListRequest, Method, Rel,
-    MAX_LIMIT, MAX_VALUES,
+    DecompileError, JdyCond, JdyError, JdyFilter, JdyMethods, JdyOptions, ListRequest, Method,
+    Pushdown, Rel, MAX_LIMIT, MAX_VALUES,
 };
 
 use crate::{ast, Diagnostics, Schema};

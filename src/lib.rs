@@ -102,6 +102,7 @@ pub mod sql;
 
 pub use crate::check::CheckError;
 pub use crate::diagnostic::{Diagnostics, Error, JsonDiagnostic, JsonLabel};
+pub use crate::plan::Residual;
 pub use crate::schema::{Field, FieldType, Schema, SchemaError};
 pub use crate::span::Span;
 pub use crate::syntax::SyntaxError;

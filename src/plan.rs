@@ -7,11 +7,15 @@
 //! backend's condition matches a superset) only if it also stays in the residual.
 //!
 //! The helpers here are backend-neutral: negation normal form for trees that did not go
-//! through [`crate::normalize`], depth measurement, and the conjunct split itself.
+//! through [`crate::normalize`], depth measurement, the conjunct split itself, and
+//! [`Residual`], the part a backend leaves for the caller.
 
 use crate::ir::Pred;
 use crate::span::Span;
+use crate::unparse::{self, Constant};
+use chrono::FixedOffset;
 use std::borrow::Cow;
+use std::fmt;
 
 /// The deepest tree the planners walk recursively: twice the parser's nesting limit, so
 /// every checked query fits, while a hand-built tree deeper than this is refused rather
@@ -199,5 +203,130 @@ pub fn split_and<T>(p: &Pred, mut classify: impl FnMut(&Pred) -> Push<T>) -> Spl
     Split {
         pushed,
         residual: and_of(residual),
+    }
+}
+
+/// What a backend could not evaluate: a predicate the caller checks on every record it
+/// fetched, after the backend's own filter.
+///
+/// A residual is never constant (a pushdown whose residual would match every record has
+/// none; one whose residual matches no record is unsatisfiable as a whole). It holds the
+/// compiled predicate, evaluated by [`Residual::matches`] with the same semantics as
+/// [`Query::matches`](crate::Query::matches), and prints ([`Display`](fmt::Display)) as
+/// canonical query text that compiles, against the same schema, back to the same
+/// meaning: datetimes carry an explicit UTC offset, so the text means the same instants
+/// in any time zone.
+///
+/// Before fetching, make sure every field of [`Residual::fields`] is in the records: a
+/// field left out of a projection reads as empty, and the residual would silently give
+/// another answer.
+///
+/// Serializes as its text (a string). It does not deserialize: the text alone needs a
+/// schema to mean anything; compile it again with [`crate::compile`] instead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Residual {
+    pred: Pred,
+    tz: FixedOffset,
+    /// Kept as the `String` it was written into: shrinking it would copy it.
+    text: String,
+}
+
+impl Residual {
+    /// The residual `pred`, its text written with offset `tz`; the constant instead when
+    /// `pred` matches every record or none.
+    pub(crate) fn new(pred: Pred, tz: FixedOffset) -> Result<Residual, Constant> {
+        let mut text = String::with_capacity(text_estimate(&pred));
+        unparse::write_text(&pred, tz, &mut text)?;
+        Ok(Residual { pred, tz, text })
+    }
+
+    /// The residual of a query that matches no record: `text` is the query's own
+    /// canonical text (false on every record too), as the language has no `false`.
+    pub(crate) fn unsatisfiable(text: String, tz: FixedOffset) -> Residual {
+        Residual {
+            pred: Pred::False,
+            tz,
+            text,
+        }
+    }
+
+    /// Whether `record` (a JSON object shaped like a jdy data record) passes the
+    /// residual.
+    pub fn matches(&self, record: &serde_json::Value) -> bool {
+        crate::eval::matches(&self.pred, record)
+    }
+
+    /// The record keys the residual reads, each once, in the order they first appear:
+    /// field names (schema `name`s, not labels), and for a subform column the subform's
+    /// key (the column is read inside its rows).
+    pub fn fields(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        let mut seen = foldhash::HashSet::default();
+        let mut stack = vec![&self.pred];
+        while let Some(p) = stack.pop() {
+            match p {
+                // Reversed, so the stack yields operands in order.
+                Pred::And(cs) | Pred::Or(cs) => stack.extend(cs.iter().rev()),
+                Pred::Not(c) => stack.push(c),
+                Pred::Leaf(l) => {
+                    let key = l.field.subform.as_deref().unwrap_or(&l.field.name);
+                    if seen.insert(key) {
+                        out.push(key);
+                    }
+                }
+                Pred::True | Pred::False => {}
+            }
+        }
+        out
+    }
+
+    /// The residual as a predicate, for [`crate::eval`] or another backend.
+    pub fn pred(&self) -> &Pred {
+        &self.pred
+    }
+
+    /// The time zone the text writes datetimes in (the query's).
+    pub fn tz(&self) -> FixedOffset {
+        self.tz
+    }
+
+    /// The canonical query text (what [`Display`](fmt::Display) prints).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// About how long the canonical text of `p` is: its leaves' source spans (a compiled
+/// query's residual reads about as long as it was written), with room for the offsets
+/// datetimes gain; a little for hand-built trees without spans. Looks only two levels
+/// deep, as residuals are flat groups of leaves.
+fn text_estimate(p: &Pred) -> usize {
+    let leaf = |p: &Pred| match p {
+        Pred::Leaf(l) => l.span.len().max(16) + 12,
+        _ => 32,
+    };
+    let len = match p {
+        Pred::And(cs) | Pred::Or(cs) => cs
+            .iter()
+            .map(|c| match c {
+                Pred::And(ds) | Pred::Or(ds) => ds.iter().map(leaf).sum::<usize>() + 2,
+                c => leaf(c),
+            })
+            .sum::<usize>(),
+        p => leaf(p),
+    };
+    len.max(16)
+}
+
+impl fmt::Display for Residual {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for Residual {
+    /// As the canonical query text.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
     }
 }

@@ -3,9 +3,15 @@
 //!
 //! - Fields are written by `name` (never by label, which may be ambiguous), subform
 //!   columns as `subform.column`.
-//! - Datetimes are datetime literals with the explicit offset `tz`, millisecond
-//!   precision, so the text means the same instants whatever time zone it is later
-//!   compiled in.
+//! - Datetimes are datetime literals with an explicit offset and millisecond precision,
+//!   so the text means the same instants whatever time zone it is later compiled in: the
+//!   offset `tz`, or, for an instant whose year in `tz` has no four-digit form (e.g.
+//!   `+10000-01-01T00:00+08:00`), UTC or ±23:59. The instants no literal can name at
+//!   all (before `0000-01-01T00:00+23:59` or after `9999-12-31T23:59:59.999-23:59`;
+//!   [`MIN_INSTANT_MS`], [`MAX_INSTANT_MS`]) are ones no record holds, as records hold
+//!   RFC 3339 datetimes with four-digit years: a test that needs such a value is false
+//!   (`d = <it>`, a value of an `in` list dropped), and a range end beyond them is empty
+//!   on the far side and the last nameable instant on the near side.
 //! - Ranges: one end → `>`, `>=`, `<`, `<=`; both ends inclusive → `between`; otherwise
 //!   `x >= lo and x < hi` on single-valued fields. On a subform column the two ends must
 //!   hold on the *same* row, so the range is written as one `between`: an exclusive end
@@ -22,10 +28,11 @@ use crate::ir::{Bound, FieldRef, Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
 use crate::syntax::ast::{
-    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, PredKind, Predicate, Quantifier,
-    Value,
+    CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Path, PredKind, Predicate,
+    Quantifier, Str, TextOp, Value,
 };
 use chrono::FixedOffset;
+use std::borrow::Cow;
 
 /// A predicate that folds to a constant, which the language cannot write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -102,6 +109,317 @@ pub fn to_ast(p: &Pred, tz: FixedOffset) -> Result<Expr, Constant> {
     }
 }
 
+/// What [`write_text`] wrote, as far as parenthesising it inside another expression
+/// goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    And,
+    Or,
+    Other,
+}
+
+/// Writes `to_ast(p, tz)?.to_string()` into `out` straight from the IR, without building
+/// the tree of the whole predicate (only each leaf's, printed by the syntax tree's own
+/// `Display`). On a [`Constant`] nothing is left written.
+pub fn write_text(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<(), Constant> {
+    write_pred(p, tz, out).map(|_| ())
+}
+
+fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Constant> {
+    use std::fmt::Write as _;
+    let start = out.len();
+    // A chain of `Not`s is walked in a loop, not by recursion, as in `to_ast`.
+    let mut p = p;
+    let mut nots = 0usize;
+    while let Pred::Not(inner) = p {
+        p = inner;
+        nots += 1;
+    }
+    if nots > 0 {
+        for _ in 0..nots {
+            out.push_str("not ");
+        }
+        let at = out.len();
+        return match write_pred(p, tz, out) {
+            Ok(kind) => {
+                if kind != Kind::Other {
+                    out.insert(at, '(');
+                    out.push(')');
+                }
+                Ok(Kind::Other)
+            }
+            Err(c) => {
+                out.truncate(start);
+                Err(if nots % 2 == 1 { c.not() } else { c })
+            }
+        };
+    }
+    match p {
+        Pred::True => Err(Constant::True),
+        Pred::False => Err(Constant::False),
+        Pred::Not(_) => unreachable_not(p, tz, out),
+        Pred::And(ps) => write_junction(ps, tz, out, true),
+        Pred::Or(ps) => write_junction(ps, tz, out, false),
+        Pred::Leaf(l) => {
+            if let Some(kind) = write_plain_leaf(l, tz, out) {
+                return Ok(kind);
+            }
+            let e = leaf(l, tz)?;
+            // Writing to a `String` cannot fail.
+            let _ = write!(out, "{e}");
+            Ok(match e {
+                Expr::And(..) => Kind::And,
+                Expr::Or(..) => Kind::Or,
+                _ => Kind::Other,
+            })
+        }
+    }
+}
+
+/// Writes the common leaves (`=`, `!=`, `in`, text tests, `is empty`, ranges) on a
+/// plainly named single-valued field with plain operands directly, exactly as their
+/// syntax tree prints, and says what it wrote; `None`, with nothing written, for every
+/// other leaf, which goes through the tree.
+fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind> {
+    let f = &l.field;
+    if f.subform.is_some() || !plain_ident(&f.name) {
+        return None;
+    }
+    let not = if l.negated { "not " } else { "" };
+    let start = out.len();
+    let mut kind = Kind::Other;
+    let ok = match &l.test {
+        Test::Eq(v) => {
+            out.push_str(&f.name);
+            out.push_str(if l.negated { " != " } else { " = " });
+            plain_value(v, tz, out)
+        }
+        Test::In(vs) if !vs.is_empty() => {
+            out.push_str(&f.name);
+            out.push(' ');
+            out.push_str(not);
+            out.push_str("in (");
+            let mut ok = true;
+            for (i, v) in vs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                ok = ok && plain_value(v, tz, out);
+            }
+            out.push(')');
+            ok
+        }
+        Test::Text(op, t) => {
+            out.push_str(&f.name);
+            out.push(' ');
+            out.push_str(not);
+            out.push_str(match op {
+                TextOp::Contains => "contains ",
+                TextOp::StartsWith => "startswith ",
+                TextOp::EndsWith => "endswith ",
+            });
+            plain_text(t, out)
+        }
+        Test::Empty => {
+            out.push_str(&f.name);
+            out.push_str(if l.negated {
+                " is not empty"
+            } else {
+                " is empty"
+            });
+            true
+        }
+        Test::Range(r) if !multi_valued(f) && !crate::normalize::range_is_empty(r) => {
+            let end = |b: &Bound, op: &str, out: &mut String| {
+                out.push_str(&f.name);
+                out.push_str(op);
+                plain_value(&b.value, tz, out)
+            };
+            match (&r.lo, &r.hi) {
+                (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
+                    out.push_str(&f.name);
+                    out.push(' ');
+                    out.push_str(not);
+                    out.push_str("between ");
+                    let ok = plain_value(&lo.value, tz, out);
+                    out.push_str(" and ");
+                    ok && plain_value(&hi.value, tz, out)
+                }
+                (Some(lo), Some(hi)) => {
+                    if l.negated {
+                        out.push_str("not (");
+                    } else {
+                        kind = Kind::And;
+                    }
+                    let ok = end(lo, if lo.inclusive { " >= " } else { " > " }, out);
+                    out.push_str(" and ");
+                    let ok = ok && end(hi, if hi.inclusive { " <= " } else { " < " }, out);
+                    if l.negated {
+                        out.push(')');
+                    }
+                    ok
+                }
+                (Some(lo), None) => {
+                    out.push_str(not);
+                    end(lo, if lo.inclusive { " >= " } else { " > " }, out)
+                }
+                (None, Some(hi)) => {
+                    out.push_str(not);
+                    end(hi, if hi.inclusive { " <= " } else { " < " }, out)
+                }
+                (None, None) => false,
+            }
+        }
+        _ => false,
+    };
+    if ok {
+        Some(kind)
+    } else {
+        out.truncate(start);
+        None
+    }
+}
+
+/// Whether `name` prints bare as the syntax tree prints it: an identifier of ASCII
+/// letters, digits and `_` or CJK ideographs, not starting with a digit, not a keyword.
+fn plain_ident(name: &str) -> bool {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || cjk(c))
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || cjk(c))
+        && !crate::syntax::is_keyword(name)
+}
+
+/// Writes text that needs no escape (printable ASCII but `"` and `\\`, and non-ASCII
+/// letters and digits) in quotes; `false` for anything else.
+fn plain_text(t: &str, out: &mut String) -> bool {
+    let plain = t.chars().all(|c| {
+        if c.is_ascii() {
+            (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\'
+        } else {
+            c.is_alphanumeric()
+        }
+    });
+    if plain {
+        out.push('"');
+        out.push_str(t);
+        out.push('"');
+    }
+    plain
+}
+
+/// Writes plain text, a number as `{}` prints it (integral ones below 10^15 as their
+/// digits, others through the syntax tree's number format) or a datetime of years
+/// 1–9999 in a whole-minute `tz` as its literal prints; `false` for other values.
+fn plain_value(v: &Scalar, tz: FixedOffset, out: &mut String) -> bool {
+    match v {
+        Scalar::Text(t) => plain_text(t, out),
+        Scalar::Number(n)
+            if n.fract() == 0.0 && n.abs() < 1e15 && !(*n == 0.0 && n.is_sign_negative()) =>
+        {
+            let i = *n as i64;
+            if i < 0 {
+                out.push('-');
+            }
+            crate::target::decimal::push_decimal(out, i.unsigned_abs());
+            true
+        }
+        Scalar::Number(n) => {
+            use std::fmt::Write as _;
+            let _ = write!(out, "{}", Value::Number(*n));
+            true
+        }
+        Scalar::DateTime(ms) => {
+            let secs = tz.local_minus_utc();
+            if secs % 60 != 0 || i64::from(secs.abs()) * 1000 > OFFSET_MAX_MS {
+                return false;
+            }
+            let Some(c) = crate::timefmt::Civil::at(*ms, tz) else {
+                return false;
+            };
+            if secs == 0 {
+                c.push(out, b'T', c.milli != 0, None);
+                out.push('Z');
+            } else {
+                c.push(out, b'T', c.milli != 0, Some(tz));
+            }
+            true
+        }
+        Scalar::Bool(_) => false,
+    }
+}
+
+/// The `Not` arm after the loop above (not reached); still the right answer.
+fn unreachable_not(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Constant> {
+    use std::fmt::Write as _;
+    let e = to_ast(p, tz)?;
+    let _ = write!(out, "{e}");
+    Ok(Kind::Other)
+}
+
+/// [`junction`] written directly: operands that fold to the unit are dropped, the
+/// absorbing constant makes the whole group that constant, a single operand stands
+/// alone, and an operand is parenthesised where `Display` would (`and`/`or` inside
+/// `and`, `or` inside `or`).
+fn write_junction(
+    ps: &[Pred],
+    tz: FixedOffset,
+    out: &mut String,
+    is_and: bool,
+) -> Result<Kind, Constant> {
+    let unit = Constant::of(is_and);
+    let start = out.len();
+    let sep = if is_and { " and " } else { " or " };
+    let mut count = 0usize;
+    // The first operand kept: where it starts, its kind, whether it got parentheses.
+    let mut first = (start, Kind::Other, false);
+    for p in ps {
+        let mark = out.len();
+        if count > 0 {
+            out.push_str(sep);
+        }
+        let at = out.len();
+        match write_pred(p, tz, out) {
+            Ok(kind) => {
+                let parens = match kind {
+                    Kind::And => is_and,
+                    Kind::Or => true,
+                    Kind::Other => false,
+                };
+                if parens {
+                    out.insert(at, '(');
+                    out.push(')');
+                }
+                if count == 0 {
+                    first = (at, kind, parens);
+                }
+                count += 1;
+            }
+            Err(c) if c == unit => out.truncate(mark),
+            Err(c) => {
+                out.truncate(start);
+                return Err(c);
+            }
+        }
+    }
+    match count {
+        0 => Err(unit),
+        1 => {
+            // Alone, the operand is the expression itself: no parentheses.
+            let (at, kind, parens) = first;
+            if parens {
+                out.pop();
+                out.remove(at);
+            }
+            Ok(kind)
+        }
+        _ if is_and => Ok(Kind::And),
+        _ => Ok(Kind::Or),
+    }
+}
+
 /// `and` (`is_and`) or `or` of the operands, folding constants: the unit (`true` for
 /// `and`) is dropped, the absorbing constant wins, no operand left is the unit.
 fn junction(ps: &[Pred], tz: FixedOffset, is_and: bool) -> Result<Expr, Constant> {
@@ -125,43 +443,78 @@ fn junction(ps: &[Pred], tz: FixedOffset, is_and: bool) -> Result<Expr, Constant
 }
 
 fn field(f: &FieldRef) -> Field {
+    // A short name is stored inline: no allocation for the common field.
     let path = match &f.subform {
-        Some(sub) => vec![sub.clone(), f.name.clone()],
-        None => vec![f.name.clone()],
+        Some(sub) => vec![Str::from(sub), Str::from(&f.name)].into(),
+        None => Path::one(f.name.as_str()),
     };
     Field {
-        path: path.into(),
+        path,
         span: Span::default(),
     }
 }
 
-fn lit(s: &Scalar, tz: FixedOffset) -> Literal {
+/// The earliest instant a datetime literal can name: `0000-01-01T00:00:00+23:59`.
+pub const MIN_INSTANT_MS: i64 = -62_167_219_200_000 - OFFSET_MAX_MS;
+/// The latest instant a datetime literal can name: `9999-12-31T23:59:59.999-23:59`.
+pub const MAX_INSTANT_MS: i64 = 253_402_300_799_999 + OFFSET_MAX_MS;
+/// The largest UTC offset a literal can write, 23:59, in milliseconds.
+const OFFSET_MAX_MS: i64 = (23 * 3600 + 59 * 60) * 1000;
+
+/// A literal for `s`; `None` for an instant no datetime literal can name (outside
+/// [`MIN_INSTANT_MS`]..=[`MAX_INSTANT_MS`]).
+fn lit(s: &Scalar, tz: FixedOffset) -> Option<Literal> {
     let value = match s {
         Scalar::Text(t) => Value::String(t.clone()),
         Scalar::Number(n) => Value::Number(*n),
         Scalar::Bool(b) => Value::Bool(*b),
-        Scalar::DateTime(ms) => match chrono::DateTime::from_timestamp_millis(*ms) {
-            Some(utc) => Value::DateTime(DateTimeLit {
-                local: utc.with_timezone(&tz).naive_local(),
-                offset: Some(tz.local_minus_utc()),
-            }),
-            // Outside chrono's range (about ±262,000 years): no literal can name it, and
-            // the number of milliseconds is the only faithful rendering left. The
-            // checker never produces such instants.
-            None => Value::Number(*ms as f64),
-        },
+        Scalar::DateTime(ms) => Value::DateTime(datetime(*ms, tz)?),
     };
-    Literal {
+    Some(Literal {
         value,
         span: Span::default(),
-    }
+    })
 }
 
-fn list(vs: &[Scalar], tz: FixedOffset) -> List {
-    List {
-        items: vs.iter().map(|v| lit(v, tz)).collect(),
-        span: Span::default(),
+/// A datetime literal for the instant `ms`, in the offset `tz` when the local year there
+/// has four digits and `tz` is whole minutes (what a literal can write); else in UTC,
+/// else at the offset ±23:59 that brings it into years 0000–9999.
+fn datetime(ms: i64, tz: FixedOffset) -> Option<DateTimeLit> {
+    if !(MIN_INSTANT_MS..=MAX_INSTANT_MS).contains(&ms) {
+        return None;
     }
+    let utc = chrono::DateTime::from_timestamp_millis(ms)?;
+    let edge = if ms > 0 {
+        -OFFSET_MAX_MS
+    } else {
+        OFFSET_MAX_MS
+    } / 1000;
+    let tz_secs = tz.local_minus_utc();
+    let writable = |secs: i32| secs % 60 == 0 && i64::from(secs.abs()) * 1000 <= OFFSET_MAX_MS;
+    [tz_secs, 0, edge as i32]
+        .into_iter()
+        .filter(|&secs| writable(secs))
+        .find_map(|secs| {
+            let local = utc
+                .with_timezone(&FixedOffset::east_opt(secs)?)
+                .naive_local();
+            (0..=9999)
+                .contains(&chrono::Datelike::year(&local))
+                .then_some(DateTimeLit {
+                    local,
+                    offset: Some(secs),
+                })
+        })
+}
+
+/// Literals for the writable values of `vs`, dropping the instants no literal can name
+/// (no record holds one).
+fn list(vs: &[Scalar], tz: FixedOffset) -> Option<List> {
+    let items: Vec<Literal> = vs.iter().filter_map(|v| lit(v, tz)).collect();
+    (!items.is_empty()).then_some(List {
+        items,
+        span: Span::default(),
+    })
 }
 
 fn pred(f: &FieldRef, kind: PredKind) -> Expr {
@@ -180,27 +533,30 @@ fn not_if(negated: bool, e: Expr) -> Expr {
     }
 }
 
-fn compare(f: &FieldRef, op: CmpOp, v: &Scalar, tz: FixedOffset) -> Expr {
-    pred(
+/// `f op v`; `None` when `v` is an instant no literal names.
+fn compare(f: &FieldRef, op: CmpOp, v: &Scalar, tz: FixedOffset) -> Option<Expr> {
+    Some(pred(
         f,
         PredKind::Compare {
             op,
-            value: lit(v, tz),
+            value: lit(v, tz)?,
         },
-    )
+    ))
 }
 
 fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
     let f = &l.field;
     let neg = l.negated;
+    // A value no literal can name is one no record holds (records hold instants of
+    // years 0000–9999): a test needing it to be there is false.
+    let none = Constant::of(neg);
     Ok(match &l.test {
-        Test::Eq(v) => compare(f, if neg { CmpOp::Ne } else { CmpOp::Eq }, v, tz),
-        Test::In(vs) if vs.is_empty() => return Err(Constant::of(neg)),
+        Test::Eq(v) => compare(f, if neg { CmpOp::Ne } else { CmpOp::Eq }, v, tz).ok_or(none)?,
         Test::In(vs) => pred(
             f,
             PredKind::In {
                 negated: neg,
-                list: list(vs, tz),
+                list: list(vs, tz).ok_or(none)?,
             },
         ),
         Test::Range(r) => return range(f, r, neg, tz),
@@ -212,7 +568,10 @@ fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
             PredKind::Text {
                 negated: neg,
                 op: *op,
-                value: lit(&Scalar::Text(s.clone()), tz),
+                value: Literal {
+                    value: Value::String(s.clone()),
+                    span: Span::default(),
+                },
             },
         ),
         Test::HasAny(vs) | Test::HasAll(vs) if vs.is_empty() => {
@@ -228,24 +587,32 @@ fn leaf(l: &Leaf, tz: FixedOffset) -> Result<Expr, Constant> {
                 f,
                 PredKind::Has {
                     quantifier: Quantifier::All,
-                    values: HasOperand::One(lit(&vs[0], tz)),
+                    values: HasOperand::One(lit(&vs[0], tz).ok_or(none)?),
                 },
             ),
         ),
-        Test::HasAny(vs) | Test::HasAll(vs) => not_if(
-            neg,
-            pred(
-                f,
-                PredKind::Has {
-                    quantifier: if matches!(l.test, Test::HasAny(_)) {
-                        Quantifier::Any
-                    } else {
-                        Quantifier::All
+        Test::HasAny(vs) | Test::HasAll(vs) => {
+            let any = matches!(l.test, Test::HasAny(_));
+            let values = list(vs, tz).ok_or(none)?;
+            // `has all` of a value no record holds is false; `has any` just drops it.
+            if !any && values.items.len() < vs.len() {
+                return Err(none);
+            }
+            not_if(
+                neg,
+                pred(
+                    f,
+                    PredKind::Has {
+                        quantifier: if any {
+                            Quantifier::Any
+                        } else {
+                            Quantifier::All
+                        },
+                        values: HasOperand::List(values),
                     },
-                    values: HasOperand::List(list(vs, tz)),
-                },
-            ),
-        ),
+                ),
+            )
+        }
     })
 }
 
@@ -260,21 +627,23 @@ fn multi_valued(f: &FieldRef) -> bool {
 }
 
 fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Constant> {
+    let none = Constant::of(neg);
+    let r = &*clamp(r).ok_or(none)?;
     let one_end = |b: &Bound, incl: CmpOp, excl: CmpOp| {
-        compare(f, if b.inclusive { incl } else { excl }, &b.value, tz)
+        compare(f, if b.inclusive { incl } else { excl }, &b.value, tz).ok_or(none)
     };
     // An empty range (`lo > hi`) holds for no value; the checker rejects one written as
     // `between`, so it is folded like a constant.
     if crate::normalize::range_is_empty(r) {
-        return Err(Constant::of(neg));
+        return Err(none);
     }
     let positive = match (&r.lo, &r.hi) {
         // Not valid IR; `eval` matches nothing with it.
-        (None, None) => return Err(Constant::of(neg)),
-        (Some(lo), None) => one_end(lo, CmpOp::Ge, CmpOp::Gt),
-        (None, Some(hi)) => one_end(hi, CmpOp::Le, CmpOp::Lt),
+        (None, None) => return Err(none),
+        (Some(lo), None) => one_end(lo, CmpOp::Ge, CmpOp::Gt)?,
+        (None, Some(hi)) => one_end(hi, CmpOp::Le, CmpOp::Lt)?,
         (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
-            return Ok(between(f, &lo.value, &hi.value, neg, tz))
+            return between(f, &lo.value, &hi.value, neg, tz).ok_or(none)
         }
         (Some(lo), Some(hi)) if multi_valued(f) => {
             match (inclusive(lo, true), inclusive(hi, false)) {
@@ -292,18 +661,18 @@ fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Co
                         }),
                     };
                     if crate::normalize::range_is_empty(&r) {
-                        return Err(Constant::of(neg));
+                        return Err(none);
                     }
-                    return Ok(between(f, &low, &high, neg, tz));
+                    return between(f, &low, &high, neg, tz).ok_or(none);
                 }
                 // An exclusive end at the edge of the value space: nothing lies inside.
-                _ => return Err(Constant::of(neg)),
+                _ => return Err(none),
             }
         }
         (Some(lo), Some(hi)) => Expr::And(
             vec![
-                one_end(lo, CmpOp::Ge, CmpOp::Gt),
-                one_end(hi, CmpOp::Le, CmpOp::Lt),
+                one_end(lo, CmpOp::Ge, CmpOp::Gt)?,
+                one_end(hi, CmpOp::Le, CmpOp::Lt)?,
             ],
             Span::default(),
         ),
@@ -311,15 +680,64 @@ fn range(f: &FieldRef, r: &Range, neg: bool, tz: FixedOffset) -> Result<Expr, Co
     Ok(not_if(neg, positive))
 }
 
-fn between(f: &FieldRef, low: &Scalar, high: &Scalar, neg: bool, tz: FixedOffset) -> Expr {
-    pred(
+/// `r` with its datetime ends brought into the instants a literal can name, which are
+/// the instants records hold: an end beyond them on the far side makes the range empty
+/// (`None`), one beyond them on the near side becomes the last nameable instant,
+/// inclusive. Borrowed when nothing changes.
+fn clamp(r: &Range) -> Option<Cow<'_, Range>> {
+    let out = |b: &Option<Bound>| match b {
+        Some(Bound {
+            value: Scalar::DateTime(ms),
+            ..
+        }) => !(MIN_INSTANT_MS..=MAX_INSTANT_MS).contains(ms),
+        _ => false,
+    };
+    if !out(&r.lo) && !out(&r.hi) {
+        return Some(Cow::Borrowed(r));
+    }
+    let edge = |ms: i64| {
+        Some(Bound {
+            value: Scalar::DateTime(ms),
+            inclusive: true,
+        })
+    };
+    let mut c = r.clone();
+    if let Some(Bound {
+        value: Scalar::DateTime(ms),
+        ..
+    }) = c.lo
+    {
+        if ms > MAX_INSTANT_MS {
+            return None;
+        }
+        if ms < MIN_INSTANT_MS {
+            c.lo = edge(MIN_INSTANT_MS);
+        }
+    }
+    if let Some(Bound {
+        value: Scalar::DateTime(ms),
+        ..
+    }) = c.hi
+    {
+        if ms < MIN_INSTANT_MS {
+            return None;
+        }
+        if ms > MAX_INSTANT_MS {
+            c.hi = edge(MAX_INSTANT_MS);
+        }
+    }
+    Some(Cow::Owned(c))
+}
+
+fn between(f: &FieldRef, low: &Scalar, high: &Scalar, neg: bool, tz: FixedOffset) -> Option<Expr> {
+    Some(pred(
         f,
         PredKind::Between {
             negated: neg,
-            low: Box::new(lit(low, tz)),
-            high: Box::new(lit(high, tz)),
+            low: Box::new(lit(low, tz)?),
+            high: Box::new(lit(high, tz)?),
         },
-    )
+    ))
 }
 
 /// The inclusive end equivalent to `b` (a lower end when `lower`): the value itself, or
@@ -345,7 +763,7 @@ fn inclusive(b: &Bound, lower: bool) -> Option<Scalar> {
 
 /// The smallest `f64` above `x` (finite `x`); `f64::next_up` needs a newer compiler than
 /// the crate's minimum.
-fn next_up(x: f64) -> f64 {
+pub(crate) fn next_up(x: f64) -> f64 {
     if x == 0.0 {
         return f64::from_bits(1);
     }
@@ -358,7 +776,7 @@ fn next_up(x: f64) -> f64 {
 }
 
 /// The largest `f64` below `x` (finite `x`).
-fn next_down(x: f64) -> f64 {
+pub(crate) fn next_down(x: f64) -> f64 {
     -next_up(-x)
 }
 

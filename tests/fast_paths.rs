@@ -79,7 +79,7 @@ fn long_number_literals_survive_jdy_json_exactly() {
         &opts,
     )
     .expect("compiles");
-    let f = jdy::compile(q.pred(), &JdyOptions { tz: q.tz() }).expect("jdy");
+    let f = jdy::compile(q.pred(), &JdyOptions::new(q.tz())).expect("jdy");
     let value = |f: &JdyFilter| f.cond[0].value.clone().expect("a value")[0].as_f64();
     assert_eq!(value(&f), Some(exact));
     let back = JdyFilter::from_json(&serde_json::to_string(&f).expect("JSON")).expect("reads");

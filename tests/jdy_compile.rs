@@ -39,6 +39,11 @@ fn n(x: f64) -> Scalar {
     Scalar::Number(x)
 }
 
+/// The residual of a plan as a predicate.
+fn residual(pd: &jdy::Pushdown) -> Option<&Pred> {
+    pd.residual().map(|r| r.pred())
+}
+
 fn opts() -> JdyOptions {
     JdyOptions::default()
 }
@@ -208,10 +213,10 @@ fn nested_groups_are_rejected_and_pushed_down() {
     );
     let pd = jdy::pushdown(&p, &opts());
     assert_eq!(
-        serde_json::to_value(pd.filter.unwrap()).unwrap(),
+        serde_json::to_value(pd.filter().unwrap()).unwrap(),
         json!({"rel": "and", "cond": [{"field": "a", "type": "number", "method": "eq", "value": [1]}]})
     );
-    assert_eq!(pd.residual, Some(or));
+    assert_eq!(residual(&pd), Some(&or));
 }
 
 #[test]
@@ -224,20 +229,20 @@ fn an_or_is_pushed_whole_or_not_at_all() {
     let pd = jdy::pushdown(&p, &opts());
     // `endswith` loosens to `like`; the whole `or` stays as residual.
     assert_eq!(
-        serde_json::to_value(pd.filter.unwrap()).unwrap(),
+        serde_json::to_value(pd.filter().unwrap()).unwrap(),
         json!({"rel": "or", "cond": [
             {"field": "t", "type": "text", "method": "eq", "value": ["a"]},
             {"field": "t", "type": "text", "method": "like", "value": ["z"]},
         ]})
     );
-    assert_eq!(pd.residual, Some(p));
+    assert_eq!(residual(&pd), Some(&p));
     let hopeless = Pred::Or(vec![
         leaf(t(), Test::Eq(text("a"))),
         not(t(), Test::Text(TextOp::Contains, "z".into())),
     ]);
     let pd = jdy::pushdown(&hopeless, &opts());
-    assert_eq!(pd.filter, None);
-    assert_eq!(pd.residual, Some(hopeless));
+    assert_eq!(pd.filter(), None);
+    assert_eq!(residual(&pd), Some(&hopeless));
 }
 
 #[test]
@@ -301,7 +306,15 @@ fn constants_are_rejected() {
         [JdyError::Constant { value: true, .. }]
     ));
     let pd = jdy::pushdown(&Pred::False, &opts());
-    assert_eq!((pd.filter, pd.residual), (None, Some(Pred::False)));
+    assert!(pd.is_unsatisfiable());
+    assert_eq!((pd.filter(), residual(&pd)), (None, Some(&Pred::False)));
+    // The language has no `false`: the residual text is a query no record matches.
+    assert_eq!(
+        pd.residual().unwrap().to_string(),
+        "_id is empty and _id is not empty"
+    );
+    let pd = jdy::pushdown(&Pred::True, &opts());
+    assert!(pd.is_tautology() && pd.is_exact() && !pd.is_unsatisfiable());
 }
 
 #[test]
@@ -312,7 +325,7 @@ fn unnormalized_not_is_handled_exactly() {
         leaf(field("b", FieldType::Text), Test::Empty),
     ])));
     let pd = jdy::pushdown(&p, &opts());
-    let f = pd.filter.expect("b is not empty is pushable");
+    let f = pd.filter().expect("b is not empty is pushable").clone();
     let tz = opts().tz;
     let records = [
         (json!({"a": 1, "b": "x"}), false),
@@ -322,7 +335,7 @@ fn unnormalized_not_is_handled_exactly() {
         (json!({"a": 2, "b": ""}), false),
     ];
     for (r, want) in records {
-        let residual_ok = match &pd.residual {
+        let residual_ok = match residual(&pd) {
             None => true,
             Some(res) => {
                 // Hand evaluation of the only residual shape possible here: `a != 1`.
@@ -348,8 +361,8 @@ fn deep_trees_fail_closed() {
     }
     assert!(matches!(errors(&p)[..], [JdyError::TooDeep { .. }]));
     let pd = jdy::pushdown(&p, &opts());
-    assert_eq!(pd.filter, None);
-    assert!(pd.residual.is_some());
+    assert_eq!(pd.filter(), None);
+    assert!(pd.residual().is_some());
 }
 
 #[test]
@@ -440,9 +453,11 @@ fn ill_typed_ir_is_rejected_not_guessed() {
         Test::Eq(Scalar::DateTime(300_000_000_000_000)),
     );
     assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]));
-    // Nothing of it is pushed, and all of it stays as residual.
+    // No datetime literal can name that instant and no record holds it: pushdown sees
+    // a query that matches nothing.
     let pd = jdy::pushdown(&p, &opts());
-    assert_eq!((pd.filter, pd.residual), (None, Some(p)));
+    assert!(pd.is_unsatisfiable());
+    assert_eq!(pd.filter(), None);
 }
 
 #[test]
@@ -452,10 +467,183 @@ fn like_is_only_sent_for_plain_text() {
         let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
         assert!(matches!(errors(&p)[..], [JdyError::BadValue { .. }]), "{s}");
         let sw = leaf(t(), Test::Text(TextOp::StartsWith, s.into()));
-        assert_eq!(jdy::pushdown(&sw, &opts()).filter, None, "{s}");
+        assert_eq!(jdy::pushdown(&sw, &opts()).filter(), None, "{s}");
     }
     for s in ["abc", "张三", "139 0000", "a-b", "a@b", "a/b"] {
         let p = leaf(t(), Test::Text(TextOp::Contains, s.into()));
         assert_eq!(strict(&p)["cond"][0]["value"], json!([s]));
     }
+}
+
+fn strict_seed_conds(p: &Pred) -> usize {
+    jdy::compile(p, &seed()).expect("seed compiles").cond.len()
+}
+
+fn seed() -> JdyOptions {
+    JdyOptions::default().with_methods(jdy::JdyMethods::Seed)
+}
+
+#[test]
+fn the_default_table_is_extended() {
+    assert_eq!(JdyOptions::default().methods, jdy::JdyMethods::Extended);
+    let gt = leaf(
+        field("x", FieldType::Number),
+        Test::Range(Range {
+            lo: Some(Bound {
+                value: n(5.0),
+                inclusive: false,
+            }),
+            hi: None,
+        }),
+    );
+    assert_eq!(strict(&gt)["cond"][0]["method"], "gt");
+}
+
+#[test]
+fn seed_table_numbers_use_closed_ranges_exactly() {
+    let x = || field("x", FieldType::Number);
+    let b = |v: f64, inclusive| {
+        Some(Bound {
+            value: n(v),
+            inclusive,
+        })
+    };
+    let seed_json =
+        |p: &Pred| serde_json::to_value(jdy::compile(p, &seed()).expect("seed compiles")).unwrap();
+    let gt = leaf(
+        x(),
+        Test::Range(Range {
+            lo: b(5.0, false),
+            hi: None,
+        }),
+    );
+    assert_eq!(
+        seed_json(&gt)["cond"],
+        json!([{"field": "x", "type": "number", "method": "range", "value": [5.000000000000001, null]}])
+    );
+    let open = leaf(
+        x(),
+        Test::Range(Range {
+            lo: b(1.0, false),
+            hi: b(5.0, false),
+        }),
+    );
+    let f = seed_json(&open);
+    assert_eq!(
+        f["cond"],
+        json!([{"field": "x", "type": "number", "method": "range", "value": [1.0000000000000002, 4.999999999999999]}])
+    );
+    // One condition, so it also fits an `or`.
+    let f = jdy::compile(
+        &Pred::Or(vec![open.clone(), leaf(x(), Test::Empty)]),
+        &seed(),
+    )
+    .expect("fits an or");
+    for (r, want) in [
+        (json!({"x": 1}), false),
+        (json!({"x": 1.5}), true),
+        (json!({"x": 5}), false),
+        (json!({"x": 4.999}), true),
+        (json!({}), true),
+    ] {
+        for mode in NE_MODES {
+            assert_eq!(jdy_sim(&f, &r, mode, opts().tz), want, "{r}");
+        }
+    }
+    // `not (x > 5)` = `x <= 5 or empty`.
+    let ng = not(
+        x(),
+        Test::Range(Range {
+            lo: b(5.0, false),
+            hi: None,
+        }),
+    );
+    assert_eq!(
+        seed_json(&ng)["cond"],
+        json!([
+            {"field": "x", "type": "number", "method": "range", "value": [null, 5]},
+            {"field": "x", "type": "number", "method": "empty"},
+        ])
+    );
+}
+
+#[test]
+fn seed_table_refuses_what_the_seed_does_not_list() {
+    let mut textarea = field("remark", FieldType::Text);
+    textarea.info_mut().widget = Some("textarea".into());
+    let refused = [
+        leaf(
+            field("t", FieldType::Text),
+            Test::Text(TextOp::Contains, "a".into()),
+        ),
+        leaf(textarea, Test::Eq(text("a"))),
+        leaf(
+            field("m", FieldType::Multiselect),
+            Test::HasAny(vec![text("a")]),
+        ),
+        leaf(field("u", FieldType::User), Test::Eq(text("alice"))),
+        leaf(field("flowState", FieldType::Flowstate), Test::Empty),
+    ];
+    for p in &refused {
+        // The extended table takes each of them.
+        assert!(jdy::compile(p, &opts()).is_ok(), "{p:?}");
+        let errs = jdy::compile(p, &seed()).expect_err("not in the seed table");
+        assert!(
+            errs.iter().all(|e| match e {
+                JdyError::Unsupported { help, .. } => help.contains("documented method table"),
+                JdyError::NeedsOr { .. } => true,
+                _ => false,
+            }),
+            "{errs:?}"
+        );
+        // Pushdown keeps it whole as the residual.
+        let pd = jdy::pushdown(p, &seed());
+        assert_eq!((pd.filter(), residual(&pd)), (None, Some(p)), "{p:?}");
+    }
+    // A flow state `in` still fits an `or` as one `eq` per value, alone or in a
+    // top-level `or`.
+    let fs = leaf(
+        field("flowState", FieldType::Flowstate),
+        Test::In(vec![n(1.0), n(2.0)]),
+    );
+    assert_eq!(strict_seed_conds(&fs), 2);
+    let or = Pred::Or(vec![
+        fs,
+        leaf(field("t", FieldType::Text), Test::Eq(text("a"))),
+    ]);
+    let f = serde_json::to_value(jdy::compile(&or, &seed()).unwrap()).unwrap();
+    assert_eq!(f["cond"].as_array().unwrap().len(), 3);
+    // Phones keep `like` in the seed table: `=` on a phone still loosens to it.
+    let ph = leaf(field("ph", FieldType::Phone), Test::Eq(text("139")));
+    let pd = jdy::pushdown(&ph, &seed());
+    assert_eq!(pd.filter().unwrap().cond[0].method, jdy::Method::Like);
+}
+
+#[test]
+fn guards_index_by_field() {
+    // `x != 1` may drop its `empty` arm only when another conjunct rules out an empty
+    // `x`; a guard on another field, or the conjunct itself, does not count.
+    let x = || field("x", FieldType::Number);
+    let y = || field("y", FieldType::Number);
+    let ne = not(x(), Test::Eq(n(1.0)));
+    let guarded = Pred::And(vec![
+        ne.clone(),
+        leaf(
+            x(),
+            Test::Range(Range {
+                lo: Some(Bound {
+                    value: n(0.0),
+                    inclusive: true,
+                }),
+                hi: None,
+            }),
+        ),
+    ]);
+    assert_eq!(strict(&guarded)["cond"][0]["method"], "ne");
+    let other = Pred::And(vec![ne.clone(), leaf(y(), Test::Eq(n(2.0)))]);
+    assert!(jdy::compile(&other, &opts()).is_err());
+    let twice = Pred::And(vec![ne.clone(), not(x(), Test::Eq(n(2.0)))]);
+    assert!(jdy::compile(&twice, &opts()).is_err());
+    let pd = jdy::pushdown(&other, &opts());
+    assert_eq!(residual(&pd), Some(&ne));
 }

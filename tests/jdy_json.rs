@@ -129,7 +129,7 @@ fn arb_pred() -> BoxedStrategy<Pred> {
 }
 
 fn same_text(p: &Pred, tz: FixedOffset) -> Result<(), TestCaseError> {
-    let opts = JdyOptions { tz };
+    let opts = JdyOptions::new(tz);
     let via_serde = jdy::compile(p, &opts).map(|f| serde_json::to_string(&f).unwrap());
     prop_assert_eq!(jdy::to_json(p, &opts), via_serde);
     Ok(())

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use support::{arb_pred, arb_record, tz};
 
 fn opts() -> JdyOptions {
-    JdyOptions { tz: tz() }
+    JdyOptions::new(tz())
 }
 
 /// Decompiles `f` against the test schema. Only an inverted (empty) range is refused,
@@ -51,13 +51,13 @@ proptest! {
             let pd = jdy::pushdown(q, &opts());
             for r in &records {
                 let want = matches(q, r);
-                let residual = pd.residual.as_ref().is_none_or(|res| matches(res, r));
+                let residual = pd.matches(r);
                 for mode in NE_MODES {
                     prop_assert_eq!(
-                        sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual,
+                        sim_opt(pd.filter(), r, mode, tz()) && residual,
                         want,
                         "query {:?}\nfilter {:?}\nresidual {:?}\nrecord {}\n{:?}",
-                        q, pd.filter, pd.residual, r, mode
+                        q, pd.filter(), pd.residual(), r, mode
                     );
                 }
             }
@@ -73,9 +73,9 @@ proptest! {
         let strict = jdy::compile(&p, &opts());
         for r in &records {
             let want = matches(&p, r);
-            let residual = pd.residual.as_ref().is_none_or(|res| matches(res, r));
+            let residual = pd.matches(r);
             for mode in NE_MODES {
-                prop_assert_eq!(sim_opt(pd.filter.as_ref(), r, mode, tz()) && residual, want);
+                prop_assert_eq!(sim_opt(pd.filter(), r, mode, tz()) && residual, want);
                 if let Ok(f) = &strict {
                     prop_assert_eq!(jdy_sim(f, r, mode, tz()), want);
                 }
@@ -110,8 +110,8 @@ proptest! {
         let n = normalize(p);
         if jdy::compile(&n, &opts()).is_ok() {
             let pd = jdy::pushdown(&n, &opts());
-            prop_assert!(pd.filter.is_some());
-            prop_assert_eq!(pd.residual, None);
+            prop_assert!(pd.filter().is_some());
+            prop_assert!(pd.is_exact());
         }
     }
 
@@ -380,6 +380,107 @@ proptest! {
                     f, text, compiled.err().map(|d| d.render(80, false)).unwrap_or_default()
                 );
             }
+        }
+    }
+}
+
+/// Whether every condition of `f` uses a method of the seed table for its field.
+fn within_seed(f: &jdy::JdyFilter) -> bool {
+    f.cond.iter().all(|c| {
+        let field = support::field_ref(&c.field);
+        jdy::methods_for(&field, jdy::JdyMethods::Seed).contains(&c.method)
+    })
+}
+
+fn seed() -> JdyOptions {
+    opts().with_methods(jdy::JdyMethods::Seed)
+}
+
+proptest! {
+    /// With the seed method table, strict output uses only the seed's methods and is
+    /// still exact.
+    #[test]
+    fn seed_strict_output_is_exact_and_within_the_table(p in arb_pred(), records in prop::collection::vec(arb_record(), 1..8)) {
+        let n = normalize(p.clone());
+        for q in [&p, &n] {
+            if let Ok(f) = jdy::compile(q, &seed()) {
+                prop_assert!(within_seed(&f), "{:?}", f);
+                prop_assert_eq!(jdy::to_json(q, &seed()).ok(), Some(serde_json::to_string(&f).unwrap()));
+                for r in &records {
+                    for mode in NE_MODES {
+                        prop_assert_eq!(jdy_sim(&f, r, mode, tz()), matches(q, r), "query {:?}\nfilter {:?}\nrecord {}", q, f, r);
+                    }
+                }
+            }
+        }
+    }
+
+    /// With the seed method table, pushdown keeps the meaning and sends only seed
+    /// methods; whatever the seed compiles strictly, the extended table does too.
+    #[test]
+    fn seed_pushdown_keeps_the_meaning(p in arb_pred(), records in prop::collection::vec(arb_record(), 1..8)) {
+        let n = normalize(p);
+        let pd = jdy::pushdown(&n, &seed());
+        if let Some(f) = pd.filter() {
+            prop_assert!(within_seed(f), "{:?}", f);
+        }
+        for r in &records {
+            for mode in NE_MODES {
+                prop_assert_eq!(sim_opt(pd.filter(), r, mode, tz()) && pd.matches(r), matches(&n, r));
+            }
+        }
+        if jdy::compile(&n, &seed()).is_ok() {
+            prop_assert!(jdy::compile(&n, &opts()).is_ok());
+        }
+    }
+
+    /// The plan's own JSON writer is serde_json's text of the plan, and its filter text
+    /// reads back into the filter; when strict compilation succeeds, pushdown sends the
+    /// same filter with nothing left over.
+    #[test]
+    fn plan_json_is_serde_json(p in support::arb_pred_with_constants()) {
+        for q in [p.clone(), normalize(p)] {
+            let pd = jdy::pushdown(&q, &opts());
+            prop_assert_eq!(pd.to_json(), serde_json::to_string(&pd).unwrap());
+            if let Some(f) = pd.filter() {
+                let text = serde_json::to_string(f).unwrap();
+                prop_assert_eq!(pd.filter_json(), Some(text.as_str()));
+            }
+            if let Ok(strict) = jdy::to_json(&q, &opts()) {
+                prop_assert_eq!(pd.filter_json(), Some(strict.as_str()));
+                prop_assert!(pd.is_exact());
+            }
+            prop_assert!(!(pd.is_unsatisfiable() && pd.is_tautology()));
+        }
+    }
+
+    /// A residual lists exactly the record keys its predicate reads, and its text
+    /// compiles back to its meaning.
+    #[test]
+    fn residual_fields_and_text(p in arb_pred(), records in prop::collection::vec(arb_record(), 1..6)) {
+        let n = normalize(p);
+        let pd = jdy::pushdown(&n, &opts());
+        let Some(res) = pd.residual() else { return Ok(()) };
+        let fields = res.fields();
+        let mut sorted = fields.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        prop_assert_eq!(sorted.len(), fields.len(), "duplicates in {:?}", fields);
+        // Blanking a field the residual does not read changes nothing.
+        for r in &records {
+            let mut blanked = r.clone();
+            if let Some(obj) = blanked.as_object_mut() {
+                obj.retain(|k, _| fields.contains(&k.as_str()));
+            }
+            prop_assert_eq!(res.matches(&blanked), res.matches(r), "{:?} reads more than {:?}", res, fields);
+        }
+        if pd.is_unsatisfiable() {
+            return Ok(());
+        }
+        let q = filterql::compile(res.as_str(), &support::schema(), &filterql::Options::at("2022-06-15T12:00:00+08:00".parse().unwrap()))
+            .map_err(|d| TestCaseError::fail(format!("{}\n{}", res, d.render(80, false))))?;
+        for r in &records {
+            prop_assert_eq!(q.matches(r), res.matches(r), "{}", res);
         }
     }
 }

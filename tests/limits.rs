@@ -73,7 +73,7 @@ fn alternating_and_or_at_the_depth_limit_compiles_everywhere_on_a_small_stack() 
         // The canonical text of so deep a tree reparses to the same tree.
         let reparsed = filterql::syntax::parse(&q.ast().to_string()).expect("reparses");
         let ast_depth_ok = reparsed == q.ast();
-        let jdy_codes = match jdy::compile(q.pred(), &jdy::JdyOptions { tz: q.tz() }) {
+        let jdy_codes = match jdy::compile(q.pred(), &jdy::JdyOptions::new(q.tz())) {
             Ok(_) => Vec::new(),
             Err(e) => codes_of(&e),
         };
@@ -131,7 +131,7 @@ fn nested_not_and_parentheses_at_the_depth_limit_compile_on_a_small_stack() {
         let deep = filterql::compile(&text, &schema(), &opts()).expect("compiles");
         let flat = filterql::compile("a = 1", &schema(), &opts()).expect("compiles");
         let outputs = |q: &filterql::Query| {
-            let jdy = jdy::compile(q.pred(), &jdy::JdyOptions { tz: q.tz() }).ok();
+            let jdy = jdy::compile(q.pred(), &jdy::JdyOptions::new(q.tz())).ok();
             let md = masterdata::compile(q.pred(), &masterdata::MdOptions::new(q.tz())).ok();
             let sql = sql::compile_where(q.pred(), &SqlOptions::new(Dialect::Mysql)).ok();
             (jdy, md, sql)
@@ -201,7 +201,7 @@ fn a_query_of_the_maximum_size_compiles_everywhere_on_a_small_stack() {
             filterql::ir::Pred::Or(cs) => cs.len(),
             _ => 0,
         };
-        let jdy = jdy::compile(q.pred(), &jdy::JdyOptions { tz: q.tz() }).map(|f| f.cond.len());
+        let jdy = jdy::compile(q.pred(), &jdy::JdyOptions::new(q.tz())).map(|f| f.cond.len());
         let md = masterdata::compile(q.pred(), &masterdata::MdOptions::new(q.tz())).is_ok();
         let sql = sql::compile_where(q.pred(), &SqlOptions::new(Dialect::Postgres))
             .map(|f| f.sql().len());

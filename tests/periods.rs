@@ -687,7 +687,7 @@ fn each_comparison_means_what_the_readme_says() {
 /// each decompiler reads back, which holds dates and datetimes, not periods.
 fn backends_agree(q: &Query, records: &[Value]) -> Result<(), String> {
     let tz = q.tz();
-    let jdy_opts = jdy::JdyOptions { tz };
+    let jdy_opts = jdy::JdyOptions::new(tz);
     let strict = jdy::compile(q.pred(), &jdy_opts).ok();
     let plan = jdy::pushdown(q.pred(), &jdy_opts);
     let md = masterdata::compile(q.pred(), &masterdata::MdOptions::new(tz))
@@ -728,11 +728,8 @@ fn backends_agree(q: &Query, records: &[Value]) -> Result<(), String> {
                     return Err(format!("{}: jdy {f:?} on {r} ({mode:?})", q.source()));
                 }
             }
-            let residual = plan
-                .residual
-                .as_ref()
-                .is_none_or(|p| filterql::eval::matches(p, r));
-            let pushed = plan.filter.as_ref().is_none_or(|f| jdy_sim(f, r, mode, tz));
+            let residual = plan.residual().is_none_or(|p| p.matches(r));
+            let pushed = plan.filter().is_none_or(|f| jdy_sim(f, r, mode, tz));
             if pushed && residual != want {
                 return Err(format!("{}: jdy pushdown on {r} ({mode:?})", q.source()));
             }

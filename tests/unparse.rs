@@ -123,6 +123,54 @@ proptest! {
         }
     }
 
+    /// The direct writer prints exactly the tree's canonical text, and folds the same
+    /// constants.
+    #[test]
+    fn write_text_is_the_tree_printed(p in arb_pred_with_constants()) {
+        for p in [p.clone(), normalize(p), Pred::Not(Box::new(Pred::Not(Box::new(Pred::And(vec![Pred::True]))))) ] {
+            let mut out = String::from("x");
+            let direct = filterql::unparse::write_text(&p, tz(), &mut out).map(|()| out[1..].to_owned());
+            prop_assert_eq!(&direct, &to_ast(&p, tz()).map(|e| e.to_string()), "{:?}", p);
+            if direct.is_err() {
+                prop_assert_eq!(out, "x", "nothing is left written on a constant");
+            }
+        }
+    }
+
+    /// The direct writer's plain fast path agrees with the tree on any name, text and
+    /// number (keywords, escapes, non-ASCII, signs, exponents).
+    #[test]
+    fn write_text_fast_path_on_any_operand(
+        name in prop_oneof![
+            "[a-zA-Z_][a-zA-Z0-9_]{0,6}",
+            Just("and".to_owned()), Just("In".to_owned()), Just("数量".to_owned()),
+            Just("a b".to_owned()), Just("1a".to_owned()), Just("é".to_owned()),
+        ],
+        text in prop_oneof![any::<String>(), "[a-z\"\\ 中é\u{202e}\u{1b}]{0,5}"],
+        n in prop_oneof![any::<f64>().prop_filter("finite", |n| n.is_finite()), Just(-0.0), Just(1e15), Just(-7.0)],
+        negated in any::<bool>(),
+        which in 0..5u8,
+    ) {
+        use filterql::ir::{Bound, FieldInfo, FieldRef, Range, Scalar, Test};
+        use filterql::syntax::ast::TextOp;
+        use filterql::{FieldType, Span};
+        let ty = if which == 1 { FieldType::Number } else { FieldType::Text };
+        let field = FieldRef::new(FieldInfo {
+            name: name.clone(), subform: None, ty, widget: None, column: name, label: None,
+        });
+        let test = match which {
+            0 => Test::Eq(Scalar::Text(text.as_str().into())),
+            1 => Test::Range(Range { lo: Some(Bound { value: Scalar::Number(n), inclusive: negated }), hi: None }),
+            2 => Test::In(vec![Scalar::Text(text.as_str().into()), Scalar::Number(n)]),
+            3 if !text.is_empty() => Test::Text(TextOp::EndsWith, text.as_str().into()),
+            _ => Test::Empty,
+        };
+        let p = Pred::leaf(field, test, negated, Span::default());
+        let mut out = String::new();
+        let direct = filterql::unparse::write_text(&p, tz(), &mut out).map(|()| out);
+        prop_assert_eq!(direct, to_ast(&p, tz()).map(|e| e.to_string()));
+    }
+
     /// A constant is reported exactly when the predicate is constant on the records.
     #[test]
     fn constants_are_the_right_constants(p in arb_pred_with_constants(), rs in arb_messy_records()) {

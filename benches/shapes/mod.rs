@@ -8,14 +8,24 @@
 //! - `conditions_200`: 200 conditions on 200 distinct fields, joined by `and` (~6 KB);
 //! - `in_list_10k`: one `in` list of 10,000 text values (~100 KB).
 //!
+//! Two nested shapes from issue 18, where strict jdy does not apply (jdy filters are one
+//! flat level), measured through jdy pushdown and the other targets, and through strict
+//! jdy on their flat equivalents (the group's `or` written as `and`):
+//!
+//! - `nested_typical` (A): the typical filter with one `(.. or ..)` group, ~120 B;
+//! - `nested_200` (B): 200 conditions on 200 fields in groups
+//!   `(a or b) and c and (d or e or f)`, ~6 KB.
+//!
 //! Plus `scaling(n)`: `n` short conditions over ten number fields joined by `or`, from
-//! 10 to 100,000 conditions (which is just under the parser's 1 MiB input limit).
+//! 10 to 100,000 conditions (which is just under the parser's 1 MiB input limit), and
+//! `endswith_N`: `N` conditions `fI endswith "x"` joined by `and` (issue 15.1: none fits
+//! jdy exactly, so every conjunct asks which others guard its field).
 #![allow(dead_code)] // each bench binary uses a different subset
 
 use chrono::{DateTime, FixedOffset};
 use filterql::schema::Field;
+use filterql::target::masterdata;
 use filterql::target::sql::{Dialect, SqlOptions};
-use filterql::target::{jdy, masterdata};
 use filterql::{FieldType, Options, Schema};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -31,11 +41,31 @@ pub struct Shape {
     pub sql: String,
     /// The schema the query is checked against.
     pub schema: Schema,
+    /// For a nested shape: the same conditions flat (the groups' `or` as `and`), the
+    /// input of strict jdy, which takes only one flat level.
+    pub flat: Option<String>,
 }
 
-/// The three shapes of issue 8, in report order.
+impl Shape {
+    /// The query a pipeline runs on: the flat equivalent for strict jdy on a nested
+    /// shape, the query itself otherwise.
+    pub fn input(&self, pipeline: &str) -> &str {
+        match (&self.flat, pipeline) {
+            (Some(flat), "jdy") => flat,
+            _ => &self.fq,
+        }
+    }
+}
+
+/// The three shapes of issue 8 and the two nested shapes of issue 18, in report order.
 pub fn shapes() -> Vec<Shape> {
-    vec![typical(), conditions(200), in_list(10_000)]
+    vec![
+        typical(),
+        conditions(200),
+        in_list(10_000),
+        nested_typical(),
+        nested(200),
+    ]
 }
 
 /// The shape called `name` (for the single-shape runs of `memory` and `instructions`);
@@ -47,6 +77,24 @@ pub fn shape(name: &str) -> Option<Shape> {
             fq: scaling(n.parse().ok()?),
             sql: String::new(),
             schema: scaling_schema(),
+            flat: None,
+        });
+    }
+    if let Some(n) = name.strip_prefix("endswith_") {
+        let n: usize = n.parse().ok()?;
+        let fq = (0..n)
+            .map(|i| format!(r#"f{i} endswith "x""#))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let fields = (0..n)
+            .map(|i| Field::new(format!("f{i}"), FieldType::Text))
+            .collect();
+        return Some(Shape {
+            name: "endswith",
+            fq,
+            sql: String::new(),
+            schema: Schema::new(fields),
+            flat: None,
         });
     }
     shapes().into_iter().find(|s| s.name == name)
@@ -69,7 +117,56 @@ pub fn typical() -> Shape {
         fq: fq.to_owned(),
         sql: sql.to_owned(),
         schema: form(),
+        flat: None,
     }
+}
+
+/// A: the typical filter with one nested `or` group.
+pub fn nested_typical() -> Shape {
+    let fq = r#"createTime >= 2022-01-01 and amount > 100 and (status = "待处理" or class contains "A1") and owner = "alice""#;
+    let flat = r#"createTime >= 2022-01-01 and amount > 100 and status = "待处理" and class contains "A1" and owner = "alice""#;
+    let sql = r#"createTime >= '2022-01-01' AND amount > 100 AND (status = '待处理' OR class LIKE '%A1%') AND owner = 'alice'"#;
+    Shape {
+        name: "nested_typical",
+        fq: fq.to_owned(),
+        sql: sql.to_owned(),
+        schema: form(),
+        flat: Some(flat.to_owned()),
+    }
+}
+
+/// B: `n` conditions on `n` distinct fields (the kinds of [`conditions`]) in groups of
+/// six, `(a or b) and c and (d or e or f)`, the groups joined by `and`.
+pub fn nested(n: usize) -> Shape {
+    let base = conditions(n);
+    let (fq_parts, sql_parts) = (split_and(&base.fq, " and "), split_and(&base.sql, " AND "));
+    let join = |parts: &[&str], and: &str, or: &str| {
+        let mut out = String::new();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if matches!(i % 6, 1 | 4 | 5) { or } else { and });
+            }
+            if matches!(i % 6, 0 | 3) {
+                out.push('(');
+            }
+            out.push_str(p);
+            if matches!(i % 6, 1 | 5) || i + 1 == parts.len() && matches!(i % 6, 0 | 3 | 4) {
+                out.push(')');
+            }
+        }
+        out
+    };
+    Shape {
+        name: "nested_200",
+        fq: join(&fq_parts, " and ", " or "),
+        sql: join(&sql_parts, " AND ", " OR "),
+        schema: base.schema,
+        flat: Some(base.fq),
+    }
+}
+
+fn split_and<'a>(text: &'a str, sep: &str) -> Vec<&'a str> {
+    text.split(sep).collect()
 }
 
 /// The form of the `typical` and `in_list_10k` shapes: a jdy-like form of ten fields (its
@@ -142,6 +239,7 @@ pub fn conditions(n: usize) -> Shape {
         fq,
         sql,
         schema: Schema::new(fields),
+        flat: None,
     }
 }
 
@@ -163,6 +261,7 @@ pub fn in_list(n: usize) -> Shape {
         fq,
         sql,
         schema: form(),
+        flat: None,
     }
 }
 
@@ -211,8 +310,14 @@ pub fn compile_jdy(fq: &str, schema: &Schema, opts: &Options) -> String {
     // The JSON text written straight from the IR: byte for byte
     // `serde_json::to_string(&jdy::compile(..))` (tests/jdy_json.rs), without the
     // intermediate `JdyFilter`.
-    jdy::to_json(q.pred(), &jdy::JdyOptions { tz: q.tz() })
-        .expect("the bench query compiles to jdy")
+    q.to_jdy_json().expect("the bench query compiles to jdy")
+}
+
+/// Parse, check, normalize, plan the jdy pushdown and write it as the CLI's
+/// `{"filter":…,"residual":…}` (compact) JSON text.
+pub fn compile_jdy_pushdown(fq: &str, schema: &Schema, opts: &Options) -> String {
+    let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
+    q.to_jdy_pushdown().to_json()
 }
 
 /// Parse, check, normalize and emit the masterdata condition tree as JSON text.
@@ -232,12 +337,25 @@ pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
         .0
 }
 
+/// Parse, check, normalize and emit the PostgreSQL `WHERE` condition with `$n`
+/// placeholders and its parameter list as JSON (the `--params` output).
+pub fn compile_sql_params(fq: &str, schema: &Schema, opts: &Options) -> String {
+    let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
+    let frag = q
+        .to_sql_where(&SqlOptions::new(Dialect::Postgres).params(true))
+        .expect("the bench query compiles to SQL");
+    serde_json::to_string(&frag).expect("a fragment serializes")
+}
+
 /// The pipelines every shape is measured with, by report name.
 pub type Pipeline = fn(&str, &Schema, &Options) -> String;
 
-/// The three emit pipelines, in report order.
-pub const PIPELINES: [(&str, Pipeline); 3] = [
+/// The emit pipelines, in report order (`jdy` runs on a nested shape's flat
+/// equivalent: see [`Shape::input`]).
+pub const PIPELINES: [(&str, Pipeline); 5] = [
     ("jdy", compile_jdy),
+    ("jdy_pushdown", compile_jdy_pushdown),
     ("masterdata", compile_masterdata),
     ("sql", compile_sql),
+    ("sql_params", compile_sql_params),
 ];

@@ -107,7 +107,7 @@ pub struct Shape {
 /// Renders a compiled query for a target, through the backends' `Query` methods.
 pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output, Diagnostics> {
     match target.kind {
-        TargetKind::Jdy if shape.pushdown => Ok(Output::Json(to_json(&query.to_jdy_pushdown()?))),
+        TargetKind::Jdy if shape.pushdown => Ok(Output::Json(to_json(&query.to_jdy_pushdown()))),
         TargetKind::Jdy => Ok(Output::Json(to_json(&query.to_jdy()?))),
         TargetKind::Masterdata => {
             match (&shape.table, shape.envelope) {

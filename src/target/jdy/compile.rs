@@ -1,12 +1,12 @@
 //! Strict compilation and pushdown planning over the normalized IR.
 
-use super::encode::{self, emit, encode, Shape};
+use super::encode::{self, emit, Shape};
 use super::error::JdyError;
-use super::filter::{JdyCond, JdyFilter, Rel};
+use super::filter::{JdyFilter, Rel};
 use super::sink::{CondSink, JsonSink, Sink};
 use super::JdyOptions;
 use crate::ir::{Leaf, Pred, Test};
-use crate::plan::{self, Push};
+use crate::plan;
 use std::borrow::Cow;
 
 /// Compiles `pred` into one flat jdy filter that means exactly the same, or reports
@@ -25,8 +25,8 @@ pub fn compile(pred: &Pred, opts: &JdyOptions) -> Result<JdyFilter, Vec<JdyError
     })
 }
 
-const AND_HEAD: &str = r#"{"rel":"and","cond":["#;
-const OR_HEAD: &str = r#"{"rel":"or","cond":["#;
+pub(super) const AND_HEAD: &str = r#"{"rel":"and","cond":["#;
+pub(super) const OR_HEAD: &str = r#"{"rel":"or","cond":["#;
 
 /// [`compile`] straight to JSON text: exactly `serde_json::to_string(&compile(pred,
 /// opts)?)`, written without building the [`JdyFilter`] (no value per operand, one
@@ -73,7 +73,7 @@ fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, 
             let m = sink.mark();
             // A long `in` list fails the `and` shape after checking every value, and the
             // error is thrown away: go straight to the `or` shape.
-            if encode::only_or(l) && emit(l, opts, Shape::Any, sink).is_ok() {
+            if encode::only_or(l, opts) && emit(l, opts, Shape::Any, sink).is_ok() {
                 return finish(pred, Rel::Or, errors, sink);
             }
             sink.reset(m);
@@ -103,8 +103,8 @@ fn strict<S: Sink>(pred: &Pred, opts: &JdyOptions, sink: &mut S) -> Result<Rel, 
                         };
                         sink.reset(m);
                         // Only now worth knowing which conjuncts rule out empty values.
-                        let guards = guards.get_or_insert_with(|| nonempty_guards(cs.iter()));
-                        if is_guarded(l, i, guards) {
+                        let guards = guards.get_or_insert_with(|| Guards::new(cs));
+                        if guards.guards(l, i) {
                             if emit(l, opts, Shape::NonEmpty, sink).is_ok() {
                                 continue;
                             }
@@ -175,7 +175,7 @@ fn is_flat(p: &Pred) -> bool {
 
 /// About how many bytes of JSON the conditions of `pred` take (for the output's
 /// capacity: a close estimate saves both regrowing and slack).
-fn estimate(pred: &Pred) -> usize {
+pub(super) fn estimate(pred: &Pred) -> usize {
     match pred {
         Pred::Leaf(l) => encode::estimate(l),
         Pred::And(cs) | Pred::Or(cs) => cs
@@ -203,183 +203,38 @@ fn nested(p: &Pred, outer: &'static str) -> JdyError {
     }
 }
 
-/// Whether some conjunct other than `i` rules out an empty value of `l`'s field.
-fn is_guarded(l: &Leaf, i: usize, guards: &[(usize, &str)]) -> bool {
-    l.field.subform.is_none()
-        && guards
-            .iter()
-            .any(|&(j, name)| j != i && name == l.field.name)
+/// For each field, the conjuncts of a top-level `and` that by themselves rule out an
+/// empty value of it (positive tests other than `is empty`, and `is not empty`), so that
+/// a conjunct's complement-style encoding (`ne`, `nin`, ...) may drop its `empty` arm.
+/// Indexed by field name, so asking for every conjunct stays linear.
+pub(super) struct Guards<'a> {
+    /// Field name → the index of its first guard, and whether it has more than one.
+    by_field: foldhash::HashMap<&'a str, (usize, bool)>,
 }
 
-/// The result of [`pushdown`]: the filter to send and what to check on each record
-/// fetched.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Pushdown {
-    /// The filter for jdy; `None` when nothing can be pushed (every record is fetched).
-    pub filter: Option<JdyFilter>,
-    /// The predicate still to apply with [`crate::eval::matches`] to each fetched
-    /// record; `None` when the filter is exact.
-    pub residual: Option<Pred>,
-}
-
-/// Splits `pred` into the largest part jdy evaluates server-side and a residual.
-///
-/// For every record `r`: `pred(r) == filter(r) && residual(r)`, where a missing filter
-/// or residual is true. A top-level `and` pushes every conjunct jdy can express exactly
-/// and, where only a looser condition exists (e.g. `startswith` → `like`), pushes that
-/// too while keeping the conjunct in the residual. A top-level `or` is pushed whole or
-/// not at all (pushing part of an `or` would drop records); its arms may be loosened the
-/// same way, the whole `or` then staying in the residual.
-pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
-    if plan::depth(pred) > plan::MAX_DEPTH {
-        return Pushdown {
-            filter: None,
-            residual: Some(pred.clone()),
-        };
-    }
-    let p = plan::nnf(pred);
-    match &p {
-        Pred::True => Pushdown {
-            filter: None,
-            residual: None,
-        },
-        Pred::False => Pushdown {
-            filter: None,
-            residual: Some(Pred::False),
-        },
-        Pred::Or(_) => match superset_any(&p, opts) {
-            Some((cond, exact)) => Pushdown {
-                filter: Some(JdyFilter { rel: Rel::Or, cond }),
-                residual: (!exact).then_some(p),
-            },
-            None => Pushdown {
-                filter: None,
-                residual: Some(p),
-            },
-        },
-        _ => push_and(&p, opts),
-    }
-}
-
-fn push_and(p: &Pred, opts: &JdyOptions) -> Pushdown {
-    let cs = plan::conjuncts(p);
-    let guards = nonempty_guards(cs.iter().copied());
-    let mut index = 0;
-    let split = plan::split_and(p, |c| {
-        let i = index;
-        index += 1;
-        let Pred::Leaf(l) = c else {
-            return Push::No;
-        };
-        let e = encode(l, opts);
-        // An empty list would push nothing yet drop the conjunct from the residual.
-        if let Some(all) = e.all.filter(|c| !c.is_empty()) {
-            return Push::Exact(all);
-        }
-        if is_guarded(l, i, &guards) {
-            if let Some(ne) = e.nonempty.filter(|c| !c.is_empty()) {
-                return Push::Exact(ne);
-            }
-        }
-        match e.loose {
-            Some(c) => Push::Loose(vec![c]),
-            None => Push::No,
-        }
-    });
-    if !split.pushed.is_empty() {
-        return Pushdown {
-            filter: Some(JdyFilter {
-                rel: Rel::And,
-                cond: split.pushed.into_iter().flatten().collect(),
-            }),
-            residual: split.residual,
-        };
-    }
-    // Nothing fits an `and`: push one conjunct that fits an `or` on its own, an exact
-    // one if there is one (it then leaves the residual).
-    let candidates: Vec<(usize, Vec<JdyCond>, bool)> = cs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| superset_any(c, opts).map(|(cond, exact)| (i, cond, exact)))
-        .collect();
-    let best = candidates
-        .iter()
-        .position(|(_, _, exact)| *exact)
-        .unwrap_or(0);
-    if let Some((i, cond, exact)) = candidates.into_iter().nth(best) {
-        let rest: Vec<Pred> = cs
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != i || !exact)
-            .map(|(_, c)| (*c).clone())
-            .collect();
-        return Pushdown {
-            filter: Some(JdyFilter { rel: Rel::Or, cond }),
-            residual: plan::and_of(rest),
-        };
-    }
-    Pushdown {
-        filter: None,
-        residual: Some(p.clone()),
-    }
-}
-
-/// The indexes of conjuncts that, by themselves failing on an empty value, guarantee
-/// their field is non-empty whenever the conjunction holds: positive tests other than
-/// `is empty`, and `is not empty`.
-fn nonempty_guards<'a>(cs: impl Iterator<Item = &'a Pred>) -> Vec<(usize, &'a str)> {
-    cs.enumerate()
-        .filter_map(|(i, c)| match c {
-            Pred::Leaf(l) if l.field.subform.is_none() => {
-                let guards = (l.test == Test::Empty) == l.negated;
-                guards.then_some((i, l.field.name.as_str()))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// Conditions whose `or` matches every record `p` matches, and whether it matches
-/// exactly those. `None` when no such flat `or` exists.
-fn superset_any(p: &Pred, opts: &JdyOptions) -> Option<(Vec<JdyCond>, bool)> {
-    match p {
-        Pred::Leaf(l) => {
-            let e = encode(l, opts);
-            match (e.any.filter(|c| !c.is_empty()), e.loose) {
-                (Some(any), _) => Some((any, true)),
-                (None, Some(c)) => Some((vec![c], false)),
-                (None, None) => None,
-            }
-        }
-        // An `and` implies each of its conjuncts: any one conjunct's conditions are a
-        // superset. Prefer a single exact condition (the tightest cheap choice).
-        Pred::And(ds) => {
-            let mut fallback = None;
-            for d in ds {
-                if let Pred::Leaf(l) = d {
-                    let e = encode(l, opts);
-                    if let Some(all) = &e.all {
-                        if all.len() == 1 {
-                            return Some((all.clone(), false));
-                        }
-                    }
-                    if fallback.is_none() {
-                        fallback = e.any.filter(|c| !c.is_empty()).or(e.loose.map(|c| vec![c]));
-                    }
+impl<'a> Guards<'a> {
+    pub(super) fn new(cs: &'a [Pred]) -> Self {
+        let mut by_field = foldhash::HashMap::default();
+        for (i, c) in cs.iter().enumerate() {
+            if let Pred::Leaf(l) = c {
+                if l.field.subform.is_none() && (l.test == Test::Empty) == l.negated {
+                    by_field
+                        .entry(l.field.name.as_str())
+                        .and_modify(|e: &mut (usize, bool)| e.1 = true)
+                        .or_insert((i, false));
                 }
             }
-            fallback.map(|c| (c, false))
         }
-        Pred::Or(ds) => {
-            let mut all = Vec::new();
-            let mut exact = true;
-            for d in ds {
-                let (c, e) = superset_any(d, opts)?;
-                all.extend(c);
-                exact &= e;
-            }
-            (!all.is_empty()).then_some((all, exact))
-        }
-        Pred::True | Pred::False | Pred::Not(_) => None,
+        Guards { by_field }
+    }
+
+    /// Whether some conjunct other than the `i`-th rules out an empty value of `l`'s
+    /// field.
+    pub(super) fn guards(&self, l: &Leaf, i: usize) -> bool {
+        l.field.subform.is_none()
+            && self
+                .by_field
+                .get(l.field.name.as_str())
+                .is_some_and(|&(first, more)| more || first != i)
     }
 }

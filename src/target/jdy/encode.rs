@@ -3,18 +3,19 @@
 //! field is known to be non-empty, or as a single looser condition (a superset, for
 //! pushdown).
 //!
-//! [`emit`] encodes one shape straight into a [`Sink`] (JSON text or [`JdyCond`]s)
-//! without building the others: strict compilation asks only for the shape its
-//! position needs. [`encode`] collects every shape, for the pushdown planner.
+//! [`emit`] encodes one shape straight into a [`Sink`] (JSON text or `JdyCond`s)
+//! without building the others: strict compilation and the pushdown planner ask only
+//! for the shape a position needs, and roll the sink back when it does not fit.
 
 use super::error::JdyError;
-use super::filter::{JdyCond, Method};
-use super::sink::{json_head, CondSink, Sink, Val};
-use super::JdyOptions;
-use crate::ir::{Bound, Leaf, Range, Scalar, Test};
+use super::filter::Method;
+use super::sink::{json_head, Sink, Val};
+use super::{JdyMethods, JdyOptions};
+use crate::ir::{Bound, FieldInfo, Leaf, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::syntax::ast::TextOp;
 use crate::timefmt::Civil;
+use crate::unparse::{next_down, next_up};
 use serde_json::Value;
 
 /// jdy's limit on the values of one `in`, `nin` or `all` condition.
@@ -39,6 +40,34 @@ pub fn methods(ty: FieldType) -> &'static [Method] {
     }
 }
 
+/// The methods filterql uses on a field under `table`: [`methods`] of its type for
+/// [`JdyMethods::Extended`]; for [`JdyMethods::Seed`], only what jdy's v5 data-list
+/// documentation lists (numbers and datetimes `eq ne range empty not_empty`; flow state
+/// `eq ne`; single-line text, dropdown, radio group and serial number `eq ne in nin empty
+/// not_empty`; phone `like verified unverified empty not_empty`; every other field,
+/// multi-line text included, `empty not_empty`).
+pub fn methods_for(field: &FieldInfo, table: JdyMethods) -> &'static [Method] {
+    use Method::*;
+    if table == JdyMethods::Extended {
+        return methods(field.ty);
+    }
+    match field.ty {
+        FieldType::Flowstate => &[Eq, Ne],
+        FieldType::Datetime | FieldType::Number => &[Eq, Ne, Range, Empty, NotEmpty],
+        FieldType::Text if field.widget.as_deref() == Some("textarea") => &[Empty, NotEmpty],
+        FieldType::Text | FieldType::Select | FieldType::Sn => &[Eq, Ne, In, Nin, Empty, NotEmpty],
+        FieldType::Phone => &[Like, Verified, Unverified, Empty, NotEmpty],
+        FieldType::User
+        | FieldType::Dept
+        | FieldType::Usergroup
+        | FieldType::Deptgroup
+        | FieldType::Multiselect
+        | FieldType::Dataid
+        | FieldType::Subform
+        | FieldType::Other => &[Empty, NotEmpty],
+    }
+}
+
 /// The jdy `type` written into a condition when the schema did not name the widget.
 pub fn default_type(ty: FieldType) -> Option<&'static str> {
     Some(match ty {
@@ -58,19 +87,6 @@ pub fn default_type(ty: FieldType) -> Option<&'static str> {
         FieldType::Dataid => "dataid",
         FieldType::Other => return None,
     })
-}
-
-/// The encodings of one leaf. A shape is `None` when it cannot express the leaf exactly.
-#[derive(Debug, Clone)]
-pub struct LeafEnc {
-    /// The leaf is exactly the `or` of these conditions.
-    pub any: Option<Vec<JdyCond>>,
-    /// The leaf is exactly the `and` of these conditions.
-    pub all: Option<Vec<JdyCond>>,
-    /// On records where the field is not empty, the leaf is exactly the `and` of these.
-    pub nonempty: Option<Vec<JdyCond>>,
-    /// One condition matching every record the leaf matches (and maybe more).
-    pub loose: Option<JdyCond>,
 }
 
 /// How a leaf's field is shown in messages: `` `name` `` or `` `label` (`name`) ``.
@@ -163,6 +179,9 @@ pub(super) fn emit<S: Sink>(
             } else {
                 Method::Empty
             };
+            if !cx.has(m) {
+                return Err(cx.unsupported(cx.offers()));
+            }
             cx.put0(sink, m);
             Ok(())
         }
@@ -174,22 +193,6 @@ pub(super) fn emit<S: Sink>(
         Test::Text(op, s) => emit_text(&cx, *op, s, shape, sink),
         Test::HasAny(vs) => emit_has(&cx, vs, Method::In, shape, sink),
         Test::HasAll(vs) => emit_has(&cx, vs, Method::All, shape, sink),
-    }
-}
-
-/// Every encoding of one leaf, as [`JdyCond`]s (for the pushdown planner, which weighs
-/// them against each other).
-pub fn encode(leaf: &Leaf, opts: &JdyOptions) -> LeafEnc {
-    let run = |shape| {
-        let mut sink = CondSink::new(opts.tz);
-        emit(leaf, opts, shape, &mut sink).map(|()| sink.conds)
-    };
-    LeafEnc {
-        any: run(Shape::Any).ok(),
-        all: run(Shape::All).ok(),
-        nonempty: run(Shape::NonEmpty).ok(),
-        // A loose form is one condition by construction.
-        loose: run(Shape::Loose).ok().and_then(|mut c| c.pop()),
     }
 }
 
@@ -231,7 +234,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn has(&self, m: Method) -> bool {
-        methods(self.ty()).contains(&m)
+        methods_for(&self.leaf.field, self.opts.methods).contains(&m)
     }
 
     /// A condition without operands.
@@ -299,9 +302,16 @@ impl<'a> Ctx<'a> {
 
     /// The default help: which methods the type does have.
     fn offers(&self) -> String {
-        let names: Vec<&str> = methods(self.ty()).iter().map(|m| m.name()).collect();
+        let names: Vec<&str> = methods_for(&self.leaf.field, self.opts.methods)
+            .iter()
+            .map(|m| m.name())
+            .collect();
+        let table = match self.opts.methods {
+            JdyMethods::Extended => "jdy offers",
+            JdyMethods::Seed => "jdy's documented method table has",
+        };
         format!(
-            "jdy offers only {} on {} fields; use --pushdown to evaluate this client-side",
+            "{table} only {} on {} fields; use --pushdown to evaluate this client-side",
             names.join(", "),
             self.ty().name()
         )
@@ -423,11 +433,11 @@ fn takes_text(ty: FieldType) -> bool {
 /// Whether `leaf`, when it can be encoded at all, only fits an `or` (a positive `in`
 /// that needs several conditions): strict mode then tries that shape first instead of
 /// failing the `and` one.
-pub(super) fn only_or(leaf: &Leaf) -> bool {
+pub(super) fn only_or(leaf: &Leaf, opts: &JdyOptions) -> bool {
     let Test::In(vs) = &leaf.test else {
         return false;
     };
-    let methods = methods(leaf.field.ty);
+    let methods = methods_for(&leaf.field, opts.methods);
     !leaf.negated
         && if methods.contains(&Method::In) {
             vs.len() > MAX_VALUES
@@ -476,6 +486,8 @@ fn complement<S: Sink>(
     in_or: impl FnOnce() -> JdyError,
 ) -> Result<(), JdyError> {
     match shape {
+        // The seed table has no `empty` on flow states: no exact complement there.
+        Shape::Any if !cx.has(Method::Empty) => Err(cx.unsupported(cx.offers())),
         Shape::Any if count == 1 => {
             conds(s)?;
             cx.put0(s, Method::Empty);
@@ -686,6 +698,7 @@ fn negated_range<S: Sink>(
 ) -> Result<(), JdyError> {
     let count = pieces.iter().flatten().count();
     match shape {
+        Shape::Any if !cx.has(Method::Empty) => Err(cx.unsupported(cx.offers())),
         Shape::Any => {
             for p in pieces.iter().flatten() {
                 cx.put_piece(s, p);
@@ -715,19 +728,36 @@ fn emit_num_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Resu
             _ => Err(cx.bad_value("a non-numeric bound on a number field")),
         }
     };
+    // Without `gt`/`lt` (the seed table), an exclusive end is the closed `range` from
+    // the adjacent f64: exact, as numbers compare as f64 (no value lies between).
+    let adjacent = |b: &Bound, up: bool| -> Result<Val<'static>, JdyError> {
+        let Val::Num(n) = v(b)? else {
+            return Err(cx.bad_value("a non-numeric bound on a number field"));
+        };
+        let next = if up { next_up(n) } else { next_down(n) };
+        if next.is_finite() {
+            Ok(Val::Num(next))
+        } else {
+            Err(cx.bad_value("an exclusive bound at the end of the number range"))
+        }
+    };
     // `x >= lo` / `x > lo` and `x <= hi` / `x < hi`, each as one condition.
     let lower = |b: &Bound, inclusive: bool| -> Result<Piece<'static>, JdyError> {
         Ok(if inclusive {
             Piece::two(Method::Range, v(b)?, Val::Null)
-        } else {
+        } else if cx.has(Method::Gt) {
             Piece::one(Method::Gt, v(b)?)
+        } else {
+            Piece::two(Method::Range, adjacent(b, true)?, Val::Null)
         })
     };
     let upper = |b: &Bound, inclusive: bool| -> Result<Piece<'static>, JdyError> {
         Ok(if inclusive {
             Piece::two(Method::Range, Val::Null, v(b)?)
-        } else {
+        } else if cx.has(Method::Lt) {
             Piece::one(Method::Lt, v(b)?)
+        } else {
+            Piece::two(Method::Range, Val::Null, adjacent(b, false)?)
         })
     };
     if cx.leaf.negated {
@@ -745,6 +775,13 @@ fn emit_num_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Resu
     match (&r.lo, &r.hi) {
         (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
             let (a, b) = (v(lo)?, v(hi)?);
+            cx.put(s, Method::Range, &[a, b]);
+            Ok(())
+        }
+        (Some(lo), Some(hi)) if !cx.has(Method::Gt) || !cx.has(Method::Lt) => {
+            // Both ends closed on adjacent values: one exact `range`, in any shape.
+            let closed = |b: &Bound, up: bool| if b.inclusive { v(b) } else { adjacent(b, up) };
+            let (a, b) = (closed(lo, true)?, closed(hi, false)?);
             cx.put(s, Method::Range, &[a, b]);
             Ok(())
         }

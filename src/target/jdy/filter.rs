@@ -164,6 +164,28 @@ impl ListRequest {
         self
     }
 
+    /// Sets the fields to return (the projection; all fields when never set).
+    pub fn with_fields<S: Into<String>>(mut self, fields: impl IntoIterator<Item = S>) -> Self {
+        self.fields = Some(fields.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the filter of a pushdown plan and, when a projection is set (call
+    /// [`with_fields`](Self::with_fields) first), adds every field the plan's residual
+    /// reads that it lacks: a residual reading a field that was not fetched would see it
+    /// empty.
+    pub fn with_pushdown(mut self, plan: &super::Pushdown) -> Self {
+        self.filter = plan.filter().cloned();
+        if let (Some(fields), Some(r)) = (&mut self.fields, plan.residual()) {
+            for f in r.fields() {
+                if !fields.iter().any(|have| have == f) {
+                    fields.push(f.to_owned());
+                }
+            }
+        }
+        self
+    }
+
     /// Sets the page size, clamped to jdy's 1–100 so the request is never refused.
     pub fn with_limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit.clamp(1, MAX_LIMIT));

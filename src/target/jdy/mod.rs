@@ -7,17 +7,20 @@
 //! - [`to_json`]: the same as compact JSON text (`serde_json::to_string` of
 //!   [`compile`]'s filter, byte for byte), written directly without building the
 //!   filter: the fast path when the text is what gets sent.
-//! - [`pushdown`]: the largest part jdy can evaluate as a filter plus a residual
-//!   predicate for [`crate::eval::matches`]; never fails.
+//! - [`pushdown`]: the largest part jdy can evaluate as a filter plus a
+//!   [`Residual`](crate::plan::Residual) to check on the fetched records, as a
+//!   [`Pushdown`]; never fails.
 //! - [`decompile`]: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
 //!   syntax ([`ast::Expr`](crate::syntax::ast::Expr)), whose canonical text compiles
 //!   back to the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
 //! - On a compiled [`Query`](crate::Query): `to_jdy()` (strict, errors as
 //!   [`Diagnostics`](crate::Diagnostics) over the query text), `to_jdy_json()` (the same
-//!   as JSON text, via [`to_json`]) and `to_jdy_pushdown()`
-//!   ([`JdyPlan`]: the filter plus the residual as canonical query text and as IR; it
-//!   serializes as the CLI's `{"filter": ..., "residual": ...}`).
+//!   as JSON text, via [`to_json`]) and `to_jdy_pushdown()` ([`Pushdown`]: the filter,
+//!   the residual with `matches(&record)`, its fields and canonical text, and whether
+//!   the query is unsatisfiable or a tautology; it serializes as the CLI's
+//!   `{"filter": ..., "residual": ...}`). Each has a `_with` form taking
+//!   [`JdyOptions`] (e.g. the [seed method table](self#method-tables)).
 //!
 //! ```
 //! use filterql::{Options, Schema};
@@ -35,9 +38,53 @@
 //! let q = filterql::compile(r#"amount = 1 and (class = "A" or class = "B" or phone verified)"#, &Schema::demo(), &opts)
 //!     .unwrap();
 //! assert!(q.to_jdy().is_err());
-//! let plan = q.to_jdy_pushdown().unwrap();
-//! assert_eq!(plan.filter.unwrap().cond.len(), 1);
-//! assert_eq!(plan.residual.as_deref(), Some(r#"class = "A" or class = "B" or phone verified"#));
+//! let plan = q.to_jdy_pushdown();
+//! assert_eq!(plan.filter().unwrap().cond.len(), 1);
+//! let residual = plan.residual().unwrap();
+//! assert_eq!(residual.to_string(), r#"class = "A" or class = "B" or phone verified"#);
+//! assert_eq!(residual.fields(), ["class", "phone"]);
+//! assert_eq!(
+//!     plan.to_json(),
+//!     r#"{"filter":{"rel":"and","cond":[{"field":"amount","type":"number","method":"eq","value":[1]}]},"residual":"class = \"A\" or class = \"B\" or phone verified"}"#
+//! );
+//! ```
+//!
+//! Paging through the records with a pushdown plan: send the filter, ask for the
+//! residual's fields too, keep the records the residual accepts.
+//!
+//! ```
+//! use filterql::target::jdy::ListRequest;
+//! use filterql::{Options, Schema};
+//! use serde_json::{json, Value};
+//!
+//! let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+//! let q = filterql::compile(r#"amount >= 10 and class startswith "Li""#, &Schema::demo(), &opts)
+//!     .unwrap();
+//! let plan = q.to_jdy_pushdown();
+//! if plan.is_unsatisfiable() {
+//!     return; // nothing can match: no request at all
+//! }
+//! let request = ListRequest::new("app", "entry")
+//!     .with_fields(["amount"])
+//!     .with_pushdown(&plan);
+//! assert_eq!(request.fields.as_deref(), Some(&["amount".to_owned(), "class".to_owned()][..]));
+//!
+//! // What jdy might return for the filter (`amount >= 10`, `class like "Li"`):
+//! let pages: Vec<Vec<Value>> = vec![vec![
+//!     json!({"_id": "a1", "amount": 12, "class": "Li Lei"}),
+//!     json!({"_id": "a2", "amount": 30, "class": "Mo Li"}),
+//! ]];
+//! let mut kept = Vec::new();
+//! let mut next = Some(request);
+//! for page in pages {
+//!     let Some(req) = next.take() else { break };
+//!     // ... POST `req` to /api/v5/app/entry/data/list, `page` is its `data` ...
+//!     kept.extend(page.iter().filter(|r| plan.matches(r)).cloned());
+//!     if let Some(last) = page.last().and_then(|r| r["_id"].as_str()) {
+//!         next = Some(req.next_page(last));
+//!     }
+//! }
+//! assert_eq!(kept, [json!({"_id": "a1", "amount": 12, "class": "Li Lei"})]);
 //! ```
 //!
 //! # What filterql assumes jdy's methods mean
@@ -83,6 +130,33 @@
 //! `ne` + `empty`). A top-level `or` is sent whole (arms loosened as above, a nested
 //! `and` arm by one of its conjuncts, the whole `or` then residual) or not at all.
 //!
+//! The plan ([`Pushdown`]) is the contract for the caller: skip the request when it
+//! [is unsatisfiable](Pushdown::is_unsatisfiable); fetch the residual's
+//! [fields](crate::plan::Residual::fields) along with the wanted ones
+//! ([`ListRequest::with_pushdown`]); keep the fetched records
+//! [`Pushdown::matches`] accepts. The residual's text is canonical query text that
+//! compiles, against the same schema, to the same meaning; a plan serializes but does
+//! not deserialize (keep the query text instead and compile it again).
+//!
+//! # Method tables
+//!
+//! jdy's v5 data-list documentation lists fewer methods per field type than jdy
+//! accepts: numbers and datetimes `eq ne range empty not_empty`, flow state `eq ne`,
+//! "text" (single-line text, dropdown, radio group, serial number) `eq ne in nin empty
+//! not_empty`, phone `like verified unverified empty not_empty`, every other field
+//! `empty not_empty`. [`JdyOptions::with_methods`] chooses the table:
+//!
+//! - [`JdyMethods::Extended`] (the default): also `gt`/`lt` on numbers, `like` on text
+//!   and serial numbers, `in`/`nin` on members, departments and flow states, `in`/`all`
+//!   on multi-valued fields, `eq`/`in` on `_id` ([`methods`]). These are the methods
+//!   jdy's filter UI and API accept and that filterql's tests simulate; the default
+//!   keeps queries people write exact on most tenants.
+//! - [`JdyMethods::Seed`]: only the documented table ([`methods_for`]), for a tenant
+//!   that rejects the others. Output stays exact: an exclusive number bound becomes the
+//!   closed `range` from the adjacent `f64` (`x > 5` → `range [5.000000000000001,
+//!   null]`, as numbers compare as `f64`), a text `in` keeps `in`; what the table
+//!   cannot say is rejected in strict mode and left in the residual by pushdown.
+//!
 //! # Values
 //!
 //! - Datetimes are sent as ISO-8601 with milliseconds and the query's UTC offset
@@ -111,24 +185,60 @@ mod decompile;
 mod encode;
 mod error;
 mod filter;
+mod pushdown;
 mod query;
 mod sink;
 
-pub use compile::{compile, pushdown, to_json, Pushdown};
+pub use compile::{compile, to_json};
 pub use decompile::decompile;
-pub use encode::{default_type, methods, LIKE_SPECIAL, MAX_VALUES};
+pub use encode::{default_type, methods, methods_for, LIKE_SPECIAL, MAX_VALUES};
 pub use error::{DecompileError, JdyError};
 pub use filter::{JdyCond, JdyFilter, ListRequest, Method, Rel, MAX_LIMIT};
-pub use query::JdyPlan;
+pub use pushdown::{pushdown, Pushdown};
 
 use chrono::{FixedOffset, Offset};
 
-/// Options of the jdy backend.
+/// Which jdy filter methods the output may use (see the [module docs](self#method-tables)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JdyMethods {
+    /// Only the methods jdy's v5 data-list documentation lists per field type (see
+    /// [`methods_for`]): no `gt`/`lt`, no `like` on text, no `in`/`all` on multi-valued,
+    /// member or department fields.
+    Seed,
+    /// Every method jdy accepts by name per field type ([`methods`]), including those the
+    /// data-list documentation leaves out (`gt`, `lt`, `like` on text, `in`/`all` on
+    /// multi-valued fields). The default.
+    #[default]
+    Extended,
+}
+
+/// Options of the jdy backend. Build with [`JdyOptions::new`] (or `default()`, +08:00)
+/// and the `with_` methods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct JdyOptions {
     /// The UTC offset datetimes are written in (the query's time zone). It does not
     /// change which instants are meant, only how they read.
     pub tz: FixedOffset,
+    /// The method table the output keeps to.
+    pub methods: JdyMethods,
+}
+
+impl JdyOptions {
+    /// Options writing datetimes with offset `tz`, every method allowed
+    /// ([`JdyMethods::Extended`]).
+    pub fn new(tz: FixedOffset) -> JdyOptions {
+        JdyOptions {
+            tz,
+            methods: JdyMethods::Extended,
+        }
+    }
+
+    /// The same options keeping to the method table `methods`.
+    pub fn with_methods(self, methods: JdyMethods) -> JdyOptions {
+        JdyOptions { methods, ..self }
+    }
 }
 
 /// The project's default time zone, `+08:00` (China Standard Time, jdy's home zone).
@@ -139,7 +249,7 @@ pub fn default_tz() -> FixedOffset {
 
 impl Default for JdyOptions {
     fn default() -> Self {
-        JdyOptions { tz: default_tz() }
+        JdyOptions::new(default_tz())
     }
 }
 

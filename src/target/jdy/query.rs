@@ -2,69 +2,74 @@
 
 use super::error::JdyError;
 use super::filter::JdyFilter;
-use super::{compile, pushdown, to_json, JdyOptions};
+use super::pushdown::{split, Pushdown};
+use super::{compile, to_json, JdyOptions};
 use crate::diagnostic::Diagnostics;
-use crate::ir::Pred;
 use crate::span::Span;
-use crate::unparse::Constant;
-use serde::{Deserialize, Serialize};
-
-/// The result of [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown); serializes as
-/// the `--pushdown` output `{"filter": {...} | null, "residual": "<query text>" | null}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct JdyPlan {
-    /// The filter to send; `null` when nothing can be pushed: every record is fetched.
-    pub filter: Option<JdyFilter>,
-    /// Canonical query text of what the caller still checks on each fetched record
-    /// (with [`crate::eval::matches`] on [`JdyPlan::residual_pred`], or by compiling
-    /// this text); `null` when the filter is exact.
-    pub residual: Option<String>,
-    /// The residual as IR (not serialized).
-    #[serde(skip)]
-    pub residual_pred: Option<Pred>,
-}
 
 impl crate::Query {
-    /// The options the jdy backend uses for this query: datetimes in its time zone.
+    /// The options the jdy backend uses for this query: datetimes in its time zone,
+    /// every method ([`JdyMethods::Extended`](super::JdyMethods::Extended)). Start from
+    /// these for the `_with` methods.
     pub fn jdy_options(&self) -> JdyOptions {
-        JdyOptions { tz: self.tz }
+        JdyOptions::new(self.tz)
     }
 
     /// Strict compilation to one flat jdy filter meaning exactly this query
-    /// (`filterql compile --target jdy`). On failure, every
-    /// [`JdyError`] over this query's text.
+    /// (`filterql compile --target jdy`).
+    ///
+    /// # Errors
+    ///
+    /// Every [`JdyError`] over this query's text: a part jdy cannot express exactly in
+    /// one flat filter (use [`to_jdy_pushdown`](Self::to_jdy_pushdown) for those), or a
+    /// query that is constant.
     pub fn to_jdy(&self) -> Result<JdyFilter, Diagnostics> {
-        compile(&self.pred, &self.jdy_options()).map_err(|errors| self.jdy_errors(errors))
+        self.to_jdy_with(&self.jdy_options())
+    }
+
+    /// [`to_jdy`](Self::to_jdy) with other options (e.g. the seed method table).
+    ///
+    /// # Errors
+    ///
+    /// As [`to_jdy`](Self::to_jdy).
+    pub fn to_jdy_with(&self, opts: &JdyOptions) -> Result<JdyFilter, Diagnostics> {
+        compile(&self.pred, opts).map_err(|errors| self.jdy_errors(errors))
     }
 
     /// [`to_jdy`](Self::to_jdy) as compact JSON text, exactly
     /// `serde_json::to_string(&self.to_jdy()?)` but written directly (the fast path
     /// when the text is what is sent).
+    ///
+    /// # Errors
+    ///
+    /// As [`to_jdy`](Self::to_jdy).
     pub fn to_jdy_json(&self) -> Result<String, Diagnostics> {
-        to_json(&self.pred, &self.jdy_options()).map_err(|errors| self.jdy_errors(errors))
+        self.to_jdy_json_with(&self.jdy_options())
+    }
+
+    /// [`to_jdy_json`](Self::to_jdy_json) with other options.
+    ///
+    /// # Errors
+    ///
+    /// As [`to_jdy`](Self::to_jdy).
+    pub fn to_jdy_json_with(&self, opts: &JdyOptions) -> Result<String, Diagnostics> {
+        to_json(&self.pred, opts).map_err(|errors| self.jdy_errors(errors))
     }
 
     /// Pushdown (`filterql compile --target jdy --pushdown`): the largest part of the
-    /// query jdy evaluates, and the residual to check client-side.
+    /// query jdy evaluates, and the residual to check on the records it returns. Never
+    /// fails: at worst nothing is pushed and the whole query is the residual.
     ///
-    /// Returns `Result` for symmetry with [`to_jdy`](Self::to_jdy); it does not fail. A
-    /// query that folds to "no record" has no filter and, as the language cannot write
-    /// `false`, the query's own canonical text as residual (false on every record too).
-    pub fn to_jdy_pushdown(&self) -> Result<JdyPlan, Diagnostics> {
-        let p = pushdown(&self.pred, &self.jdy_options());
-        let (residual, residual_pred) = match p.residual {
-            None => (None, None),
-            Some(r) => match crate::unparse::to_ast(&r, self.tz) {
-                Ok(e) => (Some(e.to_string()), Some(r)),
-                Err(Constant::True) => (None, None),
-                Err(Constant::False) => (Some(self.ast().to_string()), Some(r)),
-            },
-        };
-        Ok(JdyPlan {
-            filter: p.filter,
-            residual,
-            residual_pred,
-        })
+    /// A query that matches no record gives an
+    /// [unsatisfiable](Pushdown::is_unsatisfiable) plan whose residual text is the
+    /// query's own canonical text.
+    pub fn to_jdy_pushdown(&self) -> Pushdown {
+        self.to_jdy_pushdown_with(&self.jdy_options())
+    }
+
+    /// [`to_jdy_pushdown`](Self::to_jdy_pushdown) with other options.
+    pub fn to_jdy_pushdown_with(&self, opts: &JdyOptions) -> Pushdown {
+        Pushdown::assemble(split(&self.pred, opts), opts.tz, || self.ast().to_string())
     }
 
     fn jdy_errors(&self, errors: Vec<JdyError>) -> Diagnostics {

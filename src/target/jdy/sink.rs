@@ -33,7 +33,8 @@ pub(super) enum Val<'a> {
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Mark {
     len: usize,
-    count: usize,
+    /// How many conditions had ended.
+    pub(super) count: usize,
 }
 
 /// Receives the conditions of a flat filter, one at a time.

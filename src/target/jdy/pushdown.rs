@@ -1,0 +1,511 @@
+//! Pushdown planning: the largest part of a predicate jdy evaluates, written as JSON
+//! text in one pass over the IR (as strict compilation writes it), and the residual.
+
+use super::compile::{estimate, Guards, AND_HEAD, OR_HEAD};
+use super::encode::{emit, Shape};
+use super::error::JdyError;
+use super::filter::JdyFilter;
+use super::sink::{JsonSink, Mark, Sink};
+use super::JdyOptions;
+use crate::ir::{Leaf, Pred};
+use crate::plan::{self, Residual};
+use crate::unparse::{self, Constant};
+use chrono::FixedOffset;
+use serde::ser::SerializeStruct;
+use std::borrow::Cow;
+use std::sync::OnceLock;
+
+/// A pushdown plan: the filter to send to jdy and the [`Residual`] to check on every
+/// record it returns. Built by [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown)
+/// (or [`pushdown`] on a predicate).
+///
+/// For every record `r`: the query matches `r` exactly when the filter does (a missing
+/// filter matches every record) and [`Pushdown::matches`] does. Three special cases are
+/// worth checking before sending anything:
+///
+/// - [`is_unsatisfiable`](Pushdown::is_unsatisfiable): the query matches no record; no
+///   request is needed. (The plan still carries the query's own text as residual, false
+///   on every record, so a caller who ignores the flag gets the right, empty, answer.)
+/// - [`is_tautology`](Pushdown::is_tautology): the query matches every record; no filter
+///   and nothing to check.
+/// - [`is_exact`](Pushdown::is_exact): no residual; jdy's answer is the answer.
+///
+/// A residual reads fields of the records: fetch them ([`Pushdown::projection`],
+/// [`ListRequest::with_pushdown`](super::ListRequest::with_pushdown)), or it reads them
+/// as empty.
+///
+/// # Serialization
+///
+/// Serializes as `{"filter": {...} | null, "residual": "<query text>" | null}`, plus
+/// `"unsatisfiable": true` when the query matches no record (the key is absent
+/// otherwise); [`Pushdown::to_json`] writes the same text directly. It does not
+/// deserialize: the residual is a compiled predicate, and its text means something only
+/// against a schema. To keep a plan, keep the query text and compile it again (compiling
+/// is cheaper than a request).
+///
+/// ```
+/// use filterql::{compile, Options, Schema};
+/// use serde_json::json;
+///
+/// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+/// let q = compile(r#"amount > 5 and class endswith "Li""#, &Schema::demo(), &opts).unwrap();
+/// let plan = q.to_jdy_pushdown();
+/// // jdy has no `endswith`: `like` is sent, and the residual checks the end.
+/// assert_eq!(plan.filter().unwrap().cond.len(), 2);
+/// let residual = plan.residual().unwrap();
+/// assert_eq!(residual.to_string(), r#"class endswith "Li""#);
+/// assert_eq!(residual.fields(), ["class"]);
+/// // Fetch the residual's fields along with the ones the caller wants.
+/// assert_eq!(plan.projection(&["amount"]), ["amount", "class"]);
+///
+/// // The records jdy returned for the filter (one page here), checked client-side.
+/// let page = vec![
+///     json!({"_id": "1", "amount": 8, "class": "Li Lei Li"}),
+///     json!({"_id": "2", "amount": 9, "class": "Lin Li Ming"}),
+/// ];
+/// let kept: Vec<_> = page.iter().filter(|r| plan.matches(r)).collect();
+/// assert_eq!(kept.len(), 1);
+/// assert_eq!(kept[0]["_id"], "1");
+///
+/// // A contradiction needs no request at all.
+/// let none = compile("amount > 5 and amount < 3", &Schema::demo(), &opts).unwrap();
+/// assert!(none.to_jdy_pushdown().is_unsatisfiable());
+/// ```
+#[derive(Clone, Debug)]
+pub struct Pushdown {
+    /// The filter as compact JSON, exactly `serde_json::to_string` of [`Self::filter`]:
+    /// written directly, the typed filter is read from it only when asked for.
+    filter_json: Option<String>,
+    filter: OnceLock<JdyFilter>,
+    residual: Option<Residual>,
+    unsatisfiable: bool,
+}
+
+impl PartialEq for Pushdown {
+    fn eq(&self, other: &Pushdown) -> bool {
+        self.filter_json == other.filter_json
+            && self.residual == other.residual
+            && self.unsatisfiable == other.unsatisfiable
+    }
+}
+
+impl Pushdown {
+    /// The filter for jdy; `None` when nothing can be pushed (every record is fetched)
+    /// or nothing needs to be sent ([`is_unsatisfiable`](Self::is_unsatisfiable)).
+    pub fn filter(&self) -> Option<&JdyFilter> {
+        let json = self.filter_json.as_deref()?;
+        Some(self.filter.get_or_init(|| {
+            // The text is serde_json's own serialization of a filter (proptested), so it
+            // always reads back.
+            serde_json::from_str(json).expect("a pushed filter's JSON reads back")
+        }))
+    }
+
+    /// The filter as compact JSON text, exactly `serde_json::to_string` of
+    /// [`filter`](Self::filter) (cheaper when the text is what is sent).
+    pub fn filter_json(&self) -> Option<&str> {
+        self.filter_json.as_deref()
+    }
+
+    /// What to check on every record jdy returns; `None` when the filter is exact.
+    pub fn residual(&self) -> Option<&Residual> {
+        self.residual.as_ref()
+    }
+
+    /// Whether a record jdy returned for [`filter`](Self::filter) matches the query:
+    /// the residual's verdict, `true` when there is none.
+    pub fn matches(&self, record: &serde_json::Value) -> bool {
+        self.residual.as_ref().is_none_or(|r| r.matches(record))
+    }
+
+    /// Whether the query matches no record: no request needs to be sent.
+    pub fn is_unsatisfiable(&self) -> bool {
+        self.unsatisfiable
+    }
+
+    /// Whether the query matches every record: no filter and no residual.
+    pub fn is_tautology(&self) -> bool {
+        self.filter_json.is_none() && self.residual.is_none()
+    }
+
+    /// Whether jdy's answer is the answer: there is no residual.
+    pub fn is_exact(&self) -> bool {
+        self.residual.is_none()
+    }
+
+    /// The `fields` projection of a list request that returns `wanted` and everything the
+    /// residual reads: `wanted` in order, then each residual field not among them.
+    pub fn projection(&self, wanted: &[&str]) -> Vec<String> {
+        let mut out: Vec<String> = wanted.iter().map(|&w| w.to_owned()).collect();
+        if let Some(r) = &self.residual {
+            for f in r.fields() {
+                if !wanted.contains(&f) {
+                    out.push(f.to_owned());
+                }
+            }
+        }
+        out
+    }
+
+    /// The plan as compact JSON text, exactly `serde_json::to_string(self)`, written
+    /// directly.
+    pub fn to_json(&self) -> String {
+        let filter = self.filter_json.as_deref().unwrap_or("null");
+        let residual = self.residual.as_ref().map_or("", |r| r.as_str());
+        // Room for the keys and for the residual's escapes (a quote pair per text).
+        let mut out =
+            String::with_capacity(48 + filter.len() + residual.len() + residual.len() / 8);
+        out.push_str("{\"filter\":");
+        out.push_str(filter);
+        out.push_str(",\"residual\":");
+        match &self.residual {
+            Some(r) => push_escaped(&mut out, r.as_str()),
+            None => out.push_str("null"),
+        }
+        if self.unsatisfiable {
+            out.push_str(",\"unsatisfiable\":true");
+        }
+        out.push('}');
+        out
+    }
+
+    /// The plan of a split: the residual checked for being constant (a residual that
+    /// always holds is dropped; one that never holds makes the whole plan unsatisfiable,
+    /// with `unsat_text` as its residual text).
+    pub(super) fn assemble(
+        split: Split,
+        tz: FixedOffset,
+        unsat_text: impl FnOnce() -> String,
+    ) -> Pushdown {
+        let residual = match split.residual {
+            None => Some(None),
+            Some(r) => match Residual::new(r, tz) {
+                Ok(r) => Some(Some(r)),
+                Err(Constant::True) => Some(None),
+                Err(Constant::False) => None,
+            },
+        };
+        match residual {
+            Some(residual) => Pushdown {
+                filter_json: split.filter,
+                filter: OnceLock::new(),
+                residual,
+                unsatisfiable: false,
+            },
+            None => Pushdown {
+                filter_json: None,
+                filter: OnceLock::new(),
+                residual: Some(Residual::unsatisfiable(unsat_text(), tz)),
+                unsatisfiable: true,
+            },
+        }
+    }
+}
+
+/// `text` as a JSON string literal, escaped as serde_json escapes (`"`, `\\`, and
+/// control characters: `\b \t \n \f \r`, others as `\u00XX`). Residual text is
+/// mostly plain with a quote pair per text operand: the runs between escapes are copied
+/// whole into capacity reserved once.
+fn push_escaped(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(text.len() + 2 + text.len() / 8);
+    out.push('"');
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&text[start..i]);
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x08 => out.push_str("\\b"),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0c => out.push_str("\\f"),
+            0x0d => out.push_str("\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0xf)]));
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+impl serde::Serialize for Pushdown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = if self.unsatisfiable { 3 } else { 2 };
+        let mut st = serializer.serialize_struct("Pushdown", len)?;
+        st.serialize_field("filter", &self.filter())?;
+        st.serialize_field("residual", &self.residual)?;
+        if self.unsatisfiable {
+            st.serialize_field("unsatisfiable", &true)?;
+        }
+        st.end()
+    }
+}
+
+/// The text of an unsatisfiable residual when no query text is at hand: the jdy system
+/// field `_id`, present in every form, is never both empty and not empty.
+const NEVER: &str = "_id is empty and _id is not empty";
+
+/// Splits `pred` into the largest part jdy evaluates server-side and a residual.
+///
+/// For every record `r`: `pred(r) == filter(r) && residual(r)`, where a missing filter
+/// or residual is true. A top-level `and` pushes every conjunct jdy can express exactly
+/// and, where only a looser condition exists (e.g. `startswith` → `like`), pushes that
+/// too while keeping the conjunct in the residual. A top-level `or` is pushed whole or
+/// not at all (pushing part of an `or` would drop records); its arms may be loosened the
+/// same way, the whole `or` then staying in the residual. Never fails.
+///
+/// An unsatisfiable `pred` gets its own canonical text as residual text (or, when it has
+/// none, `_id is empty and _id is not empty`);
+/// [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown) uses the query's text.
+pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
+    Pushdown::assemble(split(pred, opts), opts.tz, || {
+        unparse::to_ast(pred, opts.tz).map_or_else(|_| NEVER.to_owned(), |e| e.to_string())
+    })
+}
+
+/// A split before the residual is checked for constants: the filter as JSON text and
+/// the residual predicate.
+pub(super) struct Split {
+    filter: Option<String>,
+    residual: Option<Pred>,
+}
+
+pub(super) fn split(pred: &Pred, opts: &JdyOptions) -> Split {
+    // The queries people write (a flat group, perhaps with groups of leaves inside)
+    // need neither the depth check nor the NNF walk, which allocate.
+    let p = if shallow_nnf(pred) {
+        Cow::Borrowed(pred)
+    } else {
+        if plan::depth(pred) > plan::MAX_DEPTH {
+            return Split {
+                filter: None,
+                residual: Some(pred.clone()),
+            };
+        }
+        // A normalized query is already in negation normal form: borrowed, not copied.
+        plan::nnf_cow(pred)
+    };
+    match &*p {
+        Pred::True => Split {
+            filter: None,
+            residual: None,
+        },
+        Pred::False => Split {
+            filter: None,
+            residual: Some(Pred::False),
+        },
+        Pred::Or(_) => {
+            let mut sink = json_sink(OR_HEAD, &p, opts.tz);
+            match superset_any(&p, opts, &mut sink) {
+                Some(exact) => Split {
+                    filter: Some(close(sink)),
+                    residual: (!exact).then(|| p.into_owned()),
+                },
+                None => Split {
+                    filter: None,
+                    residual: Some(p.into_owned()),
+                },
+            }
+        }
+        _ => push_and(&p, opts),
+    }
+}
+
+/// Whether `p` is a leaf, or a group of two or more operands each a leaf or a group of
+/// the other kind of two or more leaves: at most three levels, and already in the
+/// negation normal form [`plan::nnf`] would give.
+fn shallow_nnf(p: &Pred) -> bool {
+    let group = |cs: &[Pred], is_and: bool| {
+        cs.len() >= 2
+            && cs.iter().all(|c| match c {
+                Pred::Leaf(_) => true,
+                Pred::And(ds) if !is_and => leaves(ds),
+                Pred::Or(ds) if is_and => leaves(ds),
+                _ => false,
+            })
+    };
+    match p {
+        Pred::Leaf(_) => true,
+        Pred::And(cs) => group(cs, true),
+        Pred::Or(cs) => group(cs, false),
+        _ => false,
+    }
+}
+
+fn leaves(ds: &[Pred]) -> bool {
+    ds.len() >= 2 && ds.iter().all(|d| matches!(d, Pred::Leaf(_)))
+}
+
+fn json_sink(head: &str, p: &Pred, tz: FixedOffset) -> JsonSink {
+    let mut out = String::with_capacity(head.len() + estimate(p) + 2);
+    out.push_str(head);
+    JsonSink::new(out, tz)
+}
+
+fn close(sink: JsonSink) -> String {
+    let mut out = sink.out;
+    out.push_str("]}");
+    out
+}
+
+/// Whether an encoding attempt since `m` succeeded and wrote at least one condition (an
+/// empty list would push nothing yet drop the conjunct from the residual).
+fn wrote<S: Sink>(r: Result<(), JdyError>, s: &S, m: Mark) -> bool {
+    r.is_ok() && s.count() > m.count
+}
+
+/// Whether a [`Shape::Loose`] attempt since `m` wrote its one condition.
+fn wrote_one<S: Sink>(r: Result<(), JdyError>, s: &S, m: Mark) -> bool {
+    r.is_ok() && s.count() == m.count + 1
+}
+
+fn push_and(p: &Pred, opts: &JdyOptions) -> Split {
+    let cs: &[Pred] = match p {
+        Pred::And(cs) => cs,
+        other => std::slice::from_ref(other),
+    };
+    let mut sink = json_sink(AND_HEAD, p, opts.tz);
+    let mut residual = Vec::new();
+    let mut guards = None;
+    for (i, c) in cs.iter().enumerate() {
+        let Pred::Leaf(l) = c else {
+            residual.push(c.clone());
+            continue;
+        };
+        let m = sink.mark();
+        if wrote(emit(l, opts, Shape::All, &mut sink), &sink, m) {
+            continue;
+        }
+        sink.reset(m);
+        // Only now worth knowing which conjuncts rule out empty values.
+        if guards.get_or_insert_with(|| Guards::new(cs)).guards(l, i) {
+            if wrote(emit(l, opts, Shape::NonEmpty, &mut sink), &sink, m) {
+                continue;
+            }
+            sink.reset(m);
+        }
+        // Not exact: the conjunct stays, and a looser condition may still narrow the
+        // fetch.
+        residual.push(c.clone());
+        if !wrote_one(emit(l, opts, Shape::Loose, &mut sink), &sink, m) {
+            sink.reset(m);
+        }
+    }
+    if sink.count() > 0 {
+        return Split {
+            filter: Some(close(sink)),
+            residual: plan::and_of(residual),
+        };
+    }
+    // Nothing fits an `and` (so every conjunct is in the residual, in order): push one
+    // conjunct that fits an `or` by itself, an exact one if there is one (it then leaves
+    // the residual).
+    let mut loose = None;
+    for (i, c) in cs.iter().enumerate() {
+        let mut sink = json_sink(OR_HEAD, c, opts.tz);
+        match superset_any(c, opts, &mut sink) {
+            Some(true) => {
+                residual.remove(i);
+                return Split {
+                    filter: Some(close(sink)),
+                    residual: plan::and_of(residual),
+                };
+            }
+            Some(false) if loose.is_none() => loose = Some(close(sink)),
+            _ => {}
+        }
+    }
+    Split {
+        filter: loose,
+        residual: plan::and_of(residual),
+    }
+}
+
+/// Writes conditions whose `or` matches every record `p` matches, and says whether it
+/// matches exactly those; `None` (with nothing written) when no such flat `or` exists.
+fn superset_any<S: Sink>(p: &Pred, opts: &JdyOptions, s: &mut S) -> Option<bool> {
+    let m = s.mark();
+    let found = match p {
+        Pred::Leaf(l) => leaf_any(l, opts, s, m),
+        // An `and` implies each of its conjuncts: any one conjunct's conditions are a
+        // superset. Prefer a single exact condition (the tightest cheap choice).
+        Pred::And(ds) => {
+            let leaves = || {
+                ds.iter().filter_map(|d| match d {
+                    Pred::Leaf(l) => Some(l),
+                    _ => None,
+                })
+            };
+            let mut found = None;
+            for l in leaves() {
+                if emit(l, opts, Shape::All, s).is_ok() && s.count() == m.count + 1 {
+                    found = Some(false);
+                    break;
+                }
+                s.reset(m);
+            }
+            if found.is_none() {
+                found = leaves().find_map(|l| leaf_any(l, opts, s, m).map(|_| false));
+            }
+            found
+        }
+        Pred::Or(ds) => {
+            let mut exact = true;
+            let mut every = true;
+            for d in ds {
+                match superset_any(d, opts, s) {
+                    Some(e) => exact &= e,
+                    None => {
+                        every = false;
+                        break;
+                    }
+                }
+            }
+            (every && s.count() > m.count).then_some(exact)
+        }
+        Pred::True | Pred::False | Pred::Not(_) => None,
+    };
+    if found.is_none() {
+        s.reset(m);
+    }
+    found
+}
+
+/// A leaf as an exact `or` of conditions (`Some(true)`) or one looser condition
+/// (`Some(false)`).
+fn leaf_any<S: Sink>(l: &Leaf, opts: &JdyOptions, s: &mut S, m: Mark) -> Option<bool> {
+    if wrote(emit(l, opts, Shape::Any, s), s, m) {
+        return Some(true);
+    }
+    s.reset(m);
+    if wrote_one(emit(l, opts, Shape::Loose, s), s, m) {
+        return Some(false);
+    }
+    s.reset(m);
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_escaped;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn escapes_as_serde_json(s in prop_oneof![any::<String>(), "[a\"\\\\\u{0}-\u{1f}中]{0,12}"]) {
+            let mut out = String::new();
+            push_escaped(&mut out, &s);
+            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+    }
+}
