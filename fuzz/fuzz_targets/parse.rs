@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(diags.has_errors());
             for d in diags.to_json() {
                 for l in d.labels {
-                    assert!(l.start <= l.end && l.end <= diags.source.len());
+                    assert!(l.start <= l.end && l.end <= diags.source().len());
                 }
             }
             let _ = diags.render(80, false);

@@ -26,11 +26,11 @@ pub fn render(diags: &Diagnostics, width: usize, color: bool) -> String {
         .with_links(false);
     let source = Clipped {
         name: "query",
-        text: &diags.source,
-        index: TextIndex::new(&diags.source),
+        text: diags.source(),
+        index: TextIndex::new(diags.source()),
     };
     let mut out = String::new();
-    for item in &diags.items {
+    for item in diags.iter() {
         // Writing into a String cannot fail.
         let _ = handler.render_report(
             &mut out,
@@ -237,7 +237,7 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(&format!(" and{newline}  "));
             let d = diags(&query);
-            assert!(d.items.len() >= 40);
+            assert!(d.len() >= 40);
             assert_eq!(render(&d, 80, false), d.render(80, false), "{newline:?}");
         }
     }

@@ -79,9 +79,7 @@ pub fn step(query: &str, job: &Job) -> Result<Produced, Diagnostics> {
         }),
         Err(mut d) => {
             // Keep the checker's warnings next to the backend's errors.
-            let mut warnings = q.warnings.items;
-            warnings.append(&mut d.items);
-            d.items = warnings;
+            d.prepend(q.warnings);
             Err(d)
         }
     }
