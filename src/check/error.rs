@@ -20,7 +20,7 @@ pub enum CheckError {
         span: Span,
     },
     /// A label carried by several fields.
-    #[error("`{name}` is ambiguous: it is the label of {candidates}")]
+    #[error("`{name}` is ambiguous: {count} fields carry this label")]
     #[diagnostic(
         code(filterql::check::ambiguous_field),
         help("write the field's name instead of its label: {candidates}")
@@ -28,7 +28,9 @@ pub enum CheckError {
     AmbiguousField {
         /// The label written.
         name: String,
-        /// The fields carrying it, as "`a`, `b`".
+        /// How many fields carry it.
+        count: usize,
+        /// The first few fields carrying it, as "`a`, `b`" (then "and 3 more").
         candidates: String,
         /// The field reference.
         #[label("matches several fields")]
@@ -302,15 +304,23 @@ impl CheckError {
             ResolveError::Ambiguous {
                 segment,
                 candidates,
-            } => CheckError::AmbiguousField {
-                name: upto(segment),
-                candidates: candidates
+                total,
+            } => {
+                let mut listed = candidates
                     .iter()
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
-                    .join(", "),
-                span: field.span,
-            },
+                    .join(", ");
+                if total > candidates.len() {
+                    listed.push_str(&format!(" and {} more", total - candidates.len()));
+                }
+                CheckError::AmbiguousField {
+                    name: upto(segment),
+                    count: total,
+                    candidates: listed,
+                    span: field.span,
+                }
+            }
             ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
                 name: upto(segment),
                 ty,

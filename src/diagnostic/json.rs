@@ -178,6 +178,8 @@ fn locate_all(source: &str, sorted: &[usize]) -> Vec<Located> {
             if i >= target {
                 break;
             }
+            #[cfg(test)]
+            tests::STEPS.with(|s| s.set(s.get() + 1));
             here.char += 1;
             here.utf16 += c.len_utf16();
             if c == '\n' {
@@ -204,6 +206,48 @@ fn floor_char_boundary(source: &str, i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::CheckError;
+    use crate::span::Span;
+
+    thread_local! {
+        /// Characters walked so far on this thread.
+        pub(super) static STEPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Characters walked to locate `n` unknown fields on one line (uncapped: the items
+    /// are converted directly).
+    fn steps_for(n: usize) -> usize {
+        let query = (0..n)
+            .map(|i| format!("字{i:06} = 1"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let items: Vec<Error> = query
+            .match_indices('字')
+            .map(|(at, _)| {
+                CheckError::UnknownField {
+                    name: String::new(),
+                    help: String::new(),
+                    span: Span::new(at, at + 9),
+                }
+                .into()
+            })
+            .collect();
+        STEPS.with(|s| s.set(0));
+        let json = to_json(&items, &query);
+        assert_eq!(json.len(), n);
+        let last = &json[n - 1].labels[0];
+        assert_eq!(last.start_char, query[..last.start].chars().count());
+        assert_eq!(last.end_column, last.column + 7);
+        STEPS.with(|s| s.get())
+    }
+
+    #[test]
+    fn locating_every_label_on_one_line_is_linear() {
+        let (small, big) = (steps_for(3_000), steps_for(30_000));
+        eprintln!("{small} steps for 3k labels, {big} for 30k");
+        // Input x10 -> work x10 (one walk), where a walk per label would be x100.
+        assert!(big <= small * 11, "x{}", big / small);
+    }
 
     #[test]
     fn one_walk_agrees_with_a_naive_count_everywhere() {

@@ -349,6 +349,20 @@ impl SourceCode for Clipped<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let contents = self.window(span, before, after)?;
+        #[cfg(test)]
+        tests::READ.with(|r| r.set(r.get() + contents.data().len()));
+        Ok(contents)
+    }
+}
+
+impl Clipped<'_> {
+    fn window<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let text: &'a str = self.text;
         if span.offset() + span.len() > text.len() {
             return Err(MietteError::OutOfBounds);
@@ -438,4 +452,54 @@ fn floor_boundary(text: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{compile, Options, Schema};
+
+    thread_local! {
+        /// Bytes of query text handed to miette so far on this thread.
+        pub(super) static READ: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    /// Bytes miette reads to render the errors of a one-line query of `n` conditions,
+    /// every tenth an unknown field.
+    fn read_for(n: usize) -> (usize, usize) {
+        let query = (0..n)
+            .map(|i| match i % 10 {
+                0 => format!("nosuch{i} = {i}"),
+                _ => format!("amount = {i}"),
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+        let d = compile(&query, &Schema::demo(), &opts).unwrap_err();
+        READ.with(|r| r.set(0));
+        let out = d.render(80, false);
+        (READ.with(|r| r.get()), out.len())
+    }
+
+    #[test]
+    fn rendering_reads_a_bounded_window_per_item_whatever_the_line_length() {
+        let (small, small_out) = read_for(1_000);
+        let (big, big_out) = read_for(10_000);
+        eprintln!("{small} bytes read for 1k conditions, {big} for 10k");
+        // Input x10 -> work x1: 33 items, each a window of at most MAX_LINE characters.
+        assert!(big <= small * 11 / 10, "x{}", big / small);
+        assert!(big_out <= small_out * 11 / 10, "{small_out} -> {big_out}");
+    }
+
+    #[test]
+    fn the_shown_text_maps_offsets_around_escapes() {
+        let q = "a\u{1b}bc\u{202e}d";
+        let shown = Shown::new(q);
+        assert_eq!(shown.text, "a\\u{1b}bc\\u{202e}d");
+        assert_eq!(shown.map(0), 0);
+        assert_eq!(shown.map(1), 1); // the escape's start
+        assert_eq!(shown.map(2), 7); // after `\u{1b}`
+        assert_eq!(shown.map(q.len()), shown.text.len());
+        assert_eq!(shown.grown_chars_between(0, shown.text.len()), 5 + 7);
+    }
 }
