@@ -255,7 +255,7 @@ pub enum CheckError {
     #[diagnostic(
         code(filterql::check::inferred_types),
         severity(Warning),
-        help("pass a schema (--schema FILE) to check field names and types against the form")
+        help("compile against the form's schema to check field names and types; without one, types are inferred from how the query uses each field")
     )]
     InferredTypes {
         /// "`a`: number, `b`: text".

@@ -27,7 +27,7 @@ pub enum JdyError {
     #[error("{field} is a subform column; jdy filters only top-level fields")]
     #[diagnostic(
         code(filterql::jdy::subform_column),
-        help("use --pushdown to test subform rows client-side, or test only whether the subform `{subform}` is empty")
+        help("use the pushdown plan (`Query::to_jdy_pushdown`) to test subform rows client-side, or test only whether the subform `{subform}` is empty")
     )]
     SubformColumn {
         /// The column.
@@ -57,7 +57,7 @@ pub enum JdyError {
     #[error("{field}: {what} needs an `and` of jdy conditions, but the filter is an `or`")]
     #[diagnostic(
         code(filterql::jdy::needs_and),
-        help("use --pushdown to evaluate it client-side")
+        help("use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate it client-side")
     )]
     NeedsAnd {
         /// The field, quoted for the message (`` `label` (`name`) ``).
@@ -72,7 +72,7 @@ pub enum JdyError {
     #[error("nested `{inner}` inside `{outer}`: a jdy filter is one flat level of conditions")]
     #[diagnostic(
         code(filterql::jdy::nested_group),
-        help("rewrite the query as one flat `and` or one flat `or`, or use --pushdown to evaluate the group client-side")
+        help("rewrite the query as one flat `and` or one flat `or`, or use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate the group client-side")
     )]
     NestedGroup {
         /// `and` or `or`.
@@ -103,7 +103,7 @@ pub enum JdyError {
     #[error("{field}: {what}")]
     #[diagnostic(
         code(filterql::jdy::bad_value),
-        help("use --pushdown to evaluate it client-side")
+        help("use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate it client-side")
     )]
     BadValue {
         /// The field, quoted for the message (`` `label` (`name`) ``).

@@ -10,7 +10,7 @@ pub enum MasterdataError {
     #[error("`{field}` is a field of type {ty}, which masterdata conditions cannot test")]
     #[diagnostic(
         code(filterql::masterdata::unsupported_type),
-        help("masterdata columns hold one text, number or datetime value; filter {ty} fields with `filterql eval` instead")
+        help("masterdata columns hold one text, number or datetime value; filter {ty} fields with `Query::matches` on the fetched records instead")
     )]
     UnsupportedType {
         /// The field.
@@ -27,7 +27,7 @@ pub enum MasterdataError {
     )]
     #[diagnostic(
         code(filterql::masterdata::subform_column),
-        help("filter subform rows with `filterql eval` instead")
+        help("filter subform rows with `Query::matches` on the fetched records instead")
     )]
     SubformColumn {
         /// The field as `subform.column`.
@@ -72,7 +72,7 @@ pub enum MasterdataError {
     #[error("`{field}`: the text {value:?} contains `{ch}`, which LIKE would read as a wildcard")]
     #[diagnostic(
         code(filterql::masterdata::like_wildcard),
-        help("the masterdata API documents no LIKE escape, so `%`, `_` and `\\` cannot be matched literally; use `=` or `in` with the whole value, or `filterql eval`")
+        help("the masterdata API documents no LIKE escape, so `%`, `_` and `\\` cannot be matched literally; use `=` or `in` with the whole value, or `Query::matches` on the fetched records")
     )]
     LikeWildcard {
         /// The field.
