@@ -11,7 +11,7 @@ mod render;
 
 pub use json::{JsonDiagnostic, JsonLabel};
 
-pub(crate) use escape::escape_hostile;
+pub(crate) use escape::{escape_hostile, is_hostile};
 
 use crate::span::Span;
 use miette::{Diagnostic, LabeledSpan, Severity};

@@ -399,8 +399,14 @@ fn diagnostics_as_json() {
             "labels": [{
                 "start": 7,
                 "end": 8,
+                "start_char": 3,
+                "end_char": 4,
+                "start_utf16": 3,
+                "end_utf16": 4,
                 "line": 1,
                 "column": 4,
+                "end_line": 1,
+                "end_column": 5,
                 "label": "`:` is not an operator",
                 "primary": true
             }]

@@ -6,6 +6,7 @@ use crate::syntax::ast::Field as AstField;
 
 /// A name-resolution or type error (or the no-schema warning).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum CheckError {
     /// No field has this name or label.
     #[error("unknown field `{name}`")]

@@ -24,6 +24,7 @@ use serde_json::{Map, Value};
 
 /// A schema file that cannot be used, with the JSON path of the problem.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum SchemaError {
     /// The text is not valid JSON.
     #[error("schema is not valid JSON at line {line}, column {column}: {message}")]

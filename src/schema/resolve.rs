@@ -49,6 +49,7 @@ impl Resolution<'_> {
 
 /// Why a field path did not resolve. `segment` is the index of the failing path segment.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// No field has this name, alias or label.
     Unknown {

@@ -5,6 +5,7 @@ use crate::span::Span;
 /// A predicate the jdy backend cannot express (strict mode), each with a label on the
 /// offending predicate and a help line saying what would work.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum JdyError {
     /// The field type has no jdy method for this test.
     #[error("jdy cannot filter {ty} field {field} by {what}")]
@@ -144,6 +145,7 @@ pub enum JdyError {
 
 /// Why a jdy filter could not be read back into query text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum DecompileError {
     /// The JSON is not a jdy filter.
     #[error("not a jdy filter: {message}")]

@@ -5,6 +5,7 @@ use crate::span::Span;
 /// A predicate the masterdata backend cannot express exactly. Compilation collects
 /// every one of them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum MasterdataError {
     /// The API does not say how fields of this type are stored.
     #[error("`{field}` is a field of type {ty}, which masterdata conditions cannot test")]
@@ -135,6 +136,7 @@ pub enum MasterdataError {
 /// Why a condition tree cannot be turned back into query text. `path` is a JSON
 /// pointer to the offending node, e.g. `/condition/1`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum DecompileError {
     /// The text is not a well-formed condition tree.
     #[error("not a masterdata condition tree: {message}")]

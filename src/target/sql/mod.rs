@@ -113,6 +113,7 @@ use std::fmt::Write as _;
 
 /// A predicate or name the SQL backend cannot express.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum SqlError {
     /// The test has no form over the field's column in the storage model.
     #[error("{test} on `{field}` ({ty}) cannot be expressed in SQL")]
