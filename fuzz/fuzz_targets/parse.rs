@@ -2,6 +2,8 @@
 //! overflow or a hang; a tree must print canonically and read back to itself.
 #![no_main]
 
+mod common;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -22,12 +24,8 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(diags) => {
             assert!(diags.has_errors());
-            for d in diags.to_json() {
-                for l in d.labels {
-                    assert!(l.start <= l.end && l.end <= diags.source().len());
-                }
-            }
-            let _ = diags.render(80, false);
+            common::assert_sound(&diags);
+            common::assert_renders_safely(&diags);
         }
     }
 });

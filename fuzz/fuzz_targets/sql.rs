@@ -12,9 +12,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for dialect in [Dialect::Mysql, Dialect::Postgres, Dialect::Sqlite] {
-        let inline = compile_where(&q.pred, dialect, &SqlOptions { tz: q.tz, params: false });
-        let params = compile_where(&q.pred, dialect, &SqlOptions { tz: q.tz, params: true });
+        let inline = compile_where(q.pred(), dialect, &SqlOptions { tz: q.tz(), params: false });
+        let params = compile_where(q.pred(), dialect, &SqlOptions { tz: q.tz(), params: true });
         assert_eq!(inline.is_ok(), params.is_ok(), "modes agree ({dialect:?})");
-        let _ = Select::new("t").render(&q.pred, dialect, &SqlOptions { tz: q.tz, params: true });
+        let _ = Select::new("t").render(q.pred(), dialect, &SqlOptions { tz: q.tz(), params: true });
     }
 });
