@@ -179,6 +179,10 @@ impl Diagnostic for Truncated {
 /// carries the query text as source code), so `miette::Report::new(diags)` renders all;
 /// [`Diagnostics::render`] does the same with long lines clipped and terminal controls
 /// escaped. Its `Display` names the first error and how many there are.
+///
+/// (`miette::Report::new(diags)` renders through miette directly, with the query's
+/// lines whole and its characters raw: for text from untrusted users, show
+/// [`Diagnostics::render`] instead.)
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     source: String,
@@ -194,9 +198,24 @@ impl Diagnostics {
         }
     }
 
-    /// Adds one diagnostic; past [`MAX_DIAGNOSTICS`] it is only counted.
+    /// Adds one diagnostic; past [`MAX_DIAGNOSTICS`] it is only counted, except that
+    /// an error then takes the place of the latest warning kept (which is counted
+    /// instead), so that a report full of warnings still shows its errors.
     pub fn push(&mut self, e: impl Into<Error>) {
         let e = e.into();
+        let full = matches!(self.items.last(), Some(Error::Truncated(_)));
+        if full && !e.is_warning() && !matches!(e, Error::Truncated(_)) {
+            let kept = &self.items[..self.items.len() - 1];
+            if let Some(w) = kept.iter().rposition(Error::is_warning) {
+                let warning = self.items.remove(w);
+                let last = self.items.len() - 1;
+                self.items.insert(last, e);
+                if let Some(Error::Truncated(t)) = self.items.last_mut() {
+                    t.add(&warning);
+                }
+                return;
+            }
+        }
         if let Some(Error::Truncated(t)) = self.items.last_mut() {
             t.add(&e);
         } else if self.items.len() < MAX_DIAGNOSTICS && !matches!(e, Error::Truncated(_)) {
@@ -470,6 +489,27 @@ mod tests {
         d.append(other);
         assert_eq!(d.counts(), (101, 0));
         assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+    }
+
+    #[test]
+    fn past_the_cap_errors_take_the_place_of_warnings() {
+        let warning = || CheckError::InferredTypes {
+            list: String::new(),
+            span: Span::new(0, 1),
+        };
+        let mut d = Diagnostics::new("x".repeat(100));
+        for _ in 0..40 {
+            d.push(warning());
+        }
+        d.push(unknown(7));
+        assert_eq!(d.counts(), (1, 40));
+        assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(d.to_string(), "unknown field `f7`");
+        assert!(!d.get(MAX_DIAGNOSTICS - 1).unwrap().is_warning());
+        assert_eq!(
+            d.iter().last().unwrap().to_string(),
+            "… and 9 more warnings"
+        );
     }
 
     #[test]
