@@ -149,7 +149,7 @@ pub enum DecompileError {
     #[error("{path}: unknown column `{col}`")]
     #[diagnostic(
         code(filterql::masterdata::decompile::unknown_column),
-        help("pass the schema that defines the column, or decompile without a schema")
+        help("decompile with the schema that defines the column, or with `Schema::none()` to keep column names as written")
     )]
     UnknownColumn {
         /// Where.
