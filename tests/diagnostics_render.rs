@@ -140,3 +140,13 @@ proptest! {
         }
     }
 }
+
+/// Found by the `parse` fuzz target: a clipped window cut between `\r` and `\n` left a
+/// raw carriage return in the rendering.
+#[test]
+fn a_window_cut_inside_crlf_leaves_no_carriage_return() {
+    let text = std::fs::read_to_string("tests/fixtures/render/crlf_cut.fq").unwrap();
+    let d = filterql::syntax::parse(&text).unwrap_err();
+    let out = d.render(80, false);
+    assert_eq!(raw_hostile(&out), None, "{out:?}");
+}

@@ -430,10 +430,15 @@ impl Clipped<'_> {
             .nth(MARGIN)
             .map_or(line_end, |(i, _)| e + i);
         // A label longer than a line's worth is shown by its beginning.
-        let end = text[start..end]
+        let mut end = text[start..end]
             .char_indices()
             .nth(MAX_LINE)
             .map_or(end, |(i, _)| start + i);
+        // A window cut inside `\r\n` would end on a lone `\r`, which miette prints
+        // raw (found by the `parse` fuzz target).
+        if end > start && text.as_bytes()[end - 1] == b'\r' {
+            end -= 1;
+        }
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_owned(),
             &text.as_bytes()[start..end],
