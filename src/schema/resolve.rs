@@ -22,7 +22,7 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 /// The most fields an ambiguity lists by name.
-pub const MAX_CANDIDATES: usize = 5;
+pub(crate) const MAX_CANDIDATES: usize = 5;
 
 /// Edit-distance cells one unknown name may cost its suggestions: far more than any
 /// form of a few thousand fields needs, and a bound (about a millisecond) on what a
@@ -62,7 +62,7 @@ pub enum ResolveError {
     Ambiguous {
         /// Index of the segment in the path.
         segment: usize,
-        /// The names of the first [`MAX_CANDIDATES`] fields carrying the label.
+        /// The names of the first five fields carrying the label.
         candidates: Vec<String>,
         /// How many fields carry it.
         total: usize,
