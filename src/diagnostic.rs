@@ -1,13 +1,32 @@
 //! Diagnostics: every pass's error enum, the collection a pass returns, and rendering
 //! (graphical for people, JSON for machines).
+//!
+//! A [`Diagnostics`] keeps at most [`MAX_DIAGNOSTICS`] items; the rest are counted in
+//! one closing [`Truncated`] item ("… and 99968 more errors"), so a query or a schema
+//! with 10⁵ mistakes costs the same to report as one with 32.
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, Severity};
-use serde::Serialize;
+mod escape;
+mod json;
+mod render;
+
+pub use json::{JsonDiagnostic, JsonLabel};
+
+pub(crate) use escape::{escape_hostile, is_hostile};
+
+use crate::span::Span;
+use miette::{Diagnostic, LabeledSpan, Severity};
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 use std::fmt;
+
+/// The most diagnostics a [`Diagnostics`] keeps; later ones are only counted (in a
+/// closing [`Truncated`] item). The parser stops at the same number.
+pub const MAX_DIAGNOSTICS: usize = 32;
 
 /// Any diagnostic filterql reports about a query. Each pass has its own enum with codes
 /// under `filterql::<pass>::...`; this enum only gathers them.
-#[derive(Debug, thiserror::Error, Diagnostic)]
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+#[non_exhaustive]
 pub enum Error {
     /// Lexical and grammatical errors, limits.
     #[error(transparent)]
@@ -37,6 +56,10 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     MasterdataDecompile(#[from] crate::target::masterdata::DecompileError),
+    /// The diagnostics beyond [`MAX_DIAGNOSTICS`], counted but not kept.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Truncated(#[from] Truncated),
 }
 
 impl Error {
@@ -47,18 +70,131 @@ impl Error {
             Some(Severity::Warning) | Some(Severity::Advice)
         )
     }
+
+    /// The span of the primary label (the first label when none is marked primary).
+    pub fn span(&self) -> Option<Span> {
+        primary_span(self)
+    }
+
+    /// How many errors and warnings this item stands for: one of either, or a
+    /// [`Truncated`] item's counts.
+    fn counts(&self) -> (usize, usize) {
+        match self {
+            Error::Truncated(t) => (t.errors, t.warnings),
+            e if e.is_warning() => (0, 1),
+            _ => (1, 0),
+        }
+    }
 }
 
-/// All diagnostics of a run over one query text, errors and warnings.
+fn primary_span(d: &dyn Diagnostic) -> Option<Span> {
+    let labels: Vec<LabeledSpan> = d.labels()?.collect();
+    let l = labels
+        .iter()
+        .find(|l| l.primary())
+        .or_else(|| labels.first())?;
+    Some(Span::new(l.offset(), l.offset() + l.len()))
+}
+
+/// The closing item of a [`Diagnostics`] that reached [`MAX_DIAGNOSTICS`]: how many
+/// more errors and warnings there were. Its label points at the first one left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Truncated {
+    errors: usize,
+    warnings: usize,
+    span: Span,
+}
+
+impl Truncated {
+    /// The errors left out.
+    pub fn errors(&self) -> usize {
+        self.errors
+    }
+
+    /// The warnings left out.
+    pub fn warnings(&self) -> usize {
+        self.warnings
+    }
+
+    fn starting_at(e: &Error) -> Truncated {
+        let (errors, warnings) = e.counts();
+        Truncated {
+            errors,
+            warnings,
+            span: e.span().unwrap_or_default(),
+        }
+    }
+
+    fn add(&mut self, e: &Error) {
+        let (errors, warnings) = e.counts();
+        self.errors += errors;
+        self.warnings += warnings;
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    format!("{one}{}", if n == 1 { "" } else { "s" })
+}
+
+impl fmt::Display for Truncated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.errors, self.warnings) {
+            (e, 0) => write!(f, "… and {} more {}", e, plural(e, "error")),
+            (0, w) => write!(f, "… and {} more {}", w, plural(w, "warning")),
+            (e, w) => write!(
+                f,
+                "… and {e} more {} and {w} more {}",
+                plural(e, "error"),
+                plural(w, "warning")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Truncated {}
+
+impl Diagnostic for Truncated {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("filterql::truncated"))
+    }
+    fn severity(&self) -> Option<Severity> {
+        Some(if self.errors > 0 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!(
+            "only the first {MAX_DIAGNOSTICS} diagnostics are reported; fix these and check again to see the rest"
+        )))
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(
+                Some("the first one not shown".to_owned()),
+                self.span,
+            ),
+        )))
+    }
+}
+
+/// All diagnostics of a run over one query text, errors and warnings, in the order
+/// they were found; at most [`MAX_DIAGNOSTICS`] of them plus a closing [`Truncated`]
+/// item counting the rest.
 ///
 /// Implements [`Diagnostic`] itself (its items are the `related` diagnostics and it
-/// carries the query text as source code), so `miette::Report::new(diags)` renders all.
-#[derive(Debug, Default)]
+/// carries the query text as source code), so `miette::Report::new(diags)` renders all;
+/// [`Diagnostics::render`] does the same with long lines clipped and terminal controls
+/// escaped. Its `Display` names the first error and how many there are.
+///
+/// (`miette::Report::new(diags)` renders through miette directly, with the query's
+/// lines whole and its characters raw: for text from untrusted users, show
+/// [`Diagnostics::render`] instead.)
+#[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
-    /// The query text the spans point into.
-    pub source: String,
-    /// The diagnostics in source order of discovery.
-    pub items: Vec<Error>,
+    source: String,
+    items: Vec<Error>,
 }
 
 impl Diagnostics {
@@ -71,17 +207,60 @@ impl Diagnostics {
     }
 
     /// Diagnostics without a source text (their subject was not query text, e.g. a
-    /// filter being decompiled).
+    /// filter being decompiled), under the same cap as any other.
     pub(crate) fn of<E: Into<Error>>(items: impl IntoIterator<Item = E>) -> Self {
-        Diagnostics {
-            source: String::new(),
-            items: items.into_iter().map(Into::into).collect(),
+        let mut d = Diagnostics::new(String::new());
+        for e in items {
+            d.push(e);
+        }
+        d
+    }
+
+    /// Adds one diagnostic; past [`MAX_DIAGNOSTICS`] it is only counted, except that
+    /// an error then takes the place of the latest warning kept (which is counted
+    /// instead), so that a report full of warnings still shows its errors.
+    pub fn push(&mut self, e: impl Into<Error>) {
+        let e = e.into();
+        let full = matches!(self.items.last(), Some(Error::Truncated(_)));
+        if full && !e.is_warning() && !matches!(e, Error::Truncated(_)) {
+            let kept = &self.items[..self.items.len() - 1];
+            if let Some(w) = kept.iter().rposition(Error::is_warning) {
+                let warning = self.items.remove(w);
+                let last = self.items.len() - 1;
+                self.items.insert(last, e);
+                if let Some(Error::Truncated(t)) = self.items.last_mut() {
+                    t.add(&warning);
+                }
+                return;
+            }
+        }
+        if let Some(Error::Truncated(t)) = self.items.last_mut() {
+            t.add(&e);
+        } else if self.items.len() < MAX_DIAGNOSTICS && !matches!(e, Error::Truncated(_)) {
+            self.items.push(e);
+        } else {
+            self.items.push(Error::Truncated(match e {
+                Error::Truncated(t) => t,
+                e => Truncated::starting_at(&e),
+            }));
         }
     }
 
-    /// Adds one diagnostic.
-    pub fn push(&mut self, e: impl Into<Error>) {
-        self.items.push(e.into());
+    /// Adds every item of `other` (whose spans must point into the same text) after
+    /// this collection's own.
+    pub fn append(&mut self, other: Diagnostics) {
+        for e in other.items {
+            self.push(e);
+        }
+    }
+
+    /// The items of `earlier` (whose spans must point into the same text) followed by
+    /// this collection's own, e.g. a check's warnings before a backend's errors.
+    pub fn prepend(&mut self, earlier: Diagnostics) {
+        let mine = std::mem::take(&mut self.items);
+        for e in earlier.items.into_iter().chain(mine) {
+            self.push(e);
+        }
     }
 
     /// Whether any item is an error (not a warning).
@@ -89,7 +268,7 @@ impl Diagnostics {
         self.items.iter().any(|e| !e.is_warning())
     }
 
-    /// Number of items.
+    /// The number of items kept (a closing [`Truncated`] item counts as one).
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -99,54 +278,148 @@ impl Diagnostics {
         self.items.is_empty()
     }
 
-    /// Renders every item as rustc-like text at `width` columns, with or without colour.
-    pub fn render(&self, width: usize, color: bool) -> String {
-        let theme = if color {
-            GraphicalTheme::unicode()
-        } else {
-            GraphicalTheme::unicode_nocolor()
-        };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_width(width)
-            .with_links(false);
-        let source = NamedSource::new("query", self.source.clone());
-        let mut out = String::new();
-        for item in &self.items {
-            let with_src = WithSource {
-                inner: item,
-                source: &source,
-            };
-            // Writing into a String cannot fail.
-            let _ = handler.render_report(&mut out, &with_src);
-        }
-        out
+    /// The query text the spans point into.
+    ///
+    /// (This inherent method shadows [`std::error::Error::source`], which is `None`: a
+    /// `Diagnostics` wraps no other error.)
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
-    /// The machine-readable form (`--diagnostics json`).
+    /// The items in the order they were found.
+    pub fn iter(&self) -> std::slice::Iter<'_, Error> {
+        self.items.iter()
+    }
+
+    /// The item at `index`.
+    pub fn get(&self, index: usize) -> Option<&Error> {
+        self.items.get(index)
+    }
+
+    /// The first error (not warning), if any.
+    pub fn first_error(&self) -> Option<&Error> {
+        self.items.iter().find(|e| !e.is_warning())
+    }
+
+    /// How many errors and warnings were found, counting those left out.
+    pub fn counts(&self) -> (usize, usize) {
+        self.items.iter().fold((0, 0), |(e, w), item| {
+            let (e2, w2) = item.counts();
+            (e + e2, w + w2)
+        })
+    }
+
+    /// Takes the text out, leaving an empty one (for a compiled query's own copy).
+    pub(crate) fn take_source(&mut self) -> String {
+        std::mem::take(&mut self.source)
+    }
+
+    /// Renders every item as rustc-like text at `width` columns, with or without colour.
+    ///
+    /// Lines longer than 160 characters are shown clipped around each label, so the
+    /// output stays small (and the time linear) whatever the query's length. Control
+    /// characters (C0, C1, DEL) and Unicode bidirectional controls, from the query or
+    /// from names inside messages, are shown escaped as `\u{1b}`, so a hostile query
+    /// or schema cannot drive the terminal.
+    pub fn render(&self, width: usize, color: bool) -> String {
+        render::render(self, width, color)
+    }
+
+    /// The machine-readable form: each item with its severity, code, message, help and
+    /// labels, each label's ends given as byte, character and UTF-16 offsets and as
+    /// line and column (see [`JsonLabel`]). Computed in one pass over the text.
+    ///
+    /// A web service can answer a rejected query with it:
+    ///
+    /// ```
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let query = "𠀀 = 1 or 状态 = \"nope\""; // 𠀀 is outside the BMP
+    /// let err = compile(query, &Schema::demo(), &opts).unwrap_err();
+    /// // The body of an HTTP 400 response:
+    /// let body = serde_json::json!({
+    ///     "error": err.to_string(),
+    ///     "diagnostics": err.to_json(),
+    /// });
+    /// assert_eq!(body["error"], "unknown field `𠀀` (and 1 more error)");
+    /// let label = &body["diagnostics"][1]["labels"][0];
+    /// // `"nope"` starts 14 characters in, but 15 UTF-16 units (a JavaScript index).
+    /// assert_eq!(label["start_char"], 14);
+    /// assert_eq!(label["start_utf16"], 15);
+    /// assert_eq!(label["start"], 21); // bytes
+    /// assert_eq!((label["line"].as_u64(), label["column"].as_u64()), (Some(1), Some(15)));
+    /// assert_eq!(label["end_column"], 21);
+    /// ```
     pub fn to_json(&self) -> Vec<JsonDiagnostic> {
-        self.items
-            .iter()
-            .map(|e| JsonDiagnostic::from_diagnostic(e, &self.source))
-            .collect()
+        json::to_json(&self.items, &self.source)
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Error;
+    type IntoIter = std::vec::IntoIter<Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
     }
 }
 
 impl fmt::Display for Diagnostics {
+    /// The first error's message and how many more there are: `unknown field `x` (and
+    /// 2 more errors)`. With only warnings, the first warning likewise. The alternate
+    /// form (`{:#}`) lists every item on its own line, with its severity and code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self.items.iter().filter(|e| !e.is_warning()).count();
-        let warnings = self.items.len() - errors;
-        match (errors, warnings) {
-            (0, w) => write!(f, "{w} warning{}", if w == 1 { "" } else { "s" }),
-            (e, _) => write!(
-                f,
-                "query rejected with {e} error{}",
-                if e == 1 { "" } else { "s" }
-            ),
+        if f.alternate() {
+            for (n, e) in self.items.iter().enumerate() {
+                if n > 0 {
+                    f.write_str("\n")?;
+                }
+                let kind = if e.is_warning() { "warning" } else { "error" };
+                match e.code() {
+                    Some(code) => write!(f, "{kind}[{code}]: {e}")?,
+                    None => write!(f, "{kind}: {e}")?,
+                }
+            }
+            return Ok(());
         }
+        let (errors, warnings) = self.counts();
+        let (first, more, what) = match self.first_error() {
+            Some(e) => (e, errors - 1, "error"),
+            None => match self.items.first() {
+                Some(w) => (w, warnings.saturating_sub(1), "warning"),
+                None => return f.write_str("no diagnostics"),
+            },
+        };
+        if what == "warning" {
+            f.write_str("warning: ")?;
+        }
+        write!(f, "{first}")?;
+        if more > 0 {
+            write!(f, " (and {more} more {})", plural(more, what))?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for Diagnostics {}
+
+impl Serialize for Diagnostics {
+    /// `{"source": <query text>, "diagnostics": <Diagnostics::to_json>}`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Diagnostics", 2)?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("diagnostics", &self.to_json())?;
+        st.end()
+    }
+}
 
 impl Diagnostic for Diagnostics {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
@@ -199,128 +472,77 @@ impl<S: miette::SourceCode> Diagnostic for WithSource<'_, S> {
     }
 }
 
-/// One diagnostic as JSON.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct JsonDiagnostic {
-    /// `error` or `warning`.
-    pub severity: &'static str,
-    /// The diagnostic code, e.g. `filterql::syntax::expected`.
-    pub code: Option<String>,
-    /// The message.
-    pub message: String,
-    /// A suggested fix.
-    pub help: Option<String>,
-    /// Labelled spans (byte offsets into the query).
-    pub labels: Vec<JsonLabel>,
-}
-
-/// A labelled span in a [`JsonDiagnostic`].
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct JsonLabel {
-    /// Byte offset of the start.
-    pub start: usize,
-    /// Byte offset one past the end.
-    pub end: usize,
-    /// 1-based line of the start.
-    pub line: usize,
-    /// 1-based column (in characters) of the start.
-    pub column: usize,
-    /// The label text.
-    pub label: Option<String>,
-    /// Whether this is the primary label.
-    pub primary: bool,
-}
-
-impl JsonDiagnostic {
-    /// Converts any diagnostic whose spans point into `source`.
-    pub fn from_diagnostic(d: &dyn Diagnostic, source: &str) -> Self {
-        Self::with_index(d, source, &LineIndex::new(source))
-    }
-
-    fn with_index(d: &dyn Diagnostic, source: &str, lines: &LineIndex) -> Self {
-        let severity = match d.severity() {
-            Some(Severity::Warning) | Some(Severity::Advice) => "warning",
-            _ => "error",
-        };
-        let labels = d
-            .labels()
-            .map(|ls| {
-                ls.enumerate()
-                    .map(|(i, l)| {
-                        let start = floor_char_boundary(source, l.offset().min(source.len()));
-                        let (line, column) = lines.locate(source, start);
-                        JsonLabel {
-                            start,
-                            end: (l.offset() + l.len()).min(source.len()),
-                            line,
-                            column,
-                            label: l.label().map(str::to_owned),
-                            primary: l.primary() || i == 0,
-                        }
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        JsonDiagnostic {
-            severity,
-            code: d.code().map(|c| c.to_string()),
-            message: d.to_string(),
-            help: d.help().map(|h| h.to_string()),
-            labels,
-        }
-    }
-}
-
-/// Byte offsets of line starts, for turning offsets into 1-based line/column pairs in
-/// O(log lines + column) each.
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(source: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(line_starts_after_newlines(source));
-        LineIndex { starts }
-    }
-
-    /// 1-based line and column (in characters) of byte offset `at`.
-    fn locate(&self, source: &str, at: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= at);
-        let line_start = self.starts[line - 1];
-        let column = source.get(line_start..at).map_or(0, |t| t.chars().count()) + 1;
-        (line, column)
-    }
-}
-
-fn line_starts_after_newlines(source: &str) -> impl Iterator<Item = usize> + '_ {
-    source
-        .bytes()
-        .enumerate()
-        .filter(|&(_, b)| b == b'\n')
-        .map(|(i, _)| i + 1)
-}
-
-fn floor_char_boundary(source: &str, mut i: usize) -> usize {
-    while i > 0 && !source.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::CheckError;
+
+    fn unknown(i: usize) -> CheckError {
+        CheckError::UnknownField {
+            name: format!("f{i}"),
+            help: String::new(),
+            span: Span::new(i, i + 1),
+        }
+    }
 
     #[test]
-    fn line_index_agrees_with_a_naive_scan() {
-        let src = "a = 1\n手机 > 5\r\n\nlast = \"x\"";
-        let idx = LineIndex::new(src);
-        for at in (0..=src.len()).filter(|&i| src.is_char_boundary(i)) {
-            let before = &src[..at];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
-            assert_eq!(idx.locate(src, at), (line, column), "offset {at}");
+    fn items_past_the_cap_are_counted_in_one_closing_item() {
+        let mut d = Diagnostics::new("x".repeat(100));
+        for i in 0..100 {
+            d.push(unknown(i));
         }
+        assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(d.counts(), (100, 0));
+        let Some(Error::Truncated(t)) = d.iter().last() else {
+            panic!("{d:?}")
+        };
+        assert_eq!(t.errors(), 100 - MAX_DIAGNOSTICS);
+        assert_eq!(t.to_string(), "… and 68 more errors");
+        assert_eq!(t.span, Span::new(MAX_DIAGNOSTICS, MAX_DIAGNOSTICS + 1));
+        assert!(d.has_errors());
+        assert_eq!(d.to_string(), "unknown field `f0` (and 99 more errors)");
+        // Appending keeps counting.
+        let mut other = Diagnostics::new(d.source());
+        other.push(unknown(1));
+        d.append(other);
+        assert_eq!(d.counts(), (101, 0));
+        assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+    }
+
+    #[test]
+    fn past_the_cap_errors_take_the_place_of_warnings() {
+        let warning = || CheckError::InferredTypes {
+            list: String::new(),
+            span: Span::new(0, 1),
+        };
+        let mut d = Diagnostics::new("x".repeat(100));
+        for _ in 0..40 {
+            d.push(warning());
+        }
+        d.push(unknown(7));
+        assert_eq!(d.counts(), (1, 40));
+        assert_eq!(d.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(d.to_string(), "unknown field `f7`");
+        assert!(!d.get(MAX_DIAGNOSTICS - 1).unwrap().is_warning());
+        assert_eq!(
+            d.iter().last().unwrap().to_string(),
+            "… and 9 more warnings"
+        );
+    }
+
+    #[test]
+    fn prepending_merges_both_under_the_cap() {
+        let mut errors = Diagnostics::new("abc");
+        errors.push(unknown(0));
+        let mut warnings = Diagnostics::new("abc");
+        warnings.push(CheckError::InferredTypes {
+            list: String::new(),
+            span: Span::new(0, 3),
+        });
+        errors.prepend(warnings);
+        assert!(errors.get(0).unwrap().is_warning());
+        assert!(!errors.get(1).unwrap().is_warning());
+        assert_eq!(errors.counts(), (1, 1));
+        assert_eq!(errors.to_string(), "unknown field `f0`");
     }
 }

@@ -211,9 +211,9 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
         Some(pred) if !diags.has_errors() => {
             // One copy of the text: the query's, unless warnings need theirs too.
             let source = if diags.is_empty() {
-                std::mem::take(&mut diags.source)
+                diags.take_source()
             } else {
-                diags.source.clone()
+                diags.source().to_owned()
             };
             Ok(Query {
                 source,

@@ -255,7 +255,7 @@ fn no_schema_mode_infers_and_warns() {
     let w = &q.warnings();
     assert_eq!(w.len(), 1);
     assert!(!w.has_errors());
-    let item = &w.items[0];
+    let item = w.get(0).unwrap();
     assert_eq!(item.severity(), Some(Severity::Warning));
     assert_eq!(
         item.code().unwrap().to_string(),
@@ -398,7 +398,7 @@ fn hand_built_trees_deeper_than_any_parse_are_rejected_without_overflow() {
     let mut d = Diagnostics::new("");
     assert!(check(&e, &schema(), &opts(), &mut d).is_none());
     assert!(matches!(
-        d.items.as_slice(),
+        d.iter().collect::<Vec<_>>().as_slice(),
         [filterql::Error::Check(CheckError::TooDeep { .. })]
     ));
     // Just inside the limit is fine.
@@ -669,7 +669,9 @@ fn large_queries() {
     let n = 40_000;
     let text: Vec<String> = (0..n).map(|i| format!("f{i} > {i}")).collect();
     let (p, d) = run(&text.join(" or "), &Schema::none());
-    assert!(d.items[0]
+    assert!(d
+        .get(0)
+        .unwrap()
         .to_string()
         .contains(&format!("`f{}`: number", n - 1)));
     assert!(filterql::eval::matches(&p, &json!({"f39999": 40000})));

@@ -37,8 +37,7 @@ fn opts() -> Options {
 }
 
 fn codes(d: &Diagnostics) -> Vec<String> {
-    d.items
-        .iter()
+    d.iter()
         .filter_map(|e| e.code().map(|c| c.to_string()))
         .collect()
 }

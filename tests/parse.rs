@@ -12,7 +12,6 @@ fn read(path: &Path) -> String {
 fn codes(text: &str) -> Vec<String> {
     let diags = parse(text).expect_err("query should be rejected");
     diags
-        .items
         .iter()
         .map(|e| {
             miette::Diagnostic::code(e)
@@ -55,7 +54,7 @@ fn err_fixtures() {
             Err(d) => d,
         };
         assert!(diags.has_errors());
-        for item in &diags.items {
+        for item in diags.iter() {
             let labels: Vec<_> = miette::Diagnostic::labels(item)
                 .map(Iterator::collect)
                 .unwrap_or_default();
@@ -183,7 +182,7 @@ fn recovery_reports_independent_errors() {
     let text = "a = and (b > 1";
     let diags = parse(text).expect_err("rejected");
     assert!(diags.len() >= 2, "{}", diags.render(80, false));
-    let spans: Vec<_> = diags.items.iter().map(label_span).collect();
+    let spans: Vec<_> = diags.iter().map(label_span).collect();
     assert_eq!(spans[0], (4, 7), "first label on `and`");
     assert_eq!(spans[1], (8, 9), "second label on the unclosed `(`");
 
@@ -344,7 +343,7 @@ fn depth_limit_is_exact() {
         let err = parse(&nest(MAX_DEPTH + 2)).map(|e| e.to_string());
         (
             ok.is_ok(),
-            err.map_err(|d| d.items.iter().map(label_span).collect::<Vec<_>>()),
+            err.map_err(|d| d.iter().map(label_span).collect::<Vec<_>>()),
         )
     });
     assert!(ok);
@@ -372,7 +371,7 @@ fn size_limit() {
     assert!(big.len() > 10_000_000);
     let diags = parse(&big).expect_err("too large");
     assert_eq!(diags.len(), 1);
-    let code = miette::Diagnostic::code(&diags.items[0]).map(|c| c.to_string());
+    let code = miette::Diagnostic::code(diags.get(0).unwrap()).map(|c| c.to_string());
     assert_eq!(code.as_deref(), Some("filterql::syntax::too_large"));
     // The report quotes only the start of the query.
     assert!(diags.render(80, false).len() < 2_000);
@@ -400,8 +399,14 @@ fn diagnostics_as_json() {
             "labels": [{
                 "start": 7,
                 "end": 8,
+                "start_char": 3,
+                "end_char": 4,
+                "start_utf16": 3,
+                "end_utf16": 4,
                 "line": 1,
                 "column": 4,
+                "end_line": 1,
+                "end_column": 5,
                 "label": "`:` is not an operator",
                 "primary": true
             }]
@@ -415,7 +420,7 @@ fn diagnostics_are_capped() {
     let text = "a = and ".repeat(20_000);
     let diags = parse(&text).expect_err("rejected");
     assert_eq!(diags.len(), 32);
-    assert!(diags.items.iter().all(|e| {
+    assert!(diags.iter().all(|e| {
         miette::Diagnostic::code(e)
             .is_some_and(|c| c.to_string() == "filterql::syntax::missing_value")
     }));

@@ -486,7 +486,8 @@ fn ambiguous_labels_list_their_fields() {
         s.resolve_str("备注"),
         Err(ResolveError::Ambiguous {
             segment: 0,
-            candidates: vec!["remark".into(), "note".into()]
+            candidates: vec!["remark".into(), "note".into()],
+            total: 2,
         })
     );
 }

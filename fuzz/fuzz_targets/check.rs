@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     for schema in [Schema::demo(), Schema::none()] {
         match filterql::compile(text, &schema, &opts) {
             Ok(q) => {
-                assert!(!q.warnings.has_errors(), "warnings hold no errors");
+                assert!(!q.warnings().has_errors(), "warnings hold no errors");
                 for record in [
                     serde_json::json!({}),
                     serde_json::json!({"amount": 5, "class": "A", "tags": ["重要"],
@@ -26,8 +26,8 @@ fuzz_target!(|data: &[u8]| {
             }
             Err(d) => {
                 assert!(d.has_errors(), "a rejected query says why");
-                let _ = d.render(80, false);
-                let _ = d.to_json();
+                common::assert_sound(&d);
+                common::assert_renders_safely(&d);
             }
         }
     }

@@ -2,6 +2,8 @@
 //! overflow or a hang; a tree must print canonically and read back to itself.
 #![no_main]
 
+mod common;
+
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -11,6 +13,11 @@ fuzz_target!(|data: &[u8]| {
     match filterql::syntax::parse(text) {
         Ok(ast) => {
             let canonical = ast.to_string();
+            // Canonical text can outgrow the input (`&&` prints as `and`): past the
+            // parser's size limit it is rightly refused.
+            if canonical.len() > filterql::syntax::MAX_INPUT_BYTES {
+                return;
+            }
             let again = filterql::syntax::parse(&canonical).unwrap_or_else(|d| {
                 panic!(
                     "canonical text rejected: {canonical}\n{}",
@@ -22,12 +29,8 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(diags) => {
             assert!(diags.has_errors());
-            for d in diags.to_json() {
-                for l in d.labels {
-                    assert!(l.start <= l.end && l.end <= diags.source.len());
-                }
-            }
-            let _ = diags.render(80, false);
+            common::assert_sound(&diags);
+            common::assert_renders_safely(&diags);
         }
     }
 });

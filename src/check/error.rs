@@ -6,6 +6,7 @@ use crate::syntax::ast::Field as AstField;
 
 /// A name-resolution or type error (or the no-schema warning).
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum CheckError {
     /// No field has this name or label.
     #[error("unknown field `{name}`")]
@@ -20,7 +21,7 @@ pub enum CheckError {
         span: Span,
     },
     /// A label carried by several fields.
-    #[error("`{name}` is ambiguous: it is the label of {candidates}")]
+    #[error("`{name}` is ambiguous: {count} fields carry this label")]
     #[diagnostic(
         code(filterql::check::ambiguous_field),
         help("write the field's name instead of its label: {candidates}")
@@ -28,7 +29,9 @@ pub enum CheckError {
     AmbiguousField {
         /// The label written.
         name: String,
-        /// The fields carrying it, as "`a`, `b`".
+        /// How many fields carry it.
+        count: usize,
+        /// The first few fields carrying it, as "`a`, `b`" (then "and 3 more").
         candidates: String,
         /// The field reference.
         #[label("matches several fields")]
@@ -253,7 +256,7 @@ pub enum CheckError {
     #[diagnostic(
         code(filterql::check::inferred_types),
         severity(Warning),
-        help("pass a schema (--schema FILE) to check field names and types against the form")
+        help("compile against the form's schema to check field names and types; without one, types are inferred from how the query uses each field")
     )]
     InferredTypes {
         /// "`a`: number, `b`: text".
@@ -302,15 +305,23 @@ impl CheckError {
             ResolveError::Ambiguous {
                 segment,
                 candidates,
-            } => CheckError::AmbiguousField {
-                name: upto(segment),
-                candidates: candidates
+                total,
+            } => {
+                let mut listed = candidates
                     .iter()
                     .map(|c| format!("`{c}`"))
                     .collect::<Vec<_>>()
-                    .join(", "),
-                span: field.span,
-            },
+                    .join(", ");
+                if total > candidates.len() {
+                    listed.push_str(&format!(" and {} more", total - candidates.len()));
+                }
+                CheckError::AmbiguousField {
+                    name: upto(segment),
+                    count: total,
+                    candidates: listed,
+                    span: field.span,
+                }
+            }
             ResolveError::NotASubform { segment, ty } => CheckError::NotASubform {
                 name: upto(segment),
                 ty,

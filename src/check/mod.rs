@@ -144,7 +144,7 @@ pub fn check(
         resolver: Resolver::new(&schema),
         tz: opts.tz.unwrap_or(schema.timezone),
         now: opts.now,
-        source: &diags.source,
+        source: diags.source(),
         poisoned,
         errors,
         warnings: Vec::new(),

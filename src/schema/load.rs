@@ -18,11 +18,13 @@
 //! `{"text"}` objects).
 
 use super::{default_timezone, Field, FieldType, Schema};
+use crate::diagnostic::MAX_DIAGNOSTICS;
 use chrono::FixedOffset;
 use serde_json::{Map, Value};
 
 /// A schema file that cannot be used, with the JSON path of the problem.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum SchemaError {
     /// The text is not valid JSON.
     #[error("schema is not valid JSON at line {line}, column {column}: {message}")]
@@ -139,18 +141,20 @@ pub enum SchemaError {
     /// field in turn, a subform's columns within it, and the duplicate names of a level
     /// once all its fields are read). The message lists each with
     /// its help, so that renderers which show only the message (JSON diagnostics) lose
-    /// nothing; [`SchemaError::problems`] gives them one by one.
+    /// nothing; [`SchemaError::problems`] gives them one by one. Only the first
+    /// [`MAX_DIAGNOSTICS`](crate::diagnostic::MAX_DIAGNOSTICS) are kept (the list ends
+    /// with "… and N more problems"); `count` counts all.
     #[error("{count} problems in the schema:\n{list}")]
     #[diagnostic(
         code(filterql::schema::many),
         help("each problem is listed with its JSON path; fix them all and load again")
     )]
     Many {
-        /// How many.
+        /// How many, including those not kept.
         count: usize,
-        /// One line per problem: `- `, its message and its help in parentheses.
+        /// One line per problem kept: `- `, its message and its help in parentheses.
         list: String,
-        /// The problems, none of them `Many`.
+        /// The problems kept, none of them `Many`.
         errors: Vec<SchemaError>,
     },
     /// An empty field name.
@@ -175,30 +179,59 @@ impl SchemaError {
         }
     }
 
-    /// One error standing for all of `errors` (`None` when there is none).
-    fn gather(mut errors: Vec<SchemaError>) -> Option<SchemaError> {
-        match errors.len() {
+    /// One error standing for all the problems (`None` when there is none): the first
+    /// [`MAX_DIAGNOSTICS`] listed, the rest counted.
+    fn gather(problems: Problems) -> Option<SchemaError> {
+        let Problems { mut kept, total } = problems;
+        match total {
             0 => None,
-            1 => errors.pop(),
-            count => Some(SchemaError::Many {
-                count,
-                list: errors
+            1 => kept.pop(),
+            count => {
+                let mut list = kept
                     .iter()
                     .map(|e| match miette::Diagnostic::help(e) {
                         Some(h) => format!("- {e} ({h})"),
                         None => format!("- {e}"),
                     })
                     .collect::<Vec<_>>()
-                    .join("\n"),
-                errors,
-            }),
+                    .join("\n");
+                if count > kept.len() {
+                    let more = count - kept.len();
+                    let s = if more == 1 { "" } else { "s" };
+                    list.push_str(&format!("\n- … and {more} more problem{s}"));
+                }
+                Some(SchemaError::Many {
+                    count,
+                    list,
+                    errors: kept,
+                })
+            }
         }
     }
 }
 
 /// Problems found so far: loading goes on past each one (skipping only what the problem
-/// makes unreadable, such as a field without a type), so that one run reports them all.
-type Problems = Vec<SchemaError>;
+/// makes unreadable, such as a field without a type), so that one run reports them all;
+/// past [`MAX_DIAGNOSTICS`] they are only counted, so 10⁵ duplicate names cost a count,
+/// not 15 MB of messages.
+#[derive(Default)]
+struct Problems {
+    kept: Vec<SchemaError>,
+    total: usize,
+}
+
+impl Problems {
+    fn new() -> Problems {
+        Problems::default()
+    }
+
+    fn push(&mut self, e: SchemaError) {
+        self.total += 1;
+        if self.kept.len() < MAX_DIAGNOSTICS {
+            self.kept.push(e);
+        }
+    }
+}
 
 /// Parses a UTC offset: `Z`, `UTC`, `±hh:mm`, `±hhmm` or `±hh`, at most ±23:59.
 pub fn parse_offset(text: &str) -> Option<FixedOffset> {

@@ -4,13 +4,30 @@
 //! subform's columns): first by exact name, then by exact alias, then by exact label. A label shared by several
 //! fields is ambiguous; a segment matching nothing gets "did you mean" suggestions by edit
 //! distance over names and labels.
+//!
+//! Both stay cheap at any size: an ambiguity lists at most [`MAX_CANDIDATES`] fields
+//! (and counts the rest), suggestions compare only names of a near length, through a
+//! per-level index built on the first unknown name, within a budget of work per name;
+//! and a [`Resolver`] computes them for at most [`MAX_DIAGNOSTICS`] distinct unknown
+//! names (the most a [`Diagnostics`](crate::Diagnostics) reports), answering repeats
+//! from a cache.
 
 use super::{Field, Schema};
+use crate::diagnostic::MAX_DIAGNOSTICS;
 use crate::ir::FieldRef;
 use crate::schema::FieldType;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
+
+/// The most fields an ambiguity lists by name.
+pub(crate) const MAX_CANDIDATES: usize = 5;
+
+/// Edit-distance cells one unknown name may cost its suggestions: far more than any
+/// form of a few thousand fields needs, and a bound (about a millisecond) on what a
+/// form of 10⁵ similar names can take.
+const SUGGEST_CELLS: usize = 1 << 20;
 
 /// A successfully resolved field path.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,6 +49,7 @@ impl Resolution<'_> {
 
 /// Why a field path did not resolve. `segment` is the index of the failing path segment.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// No field has this name, alias or label.
     Unknown {
@@ -44,8 +62,10 @@ pub enum ResolveError {
     Ambiguous {
         /// Index of the segment in the path.
         segment: usize,
-        /// The names of the fields carrying the label.
+        /// The names of the first five fields carrying the label.
         candidates: Vec<String>,
+        /// How many fields carry it.
+        total: usize,
     },
     /// A path continues after a field that is not a subform.
     NotASubform {
@@ -91,6 +111,9 @@ struct Level {
     labels: Map<Vec<u32>>,
     /// Each field's IR handle, handed out by cloning.
     refs: Vec<FieldRef>,
+    /// Every name, alias and label by length, for suggestions (built on the first
+    /// unknown name).
+    spellings: OnceLock<Spellings>,
 }
 
 impl Level {
@@ -115,6 +138,7 @@ impl Level {
             names,
             labels,
             refs: fields.iter().map(|f| f.to_ref(subform)).collect(),
+            spellings: OnceLock::new(),
         }
     }
 
@@ -123,6 +147,7 @@ impl Level {
         fields: &[Field],
         written: &str,
         segment: usize,
+        suggest: impl FnOnce(&Level) -> Vec<String>,
     ) -> Result<usize, ResolveError> {
         if let Some(&i) = self.names.get(written) {
             return Ok(i as usize);
@@ -131,16 +156,22 @@ impl Level {
             Some(&[one]) => Ok(one as usize),
             None | Some([]) => Err(ResolveError::Unknown {
                 segment,
-                suggestions: suggest(fields, written),
+                suggestions: suggest(self),
             }),
             Some(many) => Err(ResolveError::Ambiguous {
                 segment,
                 candidates: many
                     .iter()
+                    .take(MAX_CANDIDATES)
                     .map(|&i| fields[i as usize].name.clone())
                     .collect(),
+                total: many.len(),
             }),
         }
+    }
+
+    fn spellings(&self, fields: &[Field]) -> &Spellings {
+        self.spellings.get_or_init(|| Spellings::new(fields))
     }
 }
 
@@ -187,11 +218,20 @@ impl fmt::Debug for IndexCell {
     }
 }
 
-/// A schema with its name and label index, for resolving field paths.
-#[derive(Clone, Copy, Debug)]
+/// Suggestions by level (0: the form, 1 + i: subform i) and unknown name.
+type Suggested = HashMap<(usize, Box<str>), Vec<String>>;
+
+/// A schema with its name and label index, for resolving the field paths of one query.
+///
+/// It remembers the suggestions it made: a name misspelt twice costs one search, and
+/// past [`MAX_DIAGNOSTICS`] distinct unknown names it suggests nothing (no report shows
+/// more diagnostics than that), so a query of 10⁵ unknown names stays linear.
+#[derive(Clone, Debug)]
 pub struct Resolver<'a> {
     fields: &'a [Field],
     index: &'a Index,
+    /// Suggestions made so far, by level (0: the form, 1 + i: subform i) and name.
+    suggested: RefCell<Suggested>,
 }
 
 impl<'a> Resolver<'a> {
@@ -200,7 +240,29 @@ impl<'a> Resolver<'a> {
         Resolver {
             fields: schema.fields(),
             index: schema.index(),
+            suggested: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The suggestions for `written` at `level` among `fields`: cached, and none once
+    /// the resolver has searched for [`MAX_DIAGNOSTICS`] names.
+    fn suggest(
+        &self,
+        level_id: usize,
+        level: &Level,
+        fields: &[Field],
+        written: &str,
+    ) -> Vec<String> {
+        let key = (level_id, Box::<str>::from(written));
+        if let Some(found) = self.suggested.borrow().get(&key) {
+            return found.clone();
+        }
+        if self.suggested.borrow().len() >= MAX_DIAGNOSTICS {
+            return Vec::new();
+        }
+        let found = level.spellings(fields).suggest(written);
+        self.suggested.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// Whether some top-level field has this name, alias or label (no suggestions
@@ -215,7 +277,9 @@ impl<'a> Resolver<'a> {
         let top = &self.index.top;
         match path {
             [one] => {
-                let i = top.lookup(self.fields, one.as_ref(), 0)?;
+                let i = top.lookup(self.fields, one.as_ref(), 0, |l| {
+                    self.suggest(0, l, self.fields, one.as_ref())
+                })?;
                 Ok(Resolution {
                     field: &self.fields[i],
                     subform: None,
@@ -223,7 +287,9 @@ impl<'a> Resolver<'a> {
                 })
             }
             [outer, inner] => {
-                let s = top.lookup(self.fields, outer.as_ref(), 0)?;
+                let s = top.lookup(self.fields, outer.as_ref(), 0, |l| {
+                    self.suggest(0, l, self.fields, outer.as_ref())
+                })?;
                 let sub = &self.fields[s];
                 let Some(level) = self.index.subforms[s].as_ref() else {
                     return Err(ResolveError::NotASubform {
@@ -231,7 +297,9 @@ impl<'a> Resolver<'a> {
                         ty: sub.ty,
                     });
                 };
-                let i = level.lookup(&sub.fields, inner.as_ref(), 1)?;
+                let i = level.lookup(&sub.fields, inner.as_ref(), 1, |l| {
+                    self.suggest(1 + s, l, &sub.fields, inner.as_ref())
+                })?;
                 Ok(Resolution {
                     field: &sub.fields[i],
                     subform: Some(sub),
@@ -252,47 +320,145 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// The names or labels closest to `written`, when close enough to be a likely typo.
-fn suggest(fields: &[Field], written: &str) -> Vec<String> {
-    let wanted = written.to_lowercase();
-    let wanted_len = wanted.chars().count();
-    let limit = typo_limit(wanted_len);
-    let mut best: Option<usize> = None;
-    let mut found: Vec<String> = Vec::new();
-    for f in fields {
-        // A field's name, aliases and label are one candidate: the closer spelling is
-        // suggested.
-        let mut candidates = vec![f.name.as_str()];
-        candidates.extend(f.aliases.iter().map(String::as_str));
-        candidates.extend(f.label.as_deref());
-        let Some((d, spelling)) = candidates
-            .into_iter()
-            // The distance is at least the length difference: skip hopeless candidates
-            // cheaply, so a huge schema does not make every unknown name slow.
-            .filter(|c| c.chars().count().abs_diff(wanted_len) <= limit)
-            .map(|c| (edit_distance(&wanted, &c.to_lowercase()), c))
-            .min_by_key(|(d, _)| *d)
-        else {
-            continue;
-        };
-        if d > limit {
-            continue;
-        }
-        match best {
-            Some(b) if d > b => {}
-            Some(b) if d == b => {
-                if !found.iter().any(|s| s == spelling) {
-                    found.push(spelling.to_owned());
+/// Every spelling (name, alias, label) of a level's fields, lower-cased and split into
+/// characters once, grouped by length in characters.
+#[derive(Debug)]
+struct Spellings {
+    /// `by_len[n]`: the spellings of `n` characters, in field order.
+    by_len: Vec<Vec<Spelling>>,
+}
+
+#[derive(Debug)]
+struct Spelling {
+    chars: Box<[char]>,
+    /// The field's position.
+    field: u32,
+    /// 0 for the name, then the aliases, then the label: the first of a field's
+    /// equally close spellings is suggested.
+    rank: u32,
+    text: Box<str>,
+}
+
+impl Spellings {
+    fn new(fields: &[Field]) -> Spellings {
+        let mut by_len: Vec<Vec<Spelling>> = Vec::new();
+        for (i, f) in fields.iter().enumerate() {
+            let all = std::iter::once(f.name.as_str())
+                .chain(f.aliases.iter().map(String::as_str))
+                .chain(f.label.as_deref());
+            for (rank, text) in all.enumerate() {
+                let chars: Box<[char]> = text.to_lowercase().chars().collect();
+                let n = chars.len();
+                if by_len.len() <= n {
+                    by_len.resize_with(n + 1, Vec::new);
                 }
-            }
-            _ => {
-                best = Some(d);
-                found = vec![spelling.to_owned()];
+                // Positions and ranks fit u32: see `Level::new`.
+                by_len[n].push(Spelling {
+                    chars,
+                    field: i as u32,
+                    rank: rank as u32,
+                    text: text.into(),
+                });
             }
         }
+        Spellings { by_len }
     }
-    found.truncate(3);
-    found
+
+    /// The names or labels closest to `written`, when close enough to be a likely
+    /// typo: all those tied at the smallest distance (a field's closest spelling, the
+    /// first of a tie), in field order, at most three.
+    fn suggest(&self, written: &str) -> Vec<String> {
+        let wanted: Vec<char> = written.to_lowercase().chars().collect();
+        let len = wanted.len();
+        let limit = typo_limit(len);
+        let mut budget = SUGGEST_CELLS;
+        // (distance, field, rank) of the best spellings so far.
+        let mut best: Vec<(usize, u32, u32, &str)> = Vec::new();
+        let mut bound = limit;
+        // The distance is at least the difference in length: lengths nearest first,
+        // so the budget goes to the likeliest candidates.
+        let lengths = (0..=limit).flat_map(|d| {
+            let shorter = len.checked_sub(d).filter(|_| d > 0);
+            std::iter::once(len + d).chain(shorter)
+        });
+        'lengths: for n in lengths {
+            if n.abs_diff(len) > bound {
+                continue;
+            }
+            for sp in self.by_len.get(n).map_or(&[][..], Vec::as_slice) {
+                if budget == 0 {
+                    break 'lengths;
+                }
+                let Some(d) = distance_within(&wanted, &sp.chars, bound, &mut budget) else {
+                    continue;
+                };
+                if best.first().is_some_and(|b| b.0 > d) {
+                    best.clear();
+                }
+                bound = d;
+                best.push((d, sp.field, sp.rank, &sp.text));
+            }
+        }
+        // One spelling per field, the first of its ranks; fields in schema order.
+        best.sort_unstable_by_key(|&(_, field, rank, _)| (field, rank));
+        best.dedup_by_key(|b| b.1);
+        let mut found: Vec<String> = Vec::new();
+        for (_, _, _, text) in best {
+            if !found.iter().any(|s| s == text) {
+                found.push(text.to_owned());
+            }
+            if found.len() == 3 {
+                break;
+            }
+        }
+        found
+    }
+}
+
+/// [`edit_distance`] between `a` and `b` when it is at most `k`, computed over the
+/// diagonal band of width `2k + 1` only and given up as soon as a row exceeds `k`;
+/// the cells computed are taken from `budget`.
+fn distance_within(a: &[char], b: &[char], k: usize, budget: &mut usize) -> Option<usize> {
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > k {
+        return None;
+    }
+    const FAR: usize = usize::MAX / 4;
+    let mut before = vec![FAR; m + 1];
+    let mut prev: Vec<usize> = (0..=m).map(|j| if j <= k { j } else { FAR }).collect();
+    let mut cur = vec![FAR; m + 1];
+    for i in 1..=n {
+        let lo = i.saturating_sub(k).max(1);
+        let hi = (i + k).min(m);
+        cur[0] = if i <= k { i } else { FAR };
+        cur[lo - 1] = if lo == 1 { cur[0] } else { FAR };
+        let mut row_min = cur[0];
+        let cells = (hi + 1).saturating_sub(lo) + 1;
+        *budget = budget.saturating_sub(cells);
+        #[cfg(test)]
+        tests::CELLS.with(|c| c.set(c.get() + cells));
+        for j in lo..=hi {
+            let ca = a[i - 1];
+            let cb = b[j - 1];
+            let mut d = (prev[j - 1] + usize::from(ca != cb))
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1);
+            if i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb && ca != cb {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if hi < m {
+            cur[hi + 1] = FAR;
+        }
+        if row_min > k {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[m] <= k).then_some(prev[m])
 }
 
 /// How many edits a name of `len` characters may be away from a field to be suggested.
@@ -339,6 +505,104 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    thread_local! {
+        /// Edit-distance cells budgeted so far on this thread.
+        pub(super) static CELLS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
+    proptest! {
+        #[test]
+        fn the_banded_distance_agrees_with_the_full_one(
+            a in "[abc手机]{0,9}",
+            b in "[abc手机]{0,9}",
+            k in 0usize..5,
+        ) {
+            let a: Vec<char> = a.chars().collect();
+            let b: Vec<char> = b.chars().collect();
+            let full = edit_distance(&a.iter().collect::<String>(), &b.iter().collect::<String>());
+            prop_assert_eq!(distance_within(&a, &b, k, &mut usize::MAX.clone()), (full <= k).then_some(full));
+        }
+    }
+
+    fn wide(n: usize) -> Schema {
+        Schema::new(
+            (0..n)
+                .map(|i| Field::new(format!("f{i}"), FieldType::Number))
+                .collect(),
+        )
+    }
+
+    /// Edit-distance cells spent resolving each of `names` with one resolver.
+    fn cells(schema: &Schema, names: &[String]) -> usize {
+        CELLS.with(|c| c.set(0));
+        let r = Resolver::new(schema);
+        for n in names {
+            assert!(r.resolve(std::slice::from_ref(n)).is_err());
+        }
+        CELLS.with(|c| c.get())
+    }
+
+    fn unknown(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("g{i}x")).collect()
+    }
+
+    #[test]
+    fn suggestion_work_is_bounded_per_query_whatever_the_schema_and_query_size() {
+        // 10⁵ fields × 10³ unknown names, and 10³ fields × 9·10⁴ unknown names: the
+        // issue's two shapes (172 s and 40 s before).
+        let huge = wide(100_000);
+        let (w100, w1000) = (cells(&huge, &unknown(100)), cells(&huge, &unknown(1_000)));
+        eprintln!("10^5 fields: {w100} cells for 100 names, {w1000} for 1000");
+        assert!(w1000 <= MAX_DIAGNOSTICS * SUGGEST_CELLS, "{w1000}");
+        assert!(
+            w1000 <= w100 * 11 / 10,
+            "input x10 -> work x{}",
+            w1000 / w100.max(1)
+        );
+        let form = wide(1_000);
+        let (w9k, w90k) = (
+            cells(&form, &unknown(9_000)),
+            cells(&form, &unknown(90_000)),
+        );
+        eprintln!("10^3 fields: {w9k} cells for 9k names, {w90k} for 90k");
+        assert!(
+            w90k <= w9k * 11 / 10,
+            "input x10 -> work x{}",
+            w90k / w9k.max(1)
+        );
+    }
+
+    #[test]
+    fn a_repeated_unknown_name_is_searched_once() {
+        let form = wide(1_000);
+        let once = cells(&form, &["f12x3".to_owned()]);
+        assert!(once > 0);
+        assert_eq!(cells(&form, &vec!["f12x3".to_owned(); 50]), once);
+    }
+
+    #[test]
+    fn suggestions_stay_good_in_big_and_small_forms() {
+        let huge = wide(100_000);
+        let r = Resolver::new(&huge);
+        let Err(ResolveError::Unknown { suggestions, .. }) = r.resolve(&["f4242x"]) else {
+            panic!()
+        };
+        assert_eq!(suggestions, ["f42420", "f42421", "f42422"]);
+        let demo = Schema::demo();
+        let r = Resolver::new(&demo);
+        for (typo, want) in [
+            ("手记", "手机"),
+            ("createTim", "createTime"),
+            ("STAUTS", "status"),
+        ] {
+            let Err(ResolveError::Unknown { suggestions, .. }) = r.resolve(&[typo]) else {
+                panic!("{typo}")
+            };
+            assert_eq!(suggestions, [want], "{typo}");
+        }
+    }
 
     #[test]
     fn distance_counts_characters_not_bytes() {

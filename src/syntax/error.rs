@@ -7,6 +7,7 @@ use crate::span::Span;
 
 /// A lexical or grammatical error in the query text, or a violated size limit.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum SyntaxError {
     /// The grammar allows something else here.
     #[error("expected {expected}, found {found}")]
@@ -147,6 +148,20 @@ pub enum SyntaxError {
         help(r#"the escapes are \\ \" \' \n \r \t and \u{{XXXX}} (1 to 6 hex digits of a Unicode scalar value)"#)
     )]
     InvalidEscape {
+        /// The escape as written, in backticks.
+        escape: String,
+        /// The escape sequence.
+        #[label("invalid escape")]
+        span: Span,
+    },
+
+    /// A `\u{` in a backtick-quoted field name that is not a valid escape.
+    #[error("invalid escape {escape} in a field name")]
+    #[diagnostic(
+        code(filterql::syntax::invalid_field_escape),
+        help(r#"in a field name between backticks, \u{{XXXX}} (1 to 6 hex digits of a Unicode scalar value) stands for one character; write a backslash followed by `u{{` as \u{{5c}}u{{"#)
+    )]
+    InvalidFieldEscape {
         /// The escape as written, in backticks.
         escape: String,
         /// The escape sequence.
@@ -317,6 +332,7 @@ impl SyntaxError {
             | SyntaxError::UnclosedParen { span, .. }
             | SyntaxError::UnmatchedParen { span }
             | SyntaxError::InvalidEscape { span, .. }
+            | SyntaxError::InvalidFieldEscape { span, .. }
             | SyntaxError::NumberOutOfRange { span, .. }
             | SyntaxError::InexactNumber { span, .. }
             | SyntaxError::InvalidNumber { span, .. }

@@ -12,6 +12,7 @@ use super::ast::{
     RelBase, RelUnit, Relative, TextOp, Value,
 };
 use super::lexer::is_bare_ident;
+use crate::diagnostic::is_hostile;
 use chrono::Timelike;
 use std::fmt::{self, Display, Formatter, Write};
 
@@ -122,18 +123,30 @@ impl Display for Field {
             if is_bare_ident(seg) {
                 f.write_str(seg)?;
             } else {
-                f.write_char('`')?;
-                for part in seg.split('`').enumerate() {
-                    if part.0 > 0 {
-                        f.write_str("``")?;
-                    }
-                    f.write_str(part.1)?;
-                }
-                f.write_char('`')?;
+                write_quoted_ident(f, seg)?;
             }
         }
         Ok(())
     }
+}
+
+/// A field name between backticks: a backtick doubled, control and bidi characters as
+/// `\u{..}` escapes (so the text shows them and reads back to the same name), and a
+/// backslash that would start such an escape as `\u{5C}`.
+fn write_quoted_ident(f: &mut Formatter<'_>, name: &str) -> fmt::Result {
+    f.write_char('`')?;
+    let mut rest = name;
+    while let Some(c) = rest.chars().next() {
+        let after = &rest[c.len_utf8()..];
+        match c {
+            '`' => f.write_str("``")?,
+            '\\' if after.starts_with("u{") => f.write_str("\\u{5C}")?,
+            c if is_hostile(c) => write!(f, "\\u{{{:04X}}}", u32::from(c))?,
+            c => f.write_char(c)?,
+        }
+        rest = after;
+    }
+    f.write_char('`')
 }
 
 impl Display for List {
@@ -196,7 +209,7 @@ fn write_string(f: &mut Formatter<'_>, s: &str) -> fmt::Result {
             '\n' => f.write_str("\\n")?,
             '\r' => f.write_str("\\r")?,
             '\t' => f.write_str("\\t")?,
-            c if c.is_control() => write!(f, "\\u{{{:04X}}}", u32::from(c))?,
+            c if is_hostile(c) => write!(f, "\\u{{{:04X}}}", u32::from(c))?,
             c => f.write_char(c)?,
         }
     }

@@ -296,6 +296,41 @@ pub(crate) fn ident_len(i: &str) -> usize {
     p
 }
 
+/// The name a backtick-quoted field stands for, from the text between its backticks
+/// (already checked by the parser): a doubled backtick is one backtick and
+/// `\u{X..}` one character; any other backslash stands for itself.
+pub(crate) fn unquote_ident(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let mut out = String::with_capacity(raw.len());
+    let mut p = 0;
+    while p < b.len() {
+        let run = b[p..]
+            .iter()
+            .position(|&c| c == b'`' || c == b'\\')
+            .map_or(b.len(), |n| p + n);
+        out.push_str(&raw[p..run]);
+        p = run;
+        match b.get(p) {
+            Some(b'`') => {
+                out.push('`');
+                p += 2;
+            }
+            Some(b'\\') => match super::literal::unicode_escape(&b[p..]) {
+                (Some(ch), len) if b.get(p + 1) == Some(&b'u') => {
+                    out.push(ch);
+                    p += len;
+                }
+                _ => {
+                    out.push('\\');
+                    p += 1;
+                }
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Whether `c` may continue an identifier (used to reject `12abc` as one bad token).
 pub(crate) fn is_ident_continue(c: char) -> bool {
     c == '_' || c.is_alphanumeric()

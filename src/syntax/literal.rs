@@ -299,7 +299,7 @@ pub(crate) fn parse_string<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Literal> 
 
 /// Decodes `\u{X..}` at the start of `b`: the character (if valid) and the length of the
 /// escape as written (up to the `}`, or as far as it looks like an escape).
-fn unicode_escape(b: &[u8]) -> (Option<char>, usize) {
+pub(crate) fn unicode_escape(b: &[u8]) -> (Option<char>, usize) {
     if b.get(2) != Some(&b'{') {
         return (None, 2);
     }

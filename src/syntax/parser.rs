@@ -997,16 +997,33 @@ fn parse_segment<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Str> {
 /// quoted_ident = "`" ( quoted_char | "``" ) { quoted_char | "``" } "`" ;
 /// ```
 ///
-/// A doubled backtick inside stands for one backtick.
+/// A doubled backtick inside stands for one backtick, `\u{X..}` for one character.
 fn parse_quoted_ident<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Str> {
     let start = cx.off(i);
     let b = i.as_bytes();
-    let mut doubled = false;
+    let mut escaped = false;
     let mut p = 1;
     while let Some(&c) = b.get(p) {
+        if c == b'\\' && b.get(p + 1) == Some(&b'u') && b.get(p + 2) == Some(&b'{') {
+            let (ch, len) = super::literal::unicode_escape(&b[p..]);
+            if ch.is_none() {
+                let after = &i[p + len..];
+                let resume = after.find('`').map_or("", |n| &after[n + 1..]);
+                return cx.fail(
+                    SyntaxError::InvalidFieldEscape {
+                        escape: format!("`{}`", &i[p..p + len]),
+                        span: Span::new(start + p, start + p + len),
+                    },
+                    resume,
+                );
+            }
+            escaped = true;
+            p += len;
+            continue;
+        }
         if c == b'`' {
             if b.get(p + 1) == Some(&b'`') {
-                doubled = true;
+                escaped = true;
                 p += 2;
                 continue;
             }
@@ -1019,8 +1036,8 @@ fn parse_quoted_ident<'a>(cx: &Cx<'a>, i: &'a str) -> PResult<'a, Str> {
                     rest,
                 );
             }
-            let name = if doubled {
-                Str::from(i[1..p].replace("``", "`"))
+            let name = if escaped {
+                Str::from(super::lexer::unquote_ident(&i[1..p]))
             } else {
                 cx.text(start + 1, start + p)
             };

@@ -24,7 +24,6 @@ pub(crate) fn checker_errors(text: &str, schema: &Schema, tz: FixedOffset) -> Ve
     match crate::compile(text, schema, &opts) {
         Ok(_) => Vec::new(),
         Err(diags) => diags
-            .items
             .iter()
             .filter(|e| !e.is_warning())
             .map(|e| match e.help() {

@@ -81,8 +81,7 @@ impl Input {
 /// Hints naming flags, by diagnostic code, for every command.
 fn cli_hints(d: &Diagnostics) -> Vec<&'static str> {
     let has = |code: &str| {
-        d.items
-            .iter()
+        d.iter()
             .any(|e| miette::Diagnostic::code(e).is_some_and(|c| c.to_string() == code))
     };
     let mut out = Vec::new();

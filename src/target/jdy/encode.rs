@@ -311,7 +311,7 @@ impl<'a> Ctx<'a> {
             JdyMethods::Seed => "jdy's documented method table has",
         };
         format!(
-            "{table} only {} on {} fields; use --pushdown to evaluate this client-side",
+            "{table} only {} on {} fields; use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate this client-side",
             names.join(", "),
             self.ty().name()
         )
@@ -502,7 +502,7 @@ fn complement<S: Sink>(
 fn ne_help(cx: &Ctx) -> String {
     let f = &cx.leaf.field.name;
     format!(
-        "jdy does not document whether `ne`/`nin` match records where `{f}` is empty, so this is only exact as `ne ... or empty`; add `and {f} is not empty` if empty values should not match, make it the only condition, or use --pushdown"
+        "jdy does not document whether `ne`/`nin` match records where `{f}` is empty, so this is only exact as `ne ... or empty`; add `and {f} is not empty` if empty values should not match, make it the only condition, or use the pushdown plan (`Query::to_jdy_pushdown`)"
     )
 }
 
@@ -567,11 +567,11 @@ fn emit_in<S: Sink>(cx: &Ctx, vs: &[Scalar], shape: Shape, s: &mut S) -> Result<
         return Err(if method == Method::In {
             cx.too_many(
                 n,
-                "only inside a top-level `or` can a list be split into several `in` conditions; use --pushdown",
+                "only inside a top-level `or` can a list be split into several `in` conditions; use the pushdown plan (`Query::to_jdy_pushdown`)",
             )
         } else {
             cx.needs_or(format!(
-                "jdy has no `in` on {} fields, so this is one `eq` per value joined by `or`; make the filter an `or` or use --pushdown",
+                "jdy has no `in` on {} fields, so this is one `eq` per value joined by `or`; make the filter an `or` or use the pushdown plan (`Query::to_jdy_pushdown`)",
                 cx.ty().name()
             ))
         });
@@ -600,7 +600,7 @@ fn emit_in<S: Sink>(cx: &Ctx, vs: &[Scalar], shape: Shape, s: &mut S) -> Result<
             if method == Method::Nin {
                 cx.too_many(
                     n,
-                    "a `not in` over 200 values cannot be split inside an `or`; use --pushdown",
+                    "a `not in` over 200 values cannot be split inside an `or`; use the pushdown plan (`Query::to_jdy_pushdown`)",
                 )
             } else {
                 cx.needs_and()
@@ -713,7 +713,7 @@ fn negated_range<S: Sink>(
             Ok(())
         }
         _ => Err(cx.needs_or(
-            "outside a range, or empty, needs an `or` of jdy conditions; make the filter an `or` or use --pushdown",
+            "outside a range, or empty, needs an `or` of jdy conditions; make the filter an `or` or use the pushdown plan (`Query::to_jdy_pushdown`)",
         )),
     }
 }
@@ -841,7 +841,7 @@ fn emit_phone<S: Sink>(
         },
         || {
             cx.needs_or(format!(
-                "this is `{}` or empty; add `and {} is not empty` to exclude empty values, make the filter an `or`, or use --pushdown",
+                "this is `{}` or empty; add `and {} is not empty` to exclude empty values, make the filter an `or`, or use the pushdown plan (`Query::to_jdy_pushdown`)",
                 neg.name(),
                 cx.leaf.field.name
             ))
@@ -871,7 +871,7 @@ fn emit_text<S: Sink>(
     }
     if cx.leaf.negated {
         return Err(
-            cx.unsupported("jdy has no negated `like`; use --pushdown to evaluate it client-side")
+            cx.unsupported("jdy has no negated `like`; use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate it client-side")
         );
     }
     if let Some(c) = text.chars().find(|c| LIKE_SPECIAL.contains(*c)) {
@@ -885,7 +885,7 @@ fn emit_text<S: Sink>(
         return Ok(());
     }
     Err(cx.unsupported(
-        "jdy has only `like` (contains); use `contains`, or --pushdown to push `like` and check the rest client-side",
+        "jdy has only `like` (contains); use `contains`, or the pushdown plan (`Query::to_jdy_pushdown`) to push `like` and check the rest client-side",
     ))
 }
 
@@ -906,7 +906,7 @@ fn emit_has<S: Sink>(
     }
     if cx.leaf.negated {
         return Err(cx.unsupported(
-            "jdy has no negated `in`/`all` on multi-valued fields; use --pushdown to evaluate it client-side",
+            "jdy has no negated `in`/`all` on multi-valued fields; use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate it client-side",
         ));
     }
     cx.check_values(vs)?;
@@ -923,11 +923,11 @@ fn emit_has<S: Sink>(
         (Method::All, Shape::Loose) => cx.put_chunks(s, method, &vs[..MAX_VALUES]),
         (Method::All, Shape::Any) => Err(cx.too_many(
             n,
-            "only inside a top-level `and` can `has all` be split into several `all` conditions; use --pushdown",
+            "only inside a top-level `and` can `has all` be split into several `all` conditions; use the pushdown plan (`Query::to_jdy_pushdown`)",
         )),
         _ => Err(cx.too_many(
             n,
-            "only inside a top-level `or` can `has any` be split into several `in` conditions; use --pushdown",
+            "only inside a top-level `or` can `has any` be split into several `in` conditions; use the pushdown plan (`Query::to_jdy_pushdown`)",
         )),
     }
 }

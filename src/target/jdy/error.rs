@@ -5,6 +5,7 @@ use crate::span::Span;
 /// A predicate the jdy backend cannot express (strict mode), each with a label on the
 /// offending predicate and a help line saying what would work.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum JdyError {
     /// The field type has no jdy method for this test.
     #[error("jdy cannot filter {ty} field {field} by {what}")]
@@ -27,7 +28,7 @@ pub enum JdyError {
     #[error("{field} is a subform column; jdy filters only top-level fields")]
     #[diagnostic(
         code(filterql::jdy::subform_column),
-        help("use --pushdown to test subform rows client-side, or test only whether the subform `{subform}` is empty")
+        help("use the pushdown plan (`Query::to_jdy_pushdown`) to test subform rows client-side, or test only whether the subform `{subform}` is empty")
     )]
     SubformColumn {
         /// The column.
@@ -57,7 +58,7 @@ pub enum JdyError {
     #[error("{field}: {what} needs an `and` of jdy conditions, but the filter is an `or`")]
     #[diagnostic(
         code(filterql::jdy::needs_and),
-        help("use --pushdown to evaluate it client-side")
+        help("use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate it client-side")
     )]
     NeedsAnd {
         /// The field, quoted for the message (`` `label` (`name`) ``).
@@ -72,7 +73,7 @@ pub enum JdyError {
     #[error("nested `{inner}` inside `{outer}`: a jdy filter is one flat level of conditions")]
     #[diagnostic(
         code(filterql::jdy::nested_group),
-        help("rewrite the query as one flat `and` or one flat `or`, or use --pushdown to evaluate the group client-side")
+        help("rewrite the query as one flat `and` or one flat `or`, or use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate the group client-side")
     )]
     NestedGroup {
         /// `and` or `or`.
@@ -103,7 +104,7 @@ pub enum JdyError {
     #[error("{field}: {what}")]
     #[diagnostic(
         code(filterql::jdy::bad_value),
-        help("use --pushdown to evaluate it client-side")
+        help("use the pushdown plan (`Query::to_jdy_pushdown`) to evaluate it client-side")
     )]
     BadValue {
         /// The field, quoted for the message (`` `label` (`name`) ``).
@@ -144,6 +145,7 @@ pub enum JdyError {
 
 /// Why a jdy filter could not be read back into query text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum DecompileError {
     /// The JSON is not a jdy filter.
     #[error("not a jdy filter: {message}")]

@@ -141,7 +141,7 @@ pub enum RequestError {
     #[error("the master data name (`metaDataName`) is empty")]
     #[diagnostic(
         code(filterql::masterdata::request::empty_table),
-        help("name the master data (`--table NAME`), or address it by its dataId")
+        help("give the master data's name (`metaDataName`), or address it by its dataId")
     )]
     EmptyTableName,
     /// MODIFY with no column to set.

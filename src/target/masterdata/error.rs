@@ -5,12 +5,13 @@ use crate::span::Span;
 /// A predicate the masterdata backend cannot express exactly. Compilation collects
 /// every one of them.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum MasterdataError {
     /// The API does not say how fields of this type are stored.
     #[error("`{field}` is a field of type {ty}, which masterdata conditions cannot test")]
     #[diagnostic(
         code(filterql::masterdata::unsupported_type),
-        help("masterdata columns hold one text, number or datetime value; filter {ty} fields with `filterql eval` instead")
+        help("masterdata columns hold one text, number or datetime value; filter {ty} fields with `Query::matches` on the fetched records instead")
     )]
     UnsupportedType {
         /// The field.
@@ -27,7 +28,7 @@ pub enum MasterdataError {
     )]
     #[diagnostic(
         code(filterql::masterdata::subform_column),
-        help("filter subform rows with `filterql eval` instead")
+        help("filter subform rows with `Query::matches` on the fetched records instead")
     )]
     SubformColumn {
         /// The field as `subform.column`.
@@ -72,7 +73,7 @@ pub enum MasterdataError {
     #[error("`{field}`: the text {value:?} contains `{ch}`, which LIKE would read as a wildcard")]
     #[diagnostic(
         code(filterql::masterdata::like_wildcard),
-        help("the masterdata API documents no LIKE escape, so `%`, `_` and `\\` cannot be matched literally; use `=` or `in` with the whole value, or `filterql eval`")
+        help("the masterdata API documents no LIKE escape, so `%`, `_` and `\\` cannot be matched literally; use `=` or `in` with the whole value, or `Query::matches` on the fetched records")
     )]
     LikeWildcard {
         /// The field.
@@ -135,6 +136,7 @@ pub enum MasterdataError {
 /// Why a condition tree cannot be turned back into query text. `path` is a JSON
 /// pointer to the offending node, e.g. `/condition/1`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, miette::Diagnostic)]
+#[non_exhaustive]
 pub enum DecompileError {
     /// The text is not a well-formed condition tree.
     #[error("not a masterdata condition tree: {message}")]
@@ -147,7 +149,7 @@ pub enum DecompileError {
     #[error("{path}: unknown column `{col}`")]
     #[diagnostic(
         code(filterql::masterdata::decompile::unknown_column),
-        help("pass the schema that defines the column, or decompile without a schema")
+        help("decompile with the schema that defines the column, or with `Schema::none()` to keep column names as written")
     )]
     UnknownColumn {
         /// Where.

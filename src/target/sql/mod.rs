@@ -147,7 +147,7 @@ pub enum SqlError {
     #[error("{test} on `{field}` ({ty}) cannot be expressed in SQL")]
     #[diagnostic(
         code(filterql::sql::unsupported),
-        help("the SQL storage model keeps a {ty} field in one column where this test has no exact form; filter these records client-side with `filterql eval`")
+        help("the SQL storage model keeps a {ty} field in one column where this test has no exact form; filter these records client-side with `Query::matches`")
     )]
     Unsupported {
         /// The field.
@@ -164,7 +164,7 @@ pub enum SqlError {
     #[error("subform field `{field}` cannot be used in SQL")]
     #[diagnostic(
         code(filterql::sql::subform),
-        help("subform rows are not columns of the form's table; query the subform's own table, or filter client-side with `filterql eval`")
+        help("subform rows are not columns of the form's table; query the subform's own table, or filter client-side with `Query::matches`")
     )]
     Subform {
         /// The field, as `subform.column` for a subform column.

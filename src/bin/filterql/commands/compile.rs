@@ -73,9 +73,7 @@ pub fn step(query: &str, job: &Job) -> Result<Produced, Diagnostics> {
         }),
         Err(mut d) => {
             // Keep the checker's warnings next to the backend's errors.
-            let mut warnings = q.into_warnings().items;
-            warnings.append(&mut d.items);
-            d.items = warnings;
+            d.prepend(q.into_warnings());
             Err(d)
         }
     }

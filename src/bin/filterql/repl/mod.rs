@@ -181,7 +181,7 @@ impl Session {
             }
             Err(d) => {
                 self.report(&d);
-                let subform = d.items.iter().any(|e| {
+                let subform = d.iter().any(|e| {
                     miette::Diagnostic::code(e)
                         .is_some_and(|c| c.to_string() == "filterql::sql::subform")
                 });
@@ -392,7 +392,7 @@ pub fn wants_pushdown(d: &Diagnostics) -> bool {
         "filterql::jdy::nested_group",
         "filterql::jdy::too_many_values",
     ];
-    d.items.iter().any(|e| {
+    d.iter().any(|e| {
         miette::Diagnostic::code(e).is_some_and(|c| CODES.contains(&c.to_string().as_str()))
     })
 }
