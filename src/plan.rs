@@ -253,7 +253,7 @@ impl Residual {
     /// Whether `record` (a JSON object shaped like a jdy data record) passes the
     /// residual.
     pub fn matches(&self, record: &serde_json::Value) -> bool {
-        crate::eval::matches(&self.pred, record)
+        crate::eval::matches_in(&self.pred, record, self.tz)
     }
 
     /// The record keys the residual reads, each once, in the order they first appear:

@@ -273,7 +273,7 @@ fn postgres_placeholders_are_numbered_in_text_order() {
     let q = compile_where(&p, &opts(Dialect::Postgres).params(true)).expect("compiles");
     assert_eq!(
         q.sql(),
-        r#""a" LIKE $1 ESCAPE '!' OR "b" = $2::float8 OR "c" IN ($3, $4)"#
+        r#""a" LIKE $1 ESCAPE '!' OR "b" = $2::int8 OR "c" IN ($3, $4)"#
     );
     let text = |s: &str| SqlParam::Text(s.into());
     // A whole number is sent as an integer.
@@ -287,7 +287,7 @@ fn postgres_placeholders_are_numbered_in_text_order() {
     .expect("compiles");
     assert_eq!(
         q.sql(),
-        r#""a" LIKE $3 ESCAPE '!' OR "b" = $4::float8 OR "c" IN ($5, $6)"#
+        r#""a" LIKE $3 ESCAPE '!' OR "b" = $4::int8 OR "c" IN ($5, $6)"#
     );
     assert_eq!(q.params(), want);
     let q = compile_where(&p, &opts(Dialect::Sqlite).params(true)).expect("compiles");
@@ -303,7 +303,7 @@ fn a_very_deep_not_chain_does_not_overflow() {
     }
     let q = compile_where(&p, &opts(Dialect::Sqlite)).expect("compiles");
     // An odd number of `not`s: the negated leaf, with its emptiness arms.
-    assert_eq!(q.sql(), r#"("a" IS NULL OR "a" = '' OR NOT ("a" = 'x'))"#);
+    assert_eq!(q.sql(), "(`a` IS NULL OR `a` = '' OR NOT (`a` = 'x'))");
     // Dropping the tree is the caller's business; leak it rather than recurse here.
     std::mem::forget(p);
 }
@@ -334,10 +334,10 @@ fn constants_and_degenerate_groups_keep_their_meaning() {
         (Pred::And(vec![]), "(1 = 1)"),
         (Pred::Or(vec![]), "(1 = 0)"),
         (Pred::Not(Box::new(Pred::Or(vec![]))), "(1 = 1)"),
-        (Pred::And(vec![a.clone()]), r#""a" = 'x'"#),
+        (Pred::And(vec![a.clone()]), r#"`a` = 'x'"#),
         (
             Pred::Not(Box::new(Pred::And(vec![a.clone(), Pred::False]))),
-            r#"("a" IS NULL OR "a" = '' OR NOT ("a" = 'x')) OR (1 = 1)"#,
+            r#"(`a` IS NULL OR `a` = '' OR NOT (`a` = 'x')) OR (1 = 1)"#,
         ),
     ];
     for (p, want) in cases {
