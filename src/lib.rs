@@ -164,7 +164,7 @@ impl Default for Options {
 ///
 /// The syntax tree is not kept (it is dropped as soon as the predicate is built, which
 /// keeps the peak memory of a compile low); [`Query::ast`] parses the source again.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Query {
     source: String,
     pred: ir::Pred,
