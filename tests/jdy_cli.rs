@@ -97,3 +97,38 @@ fn decompile_reads_the_seed_filter_back() {
         "flowState = 0 and createTime >= 2022-01-01"
     );
 }
+
+#[test]
+fn jdy_methods_seed_keeps_to_the_documented_table() {
+    // Extended: `gt`. Seed: numbers have no `gt`, so the exclusive bound becomes the
+    // closed `range` from the next double up, which means the same.
+    let a = filterql(&["compile", "--target", "jdy", "--no-schema", "amount > 5"]);
+    let v = stdout_json(&a.success());
+    assert_eq!(v["cond"][0]["method"], "gt");
+    let a = filterql(&[
+        "compile",
+        "--target",
+        "jdy",
+        "--no-schema",
+        "--jdy-methods",
+        "seed",
+        "amount > 5",
+    ]);
+    let v = stdout_json(&a.success());
+    assert_eq!(v["cond"][0]["method"], "range");
+    assert_eq!(v["cond"][0]["value"], json!([5.000000000000001, null]));
+    // `like` is only for phones in the seed table: `contains` on text is refused.
+    filterql(&[
+        "compile",
+        "--target",
+        "jdy",
+        "--no-schema",
+        "--jdy-methods",
+        "seed",
+        "name contains \"x\"",
+    ])
+    .code(1)
+    .stderr(predicates::str::contains(
+        "filterql::jdy::unsupported_method",
+    ));
+}

@@ -101,6 +101,10 @@ pub enum Command {
         /// jdy: send what jdy can filter, keep the rest as a residual query for eval.
         #[arg(long)]
         pushdown: bool,
+        /// jdy: the method table to use: `extended` (gt/lt on numbers, like on text), or
+        /// `seed`, only the vendor's documented table, for a tenant that refuses the rest.
+        #[arg(long, value_enum, default_value_t = JdyMethodsArg::Extended)]
+        jdy_methods: JdyMethodsArg,
         /// masterdata: wrap the condition tree in the record-query request envelope.
         #[arg(long)]
         envelope: bool,
@@ -407,5 +411,24 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+}
+
+/// `--jdy-methods`: which jdy method table the output may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum JdyMethodsArg {
+    /// The documented table plus `gt`/`lt` on numbers and `like` on text.
+    #[default]
+    Extended,
+    /// Only the vendor's documented method table.
+    Seed,
+}
+
+impl From<JdyMethodsArg> for filterql::jdy::JdyMethods {
+    fn from(m: JdyMethodsArg) -> Self {
+        match m {
+            JdyMethodsArg::Extended => filterql::jdy::JdyMethods::Extended,
+            JdyMethodsArg::Seed => filterql::jdy::JdyMethods::Seed,
+        }
     }
 }

@@ -102,13 +102,21 @@ pub struct Shape {
     pub pushdown: bool,
     /// masterdata: wrap the tree in the request envelope.
     pub envelope: bool,
+    /// jdy: the method table the output may use.
+    pub jdy_methods: filterql::jdy::JdyMethods,
 }
 
 /// Renders a compiled query for a target, through the backends' `Query` methods.
 pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output, Diagnostics> {
     match target.kind {
-        TargetKind::Jdy if shape.pushdown => Ok(Output::Json(to_json(&query.to_jdy_pushdown()))),
-        TargetKind::Jdy => Ok(Output::Json(to_json(&query.to_jdy()?))),
+        TargetKind::Jdy => {
+            let opts = query.jdy_options().with_methods(shape.jdy_methods);
+            if shape.pushdown {
+                Ok(Output::Json(to_json(&query.to_jdy_pushdown_with(&opts))))
+            } else {
+                Ok(Output::Json(to_json(&query.to_jdy_with(&opts)?)))
+            }
+        }
         TargetKind::Masterdata => {
             match (&shape.table, shape.envelope) {
                 (Some(table), true) => {

@@ -183,6 +183,7 @@ fn run(cli: Cli) -> Result<bool, Failure> {
             table,
             params,
             pushdown,
+            jdy_methods,
             envelope,
             clock,
             query,
@@ -192,6 +193,7 @@ fn run(cli: Cli) -> Result<bool, Failure> {
                 params,
                 pushdown,
                 envelope,
+                jdy_methods: jdy_methods.into(),
             };
             let target = commands::compile::validate(target, dialect, &shape)?;
             let input = Input::from_args(&query)?;
