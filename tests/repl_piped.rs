@@ -112,3 +112,23 @@ fn diagnostics_name_the_stdin_line_and_character_column() {
     let (_, _, err) = repl("qty > 1\n\n数量 > 1 and 金额 = 3\n");
     assert!(err.contains("[<stdin>:3:12]"), "{err}");
 }
+
+#[test]
+fn explain_shows_the_interval_a_period_stands_for() {
+    let (code, out, err) = repl(
+        ":now 2024-05-15T10:00:00+08:00\n:explain createTime = this month and updateTime < 上周\n",
+    );
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains(
+            "period:     this month = [2024-05-01T00:00:00+08:00, 2024-06-01T00:00:00+08:00)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "period:     last week = [2024-05-06T00:00:00+08:00, 2024-05-13T00:00:00+08:00)"
+        ),
+        "{out}"
+    );
+}

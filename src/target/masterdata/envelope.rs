@@ -20,10 +20,10 @@ use serde_json::{Map, Value};
 pub struct Envelope<P> {
     /// The caller's request id, echoed by the service.
     pub id: String,
-    /// Always `1.0`.
-    pub version: String,
-    /// The API version.
-    pub request: RequestInfo,
+    /// Always `1.0` (see [`Envelope::version`]).
+    pub(crate) version: String,
+    /// The API version (see [`Envelope::api_version`]).
+    pub(crate) request: RequestInfo,
     /// The endpoint's parameters.
     pub params: P,
 }
@@ -33,7 +33,7 @@ pub struct Envelope<P> {
 pub struct RequestInfo {
     /// Always `1.0.5`, the version the seed doc describes.
     #[serde(rename = "apiVer")]
-    pub api_ver: String,
+    pub(crate) api_ver: String,
 }
 
 impl<P> Envelope<P> {
@@ -46,6 +46,19 @@ impl<P> Envelope<P> {
             },
             params,
         }
+    }
+}
+
+impl<P> Envelope<P> {
+    /// The envelope's `version`: always `1.0`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The `request.apiVer` the envelope declares: always `1.0.5`, the version the
+    /// vendor's documentation describes.
+    pub fn api_version(&self) -> &str {
+        &self.request.api_ver
     }
 }
 

@@ -126,6 +126,7 @@ use chrono::FixedOffset;
 
 /// Options of the masterdata backend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct MdOptions {
     /// The time zone datetime values are written in (the query's time zone).
     pub tz: FixedOffset,
@@ -188,6 +189,45 @@ impl crate::Query {
     ) -> Result<Envelope<QueryParams>, crate::Diagnostics> {
         let tree = self.to_masterdata()?;
         query_request(id, table, tree, caller, extra).map_err(|e| {
+            let mut d = crate::Diagnostics::new(self.source.clone());
+            d.push(MasterdataError::from(e));
+            d
+        })
+    }
+
+    /// The record write request (`/industry/masterdata/record/write`, see
+    /// [`write_request`]) applying `action` to the records this query matches: the
+    /// write counterpart of [`to_masterdata_request`](Self::to_masterdata_request).
+    ///
+    /// # Errors
+    ///
+    /// Every predicate the backend cannot express, or why the request cannot be built
+    /// (an empty table name, a `Modify` without columns or with a duplicate or
+    /// non-scalar one).
+    ///
+    /// ```
+    /// use filterql::masterdata::{Caller, Table, WriteAction};
+    /// use filterql::{Options, Schema};
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = filterql::compile("amount > 5", &Schema::demo(), &opts).unwrap();
+    /// let table = Table::MetaDataName("物料".into());
+    /// let req = q
+    ///     .to_masterdata_write_request("1", table, WriteAction::Archive, Caller::default())
+    ///     .unwrap();
+    /// let v = req.to_value();
+    /// assert_eq!(v["params"]["action"], "ARCHIVE");
+    /// assert_eq!(v["params"]["condition"]["op"], "GREATER");
+    /// assert_eq!((req.version(), req.api_version()), ("1.0", "1.0.5"));
+    /// ```
+    pub fn to_masterdata_write_request(
+        &self,
+        id: impl Into<String>,
+        table: Table,
+        action: WriteAction,
+        caller: Caller,
+    ) -> Result<Envelope<WriteParams>, crate::Diagnostics> {
+        let tree = self.to_masterdata()?;
+        write_request(id, table, action, tree, caller).map_err(|e| {
             let mut d = crate::Diagnostics::new(self.source.clone());
             d.push(MasterdataError::from(e));
             d

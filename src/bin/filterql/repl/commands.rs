@@ -261,6 +261,19 @@ fn explain(s: &mut Session, text: &str) {
         Ok(text) => out.push_str(&format!("\nnormalized: {}", safe::text(&text))),
         Err(why) => out.push_str(&format!("\nnormalized: ({})", safe::text(&why))),
     }
+    // Each calendar period with the interval it stands for at the session's clock.
+    if let Some(now) = q.clock() {
+        for (period, _) in ast.periods() {
+            if let Some((start, end)) = period.interval(now, q.tz()) {
+                out.push_str(&format!(
+                    "\nperiod:     {} = [{}, {})",
+                    period.name(),
+                    start.to_rfc3339(),
+                    end.to_rfc3339()
+                ));
+            }
+        }
+    }
     let targets = [
         (
             "jdy",
