@@ -55,6 +55,12 @@
 //! | deptgroup | a JSON array of department numbers | NULL, `''`, or an array without a number item (`[]`, `[null]`, `["1"]`) |
 //! | subform | not supported: any test on a subform or its columns is an error | — |
 //!
+//! Columns hold what they hold: an integer column (`BIGINT`, SQLite `INTEGER`) holds exact
+//! integers and is compared exactly; a `DOUBLE`/`float8`/`REAL` column holds 64-bit floats,
+//! so an integer beyond 2^53 stored there is already the nearest float. Integers from
+//! 2^53 up are written as exact integer literals or 64-bit integer parameters (PostgreSQL
+//! placeholders are typed, `$n::int8` / `$n::float8`), never as floats.
+//!
 //! The phone flag column `<column>_verified` is boolean-like (`BOOLEAN`/`TINYINT(1)` on
 //! MySQL, `boolean` on PostgreSQL, `INTEGER` 0/1 on SQLite) and is read with `IS TRUE`:
 //! NULL counts as not verified. `verified`/`unverified` also require a number.
