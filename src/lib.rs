@@ -101,7 +101,9 @@ pub mod masterdata;
 pub mod sql;
 
 pub use crate::check::CheckError;
-pub use crate::diagnostic::{Diagnostics, Error, JsonDiagnostic, JsonLabel};
+pub use crate::diagnostic::{
+    Diagnostics, Error, JsonDiagnostic, JsonLabel, Truncated, MAX_DIAGNOSTICS,
+};
 pub use crate::plan::Residual;
 pub use crate::schema::{Field, FieldType, Schema, SchemaError};
 pub use crate::span::Span;
@@ -346,7 +348,7 @@ impl Query {
     }
 
     /// Whether a record (a JSON object shaped like a jdy data record) matches, under the
-    /// two-valued semantics of grammar/README.md ("What a query means") (see [`eval`]).
+    /// two-valued semantics of grammar/README.md ("What a query means") (see `eval`).
     ///
     /// ```
     /// use filterql::{compile, Options, Schema};

@@ -280,7 +280,9 @@ impl Residual {
         out
     }
 
-    /// The residual as a predicate, for [`crate::eval`] or another backend.
+    /// The residual as a predicate (internal IR, for the project's own tests).
+    #[cfg(feature = "internals")]
+    #[doc(hidden)]
     pub fn pred(&self) -> &Pred {
         &self.pred
     }

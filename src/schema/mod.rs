@@ -41,7 +41,7 @@ use chrono::{FixedOffset, Offset as _};
 /// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    /// The key in records, and the name [`FieldInfo::name`](crate::ir::FieldInfo::name)
+    /// The key in records, and the name `FieldInfo::name`
     /// carries to every backend: for a jdy widget with an alias, the alias (jdy returns
     /// data keyed by alias when one is set, and its filter API accepts the alias as well
     /// as the widget id); otherwise the widget id (`_widget_…`).
@@ -49,7 +49,7 @@ pub struct Field {
     /// Other names the field resolves by, tried after every field's `name` and before
     /// labels: the jdy widget id (`widgetName`) of a widget whose `name` is an alias, or
     /// the native format's `aliases`. They never reach the IR: a query written with one
-    /// compiles to the same [`FieldRef`] as one written with `name`.
+    /// compiles to the same `FieldRef` as one written with `name`.
     pub aliases: Vec<String>,
     /// Human label (may be Chinese), if any.
     pub label: Option<String>,

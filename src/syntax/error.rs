@@ -287,7 +287,7 @@ pub enum SyntaxError {
         span: Span,
     },
 
-    /// Parentheses and `not` nested deeper than [`crate::syntax::MAX_DEPTH`].
+    /// Parentheses and `not` nested deeper than `crate::syntax::MAX_DEPTH`.
     #[error("query nested too deeply: more than {max} levels of parentheses and `not`")]
     #[diagnostic(
         code(filterql::syntax::too_deep),
@@ -301,7 +301,7 @@ pub enum SyntaxError {
         span: Span,
     },
 
-    /// A query longer than [`crate::syntax::MAX_INPUT_BYTES`].
+    /// A query longer than `crate::syntax::MAX_INPUT_BYTES`.
     #[error("query too large: {size} bytes, the limit is {max} bytes")]
     #[diagnostic(
         code(filterql::syntax::too_large),

@@ -28,7 +28,7 @@ impl Rel {
 
 /// A jdy filter method (the `method` of a condition).
 ///
-/// The meaning filterql assumes for each is documented in the [module docs](super).
+/// The meaning filterql assumes for each is documented in the module docs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {

@@ -2,15 +2,15 @@
 //!
 //! # API
 //!
-//! - [`compile`] (strict): a normalized [`Pred`](crate::ir::Pred) → one flat
+//! - `compile` (strict): a normalized [`Pred`](crate::ir::Pred) → one flat
 //!   [`JdyFilter`] meaning exactly the same, or every [`JdyError`] at once.
 //! - [`to_json`]: the same as compact JSON text (`serde_json::to_string` of
-//!   [`compile`]'s filter, byte for byte), written directly without building the
+//!   `compile`'s filter, byte for byte), written directly without building the
 //!   filter: the fast path when the text is what gets sent.
-//! - [`pushdown`]: the largest part jdy can evaluate as a filter plus a
+//! - `pushdown`: the largest part jdy can evaluate as a filter plus a
 //!   [`Residual`](crate::plan::Residual) to check on the fetched records, as a
 //!   [`Pushdown`]; never fails.
-//! - [`decompile`]: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
+//! - `decompile`: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
 //!   syntax ([`ast::Expr`](crate::syntax::ast::Expr)), whose canonical text compiles
 //!   back to the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
@@ -116,12 +116,12 @@
 //! or in a top-level `and` that already rules out an empty `x` (e.g.
 //! `x != v and x is not empty`). Elsewhere strict mode rejects it (with a help line
 //! saying what works) and pushdown leaves it in the residual. The tests simulate jdy both
-//! ways. [`decompile`], which must give `ne` *a* meaning, reads it as "not empty and
+//! ways. `decompile`, which must give `ne` *a* meaning, reads it as "not empty and
 //! different" (the stricter reading).
 //!
 //! # Pushdown
 //!
-//! [`pushdown`] never loses a record: a top-level `and` sends every conjunct jdy can
+//! `pushdown` never loses a record: a top-level `and` sends every conjunct jdy can
 //! express exactly and keeps the others as the residual; where only a looser condition
 //! exists it is sent *and* the conjunct stays in the residual (`startswith`/`endswith`
 //! → `like`, `x = "v"` on a phone → `like`, `has all` over 200 values → its first
@@ -198,15 +198,15 @@ pub use pushdown::{pushdown, Pushdown};
 
 use chrono::{FixedOffset, Offset};
 
-/// Which jdy filter methods the output may use (see the [module docs](self#method-tables)).
+/// Which jdy filter methods the output may use (see the module docs).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JdyMethods {
     /// Only the methods jdy's v5 data-list documentation lists per field type (see
-    /// [`methods_for`]): no `gt`/`lt`, no `like` on text, no `in`/`all` on multi-valued,
+    /// `methods_for`): no `gt`/`lt`, no `like` on text, no `in`/`all` on multi-valued,
     /// member or department fields.
     Seed,
-    /// Every method jdy accepts by name per field type ([`methods`]), including those the
+    /// Every method jdy accepts by name per field type (`methods`), including those the
     /// data-list documentation leaves out (`gt`, `lt`, `like` on text, `in`/`all` on
     /// multi-valued fields). The default.
     #[default]

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 /// A pushdown plan: the filter to send to jdy and the [`Residual`] to check on every
 /// record it returns. Built by [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown)
-/// (or [`pushdown`] on a predicate).
+/// (or `pushdown` on a predicate).
 ///
 /// For every record `r`: the query matches `r` exactly when the filter does (a missing
 /// filter matches every record) and [`Pushdown::matches`] does. Three special cases are

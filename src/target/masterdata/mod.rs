@@ -3,14 +3,14 @@
 //!
 //! # Output
 //!
-//! [`compile`] turns an [`ir::Pred`](crate::ir::Pred) into a [`Condition`]: leaves
+//! `compile` turns an [`ir::Pred`](crate::ir::Pred) into a [`Condition`]: leaves
 //! `{"col","op","value"}` and `{"op":"AND"|"OR","condition":[...]}` groups. The column
 //! is the field's [`column`](crate::ir::FieldInfo::column). [`query_request`] and
 //! [`write_request`] wrap a tree in the request envelope
 //! `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}` (refusing an
 //! empty `metaDataName`); on a compiled [`Query`](crate::Query), `to_masterdata()` and
 //! `to_masterdata_request(..)` do the same with errors as diagnostics.
-//! [`decompile`] reads a tree back into query syntax.
+//! `decompile` reads a tree back into query syntax.
 //!
 //! ```
 //! use filterql::target::masterdata::{decompile, query_request, Caller, Table};

@@ -23,9 +23,9 @@ pub enum Condition {
     Leaf(Leaf),
 }
 
-/// Written field by field in [`RawCondition`]'s order (`col`, `op`, `value`,
+/// Written field by field in `RawCondition`'s order (`col`, `op`, `value`,
 /// `condition`, absent ones left out): the same text as serializing the
-/// [`RawCondition`] a tree converts to, without cloning the tree into one first.
+/// `RawCondition` a tree converts to, without cloning the tree into one first.
 impl Serialize for Condition {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {

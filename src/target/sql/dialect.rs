@@ -61,7 +61,7 @@ impl Dialect {
         Ok(())
     }
 
-    /// The string literal for `s` (see [`super::literal::string`]).
+    /// The string literal for `s` (see `super::literal::string`).
     pub fn string_literal(self, s: &str) -> Result<String, LiteralError> {
         super::literal::string(self, s)
     }

@@ -8,7 +8,7 @@ impl Query {
     /// <condition> [ORDER BY ..] [LIMIT n]`, shaped by `opts` (which must name a
     /// table), inline or parameterised. Datetimes are compared as local time in the
     /// query's zone unless [`SqlOptions::tz`] says otherwise. See
-    /// [`crate::target::sql`] for the storage model the statement assumes.
+    /// `crate::target::sql` for the storage model the statement assumes.
     ///
     /// ```
     /// # #[cfg(feature = "rusqlite")] {
