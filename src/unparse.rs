@@ -755,9 +755,15 @@ fn inclusive(b: &Bound, lower: bool) -> Option<Scalar> {
         }
         Scalar::Number(n) => {
             let next = if lower { next_up(*n) } else { next_down(*n) };
-            // The language has no subnormal literals (`5e-324` is out of range): next to
-            // zero the exclusive end stays exclusive.
-            (next.is_finite() && (next == 0.0 || next.is_normal())).then_some(Scalar::Number(next))
+            // The language has no subnormal literals (`5e-324` is out of range), and not
+            // every engine's DOUBLE holds them: next to zero the adjacent value written
+            // is the smallest normal one, which moves only subnormal values.
+            let next = if next != 0.0 && next.is_finite() && !next.is_normal() {
+                f64::MIN_POSITIVE.copysign(next)
+            } else {
+                next
+            };
+            next.is_finite().then_some(Scalar::Number(next))
         }
         Scalar::Text(_) | Scalar::Bool(_) => None,
     }
