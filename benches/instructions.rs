@@ -4,7 +4,7 @@
 //! N is the instruction count of one run, free of timing noise and of the setup cost.
 //!
 //! Usage: `instructions SHAPE PIPELINE ITERATIONS`, PIPELINE one of
-//! `sqlparser`, `parse`, `jdy`, `jdy_pushdown`, `masterdata`, `sql`, `sql_params`. Without arguments it runs every
+//! `sqlparser`, `parse`, `compile`, `compile_flat`, `jdy`, `jdy_pushdown`, `masterdata`, `sql`, `sql_params`. Without arguments it runs every
 //! pipeline on every shape once.
 
 mod shapes;
@@ -43,6 +43,15 @@ fn main() -> ExitCode {
         }),
         "parse" => Box::new(|| {
             black_box(shapes::parse(black_box(&shape.fq)));
+        }),
+        // The front end alone (parse, check, normalize): what every output path shares.
+        "compile" => Box::new(|| {
+            black_box(filterql::compile(black_box(&shape.fq), &shape.schema, &opts).ok());
+        }),
+        // The same on a nested shape's flat equivalent: what the nesting costs.
+        "compile_flat" => Box::new(|| {
+            let fq = black_box(shape.input("jdy"));
+            black_box(filterql::compile(fq, &shape.schema, &opts).ok());
         }),
         name => match shapes::PIPELINES.iter().find(|(t, _)| *t == name) {
             Some(&(target, p)) => Box::new(move || {

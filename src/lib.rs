@@ -246,34 +246,28 @@ pub fn parse(text: &str) -> Result<ast::Expr, Diagnostics> {
 }
 
 /// Whether the query's meaning depends on the clock: it holds a relative value.
+///
+/// Recursive: it runs only on a tree the checker accepted, which is at most
+/// `check::MAX_DEPTH` levels deep (and the walk allocates nothing).
 fn reads_clock(e: &syntax::ast::Expr) -> bool {
     use syntax::ast::{Expr, HasOperand, Literal, PredKind, Value};
     fn lit(l: &Literal) -> bool {
         matches!(l.value, Value::Relative(_) | Value::Period(_))
     }
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        match e {
-            Expr::Or(cs, _) | Expr::And(cs, _) => stack.extend(cs.iter()),
-            Expr::Not(c, _) => stack.push(c),
-            Expr::Pred(p) => {
-                let hit = match &p.kind {
-                    PredKind::Compare { value, .. } | PredKind::Text { value, .. } => lit(value),
-                    PredKind::In { list, .. } => list.items.iter().any(lit),
-                    PredKind::Between { low, high, .. } => lit(low) || lit(high),
-                    PredKind::Has { values, .. } => match values {
-                        HasOperand::One(l) => lit(l),
-                        HasOperand::List(list) => list.items.iter().any(lit),
-                    },
-                    PredKind::IsEmpty { .. } | PredKind::Phone { .. } => false,
-                };
-                if hit {
-                    return true;
-                }
-            }
-        }
+    match e {
+        Expr::Or(cs, _) | Expr::And(cs, _) => cs.iter().any(reads_clock),
+        Expr::Not(c, _) => reads_clock(c),
+        Expr::Pred(p) => match &p.kind {
+            PredKind::Compare { value, .. } | PredKind::Text { value, .. } => lit(value),
+            PredKind::In { list, .. } => list.items.iter().any(lit),
+            PredKind::Between { low, high, .. } => lit(low) || lit(high),
+            PredKind::Has { values, .. } => match values {
+                HasOperand::One(l) => lit(l),
+                HasOperand::List(list) => list.items.iter().any(lit),
+            },
+            PredKind::IsEmpty { .. } | PredKind::Phone { .. } => false,
+        },
     }
-    false
 }
 
 impl Query {

@@ -122,7 +122,7 @@ pub fn check(
     opts: &Options,
     diags: &mut Diagnostics,
 ) -> Option<Pred> {
-    if !is_flat(expr) && depth(expr) > MAX_DEPTH {
+    if deeper_than(expr, MAX_DEPTH) {
         diags.push(CheckError::TooDeep {
             max: MAX_DEPTH,
             span: expr.span(),
@@ -168,29 +168,18 @@ pub fn check(
     }
 }
 
-/// Whether `expr` is a predicate or one group of predicates (most queries): then its
-/// depth is at most 2 and need not be measured.
-fn is_flat(expr: &Expr) -> bool {
+/// Whether `expr` is deeper than `budget` levels. Recursion stops as soon as the budget
+/// is spent, so it never goes deeper than `budget` frames whatever the tree, and a
+/// shallow tree (every query a person writes) is measured without allocating.
+fn deeper_than(expr: &Expr, budget: usize) -> bool {
+    let Some(budget) = budget.checked_sub(1) else {
+        return true;
+    };
     match expr {
-        Expr::Pred(_) => true,
-        Expr::And(v, _) | Expr::Or(v, _) => v.iter().all(|c| matches!(c, Expr::Pred(_))),
-        Expr::Not(..) => false,
+        Expr::Or(v, _) | Expr::And(v, _) => v.iter().any(|c| deeper_than(c, budget)),
+        Expr::Not(b, _) => deeper_than(b, budget),
+        Expr::Pred(_) => false,
     }
-}
-
-/// Nesting depth, computed without recursion so any tree can be measured.
-fn depth(expr: &Expr) -> usize {
-    let mut max = 0;
-    let mut stack = vec![(expr, 1usize)];
-    while let Some((e, d)) = stack.pop() {
-        max = max.max(d);
-        match e {
-            Expr::Or(v, _) | Expr::And(v, _) => stack.extend(v.iter().map(|c| (c, d + 1))),
-            Expr::Not(b, _) => stack.push((b, d + 1)),
-            Expr::Pred(_) => {}
-        }
-    }
-    max
 }
 
 /// A field path as written, joined with `.` only when a message needs it (most

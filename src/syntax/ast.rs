@@ -86,16 +86,17 @@ impl PredKind {
 }
 
 impl Drop for Expr {
-    // A 100,000-deep `not not not ...` must not overflow the stack when dropped: nested
-    // `and`/`or`/`not` children are moved onto an explicit stack and dropped one level
-    // at a time. Predicates never nest, so a node whose children are all predicates (the
-    // common case) is dropped in place and the stack is never allocated.
+    // A 100,000-deep `not not not ...` must not overflow the stack when dropped: deeply
+    // nested children are moved onto an explicit stack and dropped a few levels at a
+    // time. Children that are predicates, or groups of predicates only (the common
+    // case, such as one `(a or b)` in a chain), are dropped in place, so the stack of a
+    // query people write is never allocated.
     fn drop(&mut self) {
         let mut stack: Vec<Expr> = Vec::new();
         take_nested(self, &mut stack);
         while let Some(mut e) = stack.pop() {
             take_nested(&mut e, &mut stack);
-            // `e` now has no nested children; dropping it recurses at most one level.
+            // `e` now has only shallow children; dropping it recurses at most two levels.
         }
     }
 }
@@ -109,19 +110,29 @@ fn is_leaf(e: &Expr) -> bool {
     }
 }
 
-/// Moves the `and`/`or`/`not` children of `e` onto `stack`, leaving empty placeholders.
+/// Whether dropping `e` recurses at most one level: `e` is a leaf, or its children are.
+fn is_shallow(e: &Expr) -> bool {
+    match e {
+        Expr::Pred(_) => true,
+        Expr::Or(v, _) | Expr::And(v, _) => v.iter().all(is_leaf),
+        Expr::Not(b, _) => is_leaf(b),
+    }
+}
+
+/// Moves the children of `e` that are not shallow onto `stack`, leaving empty
+/// placeholders.
 fn take_nested(e: &mut Expr, stack: &mut Vec<Expr>) {
     let placeholder = || Expr::Or(Vec::new(), Span::default());
     match e {
         Expr::Or(v, _) | Expr::And(v, _) => {
             for c in v.iter_mut() {
-                if !is_leaf(c) {
+                if !is_shallow(c) {
                     stack.push(std::mem::replace(c, placeholder()));
                 }
             }
         }
         Expr::Not(b, _) => {
-            if !is_leaf(b) {
+            if !is_shallow(b) {
                 stack.push(std::mem::replace(&mut **b, placeholder()));
             }
         }
