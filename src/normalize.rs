@@ -126,7 +126,7 @@ fn and(kids: Vec<Pred>) -> Pred {
     if ops.len() <= LINEAR_MAX {
         return and_small(ops);
     }
-    if leaves_on_distinct_fields(&ops) {
+    if distinct_leading_fields(&ops) {
         return finish(ops, Pred::True, Pred::And);
     }
     // Operands are kept by compacting `ops` in place: `ops[..kept]` is the output so
@@ -176,17 +176,30 @@ fn and(kids: Vec<Pred>) -> Pred {
     finish(ops, Pred::True, Pred::And)
 }
 
-/// Whether every operand is a leaf and no two test the same field. Such a group of
-/// normalized operands is already normal: equal operands would share their field, and
-/// so would two ranges to merge. Checking it hashes one field name per operand, much
-/// less than hashing whole operands (the common long query: one condition per field).
-fn leaves_on_distinct_fields(ops: &[Pred]) -> bool {
+/// Whether no two operands lead with the same field, the field of an operand being its
+/// own for a leaf and, for a group, that of its first operand (recursively). Such a
+/// group of normalized operands is already normal: [`same`] compares groups operand by
+/// operand in order, so equal operands lead with the same field, and two ranges to merge
+/// are leaves on one field. Checking it hashes one field name per operand, much less
+/// than hashing whole operands (the common long query: one condition per field, alone or
+/// in a small `or` group).
+fn distinct_leading_fields(ops: &[Pred]) -> bool {
     let mut fields: HashSet<&FieldRef, Hasher> =
         HashSet::with_capacity_and_hasher(ops.len(), Hasher::default());
-    ops.iter().all(|p| match p {
-        Pred::Leaf(l) => fields.insert(&l.field),
-        _ => false,
-    })
+    ops.iter()
+        .all(|p| leading_field(p).is_some_and(|f| fields.insert(f)))
+}
+
+/// The field an operand leads with (see [`distinct_leading_fields`]); `None` for a
+/// constant, a `not` or an empty group, which do not occur in normal form.
+fn leading_field(mut p: &Pred) -> Option<&FieldRef> {
+    loop {
+        match p {
+            Pred::Leaf(l) => return Some(&l.field),
+            Pred::And(ps) | Pred::Or(ps) => p = ps.first()?,
+            Pred::True | Pred::False | Pred::Not(_) => return None,
+        }
+    }
 }
 
 /// [`and`] of a few operands (already flattened), by pairwise comparison: the same
@@ -256,7 +269,7 @@ fn or(kids: Vec<Pred>) -> Pred {
         ops.truncate(kept);
         return finish(ops, Pred::False, Pred::Or);
     }
-    if leaves_on_distinct_fields(&ops) {
+    if distinct_leading_fields(&ops) {
         return finish(ops, Pred::False, Pred::Or);
     }
     let mut kept = 0;

@@ -333,3 +333,47 @@ fn period_ranges_merge_like_dates() {
         ir("createTime = today")
     );
 }
+
+/// Long `and`/`or` chains whose operands are groups: operands leading with distinct
+/// fields are kept as they are (the fast path), while a repeated group, or two ranges on
+/// one field among more than a handful of operands, still fold.
+#[test]
+fn long_chains_of_groups() {
+    use filterql::{Field, FieldType, Schema};
+    let schema = Schema::new(
+        (0..60)
+            .map(|i| Field::new(format!("f{i}"), FieldType::Number))
+            .collect(),
+    );
+    let opts = filterql::Options::default();
+    let operands = |text: &str| -> (bool, usize) {
+        let q = filterql::compile(text, &schema, &opts).expect("compiles");
+        match q.pred() {
+            Pred::And(ps) => (true, ps.len()),
+            Pred::Or(ps) => (false, ps.len()),
+            other => panic!("not a chain: {other:?}"),
+        }
+    };
+    let groups: Vec<String> = (0..20)
+        .map(|i| format!("(f{} = 1 or f{} = 2)", 2 * i, 2 * i + 1))
+        .collect();
+    let and = groups.join(" and ");
+    assert_eq!(operands(&and), (true, 20));
+    // The first group again, last: a duplicate.
+    assert_eq!(operands(&format!("{and} and {}", groups[0])), (true, 20));
+    // The same group with its operands swapped is another operand (order is kept).
+    assert_eq!(operands(&format!("{and} and (f1 = 2 or f0 = 1)")), (true, 21));
+    // Two ranges on f50 among 22 operands merge into one.
+    assert_eq!(operands(&format!("{and} and f50 > 1 and f50 < 5")), (true, 21));
+    // A range on f50 and a group leading with f50 do not merge, and nothing is lost.
+    assert_eq!(
+        operands(&format!("{and} and f50 > 1 and (f50 < 5 or f51 = 1)")),
+        (true, 22)
+    );
+    let ands: Vec<String> = (0..20)
+        .map(|i| format!("(f{} = 1 and f{} = 2)", 2 * i, 2 * i + 1))
+        .collect();
+    let or = ands.join(" or ");
+    assert_eq!(operands(&or), (false, 20));
+    assert_eq!(operands(&format!("{or} or {}", ands[3])), (false, 20));
+}
