@@ -362,9 +362,15 @@ fn long_chains_of_groups() {
     // The first group again, last: a duplicate.
     assert_eq!(operands(&format!("{and} and {}", groups[0])), (true, 20));
     // The same group with its operands swapped is another operand (order is kept).
-    assert_eq!(operands(&format!("{and} and (f1 = 2 or f0 = 1)")), (true, 21));
+    assert_eq!(
+        operands(&format!("{and} and (f1 = 2 or f0 = 1)")),
+        (true, 21)
+    );
     // Two ranges on f50 among 22 operands merge into one.
-    assert_eq!(operands(&format!("{and} and f50 > 1 and f50 < 5")), (true, 21));
+    assert_eq!(
+        operands(&format!("{and} and f50 > 1 and f50 < 5")),
+        (true, 21)
+    );
     // A range on f50 and a group leading with f50 do not merge, and nothing is lost.
     assert_eq!(
         operands(&format!("{and} and f50 > 1 and (f50 < 5 or f51 = 1)")),

@@ -300,7 +300,7 @@ fn parse_or_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
     let start = cx.off(i);
     loop {
         let (rest, e) = parse_and_expr(cx, i)?;
-        items.push(e, cx.off(rest) - start, rest.len());
+        items.push(e, cx.off(rest) - start, Remaining(cx, rest));
         let j = skip_ws(rest);
         match or_op(j).or_else(|| single_op(cx, j, b'|')) {
             Some(after) => i = after,
@@ -318,7 +318,7 @@ fn parse_and_expr<'a>(cx: &Cx<'a>, mut i: &'a str) -> PResult<'a, Expr> {
     let start = cx.off(i);
     loop {
         let (rest, e) = unary_or_recover(cx, i)?;
-        items.push(e, cx.off(rest) - start, rest.len());
+        items.push(e, cx.off(rest) - start, Remaining(cx, rest));
         match after_operand(cx, rest) {
             Ok(after_and) => i = after_and,
             Err(end) => return Ok((end, items.finish(Expr::And))),
@@ -335,10 +335,29 @@ struct Operands {
     all: Vec<Expr>,
 }
 
+/// The text after an operand, from which a chain sizes its growth: only measured when
+/// the chain must grow (a few times in a long chain), never per operand.
+#[derive(Clone, Copy)]
+struct Remaining<'c, 'a>(&'c Cx<'a>, &'a str);
+
+impl Remaining<'_, '_> {
+    /// How many bytes of the text the chain may still take. Inside parentheses it ends
+    /// at the group's `)`, estimated as the next `)`: the rest of the text belongs to
+    /// the enclosing chains, and a short group `(a or b)` sized from it would reserve
+    /// room for operands it never reads.
+    fn bytes(self) -> usize {
+        let Remaining(cx, rest) = self;
+        if cx.parens.get() == 0 {
+            return rest.len();
+        }
+        rest.bytes().position(|c| c == b')').unwrap_or(rest.len())
+    }
+}
+
 impl Operands {
     /// Adds an operand; `consumed` bytes of the chain were read and `remaining` follow,
     /// from which a long chain sizes its growth (see [`super::literal::reserve_more`]).
-    fn push(&mut self, e: Expr, consumed: usize, remaining: usize) {
+    fn push(&mut self, e: Expr, consumed: usize, remaining: Remaining<'_, '_>) {
         if self.all.is_empty() {
             match self.first.take() {
                 None => {
@@ -347,7 +366,7 @@ impl Operands {
                 }
                 Some(first) => {
                     // Sized like the growth below, from the two operands read so far.
-                    let estimate = (2 * remaining as u64 / consumed.max(1) as u64) as usize;
+                    let estimate = (2 * remaining.bytes() as u64 / consumed.max(1) as u64) as usize;
                     self.all
                         .reserve_exact(2 + (estimate + estimate / 8 + 1).min(6));
                     self.all.push(first);
@@ -359,7 +378,7 @@ impl Operands {
             // density read so far, plus an eighth, so that a chain ending soon does not
             // double into room it never uses (each operand is large).
             let n = self.all.len();
-            let estimate = (n as u64 * remaining as u64 / consumed.max(1) as u64) as usize;
+            let estimate = (n as u64 * remaining.bytes() as u64 / consumed.max(1) as u64) as usize;
             // Never more than doubling: the rest of the text may belong to an
             // enclosing chain, and nested chains must not each reserve for all of it.
             self.all
