@@ -412,6 +412,11 @@ fn hand_built_trees_deeper_than_any_parse_are_rejected_without_overflow() {
         "{}",
         d.render(80, false)
     );
+    // One level more is not, and the only error is the depth.
+    let e = Expr::Not(Box::new(e), Span::new(0, 0));
+    let mut d = Diagnostics::new("");
+    assert!(check(&e, &schema(), &opts(), &mut d).is_none());
+    assert_eq!(d.len(), 1);
 }
 
 #[test]

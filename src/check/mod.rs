@@ -122,13 +122,6 @@ pub fn check(
     opts: &Options,
     diags: &mut Diagnostics,
 ) -> Option<Pred> {
-    if deeper_than(expr, MAX_DEPTH) {
-        diags.push(CheckError::TooDeep {
-            max: MAX_DEPTH,
-            span: expr.span(),
-        });
-        return None;
-    }
     let mut errors = Vec::new();
     let (schema, poisoned, warning) = if schema.infer {
         let inferred = infer::infer(expr, schema, &mut errors);
@@ -148,8 +141,18 @@ pub fn check(
         poisoned,
         errors,
         warnings: Vec::new(),
+        depth: 0,
+        too_deep: false,
     };
     let pred = checker.expr(expr);
+    if checker.too_deep {
+        // Only this error: the tree was not checked below the limit.
+        diags.push(CheckError::TooDeep {
+            max: MAX_DEPTH,
+            span: expr.span(),
+        });
+        return None;
+    }
     let (errors, warnings) = (checker.errors, checker.warnings);
     if let Some(w) = warning {
         diags.push(w);
@@ -165,20 +168,6 @@ pub fn check(
         None
     } else {
         pred
-    }
-}
-
-/// Whether `expr` is deeper than `budget` levels. Recursion stops as soon as the budget
-/// is spent, so it never goes deeper than `budget` frames whatever the tree, and a
-/// shallow tree (every query a person writes) is measured without allocating.
-fn deeper_than(expr: &Expr, budget: usize) -> bool {
-    let Some(budget) = budget.checked_sub(1) else {
-        return true;
-    };
-    match expr {
-        Expr::Or(v, _) | Expr::And(v, _) => v.iter().any(|c| deeper_than(c, budget)),
-        Expr::Not(b, _) => deeper_than(b, budget),
-        Expr::Pred(_) => false,
     }
 }
 
@@ -208,10 +197,27 @@ struct Checker<'a> {
     errors: Vec<CheckError>,
     /// Diagnostics of severity warning: the query still compiles.
     warnings: Vec<CheckError>,
+    /// The nesting level of the node being checked (the root is 1).
+    depth: usize,
+    /// Set when a node lies deeper than [`MAX_DEPTH`]: the walk stops there, so its
+    /// recursion stays bounded whatever tree it is given (this one pass, rather than a
+    /// separate measuring pass, keeps the common query from being walked twice).
+    too_deep: bool,
 }
 
 impl Checker<'_> {
     fn expr(&mut self, e: &Expr) -> Option<Pred> {
+        if self.depth >= MAX_DEPTH || self.too_deep {
+            self.too_deep = true;
+            return None;
+        }
+        self.depth += 1;
+        let p = self.node(e);
+        self.depth -= 1;
+        p
+    }
+
+    fn node(&mut self, e: &Expr) -> Option<Pred> {
         match e {
             Expr::And(v, span) | Expr::Or(v, span) => {
                 let is_and = matches!(e, Expr::And(..));
