@@ -1,6 +1,6 @@
 //! Criterion benches of issues 8 and 18: the shapes (typical, 200 conditions, a
 //! 10,000-value `in` list, and the nested A and B) through sqlparser's `parse_expr` (the
-//! baseline, same run), filterql's parser alone, and the whole compile to each target
+//! baseline, same run), filterql's parser alone, its front end (parse, check, normalize), and the whole compile to each target
 //! (strict jdy on a nested shape's flat equivalent); then the scaling group from 10 to
 //! 100,000 conditions.
 //!
@@ -22,6 +22,9 @@ fn shapes_group(c: &mut Criterion) {
         });
         g.bench_function("filterql_parse", |b| {
             b.iter(|| shapes::parse(black_box(&shape.fq)))
+        });
+        g.bench_function("filterql_compile", |b| {
+            b.iter(|| shapes::compile(black_box(&shape.fq), &shape.schema, &opts))
         });
         for (target, pipeline) in shapes::PIPELINES {
             g.bench_function(format!("filterql_compile_{target}"), |b| {

@@ -110,6 +110,11 @@ fn main() {
             shape.fq.len(),
             measure(|| shapes::parse(&shape.fq)),
         );
+        row(
+            "filterql compile",
+            shape.fq.len(),
+            measure(|| shapes::compile(&shape.fq, &shape.schema, &opts)),
+        );
         for (target, pipeline) in shapes::PIPELINES {
             let input = shape.input(target);
             row(

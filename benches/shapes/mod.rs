@@ -304,6 +304,11 @@ pub fn parse(fq: &str) -> filterql::syntax::ast::Expr {
     filterql::syntax::parse(fq).expect("the bench query parses")
 }
 
+/// The front end every output shares: parse, check against the schema, normalize.
+pub fn compile(fq: &str, schema: &Schema, opts: &Options) -> filterql::Query {
+    filterql::compile(fq, schema, opts).expect("the bench query compiles")
+}
+
 /// Parse, check, normalize and emit the jdy filter as JSON text.
 pub fn compile_jdy(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
