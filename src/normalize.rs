@@ -53,47 +53,46 @@ type Hasher = foldhash::fast::RandomState;
 ///
 /// Recursion depth is the number of nested `And`/`Or` levels of `p` (chains of `Not` are
 /// walked in a loop), which the parser and checker bound.
-pub fn normalize(p: Pred) -> Pred {
-    nnf(p, false)
+pub fn normalize(mut p: Pred) -> Pred {
+    nnf(&mut p, false);
+    p
 }
 
-/// Normalize `p`, complemented when `neg` is set.
+/// Normalize `p` in place, complemented when `neg` is set.
 ///
 /// Negation is pushed down by De Morgan (`not (a and b)` = `not a or not b`, and dually),
 /// double negation cancels and `not true` = `false`: all exact in two-valued logic,
 /// which is the logic of `eval` (a negated leaf is the exact complement of its test).
-fn nnf(mut p: Pred, mut neg: bool) -> Pred {
+///
+/// In place rather than by value: a node is large and most nodes of a query are already
+/// normal, so moving each one out and back would cost more than the rewrites.
+fn nnf(p: &mut Pred, mut neg: bool) {
     // A chain of `Not`s is unwrapped in a loop, not by recursion.
     while let Pred::Not(inner) = p {
-        p = *inner;
+        let inner = std::mem::replace(&mut **inner, Pred::True);
+        *p = inner;
         neg = !neg;
     }
     match p {
-        Pred::True => constant(!neg),
-        Pred::False => constant(neg),
-        // Not reached after the loop; still the right answer.
-        Pred::Not(inner) => nnf(*inner, !neg),
-        Pred::And(ps) => {
-            let kids = ps.into_iter().map(|q| nnf(q, neg)).collect();
-            if neg {
-                or(kids)
-            } else {
-                and(kids)
+        Pred::True => *p = constant(!neg),
+        Pred::False => *p = constant(neg),
+        // Not reached: the loop above unwrapped every `Not`.
+        Pred::Not(_) => {}
+        Pred::And(ps) | Pred::Or(ps) => {
+            for q in ps.iter_mut() {
+                nnf(q, neg);
             }
-        }
-        Pred::Or(ps) => {
-            let kids = ps.into_iter().map(|q| nnf(q, neg)).collect();
-            if neg {
+            let kids = std::mem::take(ps);
+            // An `and` stays one unless negated, and dually.
+            *p = if matches!(p, Pred::And(_)) != neg {
                 and(kids)
             } else {
                 or(kids)
-            }
+            };
         }
-        Pred::Leaf(_) => {
-            if let Pred::Leaf(l) = &mut p {
-                l.negated ^= neg;
-            }
-            leaf(p)
+        Pred::Leaf(l) => {
+            l.negated ^= neg;
+            leaf(p);
         }
     }
 }
@@ -600,10 +599,10 @@ fn single_valued(f: &FieldRef) -> bool {
 /// - A one-value `HasAny` is `HasAll` (some of `{a}` = all of `{a}`).
 /// - An empty range is `False`, its negation `True`.
 /// - A negated range becomes explicit arms where that is exact (see [`spell_out`]).
-fn leaf(mut p: Pred) -> Pred {
+fn leaf(p: &mut Pred) {
     // Works in place: a leaf is most of a `Pred`, and most leaves need no change.
-    let Pred::Leaf(l) = &mut p else {
-        return p;
+    let Pred::Leaf(l) = p else {
+        return;
     };
     match &mut l.test {
         Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => dedup(vs),
@@ -615,19 +614,24 @@ fn leaf(mut p: Pred) -> Pred {
                 l.test = Test::Eq(v);
             }
         }
-        Test::In(vs) | Test::HasAny(vs) if vs.is_empty() => return constant(l.negated),
+        Test::In(vs) | Test::HasAny(vs) if vs.is_empty() => {
+            *p = constant(l.negated);
+            return;
+        }
         Test::HasAny(vs) if vs.len() == 1 => l.test = Test::HasAll(std::mem::take(vs)),
-        Test::Range(r) if range_is_empty(r) => return constant(l.negated),
+        Test::Range(r) if range_is_empty(r) => {
+            *p = constant(l.negated);
+            return;
+        }
         _ => {}
     }
     if l.negated {
         if let Test::Range(r) = &l.test {
             if let Some(arms) = spell_out(l, r) {
-                return or(arms);
+                *p = or(arms);
             }
         }
     }
-    p
 }
 
 /// Keeps the first of equal values ([`same_scalar`]), without allocating per value.
