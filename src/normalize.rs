@@ -212,10 +212,12 @@ fn leading_field(mut p: &Pred) -> Option<&FieldRef> {
 fn and_small(mut ops: Vec<Pred>) -> Pred {
     let mut kept = 0;
     let mut merged_away: Vec<Pred> = Vec::new();
+    // Operands kept stay where they are (moved down only past a dropped one): most
+    // groups drop nothing, and an operand is large.
     for at in 0..ops.len() {
-        let q = std::mem::replace(&mut ops[at], Pred::True);
-        let out = &mut ops[..kept];
-        if let Pred::Leaf(new) = &q {
+        let (before, from_at) = ops.split_at_mut(at);
+        let (out, q) = (&mut before[..kept], &from_at[0]);
+        if let Pred::Leaf(new) = q {
             if let Some((field, r2)) = mergeable_range(new) {
                 // At most one positive range per field is in `out`: later ones merge.
                 let found = out.iter().enumerate().find_map(|(i, o)| match o {
@@ -236,12 +238,12 @@ fn and_small(mut ops: Vec<Pred>) -> Pred {
         }
         // Leaves on different fields (most pairs) are told apart without the full
         // comparison.
-        let dup = out.iter().chain(&merged_away).any(|o| match (o, &q) {
+        let dup = out.iter().chain(&merged_away).any(|o| match (o, q) {
             (Pred::Leaf(x), Pred::Leaf(y)) if x.field != y.field => false,
-            _ => same(o, &q),
+            _ => same(o, q),
         });
         if !dup {
-            ops[kept] = q;
+            ops.swap(kept, at);
             kept += 1;
         }
     }
@@ -259,9 +261,8 @@ fn or(kids: Vec<Pred>) -> Pred {
         // Few operands: pairwise comparison is cheaper than the bookkeeping of `Seen`.
         let mut kept = 0;
         for at in 0..ops.len() {
-            let q = std::mem::replace(&mut ops[at], Pred::False);
-            if !ops[..kept].iter().any(|o| same(o, &q)) {
-                ops[kept] = q;
+            if !ops[..kept].iter().any(|o| same(o, &ops[at])) {
+                ops.swap(kept, at);
                 kept += 1;
             }
         }
