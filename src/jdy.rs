@@ -21,7 +21,7 @@
 //! And:
 //!
 //! - [`decompile`]: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
-//!   syntax ([`ast::Expr`](crate::ast::Expr)), whose canonical text compiles back to
+//!   syntax ([`ast::Expr`]), whose canonical text compiles back to
 //!   the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
 //!
