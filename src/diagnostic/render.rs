@@ -540,4 +540,32 @@ mod tests {
         assert_eq!(shown.map(q.len()), shown.text.len());
         assert_eq!(shown.grown_chars_between(0, shown.text.len()), 5 + 7);
     }
+
+    fn rejected(query: &str) -> Diagnostics {
+        let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+        compile(query, &Schema::demo(), &opts).unwrap_err()
+    }
+
+    #[test]
+    fn a_named_input_numbers_its_lines_from_the_first_line() {
+        let d = rejected("amount > 1 and\n  nosuch = 2");
+        let out = d.render_in("<stdin>", 9, 80, false);
+        // The label is on the query's second line: line 10 of the input, column 3.
+        assert!(out.contains("[<stdin>:10:3]"), "{out}");
+        assert!(out.contains("  9 │ amount > 1 and"), "{out}");
+        assert!(out.contains(" 10 │   nosuch = 2"), "{out}");
+    }
+
+    #[test]
+    fn blank_text_gets_no_source_box_and_a_named_input_says_where() {
+        let d = rejected("   ");
+        let plain = d.render(80, false);
+        assert!(!plain.contains('│') && !plain.contains("[query"), "{plain}");
+        let named = d.render_in("filters.txt", 4, 80, false);
+        assert!(named.starts_with("filters.txt:4: "), "{named}");
+        assert_eq!(named.strip_prefix("filters.txt:4: "), Some(plain.as_str()));
+        // Hostile input names are escaped like everything else shown.
+        let hostile = d.render_in("a\u{1b}[2Jb", 1, 80, false);
+        assert!(hostile.starts_with("a\\u{1b}[2Jb:1: "), "{hostile}");
+    }
 }
