@@ -320,9 +320,37 @@ impl Diagnostics {
     /// output stays small (and the time linear) whatever the query's length. Control
     /// characters (C0, C1, DEL) and Unicode bidirectional controls, from the query or
     /// from names inside messages, are shown escaped as `\u{1b}`, so a hostile query
-    /// or schema cannot drive the terminal.
+    /// or schema cannot drive the terminal. Over blank text (an empty query, or
+    /// diagnostics about something else, such as a filter being decompiled) items are
+    /// shown without a source box. Each item's header names the text `query`, with the
+    /// line and character column of its primary label: `[query:1:12]`.
     pub fn render(&self, width: usize, color: bool) -> String {
-        render::render(self, width, color)
+        render::render(self, width, color, &render::Origin::QUERY)
+    }
+
+    /// [`render`](Diagnostics::render) for query text read from an input with many
+    /// lines, such as a file of queries: the headers name the input (`[filters.txt:12:7]`)
+    /// and the source lines are numbered from `first_line`, the line of the input the
+    /// text starts on. An item shown without a source box is prefixed with
+    /// `name:first_line: `, so that it still says which query it is about.
+    ///
+    /// ```
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// // The query on line 12 of `filters.txt`:
+    /// let errs = compile("amount > 1 and nosuch = 2", &Schema::demo(), &opts).unwrap_err();
+    /// let shown = errs.render_in("filters.txt", 12, 80, false);
+    /// assert!(shown.contains("[filters.txt:12:16]"), "{shown}");
+    /// assert!(shown.contains(" 12 │ amount > 1 and nosuch = 2"), "{shown}");
+    /// ```
+    pub fn render_in(&self, name: &str, first_line: usize, width: usize, color: bool) -> String {
+        let origin = render::Origin {
+            name,
+            first_line,
+            locate_unlabelled: true,
+        };
+        render::render(self, width, color, &origin)
     }
 
     /// The machine-readable form: each item with its severity, code, message, help and
@@ -430,45 +458,6 @@ impl Diagnostic for Diagnostics {
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
         Some(Box::new(self.items.iter().map(|e| e as &dyn Diagnostic)))
-    }
-}
-
-/// One diagnostic paired with the text its spans point into, for rendering. The CLI
-/// pairs items with a clipped view of long queries; [`Diagnostics::render`] with the
-/// whole query.
-pub struct WithSource<'a, S> {
-    /// The diagnostic.
-    pub inner: &'a Error,
-    /// The text its labels point into.
-    pub source: &'a S,
-}
-
-impl<S> fmt::Debug for WithSource<'_, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.inner, f)
-    }
-}
-impl<S> fmt::Display for WithSource<'_, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.inner, f)
-    }
-}
-impl<S> std::error::Error for WithSource<'_, S> {}
-impl<S: miette::SourceCode> Diagnostic for WithSource<'_, S> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.code()
-    }
-    fn severity(&self) -> Option<Severity> {
-        self.inner.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.inner.help()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.inner.labels()
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source)
     }
 }
 

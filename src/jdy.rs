@@ -2,25 +2,28 @@
 //!
 //! # API
 //!
-//! - `compile` (strict): a normalized `Pred` → one flat
-//!   [`JdyFilter`] meaning exactly the same, or every [`JdyError`] at once.
-//! - `to_json`: the same as compact JSON text (`serde_json::to_string` of
-//!   `compile`'s filter, byte for byte), written directly without building the
-//!   filter: the fast path when the text is what gets sent.
-//! - `pushdown`: the largest part jdy can evaluate as a filter plus a
-//!   [`Residual`](crate::plan::Residual) to check on the fetched records, as a
-//!   [`Pushdown`]; never fails.
-//! - `decompile`: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
-//!   syntax (`ast::Expr`), whose canonical text compiles
-//!   back to the same meaning.
+//! On a compiled [`Query`](crate::Query):
+//!
+//! - [`to_jdy`](crate::Query::to_jdy) (strict): one flat [`JdyFilter`] meaning exactly
+//!   the query, or every [`JdyError`] at once (as `Diagnostics` over the query text).
+//! - [`to_jdy_json`](crate::Query::to_jdy_json): the same as compact JSON text
+//!   (`serde_json::to_string` of the filter, byte for byte), written directly without
+//!   building the filter: the fast path when the text is what gets sent.
+//! - [`to_jdy_pushdown`](crate::Query::to_jdy_pushdown): never fails; a [`Pushdown`]
+//!   plan with the largest part jdy can evaluate as a filter and a
+//!   [`Residual`](crate::Residual) to check on the fetched records (with
+//!   [`Pushdown::matches`]), the fields the residual reads, and whether the query is
+//!   unsatisfiable or a tautology. It serializes as the CLI's
+//!   `{"filter": ..., "residual": ...}` ([`Pushdown::to_json`]).
+//! - Each has a `_with` form taking [`JdyOptions`] (e.g. the
+//!   [seed method table](self#method-tables)).
+//!
+//! And:
+//!
+//! - [`decompile`]: an existing filter (e.g. read with [`JdyFilter::from_json`]) → query
+//!   syntax ([`ast::Expr`]), whose canonical text compiles back to
+//!   the same meaning.
 //! - [`ListRequest`]: the request envelope, with paging helpers.
-//! - On a compiled [`Query`](crate::Query): `to_jdy()` (strict, errors as
-//!   `Diagnostics` over the query text), `to_jdy_json()` (the same
-//!   as JSON text, via `to_json`) and `to_jdy_pushdown()` (`Pushdown`: the filter,
-//!   the residual with `matches(&record)`, its fields and canonical text, and whether
-//!   the query is unsatisfiable or a tautology; it serializes as the CLI's
-//!   `{"filter": ..., "residual": ...}`). Each has a `_with` form taking
-//!   [`JdyOptions`] (e.g. the [seed method table](self#method-tables)).
 //!
 //! ```
 //! use filterql::{Options, Schema};
@@ -107,7 +110,7 @@
 //! Two details the simulator also fixes: `unverified` counts an absent or `null` flag as
 //! not verified (a flag of another type is neither), and a record value of the wrong
 //! shape for its field (which jdy's own records never hold) counts as empty, as in
-//! `crate::eval`.
+//! [`Query::matches`](crate::Query::matches).
 //!
 //! jdy does not say whether `ne`/`nin` match records whose field is empty. The language's
 //! `!=` does (two-valued logic), so filterql never relies on either answer: `x != v`
@@ -116,12 +119,12 @@
 //! or in a top-level `and` that already rules out an empty `x` (e.g.
 //! `x != v and x is not empty`). Elsewhere strict mode rejects it (with a help line
 //! saying what works) and pushdown leaves it in the residual. The tests simulate jdy both
-//! ways. `decompile`, which must give `ne` *a* meaning, reads it as "not empty and
+//! ways. [`decompile`], which must give `ne` *a* meaning, reads it as "not empty and
 //! different" (the stricter reading).
 //!
 //! # Pushdown
 //!
-//! `pushdown` never loses a record: a top-level `and` sends every conjunct jdy can
+//! [`Query::to_jdy_pushdown`](crate::Query::to_jdy_pushdown) never loses a record: a top-level `and` sends every conjunct jdy can
 //! express exactly and keeps the others as the residual; where only a looser condition
 //! exists it is sent *and* the conjunct stays in the residual (`startswith`/`endswith`
 //! → `like`, `x = "v"` on a phone → `like`, `has all` over 200 values → its first
@@ -132,7 +135,7 @@
 //!
 //! The plan ([`Pushdown`]) is the contract for the caller: skip the request when it
 //! [is unsatisfiable](Pushdown::is_unsatisfiable); fetch the residual's
-//! [fields](crate::plan::Residual::fields) along with the wanted ones
+//! [fields](crate::Residual::fields) along with the wanted ones
 //! ([`ListRequest::with_pushdown`]); keep the fetched records
 //! [`Pushdown::matches`] accepts. The residual's text is canonical query text that
 //! compiles, against the same schema, to the same meaning; a plan serializes but does
@@ -148,10 +151,10 @@
 //!
 //! - [`JdyMethods::Extended`] (the default): also `gt`/`lt` on numbers, `like` on text
 //!   and serial numbers, `in`/`nin` on members, departments and flow states, `in`/`all`
-//!   on multi-valued fields, `eq`/`in` on `_id` (`methods`). These are the methods
+//!   on multi-valued fields, `eq`/`in` on `_id`. These are the methods
 //!   jdy's filter UI and API accept and that filterql's tests simulate; the default
 //!   keeps queries people write exact on most tenants.
-//! - `JdyMethods::Seed`: only the documented table (`methods_for`), for a tenant
+//! - [`JdyMethods::Seed`]: only the documented table, for a tenant
 //!   that rejects the others. Output stays exact: an exclusive number bound becomes the
 //!   closed `range` from the adjacent `f64` (`x > 5` → `range [5.000000000000001,
 //!   null]`, as numbers compare as `f64`), a text `in` keeps `in`; what the table
@@ -211,8 +214,7 @@ use crate::{ast, Diagnostics, Schema};
 /// assert_eq!(decompile(&f, &Schema::demo()).unwrap().to_string(), "amount > 5");
 /// ```
 pub fn decompile(filter: &JdyFilter, schema: &Schema) -> Result<ast::Expr, Diagnostics> {
-    let schema = (!schema.infer).then_some(schema);
-    crate::target::jdy::decompile(filter, schema).map_err(Diagnostics::of)
+    crate::target::jdy::decompile(filter, Some(schema)).map_err(Diagnostics::of)
 }
 
 /// [`decompile`] of a filter given as JSON text (the `filter` object of a list request).

@@ -19,10 +19,12 @@
 //! | test one record | [`Query::matches`] (the reference semantics every backend is tested against) | `bool` |
 //! | read a filter back | [`jdy::decompile`], [`masterdata::decompile`] | [`ast::Expr`] (its `Display` is query text) |
 //! | the syntax tree only | [`parse`] | [`ast::Expr`] |
+//! | what a query became | [`Query::normalized`] (the normalized query as text), [`Query::explain`] (a typed tree, for people) | [`ast::Expr`], `String` |
 //!
 //! Errors: every fallible call returns [`Diagnostics`] — every problem of the pass at
 //! once, each with a code (`filterql::check::unknown_field`), a labelled span and a
-//! help line. [`Diagnostics::render`] draws them like rustc does;
+//! help line. [`Diagnostics::render`] draws them like rustc does
+//! ([`Diagnostics::render_in`] for a query read from a file of many);
 //! [`Diagnostics::to_json`] gives positions as byte, character and UTF-16 offsets for a
 //! web front end. Schema loading returns [`SchemaError`].
 //!
@@ -36,8 +38,9 @@
 //!   miette's terminal handler). A library user sets `default-features = false`.
 //! - `rusqlite`, `postgres`, `mysql`: [`sql::SqlParam`] binds through that driver
 //!   (`ToSql` / `Into<mysql::Value>`).
-//! - `internals`: the crate's internal modules, hidden and outside semver (the
-//!   project's own tests use them; `cli` turns it on for the binary).
+//! - `internals`: the crate's internal modules, hidden and outside semver, for the
+//!   project's own tests, benches and fuzz targets only. Nothing turns it on for a
+//!   user: the `filterql` binary, too, is built on the public API alone.
 //!
 //! ## Example
 //!
@@ -74,12 +77,12 @@
 //! assert!(body.contains("filterql::check::operator_type"));
 //! ```
 #![warn(missing_docs)]
-// Without `internals`, the internal modules' items that only the project's own tests,
-// benches and binary use are unreachable; they are not dead code of the library.
+// Without `internals`, the internal modules' items that only the project's own tests
+// and benches use are unreachable; they are not dead code of the library.
 #![cfg_attr(not(feature = "internals"), allow(dead_code, unused_imports))]
 
 /// Declares the crate's internal modules: private to the crate, or — with the
-/// `internals` feature, for the project's own tests, benches, fuzz targets and binary —
+/// `internals` feature, for the project's own tests, benches and fuzz targets —
 /// public at the same paths but hidden from the docs and outside semver.
 macro_rules! internal_modules {
     ($($name:ident),* $(,)?) => {$(
@@ -94,6 +97,8 @@ macro_rules! internal_modules {
 internal_modules!(
     check, diagnostic, eval, ir, normalize, plan, schema, span, syntax, target, timefmt, unparse,
 );
+
+mod explain;
 
 pub mod ast;
 pub mod jdy;
@@ -276,8 +281,7 @@ impl Query {
         &self.source
     }
 
-    /// The checked, normalized predicate (internal IR, for the project's own tests and
-    /// binary).
+    /// The checked, normalized predicate (internal IR, for the project's own tests).
     #[cfg(feature = "internals")]
     #[doc(hidden)]
     pub fn pred(&self) -> &ir::Pred {
@@ -341,8 +345,61 @@ impl Query {
         }
     }
 
+    /// The normalized query as a syntax tree: what the checker and normalizer made of
+    /// the text (inferred types applied, ranges merged, negations pushed to the leaves,
+    /// datetimes written in the query's zone). Its `Display` is canonical query text that
+    /// compiles, against the same schema, to the same meaning.
+    ///
+    /// `None` when the query folds to a constant, which the language cannot write: it
+    /// matches every record or none ([`matches`](Query::matches) on any record tells
+    /// which).
+    ///
+    /// ```
+    /// use filterql::{compile, Options, Schema};
+    /// use serde_json::json;
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// // Ranges merge:
+    /// let q = compile("amount >= 1 and amount < 9 and amount > 3", &Schema::demo(), &opts).unwrap();
+    /// assert_eq!(q.normalized().unwrap().to_string(), "amount > 3 and amount < 9");
+    /// // A negation keeps its two-valued meaning (an empty amount is not `<= 5`):
+    /// let q = compile("not (amount <= 5)", &Schema::demo(), &opts).unwrap();
+    /// assert_eq!(q.normalized().unwrap().to_string(), "amount > 5 or amount is empty");
+    ///
+    /// let never = compile("amount > 5 and amount < 3", &Schema::demo(), &opts).unwrap();
+    /// assert!(never.normalized().is_none());
+    /// assert!(!never.matches(&json!({})));
+    /// ```
+    pub fn normalized(&self) -> Option<ast::Expr> {
+        unparse::to_ast(&self.pred, self.tz).ok()
+    }
+
+    /// The normalized predicate drawn as a tree, one node per line: each field resolved,
+    /// with its type; each test as a set or an interval; datetimes in the query's zone.
+    /// For people (a REPL, a log line while debugging a filter); the layout may change
+    /// between versions, so do not parse it.
+    ///
+    /// ```
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = compile(r#"金额 >= 10 and (状态 = "open" or phone verified)"#, &Schema::demo(), &opts)
+    ///     .unwrap();
+    /// assert_eq!(
+    ///     q.explain(),
+    ///     "and\n\
+    ///      ├─ amount (number): in [10, +∞)\n\
+    ///      └─ or\n   \
+    ///         ├─ status (select): = \"open\"\n   \
+    ///         └─ phone (phone): verified\n"
+    /// );
+    /// ```
+    pub fn explain(&self) -> String {
+        explain::tree(&self.pred, self.tz)
+    }
+
     /// Whether a record (a JSON object shaped like a jdy data record) matches, under the
-    /// two-valued semantics of grammar/README.md ("What a query means") (see `eval`).
+    /// two-valued semantics of grammar/README.md ("What a query means").
     ///
     /// ```
     /// use filterql::{compile, Options, Schema};

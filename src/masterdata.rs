@@ -3,14 +3,16 @@
 //!
 //! # Output
 //!
-//! `compile` turns an `ir::Pred` into a `Condition`: leaves
-//! `{"col","op","value"}` and `{"op":"AND"|"OR","condition":[...]}` groups. The column
-//! is the field's `column`. `query_request` and
-//! [`write_request`] wrap a tree in the request envelope
-//! `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}` (refusing an
-//! empty `metaDataName`); on a compiled [`Query`](crate::Query), `to_masterdata()` and
-//! `to_masterdata_request(..)` do the same with errors as diagnostics.
-//! `decompile` reads a tree back into query syntax.
+//! [`Query::to_masterdata`](crate::Query::to_masterdata) turns a compiled query into a
+//! [`Condition`]: leaves `{"col","op","value"}` and
+//! `{"op":"AND"|"OR","condition":[...]}` groups. The column is the field's
+//! [`column`](crate::Field::column). [`query_request`] and [`write_request`] wrap a tree
+//! in the request envelope `{"id","version":"1.0","request":{"apiVer":"1.0.5"},"params":{...}}`
+//! (refusing an empty `metaDataName`);
+//! [`Query::to_masterdata_request`](crate::Query::to_masterdata_request) and
+//! [`Query::to_masterdata_write_request`](crate::Query::to_masterdata_write_request) do
+//! both steps, with errors as diagnostics over the query. [`decompile`] reads a tree
+//! back into query syntax.
 //!
 //! ```
 //! use filterql::masterdata::{decompile, query_request, Caller, Table};
@@ -84,7 +86,7 @@
 //!   numerically; an empty value is `NULL`;
 //! - **datetime** columns compare chronologically; an empty value is `NULL`.
 //!
-//! Values are strings in these forms (see `value`): numbers in their shortest
+//! Values are strings in these forms: numbers in their shortest
 //! round-trip decimal, positional, integers without `.0` (`5`, `0.0000001`);
 //! datetimes as `YYYY-MM-DD HH:MM:SS[.fff]` in [`MdOptions::tz`] (the query's time
 //! zone), milliseconds only when non-zero. Datetime columns are taken to hold

@@ -41,7 +41,7 @@
 //! # Storage model
 //!
 //! The statement runs over one table with **one column per top-level field**, named by
-//! the field's column (`FieldRef::column`: the field name unless the schema maps it).
+//! the field's column ([`Field::column`](crate::Field::column): the field name unless the schema maps it).
 //!
 //! | field type | column | empty value |
 //! |---|---|---|
@@ -71,17 +71,17 @@
 //! Numbers that are empty must be NULL (SQLite orders text, `''` included, after every
 //! number). JSON columns must hold a valid JSON array when not NULL or `''`, written
 //! with or without escapes (`["\u00e9", "a\/b"]` is `["é", "a/b"]`). As in
-//! `crate::eval`, only items of the array's type count: a non-empty string in a
+//! [`Query::matches`](crate::Query::matches), only items of the array's type count: a non-empty string in a
 //! multiselect/usergroup array, a number in a deptgroup array; other items (`""`,
 //! `null`, numbers in a text array, strings in a number array, objects, nested arrays)
 //! are ignored by `has` and by emptiness, so an array of them alone is empty. User and
 //! department *objects* are not items of the storage model: store the username and the
-//! `dept_no` (eval would count `{"username": "bob"}`; the SQL ignores it). A JSON scalar
+//! `dept_no` (`matches` would count `{"username": "bob"}`; the SQL ignores it). A JSON scalar
 //! or object in place of the array is outside the model (PostgreSQL raises an error).
 //!
 //! # Meaning
 //!
-//! The condition means exactly what `crate::eval` means on the record the row was made
+//! The condition means exactly what [`Query::matches`](crate::Query::matches) says of the record the row was made
 //! from: two-valued logic (every negated test has explicit emptiness arms), exact and
 //! case-, accent- and trailing-space-sensitive text comparison on every engine, and
 //! `contains`/`startswith`/`endswith` as `LIKE '..' ESCAPE '!'` with `!`, `%`, `_`
@@ -92,7 +92,7 @@
 //! # Modes
 //!
 //! Inline (the default): one statement with every value written as a literal, escaped
-//! for the dialect (see `literal`): numbers as plain decimals where short (`5`,
+//! for the dialect: numbers as plain decimals where short (`5`,
 //! `1000.5`) and with an exponent otherwise (`1e-7`), each read back by the engines as
 //! the same double; text quoted, except on MySQL, where text with a backslash, a
 //! control or a non-ASCII character is written in hex (`_utf8mb4 X'E8BF9B'`) so that it

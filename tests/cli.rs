@@ -715,3 +715,63 @@ fn deep_nesting_from_stdin_is_rejected_with_a_short_diagnostic() {
     // The 200 KB line is shown only around the error.
     assert!(err.len() < 4_000, "{} bytes of diagnostics", err.len());
 }
+
+/// The binary is built on the public API alone, so the `cli` feature (a default one)
+/// need not open the hidden internal modules to every default-features user. The real
+/// check is `.ci/run`'s `cargo clippy --bin filterql --no-default-features --features
+/// cli` (here the tests' `internals` is on for every target); this one fails fast in a
+/// plain `cargo test`.
+#[test]
+fn the_binary_names_no_internal_module_and_cli_does_not_imply_internals() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+    let cli = manifest
+        .lines()
+        .find(|l| l.trim_start().starts_with("cli ="))
+        .expect("a cli feature");
+    assert!(!cli.contains("internals"), "{cli}");
+
+    let internal = [
+        "check",
+        "diagnostic",
+        "eval",
+        "ir",
+        "normalize",
+        "plan",
+        "schema",
+        "span",
+        "syntax",
+        "target",
+        "timefmt",
+        "unparse",
+    ];
+    let mut stack = vec![PathBuf::from(format!("{root}/src/bin"))];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).unwrap();
+            for m in internal {
+                // Diagnostic codes (`filterql::check::unknown_field`) are strings, not paths.
+                let hits = text.lines().filter(|l| {
+                    let l = l.split("//").next().unwrap_or("");
+                    let code = l.contains(&format!("\"filterql::{m}::"))
+                        || l.contains(&format!("code(filterql::{m}::"));
+                    !code && l.contains(&format!("filterql::{m}::"))
+                });
+                assert_eq!(hits.count(), 0, "{} uses filterql::{m}", path.display());
+            }
+            assert!(
+                !text.contains(".pred()"),
+                "{} uses Query::pred",
+                path.display()
+            );
+        }
+    }
+    assert!(files > 10, "{files} files under src/bin");
+}

@@ -28,7 +28,27 @@ const MAX_LABEL_LINES: usize = 40;
 /// quoted in "unknown field") are shown by their start and end.
 const MAX_TEXT: usize = 400;
 
-pub(super) fn render(diags: &Diagnostics, width: usize, color: bool) -> String {
+/// Where the rendered text came from, for the `[name:line:column]` headers.
+pub(super) struct Origin<'a> {
+    /// What the text is called: `query`, a file name, `<stdin>`.
+    pub(super) name: &'a str,
+    /// The line of the input the text's first line is (1-based).
+    pub(super) first_line: usize,
+    /// Whether an item without a source box is prefixed with `name:first_line: `, so
+    /// that it still says where it came from.
+    pub(super) locate_unlabelled: bool,
+}
+
+impl Origin<'static> {
+    /// A query given on its own.
+    pub(super) const QUERY: Origin<'static> = Origin {
+        name: "query",
+        first_line: 1,
+        locate_unlabelled: false,
+    };
+}
+
+pub(super) fn render(diags: &Diagnostics, width: usize, color: bool, origin: &Origin) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -38,23 +58,29 @@ pub(super) fn render(diags: &Diagnostics, width: usize, color: bool) -> String {
         .with_width(width)
         .with_links(false);
     let shown = Shown::new(diags.source());
+    let name = escape_hostile(origin.name);
     let source = Clipped {
-        name: "query",
+        name: &name,
         text: &shown.text,
         index: TextIndex::new(&shown.text),
         shown: &shown,
+        line_offset: origin.first_line.saturating_sub(1),
     };
+    // Blank text has nothing to point at: no empty source box.
+    let labelled = !diags.source().trim().is_empty();
     let mut out = String::new();
     for item in diags.iter() {
+        let view = View {
+            inner: item,
+            shown: &shown,
+            source: &source,
+            labelled,
+        };
+        if origin.locate_unlabelled && view.labels().is_none() {
+            out.push_str(&format!("{name}:{}: ", origin.first_line));
+        }
         // Writing into a String cannot fail.
-        let _ = handler.render_report(
-            &mut out,
-            &View {
-                inner: item,
-                shown: &shown,
-                source: &source,
-            },
-        );
+        let _ = handler.render_report(&mut out, &view);
     }
     out
 }
@@ -152,6 +178,8 @@ struct View<'a> {
     inner: &'a Error,
     shown: &'a Shown<'a>,
     source: &'a Clipped<'a>,
+    /// Whether the labels are drawn (not over blank text).
+    labelled: bool,
 }
 
 impl fmt::Debug for View<'_> {
@@ -180,6 +208,9 @@ impl Diagnostic for View<'_> {
         Some(Box::new(shown_text(&help)))
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.labelled {
+            return None;
+        }
         let query = self.shown.query;
         let text = self.source.text;
         let labels = self.inner.labels()?.map(move |l| {
@@ -340,6 +371,8 @@ struct Clipped<'a> {
     text: &'a str,
     index: TextIndex,
     shown: &'a Shown<'a>,
+    /// Lines of the input before the text's first line.
+    line_offset: usize,
 }
 
 impl SourceCode for Clipped<'_> {
@@ -383,9 +416,9 @@ impl Clipped<'_> {
                 self.name.to_owned(),
                 &text.as_bytes()[s..end],
                 (s, end - s).into(),
-                line,
+                line + self.line_offset,
                 column,
-                line,
+                line + self.line_offset,
             )));
         }
         let (l0, l1) = (index.line_of(s), index.line_of(e));
@@ -410,9 +443,9 @@ impl Clipped<'_> {
                 self.name.to_owned(),
                 c.data(),
                 (c.span().offset() + win_start, c.span().len()).into(),
-                c.line() + first,
+                c.line() + first + self.line_offset,
                 c.column(),
-                c.line_count() + first,
+                c.line_count() + first + self.line_offset,
             )));
         }
         // A long line, or a label over many lines: a window of characters around the
@@ -443,7 +476,7 @@ impl Clipped<'_> {
             self.name.to_owned(),
             &text.as_bytes()[start..end],
             (start, end - start).into(),
-            index.line_of(start),
+            index.line_of(start) + self.line_offset,
             index.chars_before(text, start)
                 - index.chars_before(text, index.starts[index.line_of(start)]),
             text[start..end].matches('\n').count() + 1,
@@ -506,5 +539,33 @@ mod tests {
         assert_eq!(shown.map(2), 7); // after `\u{1b}`
         assert_eq!(shown.map(q.len()), shown.text.len());
         assert_eq!(shown.grown_chars_between(0, shown.text.len()), 5 + 7);
+    }
+
+    fn rejected(query: &str) -> Diagnostics {
+        let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+        compile(query, &Schema::demo(), &opts).unwrap_err()
+    }
+
+    #[test]
+    fn a_named_input_numbers_its_lines_from_the_first_line() {
+        let d = rejected("amount > 1 and\n  nosuch = 2");
+        let out = d.render_in("<stdin>", 9, 80, false);
+        // The label is on the query's second line: line 10 of the input, column 3.
+        assert!(out.contains("[<stdin>:10:3]"), "{out}");
+        assert!(out.contains("  9 │ amount > 1 and"), "{out}");
+        assert!(out.contains(" 10 │   nosuch = 2"), "{out}");
+    }
+
+    #[test]
+    fn blank_text_gets_no_source_box_and_a_named_input_says_where() {
+        let d = rejected("   ");
+        let plain = d.render(80, false);
+        assert!(!plain.contains('│') && !plain.contains("[query"), "{plain}");
+        let named = d.render_in("filters.txt", 4, 80, false);
+        assert!(named.starts_with("filters.txt:4: "), "{named}");
+        assert_eq!(named.strip_prefix("filters.txt:4: "), Some(plain.as_str()));
+        // Hostile input names are escaped like everything else shown.
+        let hostile = d.render_in("a\u{1b}[2Jb", 1, 80, false);
+        assert!(hostile.starts_with("a\\u{1b}[2Jb:1: "), "{hostile}");
     }
 }

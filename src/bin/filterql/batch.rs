@@ -232,7 +232,7 @@ impl Printer {
             let head = format!("<stdin>:{line}: ");
             match self.mode.diagnostics {
                 DiagFormat::Json => {
-                    let d = filterql::diagnostic::JsonDiagnostic::from_diagnostic(failure, "");
+                    let d = filterql::JsonDiagnostic::from_diagnostic(failure, "");
                     let v = serde_json::json!([d]);
                     eprintln!("{}", crate::safe::json(v.to_string()));
                 }
@@ -243,7 +243,7 @@ impl Printer {
             }
             return Ok(true);
         }
-        let d = filterql::diagnostic::JsonDiagnostic::from_diagnostic(failure, "");
+        let d = filterql::JsonDiagnostic::from_diagnostic(failure, "");
         let v = serde_json::json!({"line": line, "ok": false, "diagnostics": [d]});
         let mut out = std::io::stdout().lock();
         match writeln!(out, "{}", crate::safe::json(v.to_string())).and_then(|()| out.flush()) {

@@ -6,7 +6,7 @@ use crate::args::{ClockArgs, Dialect, SchemaArgs, TargetKind, TargetSpec};
 use crate::failure::{read_input, Failure};
 use crate::output::Output;
 use chrono::{DateTime, FixedOffset};
-use filterql::target::{masterdata, sql};
+use filterql::{masterdata, sql};
 use filterql::{Diagnostics, Options, Query, Schema};
 use serde_json::Value;
 
@@ -112,7 +112,11 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
         TargetKind::Jdy => {
             let opts = query.jdy_options().with_methods(shape.jdy_methods);
             if shape.pushdown {
-                Ok(Output::Json(to_json(&query.to_jdy_pushdown_with(&opts))))
+                // The plan's own JSON text, read back into a value to be laid out.
+                let plan = query.to_jdy_pushdown_with(&opts).to_json();
+                Ok(Output::Json(
+                    serde_json::from_str(&plan).unwrap_or(Value::Null),
+                ))
             } else {
                 Ok(Output::Json(to_json(&query.to_jdy_with(&opts)?)))
             }
@@ -158,13 +162,6 @@ pub fn render(query: &Query, target: TargetSpec, shape: &Shape) -> Result<Output
 fn to_json(v: &impl serde::Serialize) -> Value {
     // The backends' output types hold only strings, finite numbers, nulls and arrays.
     serde_json::to_value(v).unwrap_or(Value::Null)
-}
-
-/// Query text meaning the same as `pred`, or why there is none.
-pub fn unparse(pred: &filterql::ir::Pred, tz: FixedOffset) -> Result<String, String> {
-    filterql::unparse::to_ast(pred, tz)
-        .map(|e| e.to_string())
-        .map_err(|c| c.to_string())
 }
 
 /// Reads records for `eval`: a JSON array, an object with a `data` array (a jdy list

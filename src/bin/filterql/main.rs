@@ -110,7 +110,7 @@ fn json_requested(args: impl Iterator<Item = std::ffi::OsString>) -> bool {
 fn report_failure(failure: Failure, format: args::DiagFormat) {
     match format {
         args::DiagFormat::Json => {
-            let mut d = filterql::diagnostic::JsonDiagnostic::from_diagnostic(&failure, "");
+            let mut d = filterql::JsonDiagnostic::from_diagnostic(&failure, "");
             // The cause (the OS error, the schema loader's reason) belongs in the message.
             let mut cause = std::error::Error::source(&failure);
             while let Some(c) = cause {

@@ -26,13 +26,8 @@ fn escape(c: char) -> String {
     format!("\\u{{{:x}}}", c as u32)
 }
 
-/// The length in bytes of `c`'s escape.
-pub fn escaped_len(c: char) -> usize {
-    escape(c).len()
-}
-
 /// Calls `each(byte_offset, char)` for every character of `s` that [`text`] escapes.
-pub fn for_each_unsafe(s: &str, mut each: impl FnMut(usize, char)) {
+fn for_each_unsafe(s: &str, mut each: impl FnMut(usize, char)) {
     let mut chars = s.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let crlf = c == '\r' && chars.peek().is_some_and(|&(_, d)| d == '\n');
@@ -96,21 +91,17 @@ pub struct Clean {
 }
 
 impl Clean {
-    /// `d` cleaned, its label spans passed through `span` (which maps offsets in the
-    /// original text to offsets in the text shown).
-    pub fn of(d: &dyn Diagnostic, span: &dyn Fn(usize) -> usize) -> Clean {
+    /// `d` cleaned (its labels' spans kept: they point into no escaped text).
+    pub fn of(d: &dyn Diagnostic) -> Clean {
         let labels = d
             .labels()
             .map(|ls| {
                 ls.map(|l| {
-                    let start = span(l.offset());
-                    let end = span(l.offset() + l.len());
                     let label = l.label().map(|t| text(t).into_owned());
-                    let s: miette::SourceSpan = (start, end.saturating_sub(start)).into();
                     if l.primary() {
-                        LabeledSpan::new_primary_with_span(label, s)
+                        LabeledSpan::new_primary_with_span(label, *l.inner())
                     } else {
-                        LabeledSpan::new_with_span(label, s)
+                        LabeledSpan::new_with_span(label, *l.inner())
                     }
                 })
                 .collect()
@@ -127,17 +118,9 @@ impl Clean {
             severity: d.severity(),
             help: d.help().map(|h| text(&h.to_string()).into_owned()),
             labels,
-            diagnostic_source: d
-                .diagnostic_source()
-                .map(|s| Box::new(Clean::of(s, &|o| o))),
+            diagnostic_source: d.diagnostic_source().map(|s| Box::new(Clean::of(s))),
             cause,
         }
-    }
-
-    /// Forgets the labels (for a diagnostic over empty text, where a source box would
-    /// show nothing).
-    pub fn drop_labels(&mut self) {
-        self.labels.clear();
     }
 
     /// A plain error (a cause in a chain) cleaned.
@@ -193,43 +176,6 @@ impl Diagnostic for Clean {
         self.diagnostic_source
             .as_deref()
             .map(|d| d as &dyn Diagnostic)
-    }
-}
-
-/// A cleaned diagnostic over the (escaped) text its labels point into.
-pub struct WithText<'a> {
-    /// The diagnostic.
-    pub clean: &'a Clean,
-    /// The text shown.
-    pub source: &'a dyn miette::SourceCode,
-}
-
-impl fmt::Debug for WithText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.clean, f)
-    }
-}
-impl fmt::Display for WithText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.clean, f)
-    }
-}
-impl std::error::Error for WithText<'_> {}
-impl Diagnostic for WithText<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.clean.code()
-    }
-    fn severity(&self) -> Option<Severity> {
-        self.clean.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.clean.help()
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.clean.labels()
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(self.source)
     }
 }
 

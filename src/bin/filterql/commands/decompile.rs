@@ -6,9 +6,7 @@ use crate::engine;
 use crate::failure::{read_input, Failure};
 use crate::output::{color_wanted, width};
 use chrono::FixedOffset;
-use filterql::diagnostic::JsonDiagnostic;
-use filterql::target::{jdy, masterdata};
-use miette::Diagnostic;
+use filterql::{jdy, masterdata, Diagnostics, Schema};
 use serde_json::{json, Value};
 use std::io::IsTerminal;
 
@@ -59,32 +57,19 @@ pub fn run(
         _ => (text, None),
     };
 
-    let mut schema = match engine::schema_path(schema_args) {
-        Some(p) => Some(engine::load_schema(&p.to_string_lossy())?),
-        None => None,
+    let schema = match engine::schema_path(schema_args) {
+        Some(p) => engine::load_schema(&p.to_string_lossy())?,
+        None => Schema::none(),
     };
-    if let (Some(s), Some(tz)) = (schema.as_mut(), tz) {
-        s.timezone = tz;
-    }
-    let result: Result<String, Vec<Box<dyn Diagnostic>>> = match from {
+    // --tz sets the zone datetimes without an offset are read in, schema or not.
+    let schema = match tz {
+        Some(tz) => schema.with_timezone(tz),
+        None => schema,
+    };
+    let result: Result<String, Diagnostics> = match from {
         _ if nothing_pushed => Ok(residual.clone().unwrap_or_default()),
-        SourceKind::Jdy => {
-            let filter = jdy::JdyFilter::from_json(&text).map_err(|e| vec![boxed(e)]);
-            let schema = match (&schema, tz) {
-                (Some(_), _) => schema.clone(),
-                // Without a schema, --tz still sets the zone datetimes are read in.
-                (None, Some(tz)) => Some(filterql::Schema::none().with_timezone(tz)),
-                (None, None) => None,
-            };
-            filter.and_then(|f| {
-                jdy::decompile(&f, schema.as_ref())
-                    .map(|e| e.to_string())
-                    .map_err(|es| es.into_iter().map(boxed).collect())
-            })
-        }
+        SourceKind::Jdy => jdy::decompile_json(&text, &schema).map(|e| e.to_string()),
         SourceKind::Masterdata => {
-            let schema = schema.unwrap_or_else(filterql::Schema::none);
-            let tz = tz.unwrap_or(schema.timezone);
             let tree = match serde_json::from_str::<Value>(&text) {
                 // A request envelope: decompile the condition it carries.
                 Ok(Value::Object(o)) if o.contains_key("params") => o
@@ -94,9 +79,7 @@ pub fn run(
                     .unwrap_or_default(),
                 _ => text.clone(),
             };
-            masterdata::decompile_json(&tree, &schema, tz)
-                .map(|e| e.to_string())
-                .map_err(|es| es.into_iter().map(boxed).collect())
+            masterdata::decompile_json(&tree, &schema).map(|e| e.to_string())
         }
     };
     let result = match (result, residual) {
@@ -106,15 +89,15 @@ pub fn run(
         (other, _) => other,
     };
     // Canonical text (the joined form has redundant parentheses until reprinted).
-    let result = result.map(|q| match filterql::syntax::parse(&q) {
+    let result = result.map(|q| match filterql::parse(&q) {
         Ok(ast) => ast.to_string(),
         Err(_) => q,
     });
     match result {
         // Printed text must be a query: text that does not parse back would be a
         // backend bug, and is refused rather than handed on.
-        Ok(query) if filterql::syntax::parse(&query).is_err() => {
-            let diags = filterql::syntax::parse(&query).err().unwrap_or_default();
+        Ok(query) if filterql::parse(&query).is_err() => {
+            let diags = filterql::parse(&query).err().unwrap_or_default();
             report_unparsable(&query, &diags, mode);
             Ok(false)
         }
@@ -138,7 +121,7 @@ pub fn run(
 
 /// Reports decompiled text that is not a valid query, with the parser's diagnostics
 /// over that text.
-fn report_unparsable(query: &str, diags: &filterql::Diagnostics, mode: Mode) {
+fn report_unparsable(query: &str, diags: &Diagnostics, mode: Mode) {
     let items = crate::output::diagnostics_json(diags);
     if mode.jsonl {
         let line = json!({"line": 1, "ok": false, "diagnostics": items});
@@ -165,22 +148,10 @@ fn report_unparsable(query: &str, diags: &filterql::Diagnostics, mode: Mode) {
     }
 }
 
-fn boxed(e: impl Diagnostic + 'static) -> Box<dyn Diagnostic> {
-    Box::new(e)
-}
-
 /// Reports decompile errors, which point into JSON rather than query text and so carry
 /// no source spans.
-fn report(errors: &[Box<dyn Diagnostic>], mode: Mode) {
-    let as_json = || -> Vec<Value> {
-        errors
-            .iter()
-            .map(|e| {
-                serde_json::to_value(JsonDiagnostic::from_diagnostic(e.as_ref(), ""))
-                    .unwrap_or(Value::Null)
-            })
-            .collect()
-    };
+fn report(errors: &Diagnostics, mode: Mode) {
+    let as_json = || crate::output::diagnostics_json(errors);
     if mode.jsonl {
         let line = json!({"line": 1, "ok": false, "diagnostics": as_json()});
         println!("{}", crate::safe::json(line.to_string()));
@@ -190,12 +161,7 @@ fn report(errors: &[Box<dyn Diagnostic>], mode: Mode) {
         DiagFormat::Json => eprintln!("{}", crate::safe::json(Value::from(as_json()).to_string())),
         DiagFormat::Human => {
             let color = color_wanted(std::io::stderr().is_terminal());
-            for e in errors {
-                eprint!(
-                    "{}",
-                    crate::render::render_other(e.as_ref(), width(), color)
-                );
-            }
+            eprint!("{}", crate::render::render(errors, width(), color));
         }
     }
 }

@@ -54,14 +54,13 @@ pub fn run(s: &mut Session, line: &str) -> Flow {
         ":target" | ":t" => target(s, arg),
         ":schema" => schema(s, arg),
         ":fields" => fields(s),
-        ":ast" => with_query(s, arg, |s, text| match filterql::syntax::parse(text) {
+        ":ast" => with_query(s, arg, |s, text| match filterql::parse(text) {
             Ok(ast) => s.show(safe::text(super::tree::ast(&ast).trim_end()).as_ref()),
             Err(d) => s.report(&d),
         }),
         ":ir" => with_query(s, arg, |s, text| {
             if let Some(q) = s.compile(text) {
-                let tree = super::tree::ir(q.pred(), q.tz());
-                s.show(safe::text(tree.trim_end()).as_ref());
+                s.show(safe::text(q.explain().trim_end()).as_ref());
             }
         }),
         ":explain" => with_query(s, arg, explain),
@@ -101,10 +100,38 @@ fn nearest_command(typed: &str) -> Option<&'static str> {
     }
     commands
         .iter()
-        .map(|c| (filterql::schema::edit_distance(c, typed), *c))
+        .map(|c| (edit_distance(c, typed), *c))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
+}
+
+/// Optimal string alignment distance in characters: insertions, deletions,
+/// substitutions and swaps of two adjacent characters (the commonest slip) cost one.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // d[i][j]: the distance between the first i characters of a and the first j of b.
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let same = a[i - 1] == b[j - 1];
+            let mut best = (d[i - 1][j - 1] + usize::from(!same))
+                .min(d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && !same {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// Runs `f` on `arg`, or on the last query when `arg` is empty.
@@ -238,7 +265,7 @@ fn fields(s: &Session) {
     s.show(out.trim_end_matches('\n'));
 }
 
-fn describe(f: &filterql::schema::Field) -> String {
+fn describe(f: &filterql::Field) -> String {
     if f.options.is_empty() {
         f.ty.to_string()
     } else {
@@ -247,7 +274,7 @@ fn describe(f: &filterql::schema::Field) -> String {
 }
 
 fn explain(s: &mut Session, text: &str) {
-    let ast = match filterql::syntax::parse(text) {
+    let ast = match filterql::parse(text) {
         Ok(ast) => ast,
         Err(d) => return s.report(&d),
     };
@@ -257,9 +284,15 @@ fn explain(s: &mut Session, text: &str) {
         return;
     };
     let mut out = canonical;
-    match engine::unparse(q.pred(), q.tz()) {
-        Ok(text) => out.push_str(&format!("\nnormalized: {}", safe::text(&text))),
-        Err(why) => out.push_str(&format!("\nnormalized: ({})", safe::text(&why))),
+    match q.normalized() {
+        Some(e) => out.push_str(&format!("\nnormalized: {}", safe::text(&e.to_string()))),
+        // A constant predicate gives the same answer for any record.
+        None if q.matches(&serde_json::json!({})) => out.push_str(
+            "\nnormalized: (the predicate matches every record; the filter language has no `true`)",
+        ),
+        None => out.push_str(
+            "\nnormalized: (the predicate matches no record; the filter language has no `false`)",
+        ),
     }
     // Each calendar period with the interval it stands for at the session's clock.
     if let Some(now) = q.clock() {
@@ -410,5 +443,13 @@ mod tests {
         assert_eq!(nearest_command(":expl"), Some(":explain"));
         assert_eq!(nearest_command(":shema"), Some(":schema"));
         assert_eq!(nearest_command(":frobnicate"), None);
+    }
+
+    #[test]
+    fn a_swap_is_one_edit() {
+        assert_eq!(edit_distance(":tagret", ":target"), 1);
+        assert_eq!(edit_distance("手机", "手记"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

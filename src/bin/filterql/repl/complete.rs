@@ -5,7 +5,7 @@
 //! `and`/`or`. Also REPL commands, targets, and the options of a select inside a string.
 
 use super::scan::{is_ident_char, is_ident_start, scan, Kind, KEYWORDS};
-use filterql::schema::Field;
+use filterql::Field;
 use filterql::Schema;
 
 /// The REPL commands, for completion and `:help`.

@@ -225,7 +225,7 @@ impl Session {
     /// The greeting: what is loaded and what to try.
     pub fn banner(&self) -> String {
         const SHOWN: usize = 12;
-        let own: Vec<&filterql::schema::Field> =
+        let own: Vec<&filterql::Field> =
             self.schema.fields().iter().filter(|f| !f.system).collect();
         let mut fields: Vec<String> = own
             .iter()
