@@ -209,10 +209,10 @@ pub struct Query {
 /// assert!(errs.render(80, false).contains("did you mean `createTime`?"));
 /// ```
 pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Diagnostics> {
-    let ast = syntax::parse(text)?;
+    let (ast, reads_clock) = syntax::parse_noting_clock(text)?;
     let mut diags = Diagnostics::new(text);
     let pred = check::check(&ast, schema, opts, &mut diags);
-    let clock = reads_clock(&ast).then_some(opts.now);
+    let clock = reads_clock.then_some(opts.now);
     drop(ast);
     match pred {
         Some(pred) if !diags.has_errors() => {
@@ -248,31 +248,6 @@ pub fn compile(text: &str, schema: &Schema, opts: &Options) -> Result<Query, Dia
 /// ```
 pub fn parse(text: &str) -> Result<ast::Expr, Diagnostics> {
     syntax::parse(text)
-}
-
-/// Whether the query's meaning depends on the clock: it holds a relative value.
-///
-/// Recursive: it runs only on a tree the checker accepted, which is at most
-/// `check::MAX_DEPTH` levels deep (and the walk allocates nothing).
-fn reads_clock(e: &syntax::ast::Expr) -> bool {
-    use syntax::ast::{Expr, HasOperand, Literal, PredKind, Value};
-    fn lit(l: &Literal) -> bool {
-        matches!(l.value, Value::Relative(_) | Value::Period(_))
-    }
-    match e {
-        Expr::Or(cs, _) | Expr::And(cs, _) => cs.iter().any(reads_clock),
-        Expr::Not(c, _) => reads_clock(c),
-        Expr::Pred(p) => match &p.kind {
-            PredKind::Compare { value, .. } | PredKind::Text { value, .. } => lit(value),
-            PredKind::In { list, .. } => list.items.iter().any(lit),
-            PredKind::Between { low, high, .. } => lit(low) || lit(high),
-            PredKind::Has { values, .. } => match values {
-                HasOperand::One(l) => lit(l),
-                HasOperand::List(list) => list.items.iter().any(lit),
-            },
-            PredKind::IsEmpty { .. } | PredKind::Phone { .. } => false,
-        },
-    }
 }
 
 impl Query {

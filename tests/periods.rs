@@ -959,3 +959,35 @@ fn the_tour_line_runs() {
     );
     assert!(q.matches(&json!({ "createTime": "2024-05-31T23:59:59+08:00" })));
 }
+
+/// A query remembers the clock it was compiled against exactly when it holds a value
+/// read from it, wherever the value is written.
+#[test]
+fn a_query_reads_the_clock_only_through_relative_values() {
+    let opts = filterql::Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    let schema = filterql::Schema::demo();
+    let clock = |text: &str| {
+        filterql::compile(text, &schema, &opts)
+            .unwrap_or_else(|d| panic!("{text}: {}", d.render(80, false)))
+            .clock()
+    };
+    for text in [
+        "createTime >= now",
+        "createTime >= now - 3d",
+        "createTime >= today",
+        "createTime >= today - 1mo",
+        "createTime = this month",
+        "createTime = 本月",
+        "amount > 1 and (createTime between 2024-01-01 and today or amount < 0)",
+        "not createTime in (yesterday, last week)",
+    ] {
+        assert_eq!(clock(text), Some(opts.now()), "{text}");
+    }
+    for text in [
+        "amount > 5",
+        "createTime >= 2024-01-01 and class contains \"today\"",
+        "amount in (1, 2) or class = \"now\"",
+    ] {
+        assert_eq!(clock(text), None, "{text}");
+    }
+}

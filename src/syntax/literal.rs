@@ -74,7 +74,10 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
             match keyword(word) {
                 Some(Kw::True) => Ok((&i[n..], lit(true))),
                 Some(Kw::False) => Ok((&i[n..], lit(false))),
-                Some(Kw::Now | Kw::Today) => parse_relative(cx, i),
+                Some(Kw::Now | Kw::Today) => {
+                    cx.note_clock();
+                    parse_relative(cx, i)
+                }
                 Some(_) => cx.fail(
                     SyntaxError::MissingValue {
                         after: format!("`{after}`"),
@@ -84,8 +87,14 @@ pub(crate) fn parse_value<'a>(cx: &Cx<'a>, i: &'a str, after: &str) -> PResult<'
                     i,
                 ),
                 None => match period_at(i) {
-                    Some((p, _)) if p == TODAY => parse_relative(cx, i),
-                    Some((period, rest)) => parse_period(cx, i, period, rest),
+                    Some((p, _)) if p == TODAY => {
+                        cx.note_clock();
+                        parse_relative(cx, i)
+                    }
+                    Some((period, rest)) => {
+                        cx.note_clock();
+                        parse_period(cx, i, period, rest)
+                    }
                     None => not_a_value(cx, i, word),
                 },
             }

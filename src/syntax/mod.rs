@@ -12,4 +12,5 @@ pub mod parser;
 
 pub use error::SyntaxError;
 pub use lexer::is_keyword;
+pub(crate) use parser::parse_noting_clock;
 pub use parser::{parse, MAX_DEPTH, MAX_INPUT_BYTES};

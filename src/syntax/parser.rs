@@ -75,6 +75,9 @@ pub(crate) struct Cx<'a> {
     parens: Cell<usize>,
     /// Set by an error after which nothing more may be parsed (the depth limit).
     fatal: Cell<bool>,
+    /// Set when a relative value or a period is read: the query's meaning depends on
+    /// the clock it is compiled against.
+    clock: Cell<bool>,
 }
 
 impl<'a> Cx<'a> {
@@ -86,7 +89,13 @@ impl<'a> Cx<'a> {
             depth: Cell::new(0),
             parens: Cell::new(0),
             fatal: Cell::new(false),
+            clock: Cell::new(false),
         }
+    }
+
+    /// Notes that a value read from the clock (`now`, `today`, a period) was written.
+    pub(crate) fn note_clock(&self) {
+        self.clock.set(true);
     }
 
     /// The text `src[start..end]` as a [`Str`] (inline, or sharing the query text).
@@ -200,6 +209,13 @@ impl<'a> Cx<'a> {
 /// assert_eq!(filterql::syntax::parse("a = and (b > 1").unwrap_err().len(), 2);
 /// ```
 pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
+    parse_noting_clock(text).map(|(expr, _)| expr)
+}
+
+/// [`parse`], also telling whether the query holds a value read from the clock (`now`,
+/// `today`, a period): noted while reading the values, so the compiler need not walk
+/// the tree again to find out.
+pub(crate) fn parse_noting_clock(text: &str) -> Result<(Expr, bool), Diagnostics> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(too_large(text));
     }
@@ -207,7 +223,7 @@ pub fn parse(text: &str) -> Result<Expr, Diagnostics> {
     let result = parse_query(&cx, text);
     let mut errors = cx.errors.into_inner();
     match result {
-        Ok((_, Some(expr))) if errors.is_empty() => Ok(expr),
+        Ok((_, Some(expr))) if errors.is_empty() => Ok((expr, cx.clock.get())),
         other => {
             // Only a fatal error escapes recovery; it is not recorded yet.
             if let Err(nom::Err::Error(PErr::Syntax(f)) | nom::Err::Failure(PErr::Syntax(f))) =
