@@ -753,20 +753,27 @@ fn inclusive(b: &Bound, lower: bool) -> Option<Scalar> {
             let step = if lower { 1 } else { -1 };
             ms.checked_add(step).map(Scalar::DateTime)
         }
-        Scalar::Number(n) => {
-            let next = if lower { next_up(*n) } else { next_down(*n) };
-            // The language has no subnormal literals (`5e-324` is out of range), and not
-            // every engine's DOUBLE holds them: next to zero the adjacent value written
-            // is the smallest normal one, which moves only subnormal values.
-            let next = if next != 0.0 && next.is_finite() && !next.is_normal() {
-                f64::MIN_POSITIVE.copysign(next)
-            } else {
-                next
-            };
-            next.is_finite().then_some(Scalar::Number(next))
-        }
+        Scalar::Number(n) => adjacent_number(*n, lower).map(Scalar::Number),
         Scalar::Text(_) | Scalar::Bool(_) => None,
     }
+}
+
+/// The number next to `n` (above it when `up`) that an exclusive end at `n` becomes
+/// where only inclusive ends can be written; `None` past the largest finite number.
+///
+/// The language has no subnormal literals (`5e-324` is out of range), and not every
+/// engine's DOUBLE holds them: next to zero the adjacent value written is the smallest
+/// normal one, which moves only subnormal values. Shared by every backend that writes
+/// such ends (the query text, jdy's seed-table `range`), so what one writes the others
+/// read back.
+pub(crate) fn adjacent_number(n: f64, up: bool) -> Option<f64> {
+    let next = if up { next_up(n) } else { next_down(n) };
+    let next = if next != 0.0 && next.is_finite() && !next.is_normal() {
+        f64::MIN_POSITIVE.copysign(next)
+    } else {
+        next
+    };
+    next.is_finite().then_some(next)
 }
 
 /// The smallest `f64` above `x` (finite `x`); `f64::next_up` needs a newer compiler than
