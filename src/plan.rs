@@ -266,7 +266,8 @@ impl Residual {
         tz: FixedOffset,
         json: &mut String,
     ) -> Result<Residual, Constant> {
-        json.reserve(text_estimate(&pred) + 8);
+        // No reserve: the plan's buffer was sized for every leaf as a condition, and a
+        // residual leaf's text is shorter than the condition it did not become.
         unparse::write_json_text(&pred, tz, json)?;
         Ok(Residual {
             pred,

@@ -389,11 +389,12 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Split {
         other => std::slice::from_ref(other),
     };
     let mut sink = json_sink(AND_HEAD, p, opts.tz);
-    let mut residual = Vec::new();
+    // Borrowed until the split is known: copied only into the residual returned.
+    let mut residual: Vec<&Pred> = Vec::new();
     let mut guards = None;
     for (i, c) in cs.iter().enumerate() {
         let Pred::Leaf(l) = c else {
-            residual.push(c.clone());
+            residual.push(c);
             continue;
         };
         let m = sink.mark();
@@ -410,32 +411,46 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Split {
         }
         // Not exact: the conjunct stays, and a looser condition may still narrow the
         // fetch.
-        residual.push(c.clone());
+        residual.push(c);
         if !wrote_one(emit(l, opts, Shape::Loose, &mut sink), &sink, m) {
             sink.reset(m);
         }
     }
+    let owned = |residual: Vec<&Pred>| match residual[..] {
+        [] => None,
+        [c] => Some(c.clone()),
+        _ => Some(Pred::And(residual.into_iter().cloned().collect())),
+    };
     if sink.count() > 0 {
-        return Split::filtered(sink, plan::and_of(residual));
+        return Split::filtered(sink, owned(residual));
     }
     // Nothing fits an `and` (so every conjunct is in the residual, in order): push one
     // conjunct that fits an `or` by itself, an exact one if there is one (it then leaves
-    // the residual).
+    // the residual). The buffer sized for the whole query is reused for the attempts.
     let mut loose = None;
+    let mut spare = Some(sink.out);
     for (i, c) in cs.iter().enumerate() {
-        let mut sink = json_sink(OR_HEAD, c, opts.tz);
+        let mut sink = match spare.take() {
+            Some(mut out) => {
+                out.clear();
+                out.push_str(FILTER_KEY);
+                out.push_str(OR_HEAD);
+                JsonSink::new(out, opts.tz)
+            }
+            None => json_sink(OR_HEAD, c, opts.tz),
+        };
         match superset_any(c, opts, &mut sink) {
             Some(true) => {
                 residual.remove(i);
-                return Split::filtered(sink, plan::and_of(residual));
+                return Split::filtered(sink, owned(residual));
             }
             Some(false) if loose.is_none() => loose = Some(sink),
-            _ => {}
+            _ => spare = Some(sink.out),
         }
     }
     match loose {
-        Some(sink) => Split::filtered(sink, plan::and_of(residual)),
-        None => Split::unfiltered(plan::and_of(residual)),
+        Some(sink) => Split::filtered(sink, owned(residual)),
+        None => Split::unfiltered(owned(residual)),
     }
 }
 
