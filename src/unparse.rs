@@ -308,6 +308,14 @@ fn write_plain_leaf<const JSON: bool>(
 /// Whether `name` prints bare as the syntax tree prints it: an identifier of ASCII
 /// letters, digits and `_` or CJK ideographs, not starting with a digit, not a keyword.
 fn plain_ident(name: &str) -> bool {
+    // Field names are mostly ASCII: checked a byte at a time, without decoding.
+    if let Some((&first, rest)) = name.as_bytes().split_first() {
+        if (first.is_ascii_alphabetic() || first == b'_')
+            && rest.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return !crate::syntax::is_keyword(name);
+        }
+    }
     let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let mut chars = name.chars();
     chars
