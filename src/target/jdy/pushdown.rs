@@ -39,7 +39,7 @@ use std::sync::OnceLock;
 ///
 /// Serializes as `{"filter": {...} | null, "residual": "<query text>" | null}`, plus
 /// `"unsatisfiable": true` when the query matches no record (the key is absent
-/// otherwise); [`Pushdown::to_json`] writes the same text directly. It does not
+/// otherwise); [`Pushdown::to_json`] returns the same text, written while planning. It does not
 /// deserialize: the residual is a compiled predicate, and its text means something only
 /// against a schema. To keep a plan, keep the query text and compile it again (compiling
 /// is cheaper than a request).
@@ -165,8 +165,8 @@ impl Pushdown {
         out
     }
 
-    /// The plan as compact JSON text, exactly `serde_json::to_string(self)`, written
-    /// directly.
+    /// The plan as compact JSON text, exactly `serde_json::to_string(self)`: a copy of
+    /// the text written while planning.
     pub fn to_json(&self) -> String {
         self.json.clone()
     }
