@@ -39,9 +39,9 @@ use std::sync::OnceLock;
 ///
 /// Serializes as `{"filter": {...} | null, "residual": "<query text>" | null}`, plus
 /// `"unsatisfiable": true` when the query matches no record (the key is absent
-/// otherwise); [`Pushdown::to_json`] returns the same text, written while planning. It does not
-/// deserialize: the residual is a compiled predicate, and its text means something only
-/// against a schema. To keep a plan, keep the query text and compile it again (compiling
+/// otherwise); [`Pushdown::to_json`] returns the same text, written while planning. It
+/// does not deserialize: the residual is a compiled predicate, and its text means
+/// something only against a schema. To keep a plan, keep the query text and compile it again (compiling
 /// is cheaper than a request).
 ///
 /// ```
