@@ -170,7 +170,10 @@
 //!   millisecond: a date literal's day `[00:00, next 00:00)` is sent as
 //!   `[00:00:00.000, 23:59:59.999]`, and `d > t` as `range [t + 1 ms, null]`. This is
 //!   exact because stored datetimes have millisecond precision. Numbers have `gt`/`lt`
-//!   for exclusive ends.
+//!   for exclusive ends; a range with both ends inside an `or` (where `gt` and `lt`
+//!   would need a nested `and`) is one closed `range` from the adjacent `f64`s, as in the
+//!   seed table (next to zero, the smallest normal number: the query language has no
+//!   subnormal literals, so a decompiled filter still reads back).
 //! - Numbers are JSON numbers (integral ones without a fraction), users their username,
 //!   departments their number, flow states 0–3.
 //! - `in`/`nin`/`all` take at most 200 values: a longer `in` (or `has any`) is split into

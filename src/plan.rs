@@ -16,6 +16,7 @@ use crate::unparse::{self, Constant};
 use chrono::FixedOffset;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The deepest tree the planners walk recursively: twice the parser's nesting limit, so
 /// every checked query fits, while a hand-built tree deeper than this is refused rather
@@ -223,21 +224,57 @@ pub fn split_and<T>(p: &Pred, mut classify: impl FnMut(&Pred) -> Push<T>) -> Spl
 ///
 /// Serializes as its text (a string). It does not deserialize: the text alone needs a
 /// schema to mean anything; compile it again with [`crate::compile`] instead.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Residual {
     pred: Pred,
     tz: FixedOffset,
-    /// Kept as the `String` it was written into: shrinking it would copy it.
-    text: String,
+    /// The text of an unsatisfiable residual (the query's own); `None` when the text is
+    /// the predicate's canonical text.
+    given: Option<String>,
+    /// The canonical text, written when first asked for: a plan's JSON carries the text
+    /// already, so most callers never need it on its own.
+    text: TextCache,
+}
+
+/// [`Residual`]'s lazily written text. Part of no comparison: it is a function of the
+/// residual's other fields.
+#[derive(Clone, Default)]
+struct TextCache(OnceLock<String>);
+
+impl PartialEq for TextCache {
+    fn eq(&self, _: &TextCache) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for Residual {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Residual")
+            .field("pred", &self.pred)
+            .field("tz", &self.tz)
+            .field("text", &self.as_str())
+            .finish()
+    }
 }
 
 impl Residual {
-    /// The residual `pred`, its text written with offset `tz`; the constant instead when
-    /// `pred` matches every record or none.
-    pub(crate) fn new(pred: Pred, tz: FixedOffset) -> Result<Residual, Constant> {
-        let mut text = String::with_capacity(text_estimate(&pred));
-        unparse::write_text(&pred, tz, &mut text)?;
-        Ok(Residual { pred, tz, text })
+    /// The residual `pred`, its text written with offset `tz` into `json`, JSON-escaped
+    /// (the inside of a string literal); the constant instead, with nothing written,
+    /// when `pred` matches every record or none.
+    pub(crate) fn new_json(
+        pred: Pred,
+        tz: FixedOffset,
+        json: &mut String,
+    ) -> Result<Residual, Constant> {
+        // No reserve: the plan's buffer was sized for every leaf as a condition, and a
+        // residual leaf's text is shorter than the condition it did not become.
+        unparse::write_json_text(&pred, tz, json)?;
+        Ok(Residual {
+            pred,
+            tz,
+            given: None,
+            text: TextCache::default(),
+        })
     }
 
     /// The residual of a query that matches no record: `text` is the query's own
@@ -246,7 +283,8 @@ impl Residual {
         Residual {
             pred: Pred::False,
             tz,
-            text,
+            given: Some(text),
+            text: TextCache::default(),
         }
     }
 
@@ -294,7 +332,15 @@ impl Residual {
 
     /// The canonical query text (what [`Display`](fmt::Display) prints).
     pub fn as_str(&self) -> &str {
-        &self.text
+        if let Some(text) = &self.given {
+            return text;
+        }
+        self.text.0.get_or_init(|| {
+            let mut text = String::with_capacity(text_estimate(&self.pred));
+            // Not constant: `new_json` wrote this text already.
+            let _ = unparse::write_text(&self.pred, self.tz, &mut text);
+            text
+        })
     }
 }
 
@@ -322,13 +368,13 @@ fn text_estimate(p: &Pred) -> usize {
 
 impl fmt::Display for Residual {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.write_str(self.as_str())
     }
 }
 
 impl serde::Serialize for Residual {
     /// As the canonical query text.
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text)
+        serializer.serialize_str(self.as_str())
     }
 }

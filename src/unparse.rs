@@ -122,11 +122,33 @@ enum Kind {
 /// the tree of the whole predicate (only each leaf's, printed by the syntax tree's own
 /// `Display`). On a [`Constant`] nothing is left written.
 pub fn write_text(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<(), Constant> {
-    write_pred(p, tz, out).map(|_| ())
+    write_pred::<false>(p, tz, out).map(|_| ())
 }
 
-fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Constant> {
+/// [`write_text`] escaped as the inside of a JSON string literal (what serde_json writes
+/// between the quotes), in the same pass: the plain leaves' text needs no escape but
+/// for its quotes, written escaped; another leaf's text is escaped after it is written.
+pub(crate) fn write_json_text(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<(), Constant> {
+    write_pred::<true>(p, tz, out).map(|_| ())
+}
+
+/// Writes what `Display` of `e` prints, JSON-escaped when `JSON`.
+fn write_display<const JSON: bool>(e: &impl std::fmt::Display, out: &mut String) {
     use std::fmt::Write as _;
+    let at = out.len();
+    // Writing to a `String` cannot fail.
+    let _ = write!(out, "{e}");
+    if JSON && crate::target::json::needs_json_escape(&out.as_bytes()[at..]) {
+        let raw = out.split_off(at);
+        crate::target::json::push_json_text(out, &raw);
+    }
+}
+
+fn write_pred<const JSON: bool>(
+    p: &Pred,
+    tz: FixedOffset,
+    out: &mut String,
+) -> Result<Kind, Constant> {
     let start = out.len();
     // A chain of `Not`s is walked in a loop, not by recursion, as in `to_ast`.
     let mut p = p;
@@ -140,7 +162,7 @@ fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Const
             out.push_str("not ");
         }
         let at = out.len();
-        return match write_pred(p, tz, out) {
+        return match write_pred::<JSON>(p, tz, out) {
             Ok(kind) => {
                 if kind != Kind::Other {
                     out.insert(at, '(');
@@ -157,16 +179,15 @@ fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Const
     match p {
         Pred::True => Err(Constant::True),
         Pred::False => Err(Constant::False),
-        Pred::Not(_) => unreachable_not(p, tz, out),
-        Pred::And(ps) => write_junction(ps, tz, out, true),
-        Pred::Or(ps) => write_junction(ps, tz, out, false),
+        Pred::Not(_) => unreachable_not::<JSON>(p, tz, out),
+        Pred::And(ps) => write_junction::<JSON>(ps, tz, out, true),
+        Pred::Or(ps) => write_junction::<JSON>(ps, tz, out, false),
         Pred::Leaf(l) => {
-            if let Some(kind) = write_plain_leaf(l, tz, out) {
+            if let Some(kind) = write_plain_leaf::<JSON>(l, tz, out) {
                 return Ok(kind);
             }
             let e = leaf(l, tz)?;
-            // Writing to a `String` cannot fail.
-            let _ = write!(out, "{e}");
+            write_display::<JSON>(&e, out);
             Ok(match e {
                 Expr::And(..) => Kind::And,
                 Expr::Or(..) => Kind::Or,
@@ -180,7 +201,11 @@ fn write_pred(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Const
 /// plainly named single-valued field with plain operands directly, exactly as their
 /// syntax tree prints, and says what it wrote; `None`, with nothing written, for every
 /// other leaf, which goes through the tree.
-fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind> {
+fn write_plain_leaf<const JSON: bool>(
+    l: &Leaf,
+    tz: FixedOffset,
+    out: &mut String,
+) -> Option<Kind> {
     let f = &l.field;
     if f.subform.is_some() || !plain_ident(&f.name) {
         return None;
@@ -192,7 +217,7 @@ fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind>
         Test::Eq(v) => {
             out.push_str(&f.name);
             out.push_str(if l.negated { " != " } else { " = " });
-            plain_value(v, tz, out)
+            plain_value::<JSON>(v, tz, out)
         }
         Test::In(vs) if !vs.is_empty() => {
             out.push_str(&f.name);
@@ -204,7 +229,7 @@ fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind>
                 if i > 0 {
                     out.push_str(", ");
                 }
-                ok = ok && plain_value(v, tz, out);
+                ok = ok && plain_value::<JSON>(v, tz, out);
             }
             out.push(')');
             ok
@@ -218,7 +243,7 @@ fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind>
                 TextOp::StartsWith => "startswith ",
                 TextOp::EndsWith => "endswith ",
             });
-            plain_text(t, out)
+            plain_text::<JSON>(t, out)
         }
         Test::Empty => {
             out.push_str(&f.name);
@@ -233,7 +258,7 @@ fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind>
             let end = |b: &Bound, op: &str, out: &mut String| {
                 out.push_str(&f.name);
                 out.push_str(op);
-                plain_value(&b.value, tz, out)
+                plain_value::<JSON>(&b.value, tz, out)
             };
             match (&r.lo, &r.hi) {
                 (Some(lo), Some(hi)) if lo.inclusive && hi.inclusive => {
@@ -241,9 +266,9 @@ fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind>
                     out.push(' ');
                     out.push_str(not);
                     out.push_str("between ");
-                    let ok = plain_value(&lo.value, tz, out);
+                    let ok = plain_value::<JSON>(&lo.value, tz, out);
                     out.push_str(" and ");
-                    ok && plain_value(&hi.value, tz, out)
+                    ok && plain_value::<JSON>(&hi.value, tz, out)
                 }
                 (Some(lo), Some(hi)) => {
                     if l.negated {
@@ -283,6 +308,14 @@ fn write_plain_leaf(l: &Leaf, tz: FixedOffset, out: &mut String) -> Option<Kind>
 /// Whether `name` prints bare as the syntax tree prints it: an identifier of ASCII
 /// letters, digits and `_` or CJK ideographs, not starting with a digit, not a keyword.
 fn plain_ident(name: &str) -> bool {
+    // Field names are mostly ASCII: checked a byte at a time, without decoding.
+    if let Some((&first, rest)) = name.as_bytes().split_first() {
+        if (first.is_ascii_alphabetic() || first == b'_')
+            && rest.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return !crate::syntax::is_keyword(name);
+        }
+    }
     let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let mut chars = name.chars();
     chars
@@ -294,18 +327,22 @@ fn plain_ident(name: &str) -> bool {
 
 /// Writes text that needs no escape (printable ASCII but `"` and `\\`, and non-ASCII
 /// letters and digits) in quotes; `false` for anything else.
-fn plain_text(t: &str, out: &mut String) -> bool {
+fn plain_text<const JSON: bool>(t: &str, out: &mut String) -> bool {
+    // CJK ideographs are checked by range first: `is_alphanumeric` looks them up in
+    // Unicode tables, the costliest part of writing a Chinese option or name.
     let plain = t.chars().all(|c| {
         if c.is_ascii() {
             (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\'
         } else {
-            c.is_alphanumeric()
+            ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
         }
     });
     if plain {
-        out.push('"');
+        // Plain text needs no JSON escape; its quotes do.
+        let quote = if JSON { "\\\"" } else { "\"" };
+        out.push_str(quote);
         out.push_str(t);
-        out.push('"');
+        out.push_str(quote);
     }
     plain
 }
@@ -313,9 +350,9 @@ fn plain_text(t: &str, out: &mut String) -> bool {
 /// Writes plain text, a number as `{}` prints it (integral ones below 10^15 as their
 /// digits, others through the syntax tree's number format) or a datetime of years
 /// 1–9999 in a whole-minute `tz` as its literal prints; `false` for other values.
-fn plain_value(v: &Scalar, tz: FixedOffset, out: &mut String) -> bool {
+fn plain_value<const JSON: bool>(v: &Scalar, tz: FixedOffset, out: &mut String) -> bool {
     match v {
-        Scalar::Text(t) => plain_text(t, out),
+        Scalar::Text(t) => plain_text::<JSON>(t, out),
         Scalar::Number(n)
             if n.fract() == 0.0 && n.abs() < 1e15 && !(*n == 0.0 && n.is_sign_negative()) =>
         {
@@ -327,8 +364,10 @@ fn plain_value(v: &Scalar, tz: FixedOffset, out: &mut String) -> bool {
             true
         }
         Scalar::Number(n) => {
-            use std::fmt::Write as _;
-            let _ = write!(out, "{}", Value::Number(*n));
+            if !crate::target::json::push_short_decimal(out, *n) {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{}", Value::Number(*n));
+            }
             true
         }
         Scalar::DateTime(ms) => {
@@ -352,10 +391,13 @@ fn plain_value(v: &Scalar, tz: FixedOffset, out: &mut String) -> bool {
 }
 
 /// The `Not` arm after the loop above (not reached); still the right answer.
-fn unreachable_not(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, Constant> {
-    use std::fmt::Write as _;
+fn unreachable_not<const JSON: bool>(
+    p: &Pred,
+    tz: FixedOffset,
+    out: &mut String,
+) -> Result<Kind, Constant> {
     let e = to_ast(p, tz)?;
-    let _ = write!(out, "{e}");
+    write_display::<JSON>(&e, out);
     Ok(Kind::Other)
 }
 
@@ -363,7 +405,7 @@ fn unreachable_not(p: &Pred, tz: FixedOffset, out: &mut String) -> Result<Kind, 
 /// absorbing constant makes the whole group that constant, a single operand stands
 /// alone, and an operand is parenthesised where `Display` would (`and`/`or` inside
 /// `and`, `or` inside `or`).
-fn write_junction(
+fn write_junction<const JSON: bool>(
     ps: &[Pred],
     tz: FixedOffset,
     out: &mut String,
@@ -381,7 +423,7 @@ fn write_junction(
             out.push_str(sep);
         }
         let at = out.len();
-        match write_pred(p, tz, out) {
+        match write_pred::<JSON>(p, tz, out) {
             Ok(kind) => {
                 let parens = match kind {
                     Kind::And => is_and,
@@ -753,20 +795,27 @@ fn inclusive(b: &Bound, lower: bool) -> Option<Scalar> {
             let step = if lower { 1 } else { -1 };
             ms.checked_add(step).map(Scalar::DateTime)
         }
-        Scalar::Number(n) => {
-            let next = if lower { next_up(*n) } else { next_down(*n) };
-            // The language has no subnormal literals (`5e-324` is out of range), and not
-            // every engine's DOUBLE holds them: next to zero the adjacent value written
-            // is the smallest normal one, which moves only subnormal values.
-            let next = if next != 0.0 && next.is_finite() && !next.is_normal() {
-                f64::MIN_POSITIVE.copysign(next)
-            } else {
-                next
-            };
-            next.is_finite().then_some(Scalar::Number(next))
-        }
+        Scalar::Number(n) => adjacent_number(*n, lower).map(Scalar::Number),
         Scalar::Text(_) | Scalar::Bool(_) => None,
     }
+}
+
+/// The number next to `n` (above it when `up`) that an exclusive end at `n` becomes
+/// where only inclusive ends can be written; `None` past the largest finite number.
+///
+/// The language has no subnormal literals (`5e-324` is out of range), and not every
+/// engine's DOUBLE holds them: next to zero the adjacent value written is the smallest
+/// normal one, which moves only subnormal values. Shared by every backend that writes
+/// such ends (the query text, jdy's seed-table `range`), so what one writes the others
+/// read back.
+pub(crate) fn adjacent_number(n: f64, up: bool) -> Option<f64> {
+    let next = if up { next_up(n) } else { next_down(n) };
+    let next = if next != 0.0 && next.is_finite() && !next.is_normal() {
+        f64::MIN_POSITIVE.copysign(next)
+    } else {
+        next
+    };
+    next.is_finite().then_some(next)
 }
 
 /// The smallest `f64` above `x` (finite `x`); `f64::next_up` needs a newer compiler than

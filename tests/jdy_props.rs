@@ -484,3 +484,56 @@ proptest! {
         }
     }
 }
+
+/// `p` with every text operand replaced, in turn, by one of `texts` (quotes,
+/// backslashes, control and non-plain characters: the residual's text then takes the
+/// slow, escaped paths).
+fn with_texts(p: &filterql::ir::Pred, texts: &[String], next: &mut usize) -> filterql::ir::Pred {
+    use filterql::ir::{Pred, Scalar, Test};
+    let mut take = || {
+        *next += 1;
+        texts[*next % texts.len()].as_str().into()
+    };
+    let mut scalar = |s: &Scalar| match s {
+        Scalar::Text(_) => Scalar::Text(take()),
+        s => s.clone(),
+    };
+    match p {
+        Pred::Leaf(l) => {
+            let mut l = l.clone();
+            l.test = match &l.test {
+                Test::Eq(v) => Test::Eq(scalar(v)),
+                Test::In(vs) => Test::In(vs.iter().map(&mut scalar).collect()),
+                Test::Text(op, _) => Test::Text(*op, take()),
+                t => t.clone(),
+            };
+            Pred::Leaf(l)
+        }
+        Pred::And(cs) => Pred::And(cs.iter().map(|c| with_texts(c, texts, next)).collect()),
+        Pred::Or(cs) => Pred::Or(cs.iter().map(|c| with_texts(c, texts, next)).collect()),
+        Pred::Not(c) => Pred::Not(Box::new(with_texts(c, texts, next))),
+        p => p.clone(),
+    }
+}
+
+proptest! {
+    /// The plan's JSON, written in one pass with the residual's text escaped as it is
+    /// written, is byte for byte serde_json's text of the plan (whose residual is the
+    /// text written on its own, then escaped by serde_json), with hostile text operands.
+    #[test]
+    fn plan_json_escapes_hostile_text(
+        p in arb_pred(),
+        texts in prop::collection::vec("[a\"\\\\\u{0}-\u{1f}\u{7f}中 é%_]{0,6}", 1..6),
+    ) {
+        let p = with_texts(&p, &texts, &mut 0);
+        for q in [p.clone(), normalize(p)] {
+            for o in [opts(), seed()] {
+                let pd = jdy::pushdown(&q, &o);
+                prop_assert_eq!(pd.to_json(), serde_json::to_string(&pd).unwrap());
+                if let Some(r) = pd.residual() {
+                    prop_assert_eq!(r.as_str(), r.to_string());
+                }
+            }
+        }
+    }
+}

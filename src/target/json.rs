@@ -41,6 +41,11 @@ fn needs_escape(b: &[u8]) -> bool {
     }
 }
 
+/// Whether `b` holds a byte JSON escapes (`"`, `\\` or a control character).
+pub(crate) fn needs_json_escape(b: &[u8]) -> bool {
+    needs_escape(b)
+}
+
 /// Whether one of the eight bytes of `x` is `"`, `\\` or below 0x20, by the classic
 /// "has a zero byte" / "has a byte less than" word tricks (exact as a yes/no answer).
 #[inline]
@@ -91,6 +96,103 @@ pub(crate) fn push_json_inner(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
+/// [`push_json_inner`] for longer text with an escape here and there (query text and its
+/// quoted values): clean runs are skipped eight bytes at a time and copied whole.
+pub(crate) fn push_json_text(out: &mut String, s: &str) {
+    let b = s.as_bytes();
+    let n = b.len();
+    out.reserve(n + n / 8);
+    // `start` is where the text not yet copied begins.
+    let (mut start, mut i) = (0, 0);
+    while i < n {
+        while i + 8 <= n && {
+            let mut w = [0; 8];
+            w.copy_from_slice(&b[i..i + 8]);
+            !word_needs_escape(u64::from_le_bytes(w))
+        } {
+            i += 8;
+        }
+        let end = (i + 8).min(n);
+        for (j, &c) in b.iter().enumerate().take(end).skip(i) {
+            if c >= 0x20 && c != b'"' && c != b'\\' {
+                continue;
+            }
+            // `j` is at an ASCII byte, so both slices end on character boundaries.
+            out.push_str(&s[start..j]);
+            push_escape(out, c);
+            start = j + 1;
+        }
+        i = end;
+    }
+    out.push_str(&s[start..]);
+}
+
+/// Writes JSON's escape of `b`, a byte that needs one (`"`, `\\`, a control character).
+fn push_escape(out: &mut String, b: u8) {
+    let esc = match b {
+        b'"' => b'"',
+        b'\\' => b'\\',
+        0x08 => b'b',
+        0x09 => b't',
+        0x0a => b'n',
+        0x0c => b'f',
+        0x0d => b'r',
+        _ => b'u',
+    };
+    out.push('\\');
+    if esc == b'u' {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        out.push_str("u00");
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xf)]));
+    } else {
+        out.push(char::from(esc));
+    }
+}
+
+/// Writes a non-integral `n` with at most three decimals and a magnitude below 10^9
+/// (`12.5`, `-0.25`) as its shortest round-trip digits, the text serde_json (ryu), Rust's
+/// `{}` and the query language's number format all give it; `false`, with nothing
+/// written, for every other number, which the caller formats the slow way.
+///
+/// Below 10^9 one ulp is under 10^-7, so at most one decimal with `k` <= 3 fraction
+/// digits reads back as `n`, and it is the nearest, `round(n * 10^k)`: the first `k`
+/// that reads back gives the shortest digits, as the formatting machinery would (at a
+/// fraction of its cost).
+pub(crate) fn push_short_decimal(out: &mut String, n: f64) -> bool {
+    let a = n.abs();
+    if !(1e-3..1e9).contains(&a) || a.fract() == 0.0 {
+        return false;
+    }
+    let mut scale = 1u64;
+    for k in 1..=3 {
+        scale *= 10;
+        // Powers of ten up to 10^3 and integers up to 10^12 are exact doubles, and the
+        // division is correctly rounded: `m / scale == a` exactly when the decimal
+        // `m / 10^k` parses back to `a`.
+        let m = (a * scale as f64).round();
+        if m / scale as f64 == a {
+            let m = m as u64;
+            if n < 0.0 {
+                out.push('-');
+            }
+            crate::target::decimal::push_decimal(out, m / scale);
+            out.push('.');
+            let mut frac = [b'0'; 3];
+            let mut f = m % scale;
+            for d in frac[..k].iter_mut().rev() {
+                *d = b'0' + (f % 10) as u8;
+                f /= 10;
+            }
+            for &d in &frac[..k] {
+                out.push(char::from(d));
+            }
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,9 +200,37 @@ mod tests {
 
     proptest! {
         #[test]
+        fn short_decimals_are_serde_jsons_and_rusts(
+            n in prop_oneof![
+                (-2_000_000_000i64..2_000_000_000, 0u32..4).prop_map(|(m, k)| m as f64 / 10f64.powi(k as i32)),
+                any::<f64>(),
+                -1e10f64..1e10,
+            ]
+        ) {
+            let mut out = String::new();
+            if push_short_decimal(&mut out, n) {
+                prop_assert_eq!(&out, &serde_json::Number::from_f64(n).unwrap().to_string());
+                prop_assert_eq!(&out, &n.to_string());
+            } else {
+                prop_assert!(out.is_empty());
+            }
+        }
+
+        #[test]
         fn strings_escape_as_serde_json(s in "(?s).{0,40}") {
             let mut out = String::new();
             push_json_str(&mut out, &s);
+            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn text_escapes_as_serde_json(s in prop_oneof![
+            "(?s).{0,40}",
+            "[a\"\\\\\u{0}-\u{1f}中 ]{0,40}",
+        ]) {
+            let mut out = String::from("\"");
+            push_json_text(&mut out, &s);
+            out.push('"');
             prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
         }
 
@@ -122,6 +252,20 @@ mod tests {
             let mut out = String::new();
             push_json_str(&mut out, &s);
             prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+    }
+
+    #[test]
+    fn short_decimal_edges() {
+        for n in [0.5, -0.5, 12.5, 0.001, -0.001, 0.1, 0.3, 2.675, 999_999_999.875, 123.456] {
+            let mut out = String::new();
+            assert!(push_short_decimal(&mut out, n), "{n}");
+            assert_eq!(out, n.to_string());
+        }
+        for n in [0.0, 1.0, -3.0, 1e-3 + 1e-18, 1e9 + 0.5, 0.0001, 1.0005, f64::NAN, f64::INFINITY] {
+            let mut out = String::new();
+            assert!(!push_short_decimal(&mut out, n), "{n}");
+            assert!(out.is_empty());
         }
     }
 }

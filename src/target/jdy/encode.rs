@@ -15,7 +15,7 @@ use crate::ir::{Bound, FieldInfo, Leaf, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::syntax::ast::TextOp;
 use crate::timefmt::Civil;
-use crate::unparse::{next_down, next_up};
+use crate::unparse::adjacent_number;
 use serde_json::Value;
 
 /// jdy's limit on the values of one `in`, `nin` or `all` condition.
@@ -728,17 +728,16 @@ fn emit_num_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Resu
             _ => Err(cx.bad_value("a non-numeric bound on a number field")),
         }
     };
-    // Without `gt`/`lt` (the seed table), an exclusive end is the closed `range` from
-    // the adjacent f64: exact, as numbers compare as f64 (no value lies between).
+    // Without `gt`/`lt` (the seed table), or where one condition must say both ends,
+    // an exclusive end is the closed `range` from the adjacent f64: exact, as numbers
+    // compare as f64 (no value lies between; next to zero, as the query text writes it).
     let adjacent = |b: &Bound, up: bool| -> Result<Val<'static>, JdyError> {
         let Val::Num(n) = v(b)? else {
             return Err(cx.bad_value("a non-numeric bound on a number field"));
         };
-        let next = if up { next_up(n) } else { next_down(n) };
-        if next.is_finite() {
-            Ok(Val::Num(next))
-        } else {
-            Err(cx.bad_value("an exclusive bound at the end of the number range"))
+        match adjacent_number(n, up) {
+            Some(next) => Ok(Val::Num(next)),
+            None => Err(cx.bad_value("an exclusive bound at the end of the number range")),
         }
     };
     // `x >= lo` / `x > lo` and `x <= hi` / `x < hi`, each as one condition.
@@ -778,8 +777,11 @@ fn emit_num_range<S: Sink>(cx: &Ctx, r: &Range, shape: Shape, s: &mut S) -> Resu
             cx.put(s, Method::Range, &[a, b]);
             Ok(())
         }
-        (Some(lo), Some(hi)) if !cx.has(Method::Gt) || !cx.has(Method::Lt) => {
-            // Both ends closed on adjacent values: one exact `range`, in any shape.
+        (Some(lo), Some(hi))
+            if !cx.has(Method::Gt) || !cx.has(Method::Lt) || shape == Shape::Any =>
+        {
+            // Both ends closed on adjacent values: one exact `range`, in any shape (in an
+            // `or`, where `gt` and `lt` would need a nested `and`, even with them).
             let closed = |b: &Bound, up: bool| if b.inclusive { v(b) } else { adjacent(b, up) };
             let (a, b) = (closed(lo, true)?, closed(hi, false)?);
             cx.put(s, Method::Range, &[a, b]);

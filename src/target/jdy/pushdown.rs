@@ -9,6 +9,7 @@ use super::sink::{JsonSink, Mark, Sink};
 use super::JdyOptions;
 use crate::ir::{Leaf, Pred};
 use crate::plan::{self, Residual};
+use crate::target::json::push_json_text;
 use crate::unparse::{self, Constant};
 use chrono::FixedOffset;
 use serde::ser::SerializeStruct;
@@ -38,9 +39,9 @@ use std::sync::OnceLock;
 ///
 /// Serializes as `{"filter": {...} | null, "residual": "<query text>" | null}`, plus
 /// `"unsatisfiable": true` when the query matches no record (the key is absent
-/// otherwise); [`Pushdown::to_json`] writes the same text directly. It does not
-/// deserialize: the residual is a compiled predicate, and its text means something only
-/// against a schema. To keep a plan, keep the query text and compile it again (compiling
+/// otherwise); [`Pushdown::to_json`] returns the same text, written while planning. It
+/// does not deserialize: the residual is a compiled predicate, and its text means
+/// something only against a schema. To keep a plan, keep the query text and compile it again (compiling
 /// is cheaper than a request).
 ///
 /// ```
@@ -71,11 +72,14 @@ use std::sync::OnceLock;
 /// let none = compile("amount > 5 and amount < 3", &Schema::demo(), &opts).unwrap();
 /// assert!(none.to_jdy_pushdown().is_unsatisfiable());
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Pushdown {
-    /// The filter as compact JSON, exactly `serde_json::to_string` of [`Self::filter`]:
-    /// written directly, the typed filter is read from it only when asked for.
-    filter_json: Option<String>,
+    /// The whole plan as compact JSON ([`Self::to_json`]), written in one pass with the
+    /// filter and the residual's text.
+    json: String,
+    /// Where in `json` the filter is, exactly `serde_json::to_string` of
+    /// [`Self::filter`]: the typed filter is read from it only when asked for.
+    filter_at: Option<(usize, usize)>,
     filter: OnceLock<JdyFilter>,
     residual: Option<Residual>,
     unsatisfiable: bool,
@@ -83,17 +87,31 @@ pub struct Pushdown {
 
 impl PartialEq for Pushdown {
     fn eq(&self, other: &Pushdown) -> bool {
-        self.filter_json == other.filter_json
+        self.filter_json() == other.filter_json()
             && self.residual == other.residual
             && self.unsatisfiable == other.unsatisfiable
     }
 }
 
+impl std::fmt::Debug for Pushdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pushdown")
+            .field("filter_json", &self.filter_json())
+            .field("filter", &self.filter)
+            .field("residual", &self.residual)
+            .field("unsatisfiable", &self.unsatisfiable)
+            .finish()
+    }
+}
+
+/// How every plan's JSON starts; the filter (or `null`) follows.
+const FILTER_KEY: &str = "{\"filter\":";
+
 impl Pushdown {
     /// The filter for jdy; `None` when nothing can be pushed (every record is fetched)
     /// or nothing needs to be sent ([`is_unsatisfiable`](Self::is_unsatisfiable)).
     pub fn filter(&self) -> Option<&JdyFilter> {
-        let json = self.filter_json.as_deref()?;
+        let json = self.filter_json()?;
         Some(self.filter.get_or_init(|| {
             // The text is serde_json's own serialization of a filter (proptested), so it
             // always reads back.
@@ -104,7 +122,7 @@ impl Pushdown {
     /// The filter as compact JSON text, exactly `serde_json::to_string` of
     /// [`filter`](Self::filter) (cheaper when the text is what is sent).
     pub fn filter_json(&self) -> Option<&str> {
-        self.filter_json.as_deref()
+        self.filter_at.map(|(a, b)| &self.json[a..b])
     }
 
     /// What to check on every record jdy returns; `None` when the filter is exact.
@@ -125,7 +143,7 @@ impl Pushdown {
 
     /// Whether the query matches every record: no filter and no residual.
     pub fn is_tautology(&self) -> bool {
-        self.filter_json.is_none() && self.residual.is_none()
+        self.filter_at.is_none() && self.residual.is_none()
     }
 
     /// Whether jdy's answer is the answer: there is no residual.
@@ -147,94 +165,80 @@ impl Pushdown {
         out
     }
 
-    /// The plan as compact JSON text, exactly `serde_json::to_string(self)`, written
-    /// directly.
+    /// The plan as compact JSON text, exactly `serde_json::to_string(self)`: a copy of
+    /// the text written while planning.
     pub fn to_json(&self) -> String {
-        let filter = self.filter_json.as_deref().unwrap_or("null");
-        let residual = self.residual.as_ref().map_or("", |r| r.as_str());
-        // Room for the keys and for the residual's escapes (a quote pair per text).
-        let mut out =
-            String::with_capacity(48 + filter.len() + residual.len() + residual.len() / 8);
-        out.push_str("{\"filter\":");
-        out.push_str(filter);
-        out.push_str(",\"residual\":");
-        match &self.residual {
-            Some(r) => push_escaped(&mut out, r.as_str()),
-            None => out.push_str("null"),
-        }
-        if self.unsatisfiable {
-            out.push_str(",\"unsatisfiable\":true");
-        }
-        out.push('}');
-        out
+        self.json.clone()
     }
 
     /// The plan of a split: the residual checked for being constant (a residual that
     /// always holds is dropped; one that never holds makes the whole plan unsatisfiable,
-    /// with `unsat_text` as its residual text).
+    /// with `unsat_text` as its residual text). The split's JSON is completed in place.
     pub(super) fn assemble(
         split: Split,
         tz: FixedOffset,
         unsat_text: impl FnOnce() -> String,
     ) -> Pushdown {
-        let residual = match split.residual {
+        let Split {
+            mut json,
+            filter_at,
+            residual,
+        } = split;
+        let filter_end = json.len();
+        json.push_str(",\"residual\":");
+        let residual = match residual {
             None => Some(None),
-            Some(r) => match Residual::new(r, tz) {
-                Ok(r) => Some(Some(r)),
-                Err(Constant::True) => Some(None),
-                Err(Constant::False) => None,
-            },
+            Some(r) => {
+                json.push('"');
+                match Residual::new_json(r, tz, &mut json) {
+                    Ok(r) => {
+                        json.push('"');
+                        Some(Some(r))
+                    }
+                    Err(Constant::True) => Some(None),
+                    Err(Constant::False) => None,
+                }
+            }
         };
         match residual {
-            Some(residual) => Pushdown {
-                filter_json: split.filter,
-                filter: OnceLock::new(),
-                residual,
-                unsatisfiable: false,
-            },
-            None => Pushdown {
-                filter_json: None,
-                filter: OnceLock::new(),
-                residual: Some(Residual::unsatisfiable(unsat_text(), tz)),
-                unsatisfiable: true,
-            },
+            Some(residual) => {
+                if residual.is_none() {
+                    json.truncate(filter_end);
+                    json.push_str(",\"residual\":null");
+                }
+                json.push('}');
+                Pushdown {
+                    json,
+                    filter_at,
+                    filter: OnceLock::new(),
+                    residual,
+                    unsatisfiable: false,
+                }
+            }
+            None => {
+                let text = unsat_text();
+                json.clear();
+                json.reserve(FILTER_KEY.len() + 48 + text.len() + text.len() / 8);
+                json.push_str(FILTER_KEY);
+                json.push_str("null,\"residual\":");
+                push_escaped(&mut json, &text);
+                json.push_str(",\"unsatisfiable\":true}");
+                Pushdown {
+                    json,
+                    filter_at: None,
+                    filter: OnceLock::new(),
+                    residual: Some(Residual::unsatisfiable(text, tz)),
+                    unsatisfiable: true,
+                }
+            }
         }
     }
 }
 
-/// `text` as a JSON string literal, escaped as serde_json escapes (`"`, `\\`, and
-/// control characters: `\b \t \n \f \r`, others as `\u00XX`). Residual text is
-/// mostly plain with a quote pair per text operand: the runs between escapes are copied
-/// whole into capacity reserved once.
+/// `text` as a JSON string literal, escaped as serde_json escapes.
 fn push_escaped(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    out.reserve(text.len() + 2 + text.len() / 8);
     out.push('"');
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        // `i` is at an ASCII byte, so both slices end on character boundaries.
-        out.push_str(&text[start..i]);
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            0x08 => out.push_str("\\b"),
-            0x09 => out.push_str("\\t"),
-            0x0a => out.push_str("\\n"),
-            0x0c => out.push_str("\\f"),
-            0x0d => out.push_str("\\r"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0xf)]));
-            }
-        }
-        start = i + 1;
-    }
-    out.push_str(&text[start..]);
+    push_json_text(out, text);
     out.push('"');
 }
 
@@ -273,11 +277,38 @@ pub fn pushdown(pred: &Pred, opts: &JdyOptions) -> Pushdown {
     })
 }
 
-/// A split before the residual is checked for constants: the filter as JSON text and
-/// the residual predicate.
+/// A split before the residual is checked for constants: the plan's JSON up to the
+/// filter (`{"filter":` and the filter or `null`), where the filter is in it, and the
+/// residual predicate.
 pub(super) struct Split {
-    filter: Option<String>,
+    json: String,
+    filter_at: Option<(usize, usize)>,
     residual: Option<Pred>,
+}
+
+impl Split {
+    /// A split with no filter.
+    fn unfiltered(residual: Option<Pred>) -> Split {
+        let mut json = String::with_capacity(64);
+        json.push_str(FILTER_KEY);
+        json.push_str("null");
+        Split {
+            json,
+            filter_at: None,
+            residual,
+        }
+    }
+
+    /// A split sending the filter `sink` wrote (closing it).
+    fn filtered(sink: JsonSink, residual: Option<Pred>) -> Split {
+        let mut json = sink.out;
+        json.push_str("]}");
+        Split {
+            filter_at: Some((FILTER_KEY.len(), json.len())),
+            json,
+            residual,
+        }
+    }
 }
 
 pub(super) fn split(pred: &Pred, opts: &JdyOptions) -> Split {
@@ -287,34 +318,19 @@ pub(super) fn split(pred: &Pred, opts: &JdyOptions) -> Split {
         Cow::Borrowed(pred)
     } else {
         if plan::depth(pred) > plan::MAX_DEPTH {
-            return Split {
-                filter: None,
-                residual: Some(pred.clone()),
-            };
+            return Split::unfiltered(Some(pred.clone()));
         }
         // A normalized query is already in negation normal form: borrowed, not copied.
         plan::nnf_cow(pred)
     };
     match &*p {
-        Pred::True => Split {
-            filter: None,
-            residual: None,
-        },
-        Pred::False => Split {
-            filter: None,
-            residual: Some(Pred::False),
-        },
+        Pred::True => Split::unfiltered(None),
+        Pred::False => Split::unfiltered(Some(Pred::False)),
         Pred::Or(_) => {
             let mut sink = json_sink(OR_HEAD, &p, opts.tz);
             match superset_any(&p, opts, &mut sink) {
-                Some(exact) => Split {
-                    filter: Some(close(sink)),
-                    residual: (!exact).then(|| p.into_owned()),
-                },
-                None => Split {
-                    filter: None,
-                    residual: Some(p.into_owned()),
-                },
+                Some(exact) => Split::filtered(sink, (!exact).then(|| p.into_owned())),
+                None => Split::unfiltered(Some(p.into_owned())),
             }
         }
         _ => push_and(&p, opts),
@@ -346,16 +362,14 @@ fn leaves(ds: &[Pred]) -> bool {
     ds.len() >= 2 && ds.iter().all(|d| matches!(d, Pred::Leaf(_)))
 }
 
+/// A sink writing the plan's JSON from its start, with room for the whole plan: the
+/// estimate covers every leaf, pushed or residual, and the residual's text is about as
+/// long as its leaves' conditions.
 fn json_sink(head: &str, p: &Pred, tz: FixedOffset) -> JsonSink {
-    let mut out = String::with_capacity(head.len() + estimate(p) + 2);
+    let mut out = String::with_capacity(FILTER_KEY.len() + head.len() + estimate(p) + 32);
+    out.push_str(FILTER_KEY);
     out.push_str(head);
     JsonSink::new(out, tz)
-}
-
-fn close(sink: JsonSink) -> String {
-    let mut out = sink.out;
-    out.push_str("]}");
-    out
 }
 
 /// Whether an encoding attempt since `m` succeeded and wrote at least one condition (an
@@ -375,11 +389,12 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Split {
         other => std::slice::from_ref(other),
     };
     let mut sink = json_sink(AND_HEAD, p, opts.tz);
-    let mut residual = Vec::new();
+    // Borrowed until the split is known: copied only into the residual returned.
+    let mut residual: Vec<&Pred> = Vec::new();
     let mut guards = None;
     for (i, c) in cs.iter().enumerate() {
         let Pred::Leaf(l) = c else {
-            residual.push(c.clone());
+            residual.push(c);
             continue;
         };
         let m = sink.mark();
@@ -396,38 +411,46 @@ fn push_and(p: &Pred, opts: &JdyOptions) -> Split {
         }
         // Not exact: the conjunct stays, and a looser condition may still narrow the
         // fetch.
-        residual.push(c.clone());
+        residual.push(c);
         if !wrote_one(emit(l, opts, Shape::Loose, &mut sink), &sink, m) {
             sink.reset(m);
         }
     }
+    let owned = |residual: Vec<&Pred>| match residual[..] {
+        [] => None,
+        [c] => Some(c.clone()),
+        _ => Some(Pred::And(residual.into_iter().cloned().collect())),
+    };
     if sink.count() > 0 {
-        return Split {
-            filter: Some(close(sink)),
-            residual: plan::and_of(residual),
-        };
+        return Split::filtered(sink, owned(residual));
     }
     // Nothing fits an `and` (so every conjunct is in the residual, in order): push one
     // conjunct that fits an `or` by itself, an exact one if there is one (it then leaves
-    // the residual).
+    // the residual). The buffer sized for the whole query is reused for the attempts.
     let mut loose = None;
+    let mut spare = Some(sink.out);
     for (i, c) in cs.iter().enumerate() {
-        let mut sink = json_sink(OR_HEAD, c, opts.tz);
+        let mut sink = match spare.take() {
+            Some(mut out) => {
+                out.clear();
+                out.push_str(FILTER_KEY);
+                out.push_str(OR_HEAD);
+                JsonSink::new(out, opts.tz)
+            }
+            None => json_sink(OR_HEAD, c, opts.tz),
+        };
         match superset_any(c, opts, &mut sink) {
             Some(true) => {
                 residual.remove(i);
-                return Split {
-                    filter: Some(close(sink)),
-                    residual: plan::and_of(residual),
-                };
+                return Split::filtered(sink, owned(residual));
             }
-            Some(false) if loose.is_none() => loose = Some(close(sink)),
-            _ => {}
+            Some(false) if loose.is_none() => loose = Some(sink),
+            _ => spare = Some(sink.out),
         }
     }
-    Split {
-        filter: loose,
-        residual: plan::and_of(residual),
+    match loose {
+        Some(sink) => Split::filtered(sink, owned(residual)),
+        None => Split::unfiltered(owned(residual)),
     }
 }
 

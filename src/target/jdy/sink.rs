@@ -9,7 +9,7 @@ use super::encode::{default_type, number};
 use super::filter::{JdyCond, Method};
 use crate::ir::{FieldInfo, FieldRef};
 use crate::target::decimal::push_decimal;
-use crate::target::json::{push_json_inner, push_json_str};
+use crate::target::json::{push_json_inner, push_json_str, push_short_decimal};
 use crate::timefmt::Civil;
 use chrono::FixedOffset;
 use serde_json::Value;
@@ -226,6 +226,9 @@ fn push_number(out: &mut String, n: f64) {
             out.push('-');
         }
         push_decimal(out, i.unsigned_abs());
+        return;
+    }
+    if push_short_decimal(out, n) {
         return;
     }
     match serde_json::Number::from_f64(n) {
