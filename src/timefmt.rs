@@ -56,6 +56,14 @@ impl Civil {
     /// `tz` as `+HH:MM` (or `-HH:MM`) when given, as chrono's `%:z` writes it: seconds of
     /// an offset round to the nearest minute.
     pub fn push(&self, out: &mut String, sep: u8, millis: bool, tz: Option<FixedOffset>) {
+        let (b, len) = self.fill(sep, millis, tz);
+        // Only ASCII was written (`sep` included, by every caller).
+        out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
+    }
+
+    /// The text of [`Civil::push`] in a fixed buffer, and its length: for callers that
+    /// hand the text on without a `String` (a serializer's `serialize_str`).
+    pub(crate) fn fill(&self, sep: u8, millis: bool, tz: Option<FixedOffset>) -> ([u8; 29], usize) {
         // Filled in a fixed buffer and copied once: a `push` per character costs a
         // capacity check and a UTF-8 encode each.
         let mut b = *b"0000-00-00T00:00:00.000+00:00";
@@ -81,8 +89,7 @@ impl Civil {
             digits(&mut b[len + 4..len + 6], minutes % 60);
             len += 6;
         }
-        // Only ASCII was written (`sep` included, by every caller).
-        out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
+        (b, len)
     }
 }
 

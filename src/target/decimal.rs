@@ -18,9 +18,17 @@ pub(crate) fn digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 /// Appends `n` in decimal.
 pub(crate) fn push_decimal(out: &mut String, n: u64) {
     let mut buf = [0; 20];
-    for &d in digits(n, &mut buf) {
-        out.push(char::from(d));
+    // One copy of the digits: a `push` per digit costs a capacity check and a UTF-8
+    // encode each. Only ASCII digits were written, so the conversion cannot fail.
+    out.push_str(std::str::from_utf8(digits(n, &mut buf)).unwrap_or_default());
+}
+
+/// Appends `n` in decimal, with a `-` when negative (as `i64`'s `Display` writes it).
+pub(crate) fn push_signed(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
     }
+    push_decimal(out, n.unsigned_abs());
 }
 
 #[cfg(test)]
@@ -34,6 +42,15 @@ mod tests {
             let mut s = String::new();
             push_decimal(&mut s, n);
             prop_assert_eq!(s, n.to_string());
+        }
+    }
+
+    #[test]
+    fn signed_edges() {
+        for n in [0, -1, 7, -10, i64::MIN, i64::MAX] {
+            let mut s = String::new();
+            push_signed(&mut s, n);
+            assert_eq!(s, n.to_string());
         }
     }
 

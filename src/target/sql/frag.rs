@@ -29,12 +29,13 @@ pub(crate) struct Mark {
 }
 
 impl Out {
-    /// An empty statement with room for `capacity` bytes of text, whose first
-    /// placeholder is number `first` (at least 1).
-    pub(crate) fn new(dialect: Dialect, capacity: usize, first: usize) -> Out {
+    /// An empty statement with room for `capacity` bytes of text and `params`
+    /// parameters (used only in parameterised mode), whose first placeholder is number
+    /// `first` (at least 1).
+    pub(crate) fn new(dialect: Dialect, capacity: usize, params: usize, first: usize) -> Out {
         Out {
             sql: String::with_capacity(capacity),
-            params: Vec::new(),
+            params: Vec::with_capacity(params),
             dialect,
             first: first.max(1),
         }
@@ -100,7 +101,7 @@ mod tests {
 
     #[test]
     fn postgres_placeholders_count_up_and_truncate_rewinds() {
-        let mut out = Out::new(Dialect::Postgres, 0, 1);
+        let mut out = Out::new(Dialect::Postgres, 0, 0, 1);
         out.push("a = ");
         out.param(SqlParam::Int(1));
         let m = out.mark();
@@ -121,12 +122,12 @@ mod tests {
 
     #[test]
     fn placeholders_start_where_asked() {
-        let mut out = Out::new(Dialect::Postgres, 0, 3);
+        let mut out = Out::new(Dialect::Postgres, 0, 0, 3);
         out.param(SqlParam::Text("a".into()));
         out.push(", ");
         out.param(SqlParam::Text("b".into()));
         assert_eq!(out.sql, "$3, $4");
-        let mut out = Out::new(Dialect::Sqlite, 0, 3);
+        let mut out = Out::new(Dialect::Sqlite, 0, 0, 3);
         out.param(SqlParam::Text("a".into()));
         assert_eq!(out.sql, "?");
     }

@@ -233,18 +233,6 @@ pub(crate) fn datetime_civil(
     Ok(c)
 }
 
-/// The instant `ms` as local time in `tz`, if the dialect's datetime columns hold it.
-pub(crate) fn datetime_naive(
-    dialect: Dialect,
-    ms: i64,
-    tz: FixedOffset,
-) -> Result<chrono::NaiveDateTime, LiteralError> {
-    datetime_civil(dialect, ms, tz)?;
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.with_timezone(&tz).naive_local())
-        .ok_or(LiteralError::DatetimeRange)
-}
-
 /// Appends `YYYY-MM-DD HH:MM:SS.fff`.
 fn push_civil(out: &mut String, c: &Civil) {
     c.push(out, b' ', true, None);
@@ -278,14 +266,28 @@ pub(crate) fn push_datetime(
     tz: FixedOffset,
 ) -> Result<(), LiteralError> {
     let c = datetime_civil(dialect, ms, tz)?;
+    push_datetime_civil(out, dialect, &c);
+    Ok(())
+}
+
+/// Appends the inline datetime literal of calendar fields already checked against the
+/// dialect's range ([`datetime_civil`]).
+pub(crate) fn push_datetime_civil(out: &mut String, dialect: Dialect, c: &Civil) {
     // The text is digits, `-`, `:`, `.` and a space: no quoting issue in any engine.
     out.push_str(match dialect {
         Dialect::Mysql | Dialect::Postgres => "TIMESTAMP '",
         Dialect::Sqlite => "'",
     });
-    push_civil(out, &c);
+    push_civil(out, c);
     out.push('\'');
-    Ok(())
+}
+
+/// The local time of calendar fields already checked against the dialect's range
+/// ([`datetime_civil`]).
+pub(crate) fn civil_naive(c: &Civil) -> Result<chrono::NaiveDateTime, LiteralError> {
+    chrono::NaiveDate::from_ymd_opt(c.year, c.month, c.day)
+        .and_then(|d| d.and_hms_milli_opt(c.hour, c.minute, c.second, c.milli))
+        .ok_or(LiteralError::DatetimeRange)
 }
 
 /// `s` as a LIKE pattern body with the escape character `!`: `!`, `%` and `_` are

@@ -16,6 +16,7 @@ use crate::ir::{Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
 use crate::syntax::ast::TextOp;
+use crate::timefmt::Civil;
 use chrono::FixedOffset;
 
 /// How deep `And`/`Or` may nest. Engines' own parsers give up around here (SQLite's
@@ -133,13 +134,18 @@ impl Values {
 
     /// An instant, as local time in the query's zone. Nothing is written on error.
     pub(crate) fn datetime(&self, out: &mut Out, ms: i64) -> Result<(), LiteralError> {
+        let c = literal::datetime_civil(self.dialect, ms, self.tz)?;
+        self.civil(out, &c)
+    }
+
+    /// An instant's local calendar fields, already checked against the dialect's range.
+    fn civil(&self, out: &mut Out, c: &Civil) -> Result<(), LiteralError> {
         if self.params {
-            let t = literal::datetime_naive(self.dialect, ms, self.tz)?;
-            out.param(SqlParam::Timestamp(t));
-            Ok(())
+            out.param(SqlParam::Timestamp(literal::civil_naive(c)?));
         } else {
-            literal::push_datetime(&mut out.sql, self.dialect, ms, self.tz)
+            literal::push_datetime_civil(&mut out.sql, self.dialect, c);
         }
+        Ok(())
     }
 
     /// Any scalar except booleans, which no SQL column of the storage model holds.
@@ -375,12 +381,22 @@ impl Lower<'_> {
             return Err(unsupported(l));
         };
         let engine = self.v.dialect.engine();
-        push_column(self.v.dialect, col, &f.column).map_err(|reason| SqlError::ColumnName {
-            name: f.column.clone(),
-            reason,
-            span: l.span,
-        })?;
-        let col: &str = col;
+        // The usual column is quoted on the stack; others (and errors) go through the
+        // scratch string.
+        let mut buf = [0; PLAIN_MAX + 2];
+        let col: &str = match plain_column(self.v.dialect, &f.column, &mut buf) {
+            Some(c) => c,
+            None => {
+                push_column(self.v.dialect, col, &f.column).map_err(|reason| {
+                    SqlError::ColumnName {
+                        name: f.column.clone(),
+                        reason,
+                        span: l.span,
+                    }
+                })?;
+                col
+            }
+        };
         let sqlite = self.v.dialect == Dialect::Sqlite;
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
         // columns, so that a negated leaf reads `(c IS NULL OR c = '' OR NOT (...))`.
@@ -602,11 +618,13 @@ impl Lower<'_> {
             // An end outside what the column holds becomes an inclusive end at its
             // first or last instant, or makes the range empty.
             let mut end = (b.inclusive, None);
+            // The calendar fields of a datetime end, computed once for the check and the
+            // text.
+            let mut civil = None;
             if let Scalar::DateTime(ms) = b.value {
-                if let Err(LiteralError::DatetimeRange) =
-                    literal::datetime_civil(self.v.dialect, ms, self.v.tz)
-                {
-                    match self.datetime_clamp(ms, is_lo) {
+                match literal::datetime_civil(self.v.dialect, ms, self.v.tz) {
+                    Ok(c) => civil = Some(c),
+                    Err(_) => match self.datetime_clamp(ms, is_lo) {
                         Some(Some(edge)) => end = (true, Some(edge)),
                         // No value of the column is in the range.
                         Some(None) => {
@@ -621,7 +639,7 @@ impl Lower<'_> {
                                 self.v.dialect,
                             ))
                         }
-                    }
+                    },
                 }
             }
             let (inclusive, edge) = end;
@@ -635,9 +653,10 @@ impl Lower<'_> {
                 (false, true) => " <= ",
                 (false, false) => " < ",
             });
-            let v = match edge {
-                Some(ms) => self.v.datetime(out, ms),
-                None => self.v.scalar(out, &b.value),
+            let v = match (edge, &civil) {
+                (Some(ms), _) => self.v.datetime(out, ms),
+                (None, Some(c)) => self.v.civil(out, c),
+                (None, None) => self.v.scalar(out, &b.value),
             };
             self.lit(l, v)?;
         }
@@ -665,6 +684,32 @@ impl Lower<'_> {
     }
 }
 
+/// The longest column name [`plain_column`] quotes: every engine takes 63 bytes.
+const PLAIN_MAX: usize = 63;
+
+/// The quoted reference to column `name` (what [`push_column`] writes), built in `buf`,
+/// when `name` is plain: ASCII letters, digits and `_`, at most [`PLAIN_MAX`] bytes.
+/// Such a name passes every engine's checks and has no quote to double, so one pass
+/// over it replaces the checks and the quote search; `None` for any other name.
+fn plain_column<'b>(
+    dialect: Dialect,
+    name: &str,
+    buf: &'b mut [u8; PLAIN_MAX + 2],
+) -> Option<&'b str> {
+    let n = name.len();
+    if n == 0 || n > PLAIN_MAX || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let q = match dialect {
+        Dialect::Mysql | Dialect::Sqlite => b'`',
+        Dialect::Postgres => b'"',
+    };
+    buf[0] = q;
+    buf[1..=n].copy_from_slice(name.as_bytes());
+    buf[n + 1] = q;
+    std::str::from_utf8(&buf[..n + 2]).ok()
+}
+
 /// Appends a reference to column `name` of the queried table.
 ///
 /// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
@@ -674,6 +719,11 @@ impl Lower<'_> {
 /// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
 /// doubles a backtick inside as `"` doubles `"`.
 fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), String> {
+    let mut buf = [0; PLAIN_MAX + 2];
+    if let Some(c) = plain_column(dialect, name, &mut buf) {
+        out.push_str(c);
+        return Ok(());
+    }
     if dialect != Dialect::Sqlite {
         return dialect.push_ident(out, name);
     }
