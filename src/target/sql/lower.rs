@@ -381,22 +381,12 @@ impl Lower<'_> {
             return Err(unsupported(l));
         };
         let engine = self.v.dialect.engine();
-        // The usual column is quoted on the stack; others (and errors) go through the
-        // scratch string.
-        let mut buf = [0; PLAIN_MAX + 2];
-        let col: &str = match plain_column(self.v.dialect, &f.column, &mut buf) {
-            Some(c) => c,
-            None => {
-                push_column(self.v.dialect, col, &f.column).map_err(|reason| {
-                    SqlError::ColumnName {
-                        name: f.column.clone(),
-                        reason,
-                        span: l.span,
-                    }
-                })?;
-                col
-            }
-        };
+        push_column(self.v.dialect, col, &f.column).map_err(|reason| SqlError::ColumnName {
+            name: f.column.clone(),
+            reason,
+            span: l.span,
+        })?;
+        let col: &str = col;
         let sqlite = self.v.dialect == Dialect::Sqlite;
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
         // columns, so that a negated leaf reads `(c IS NULL OR c = '' OR NOT (...))`.
@@ -684,31 +674,9 @@ impl Lower<'_> {
     }
 }
 
-/// The longest column name [`plain_column`] quotes: every engine takes 63 bytes.
+/// The longest column name taken without the engines' checks: every engine takes 63
+/// bytes.
 const PLAIN_MAX: usize = 63;
-
-/// The quoted reference to column `name` (what [`push_column`] writes), built in `buf`,
-/// when `name` is plain: ASCII letters, digits and `_`, at most [`PLAIN_MAX`] bytes.
-/// Such a name passes every engine's checks and has no quote to double, so one pass
-/// over it replaces the checks and the quote search; `None` for any other name.
-fn plain_column<'b>(
-    dialect: Dialect,
-    name: &str,
-    buf: &'b mut [u8; PLAIN_MAX + 2],
-) -> Option<&'b str> {
-    let n = name.len();
-    if n == 0 || n > PLAIN_MAX || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return None;
-    }
-    let q = match dialect {
-        Dialect::Mysql | Dialect::Sqlite => b'`',
-        Dialect::Postgres => b'"',
-    };
-    buf[0] = q;
-    buf[1..=n].copy_from_slice(name.as_bytes());
-    buf[n + 1] = q;
-    std::str::from_utf8(&buf[..n + 2]).ok()
-}
 
 /// Appends a reference to column `name` of the queried table.
 ///
@@ -719,9 +687,21 @@ fn plain_column<'b>(
 /// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
 /// doubles a backtick inside as `"` doubles `"`.
 fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), String> {
-    let mut buf = [0; PLAIN_MAX + 2];
-    if let Some(c) = plain_column(dialect, name, &mut buf) {
-        out.push_str(c);
+    // The usual name (ASCII letters, digits and `_`, at most PLAIN_MAX bytes) passes
+    // every engine's checks and has no quote to double: one pass over it replaces the
+    // checks and the quote search.
+    if !name.is_empty()
+        && name.len() <= PLAIN_MAX
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        let q = match dialect {
+            Dialect::Mysql | Dialect::Sqlite => '`',
+            Dialect::Postgres => '"',
+        };
+        out.reserve(name.len() + 2);
+        out.push(q);
+        out.push_str(name);
+        out.push(q);
         return Ok(());
     }
     if dialect != Dialect::Sqlite {

@@ -524,7 +524,9 @@ fn lower_where(
             tz,
         },
         errors,
-        col: String::new(),
+        // Room for any plain column name (63 bytes and quotes), so the scratch is
+        // allocated once.
+        col: String::with_capacity(72),
     };
     l.pred(out, pred, false, 0);
 }
