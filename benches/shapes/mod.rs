@@ -341,12 +341,10 @@ pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
 /// placeholders and its parameter list as JSON (the `--params` output).
 pub fn compile_sql_params(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    let frag = q
-        .to_sql_where(&SqlOptions::new(Dialect::Postgres).params(true))
-        .expect("the bench query compiles to SQL");
-    // Written directly: byte for byte `serde_json::to_string(&frag)` (the proptests of
-    // `SqlFragment::to_json`).
-    frag.to_json()
+    // Written directly, parameters as JSON as they come: byte for byte
+    // `serde_json::to_string(&q.to_sql_where(..)?)` (tests/sql_json.rs).
+    q.to_sql_where_json(&SqlOptions::new(Dialect::Postgres).params(true))
+        .expect("the bench query compiles to SQL")
 }
 
 /// The pipelines every shape is measured with, by report name.

@@ -84,7 +84,7 @@ impl Values {
             if s.contains('\0') {
                 return Err(LiteralError::Nul);
             }
-            out.param(SqlParam::Text(s.to_owned()));
+            out.param_text(s);
             Ok(())
         } else {
             literal::push_string(&mut out.sql, self.dialect, s)
@@ -141,7 +141,7 @@ impl Values {
     /// An instant's local calendar fields, already checked against the dialect's range.
     fn civil(&self, out: &mut Out, c: &Civil) -> Result<(), LiteralError> {
         if self.params {
-            out.param(SqlParam::Timestamp(literal::civil_naive(c)?));
+            out.param_civil(c)?;
         } else {
             literal::push_datetime_civil(&mut out.sql, self.dialect, c);
         }

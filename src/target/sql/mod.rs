@@ -424,17 +424,51 @@ pub fn compile_where(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<
     where_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
 }
 
+/// [`compile_where`] as JSON text: exactly `serde_json::to_string` of its fragment
+/// ([`SqlFragment::to_json`]), written without keeping the parameters as values.
+#[doc(hidden)]
+pub fn compile_where_json(pred: &Pred, opts: &SqlOptions) -> Result<String, Vec<SqlError>> {
+    Ok(where_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true)?.finish_json())
+}
+
+/// [`compile_select`] as JSON text, as [`compile_where_json`].
+#[doc(hidden)]
+pub fn compile_select_json(pred: &Pred, opts: &SqlOptions) -> Result<String, Vec<SqlError>> {
+    Ok(select_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true)?.finish_json())
+}
+
 /// [`compile_where`] with datetime columns in `tz`.
 fn where_in(pred: &Pred, opts: &SqlOptions, tz: FixedOffset) -> Result<SqlFragment, Vec<SqlError>> {
+    let (sql, params) = where_out(pred, opts, tz, false)?.finish();
+    Ok(SqlFragment { sql, params })
+}
+
+/// An empty statement for `pred` with room for its text (and `extra` bytes more) and
+/// parameters, in JSON mode when `json`.
+fn out_for(pred: &Pred, opts: &SqlOptions, extra: usize, json: bool) -> frag::Out {
+    let e = estimate(pred, opts);
+    if json {
+        frag::Out::new_json(opts.dialect, e.text + extra, e.json, opts.first_placeholder)
+    } else {
+        frag::Out::new(opts.dialect, e.text + extra, e.params, opts.first_placeholder)
+    }
+}
+
+/// The condition for `pred` with datetime columns in `tz`, parameters as JSON when
+/// `json`.
+fn where_out(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+    json: bool,
+) -> Result<frag::Out, Vec<SqlError>> {
     let mut errors = Vec::new();
-    let (len, params) = estimate(pred, opts);
-    let mut out = frag::Out::new(opts.dialect, len, params, opts.first_placeholder);
+    let mut out = out_for(pred, opts, 0, json);
     lower_where(&mut out, pred, opts, tz, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (sql, params) = out.finish();
-    Ok(SqlFragment { sql, params })
+    Ok(out)
 }
 
 /// The `SELECT` statement filtering rows by `pred`, or every reason it cannot be
@@ -452,6 +486,18 @@ fn select_in(
     opts: &SqlOptions,
     tz: FixedOffset,
 ) -> Result<SqlFragment, Vec<SqlError>> {
+    let (sql, params) = select_out(pred, opts, tz, false)?.finish();
+    Ok(SqlFragment { sql, params })
+}
+
+/// The statement for `pred` with datetime columns in `tz`, parameters as JSON when
+/// `json`.
+fn select_out(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+    json: bool,
+) -> Result<frag::Out, Vec<SqlError>> {
     let dialect = opts.dialect;
     let mut errors = Vec::new();
     let Some(table) = &opts.table else {
@@ -459,8 +505,7 @@ fn select_in(
             span: Span::default(),
         }]);
     };
-    let (len, params) = estimate(pred, opts);
-    let mut out = frag::Out::new(dialect, len + 64, params, opts.first_placeholder);
+    let mut out = out_for(pred, opts, 64, json);
     let mut name = |out: &mut frag::Out, what: &'static str, n: &str| {
         if let Err(reason) = dialect.push_ident(&mut out.sql, n) {
             errors.push(SqlError::Name {
@@ -506,8 +551,7 @@ fn select_in(
         out.push(" LIMIT ");
         push_decimal(&mut out.sql, n);
     }
-    let (sql, params) = out.finish();
-    Ok(SqlFragment { sql, params })
+    Ok(out)
 }
 
 fn lower_where(
@@ -531,11 +575,22 @@ fn lower_where(
     l.pred(out, pred, false, 0);
 }
 
+/// The guessed sizes of a statement.
+#[derive(Default)]
+struct Estimate {
+    /// Bytes of text.
+    text: usize,
+    /// Parameters (in parameterised mode).
+    params: usize,
+    /// Bytes of the parameters as JSON array items (in parameterised mode).
+    json: usize,
+}
+
 /// A guess at the length of the condition's text and at the number of its parameters,
 /// so the buffers are allocated once in the common cases (a little over for typical
 /// leaves; long `in` lists of short values, the big inputs, are close to exact).
-fn estimate(pred: &Pred, opts: &SqlOptions) -> (usize, usize) {
-    let (mut n, mut values) = (0, 0);
+fn estimate(pred: &Pred, opts: &SqlOptions) -> Estimate {
+    let mut e = Estimate::default();
     // Leaves are counted where they are met, and groups wait on a small fixed stack
     // (spilling to a vector only past it), so that no usual query allocates here.
     const INLINE: usize = 16;
@@ -560,10 +615,10 @@ fn estimate(pred: &Pred, opts: &SqlOptions) -> (usize, usize) {
         };
         match p {
             Pred::And(ps) | Pred::Or(ps) => {
-                n += 6 * ps.len();
+                e.text += 6 * ps.len();
                 for q in ps {
                     match q {
-                        Pred::Leaf(l) => leaf_estimate(l, opts.params, &mut n, &mut values),
+                        Pred::Leaf(l) => leaf_estimate(l, opts.params, &mut e),
                         _ if top < INLINE => {
                             inline[top] = Some(q);
                             top += 1;
@@ -573,25 +628,37 @@ fn estimate(pred: &Pred, opts: &SqlOptions) -> (usize, usize) {
                 }
             }
             Pred::Not(q) => next = Some(q),
-            Pred::True | Pred::False => n += 8,
-            Pred::Leaf(l) => leaf_estimate(l, opts.params, &mut n, &mut values),
+            Pred::True | Pred::False => e.text += 8,
+            Pred::Leaf(l) => leaf_estimate(l, opts.params, &mut e),
         }
     }
-    (n, if opts.params { values } else { 0 })
+    if !opts.params {
+        e.params = 0;
+        e.json = 0;
+    }
+    e
 }
 
-/// Adds a leaf's guessed text length to `n` and its number of values to `values`.
-fn leaf_estimate(l: &Leaf, params: bool, n: &mut usize, values: &mut usize) {
+/// Adds a leaf's guessed sizes to `e`.
+fn leaf_estimate(l: &Leaf, params: bool, e: &mut Estimate) {
     use crate::ir::{Scalar, Test};
-    let scalar = |s: &Scalar| match (params, s) {
-        // A placeholder (`$123`, a number's with its cast) and `, `.
-        (true, Scalar::Number(_)) => 14,
-        (true, _) => 8,
-        // Quotes and `, `; non-ASCII text in MySQL's hex form takes more and grows once.
-        (false, Scalar::Text(t)) => t.len() + 4,
-        (false, Scalar::Number(_)) => 12,
-        (false, Scalar::DateTime(_)) => 38,
-        (false, Scalar::Bool(_)) => 0,
+    let scalar = |e: &mut Estimate, s: &Scalar| {
+        e.params += 1;
+        // A JSON item: quotes and a comma around text, a number or timestamp.
+        e.json += match s {
+            Scalar::Text(t) => t.len() + 3,
+            _ => 26,
+        };
+        match (params, s) {
+            // A placeholder (`$123`, a number's with its cast) and `, `.
+            (true, Scalar::Number(_)) => 14,
+            (true, _) => 8,
+            // Quotes and `, `; non-ASCII text in MySQL's hex form takes more and grows once.
+            (false, Scalar::Text(t)) => t.len() + 4,
+            (false, Scalar::Number(_)) => 12,
+            (false, Scalar::DateTime(_)) => 38,
+            (false, Scalar::Bool(_)) => 0,
+        }
     };
     let col = l.field.column.len();
     let mut m = 24 + 2 * col;
@@ -599,27 +666,21 @@ fn leaf_estimate(l: &Leaf, params: bool, n: &mut usize, values: &mut usize) {
         m += 32 + col;
     }
     m += match &l.test {
-        Test::Eq(s) => {
-            *values += 1;
-            scalar(s)
-        }
+        Test::Eq(s) => scalar(e, s),
         Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
-            *values += vs.len();
-            vs.iter().map(scalar).sum()
+            vs.iter().map(|s| scalar(e, s)).sum()
         }
         Test::Range(r) => [&r.lo, &r.hi]
             .into_iter()
             .flatten()
-            .map(|b| {
-                *values += 1;
-                scalar(&b.value) + 8 + col
-            })
+            .map(|b| scalar(e, &b.value) + 8 + col)
             .sum(),
         Test::Text(_, s) => {
-            *values += 1;
+            e.params += 1;
+            e.json += s.len() + 5;
             2 * s.len() + 24
         }
         Test::Empty | Test::Verified | Test::Unverified => 16,
     };
-    *n += m;
+    e.text += m;
 }
