@@ -421,32 +421,61 @@ fn push_json_text(out: &mut String, s: &str) {
 /// predicate built without a query text (tests, benches, fuzzing).
 #[doc(hidden)]
 pub fn compile_where(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<SqlError>> {
-    where_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
+    where_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), None)
 }
 
 /// [`compile_where`] as JSON text: exactly `serde_json::to_string` of its fragment
 /// ([`SqlFragment::to_json`]), written without keeping the parameters as values.
 #[doc(hidden)]
 pub fn compile_where_json(pred: &Pred, opts: &SqlOptions) -> Result<String, Vec<SqlError>> {
-    Ok(where_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true)?.finish_json())
+    Ok(where_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true, None)?.finish_json())
 }
 
 /// [`compile_select`] as JSON text, as [`compile_where_json`].
 #[doc(hidden)]
 pub fn compile_select_json(pred: &Pred, opts: &SqlOptions) -> Result<String, Vec<SqlError>> {
-    Ok(select_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true)?.finish_json())
+    Ok(select_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true, None)?.finish_json())
 }
 
 /// [`compile_where`] with datetime columns in `tz`.
-fn where_in(pred: &Pred, opts: &SqlOptions, tz: FixedOffset) -> Result<SqlFragment, Vec<SqlError>> {
-    let (sql, params) = where_out(pred, opts, tz, false)?.finish();
+fn where_in(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+    source: Option<usize>,
+) -> Result<SqlFragment, Vec<SqlError>> {
+    let (sql, params) = where_out(pred, opts, tz, false, source)?.finish();
     Ok(SqlFragment { sql, params })
 }
 
 /// An empty statement for `pred` with room for its text (and `extra` bytes more) and
 /// parameters, in JSON mode when `json`.
-fn out_for(pred: &Pred, opts: &SqlOptions, extra: usize, json: bool) -> frag::Out {
-    let e = estimate(pred, opts);
+///
+/// `source`, the length of the query text `pred` was compiled from when there is one,
+/// sizes the buffers at once: the statement's text is at most about twice the query's
+/// with inline values (a column name and a value for each one written, plus emptiness
+/// arms), about its size with placeholders, and its parameters' JSON about its size. A wrong guess costs a regrowth, while
+/// walking the predicate for a closer one costs more than that on small queries.
+fn out_for(
+    pred: &Pred,
+    opts: &SqlOptions,
+    extra: usize,
+    json: bool,
+    source: Option<usize>,
+) -> frag::Out {
+    let e = match source {
+        Some(n) if opts.params => Estimate {
+            text: n + 64,
+            params: n / 8 + 1,
+            json: n + 16,
+        },
+        Some(n) => Estimate {
+            text: 2 * n + 64,
+            params: 0,
+            json: 0,
+        },
+        None => estimate(pred, opts),
+    };
     if json {
         frag::Out::new_json(opts.dialect, e.text + extra, e.json, opts.first_placeholder)
     } else {
@@ -461,9 +490,10 @@ fn where_out(
     opts: &SqlOptions,
     tz: FixedOffset,
     json: bool,
+    source: Option<usize>,
 ) -> Result<frag::Out, Vec<SqlError>> {
     let mut errors = Vec::new();
-    let mut out = out_for(pred, opts, 0, json);
+    let mut out = out_for(pred, opts, 0, json, source);
     lower_where(&mut out, pred, opts, tz, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -477,7 +507,7 @@ fn where_out(
 /// without a query text (tests, benches, fuzzing).
 #[doc(hidden)]
 pub fn compile_select(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<SqlError>> {
-    select_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
+    select_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), None)
 }
 
 /// [`compile_select`] with datetime columns in `tz`.
@@ -485,8 +515,9 @@ fn select_in(
     pred: &Pred,
     opts: &SqlOptions,
     tz: FixedOffset,
+    source: Option<usize>,
 ) -> Result<SqlFragment, Vec<SqlError>> {
-    let (sql, params) = select_out(pred, opts, tz, false)?.finish();
+    let (sql, params) = select_out(pred, opts, tz, false, source)?.finish();
     Ok(SqlFragment { sql, params })
 }
 
@@ -497,6 +528,7 @@ fn select_out(
     opts: &SqlOptions,
     tz: FixedOffset,
     json: bool,
+    source: Option<usize>,
 ) -> Result<frag::Out, Vec<SqlError>> {
     let dialect = opts.dialect;
     let mut errors = Vec::new();
@@ -505,7 +537,7 @@ fn select_out(
             span: Span::default(),
         }]);
     };
-    let mut out = out_for(pred, opts, 64, json);
+    let mut out = out_for(pred, opts, 64, json, source);
     let mut name = |out: &mut frag::Out, what: &'static str, n: &str| {
         if let Err(reason) = dialect.push_ident(&mut out.sql, n) {
             errors.push(SqlError::Name {

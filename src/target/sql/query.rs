@@ -53,7 +53,7 @@ impl Query {
     /// engine would refuse or truncate, nesting deeper than engines parse, and
     /// [`SqlError::NoTable`] when `opts` names no table.
     pub fn to_sql(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
-        select_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()))
+        select_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()), Some(self.source().len()))
             .map_err(|e| self.sql_diagnostics(e))
     }
 
@@ -85,7 +85,7 @@ impl Query {
     ///
     /// As [`Query::to_sql`], except that no table is needed.
     pub fn to_sql_where(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
-        where_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()))
+        where_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()), Some(self.source().len()))
             .map_err(|e| self.sql_diagnostics(e))
     }
 
@@ -99,7 +99,7 @@ impl Query {
     ///
     /// As [`Query::to_sql`].
     pub fn to_sql_json(&self, opts: &SqlOptions) -> Result<String, Diagnostics> {
-        select_out(&self.pred, opts, opts.tz.unwrap_or(self.tz()), true)
+        select_out(&self.pred, opts, opts.tz.unwrap_or(self.tz()), true, Some(self.source().len()))
             .map(|out| out.finish_json())
             .map_err(|e| self.sql_diagnostics(e))
     }
@@ -123,7 +123,7 @@ impl Query {
     ///
     /// As [`Query::to_sql_where`].
     pub fn to_sql_where_json(&self, opts: &SqlOptions) -> Result<String, Diagnostics> {
-        where_out(&self.pred, opts, opts.tz.unwrap_or(self.tz()), true)
+        where_out(&self.pred, opts, opts.tz.unwrap_or(self.tz()), true, Some(self.source().len()))
             .map(|out| out.finish_json())
             .map_err(|e| self.sql_diagnostics(e))
     }
