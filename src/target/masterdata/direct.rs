@@ -22,10 +22,19 @@ use crate::syntax::ast::TextOp;
 
 /// The JSON text of the tree `pred` compiles to, or `None` where the writer gives up
 /// (see the module docs).
-pub(crate) fn write(pred: &Pred, opts: &MdOptions) -> Option<String> {
+///
+/// `source`, the length of the query text `pred` was compiled from when there is one,
+/// sizes the text at once (a leaf's keys and operator are about twice its condition's
+/// text), where walking the predicate for a closer guess costs more than a regrowth on
+/// small queries.
+pub(crate) fn write(pred: &Pred, opts: &MdOptions, source: Option<usize>) -> Option<String> {
+    let capacity = match source {
+        Some(n) => 2 * n + 128,
+        None => json_estimate(pred),
+    };
     let mut w = Writer {
         opts,
-        out: String::with_capacity(json_estimate(pred)),
+        out: String::with_capacity(capacity),
     };
     let mut count = 0;
     w.pred(pred, false, 0, None, &mut count)?;
@@ -184,34 +193,39 @@ impl Writer<'_> {
         let out = &mut self.out;
         out.push_str(r#"{"col":"#);
         push_json_str(out, col);
-        out.push_str(r#","op":""#);
-        let op = match it {
-            Item::Cmp(op, _) => op.op(),
-            Item::In(false, _) => super::Op::In,
-            Item::In(true, _) => super::Op::NotIn,
-            Item::IsNull => super::Op::Isnull,
-            Item::NotNull => super::Op::Notnull,
-        };
-        out.push_str(op.name());
-        out.push('"');
+        // The operator with the keys around it, in one piece.
+        out.push_str(match it {
+            Item::Cmp(op, _) => match op {
+                CmpOp::Equal => r#","op":"EQUAL","value":"#,
+                CmpOp::NotEqual => r#","op":"NOT_EQUAL","value":"#,
+                CmpOp::Less => r#","op":"LESS","value":"#,
+                CmpOp::LessEqual => r#","op":"LESS_EQUAL","value":"#,
+                CmpOp::Greater => r#","op":"GREATER","value":"#,
+                CmpOp::GreaterEqual => r#","op":"GREATER_EQUAL","value":"#,
+                CmpOp::Like => r#","op":"LIKE","value":"#,
+                CmpOp::NotLike => r#","op":"NOT_LIKE","value":"#,
+            },
+            Item::In(false, _) => r#","op":"IN","value":["#,
+            Item::In(true, _) => r#","op":"NOT_IN","value":["#,
+            Item::IsNull => r#","op":"ISNULL"}"#,
+            Item::NotNull => r#","op":"NOTNULL"}"#,
+        });
         match it {
             Item::Cmp(_, v) => {
-                out.push_str(r#","value":"#);
                 push_val(out, v);
+                out.push('}');
             }
             Item::In(_, vals) => {
-                out.push_str(r#","value":["#);
                 for (i, v) in vals.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
                     push_json_str(out, v);
                 }
-                out.push(']');
+                out.push_str("]}");
             }
             Item::IsNull | Item::NotNull => {}
         }
-        out.push('}');
     }
 
     /// The operand of a one-value test, checked against the column kind as the tree's

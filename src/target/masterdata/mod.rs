@@ -50,7 +50,16 @@ impl Default for MdOptions {
 /// for a predicate built without a query text (tests, benches, fuzzing).
 #[doc(hidden)]
 pub fn to_json(pred: &crate::ir::Pred, opts: &MdOptions) -> Result<String, Vec<MasterdataError>> {
-    match direct::write(pred, opts) {
+    json_sized(pred, opts, None)
+}
+
+/// [`to_json`], its text sized from the length of the query text when there is one.
+fn json_sized(
+    pred: &crate::ir::Pred,
+    opts: &MdOptions,
+    source: Option<usize>,
+) -> Result<String, Vec<MasterdataError>> {
+    match direct::write(pred, opts, source) {
         Some(text) => Ok(text),
         // Errors, constants and clamped datetimes: the tree's compiler handles them.
         None => compile(pred, opts).map(|c| c.to_json()),
@@ -72,7 +81,7 @@ impl crate::Query {
     ///
     /// As [`to_masterdata`](Self::to_masterdata).
     pub fn to_masterdata_json(&self) -> Result<String, crate::Diagnostics> {
-        to_json(&self.pred, &MdOptions::new(self.tz)).map_err(|errs| {
+        json_sized(&self.pred, &MdOptions::new(self.tz), Some(self.source.len())).map_err(|errs| {
             let mut d = crate::Diagnostics::new(self.source.clone());
             for e in errs {
                 d.push(e);
