@@ -24,12 +24,12 @@ use crate::syntax::ast::TextOp;
 /// (see the module docs).
 ///
 /// `source`, the length of the query text `pred` was compiled from when there is one,
-/// sizes the text at once (a leaf's keys and operator are about twice its condition's
-/// text), where walking the predicate for a closer guess costs more than a regrowth on
-/// small queries.
+/// sizes the text at once: a few leaves' keys and operators fit in the slack, a long
+/// list is about as long as written in the query, and a larger query regrows once,
+/// which costs less than walking the predicate for a closer guess.
 pub(crate) fn write(pred: &Pred, opts: &MdOptions, source: Option<usize>) -> Option<String> {
     let capacity = match source {
-        Some(n) => 2 * n + 128,
+        Some(n) => n + 256,
         None => json_estimate(pred),
     };
     let mut w = Writer {
