@@ -568,15 +568,25 @@ impl Lower<'_> {
                 out.push(is);
             }
             Pos::Text(op, s) => {
-                let mut pattern = String::with_capacity(s.len() + 4);
-                if op != TextOp::StartsWith {
-                    pattern.push('%');
-                }
-                literal::push_like_escape(&mut pattern, s);
-                if op != TextOp::EndsWith {
-                    pattern.push('%');
-                }
-                let r = engine.text_test(out, &self.v, col, op, &pattern, s);
+                // A short pattern is built on the stack (each byte of `s` at most
+                // doubled, plus two `%`), a long one in a string.
+                let mut buf = [0; 64];
+                let mut heap = String::new();
+                let pattern = match like_pattern(op, s, &mut buf) {
+                    Some(p) => p,
+                    None => {
+                        heap.reserve(2 * s.len() + 2);
+                        if op != TextOp::StartsWith {
+                            heap.push('%');
+                        }
+                        literal::push_like_escape(&mut heap, s);
+                        if op != TextOp::EndsWith {
+                            heap.push('%');
+                        }
+                        &heap
+                    }
+                };
+                let r = engine.text_test(out, &self.v, col, op, pattern, s);
                 self.lit(l, r)?;
             }
             Pos::Has(kept, any) => {
@@ -672,6 +682,34 @@ impl Lower<'_> {
             None
         }
     }
+}
+
+/// The LIKE pattern of `op` over `s` (`!`, `%` and `_` escaped with `!`, `%` on the
+/// open ends), built in `buf`, or `None` when it might not fit.
+fn like_pattern<'b>(op: TextOp, s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    if 2 * s.len() + 2 > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    let mut put = |b: u8| {
+        buf[n] = b;
+        n += 1;
+    };
+    if op != TextOp::StartsWith {
+        put(b'%');
+    }
+    for &b in s.as_bytes() {
+        // The specials are ASCII, so no byte of a longer character matches them.
+        if matches!(b, b'!' | b'%' | b'_') {
+            put(b'!');
+        }
+        put(b);
+    }
+    if op != TextOp::EndsWith {
+        put(b'%');
+    }
+    // `s` with ASCII bytes inserted between its characters: still UTF-8.
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// The longest column name taken without the engines' checks: every engine takes 63
@@ -780,3 +818,29 @@ pub(crate) fn test_name(t: &Test) -> &'static str {
 // `pred` strips every `Not` before matching, so that arm cannot be reached; it writes
 // a never-matching condition rather than panicking.
 const UNREACHABLE_NOT: &str = "(1 = 0)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn stack_patterns_are_the_escaped_text(s in "[a!%_é中]{0,40}", op in 0..3) {
+            let op = [TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith][op as usize];
+            let mut want = String::new();
+            if op != TextOp::StartsWith {
+                want.push('%');
+            }
+            literal::push_like_escape(&mut want, &s);
+            if op != TextOp::EndsWith {
+                want.push('%');
+            }
+            let mut buf = [0; 64];
+            match like_pattern(op, &s, &mut buf) {
+                Some(p) => prop_assert_eq!(p, want),
+                None => prop_assert!(2 * s.len() + 2 > 64),
+            }
+        }
+    }
+}
