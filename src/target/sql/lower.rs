@@ -716,6 +716,19 @@ fn like_pattern<'b>(op: TextOp, s: &str, buf: &'b mut [u8; 64]) -> Option<&'b st
 /// bytes.
 const PLAIN_MAX: usize = 63;
 
+/// The bytes of a plain column name: ASCII letters, digits and `_` (a table lookup is
+/// one load per byte, where the range tests are several comparisons).
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 /// Appends a reference to column `name` of the queried table.
 ///
 /// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
@@ -730,16 +743,17 @@ fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), Str
     // checks and the quote search.
     if !name.is_empty()
         && name.len() <= PLAIN_MAX
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && name.bytes().all(|b| PLAIN[usize::from(b)])
     {
+        // One-byte strings, not chars: a constant byte is stored without encoding it.
         let q = match dialect {
-            Dialect::Mysql | Dialect::Sqlite => '`',
-            Dialect::Postgres => '"',
+            Dialect::Mysql | Dialect::Sqlite => "`",
+            Dialect::Postgres => "\"",
         };
         out.reserve(name.len() + 2);
-        out.push(q);
+        out.push_str(q);
         out.push_str(name);
-        out.push(q);
+        out.push_str(q);
         return Ok(());
     }
     if dialect != Dialect::Sqlite {
