@@ -34,7 +34,8 @@ pub(crate) fn write(pred: &Pred, opts: &MdOptions, source: Option<usize>) -> Opt
     };
     let mut w = Writer {
         opts,
-        out: String::with_capacity(capacity),
+        out: String::new(),
+        capacity,
     };
     let mut count = 0;
     w.pred(pred, false, 0, None, &mut count)?;
@@ -93,11 +94,18 @@ enum Item<'a> {
 struct Writer<'o> {
     opts: &'o MdOptions,
     out: String,
+    /// The room `out` gets at its first element: reserved only then, so that a long
+    /// `in` list's values are collected and deduplicated before the text's buffer
+    /// exists (the peak of heap use is then the larger of the two, not their sum).
+    capacity: usize,
 }
 
 impl Writer<'_> {
     /// Starts the next element of a list that has `count` so far.
     fn next(&mut self, count: &mut usize) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.capacity);
+        }
         if *count > 0 {
             self.out.push(',');
         }
