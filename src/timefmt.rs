@@ -56,20 +56,31 @@ impl Civil {
     /// `tz` as `+HH:MM` (or `-HH:MM`) when given, as chrono's `%:z` writes it: seconds of
     /// an offset round to the nearest minute.
     pub fn push(&self, out: &mut String, sep: u8, millis: bool, tz: Option<FixedOffset>) {
+        let (b, len) = self.fill(sep, millis, tz);
+        // Only ASCII was written (`sep` included, by every caller).
+        out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
+    }
+
+    /// The text of [`Civil::push`] in a fixed buffer, and its length: for callers that
+    /// hand the text on without a `String` (a serializer's `serialize_str`).
+    pub(crate) fn fill(&self, sep: u8, millis: bool, tz: Option<FixedOffset>) -> ([u8; 29], usize) {
         // Filled in a fixed buffer and copied once: a `push` per character costs a
         // capacity check and a UTF-8 encode each.
         let mut b = *b"0000-00-00T00:00:00.000+00:00";
         // 1 <= year <= 9999, so four digits always suffice.
-        digits(&mut b[0..4], self.year as u32);
-        digits(&mut b[5..7], self.month);
-        digits(&mut b[8..10], self.day);
+        let year = self.year as u32;
+        pair(&mut b, 0, year / 100);
+        pair(&mut b, 2, year % 100);
+        pair(&mut b, 5, self.month);
+        pair(&mut b, 8, self.day);
         b[10] = sep;
-        digits(&mut b[11..13], self.hour);
-        digits(&mut b[14..16], self.minute);
-        digits(&mut b[17..19], self.second);
+        pair(&mut b, 11, self.hour);
+        pair(&mut b, 14, self.minute);
+        pair(&mut b, 17, self.second);
         let mut len = 19;
         if millis {
-            digits(&mut b[20..23], self.milli);
+            digits(&mut b[20..21], self.milli / 100);
+            pair(&mut b, 21, self.milli % 100);
             len = 23;
         }
         if let Some(tz) = tz {
@@ -81,9 +92,18 @@ impl Civil {
             digits(&mut b[len + 4..len + 6], minutes % 60);
             len += 6;
         }
-        // Only ASCII was written (`sep` included, by every caller).
-        out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
+        (b, len)
     }
+}
+
+/// Writes `n` (below 100; a larger one loses its leading digits) as two digits at
+/// `b[at..at + 2]`, from a table of the pairs: one lookup instead of a division per
+/// digit.
+fn pair(b: &mut [u8; 29], at: usize, n: u32) {
+    const PAIRS: &[u8; 200] = b"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899";
+    let i = 2 * (n % 100) as usize;
+    b[at] = PAIRS[i];
+    b[at + 1] = PAIRS[i + 1];
 }
 
 /// Writes `n` zero-padded into all of `buf` (`n` must fit: the callers' values are

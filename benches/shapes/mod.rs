@@ -24,7 +24,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use filterql::schema::Field;
-use filterql::target::masterdata;
 use filterql::target::sql::{Dialect, SqlOptions};
 use filterql::{FieldType, Options, Schema};
 use sqlparser::dialect::GenericDialect;
@@ -328,9 +327,10 @@ pub fn compile_jdy_pushdown(fq: &str, schema: &Schema, opts: &Options) -> String
 /// Parse, check, normalize and emit the masterdata condition tree as JSON text.
 pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    let c = masterdata::compile(q.pred(), &masterdata::MdOptions::new(q.tz()))
-        .expect("the bench query compiles to masterdata");
-    c.to_json()
+    // Written straight from the IR: byte for byte `to_masterdata()?.to_json()`
+    // (tests/masterdata_json.rs), without the intermediate tree.
+    q.to_masterdata_json()
+        .expect("the bench query compiles to masterdata")
 }
 
 /// Parse, check, normalize and emit the MySQL `WHERE` condition with inline literals.
@@ -346,10 +346,10 @@ pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
 /// placeholders and its parameter list as JSON (the `--params` output).
 pub fn compile_sql_params(fq: &str, schema: &Schema, opts: &Options) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    let frag = q
-        .to_sql_where(&SqlOptions::new(Dialect::Postgres).params(true))
-        .expect("the bench query compiles to SQL");
-    serde_json::to_string(&frag).expect("a fragment serializes")
+    // Written directly, parameters as JSON as they come: byte for byte
+    // `serde_json::to_string(&q.to_sql_where(..)?)` (tests/sql_json.rs).
+    q.to_sql_where_json(&SqlOptions::new(Dialect::Postgres).params(true))
+        .expect("the bench query compiles to SQL")
 }
 
 /// The pipelines every shape is measured with, by report name.

@@ -479,7 +479,7 @@ fn covering_span(p: &Pred) -> Span {
 
 /// Removes repeated values, keeping first occurrences in order. Checked inputs have
 /// none (the checker deduplicates `in` lists), but any `Pred` is accepted.
-fn dedup(vals: &mut Strings) {
+pub(super) fn dedup(vals: &mut Strings) {
     let n = vals.len();
     let keep: Vec<bool> = if n < 2 {
         return;

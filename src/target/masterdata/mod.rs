@@ -2,6 +2,7 @@
 
 mod compile;
 mod decompile;
+mod direct;
 mod envelope;
 mod error;
 pub mod tree;
@@ -42,7 +43,53 @@ impl Default for MdOptions {
     }
 }
 
+/// The JSON text of the tree `pred` compiles to: exactly `compile(pred, opts)` followed
+/// by [`Condition::to_json`], with the same errors, written straight from the predicate
+/// where it can be (without building the tree first). Callers go through
+/// [`Query::to_masterdata_json`](crate::Query::to_masterdata_json); this is the entry
+/// for a predicate built without a query text (tests, benches, fuzzing).
+#[doc(hidden)]
+pub fn to_json(pred: &crate::ir::Pred, opts: &MdOptions) -> Result<String, Vec<MasterdataError>> {
+    json_sized(pred, opts, None)
+}
+
+/// [`to_json`], its text sized from the length of the query text when there is one.
+fn json_sized(
+    pred: &crate::ir::Pred,
+    opts: &MdOptions,
+    source: Option<usize>,
+) -> Result<String, Vec<MasterdataError>> {
+    match direct::write(pred, opts, source) {
+        Some(text) => Ok(text),
+        // Errors, constants and clamped datetimes: the tree's compiler handles them.
+        None => compile(pred, opts).map(|c| c.to_json()),
+    }
+}
+
 impl crate::Query {
+    /// The query's masterdata condition tree as compact JSON text: exactly
+    /// `to_masterdata()?.to_json()`, written without building the tree where it can be.
+    ///
+    /// ```
+    /// use filterql::{Options, Schema};
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = filterql::compile("amount > 5", &Schema::demo(), &opts).unwrap();
+    /// assert_eq!(q.to_masterdata_json().unwrap(), q.to_masterdata().unwrap().to_json());
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`to_masterdata`](Self::to_masterdata).
+    pub fn to_masterdata_json(&self) -> Result<String, crate::Diagnostics> {
+        json_sized(&self.pred, &MdOptions::new(self.tz), Some(self.source.len())).map_err(|errs| {
+            let mut d = crate::Diagnostics::new(self.source.clone());
+            for e in errs {
+                d.push(e);
+            }
+            d
+        })
+    }
+
     /// The query's masterdata condition tree, datetimes written in the query's time
     /// zone. On failure the diagnostics (over the query text) list every predicate the
     /// backend cannot express.

@@ -16,6 +16,7 @@ use crate::ir::{Leaf, Pred, Range, Scalar, Test};
 use crate::schema::FieldType;
 use crate::span::Span;
 use crate::syntax::ast::TextOp;
+use crate::timefmt::Civil;
 use chrono::FixedOffset;
 
 /// How deep `And`/`Or` may nest. Engines' own parsers give up around here (SQLite's
@@ -83,7 +84,7 @@ impl Values {
             if s.contains('\0') {
                 return Err(LiteralError::Nul);
             }
-            out.param(SqlParam::Text(s.to_owned()));
+            out.param_text(s);
             Ok(())
         } else {
             literal::push_string(&mut out.sql, self.dialect, s)
@@ -133,13 +134,18 @@ impl Values {
 
     /// An instant, as local time in the query's zone. Nothing is written on error.
     pub(crate) fn datetime(&self, out: &mut Out, ms: i64) -> Result<(), LiteralError> {
+        let c = literal::datetime_civil(self.dialect, ms, self.tz)?;
+        self.civil(out, &c)
+    }
+
+    /// An instant's local calendar fields, already checked against the dialect's range.
+    fn civil(&self, out: &mut Out, c: &Civil) -> Result<(), LiteralError> {
         if self.params {
-            let t = literal::datetime_naive(self.dialect, ms, self.tz)?;
-            out.param(SqlParam::Timestamp(t));
-            Ok(())
+            out.param_civil(c)?;
         } else {
-            literal::push_datetime(&mut out.sql, self.dialect, ms, self.tz)
+            literal::push_datetime_civil(&mut out.sql, self.dialect, c);
         }
+        Ok(())
     }
 
     /// Any scalar except booleans, which no SQL column of the storage model holds.
@@ -562,15 +568,25 @@ impl Lower<'_> {
                 out.push(is);
             }
             Pos::Text(op, s) => {
-                let mut pattern = String::with_capacity(s.len() + 4);
-                if op != TextOp::StartsWith {
-                    pattern.push('%');
-                }
-                literal::push_like_escape(&mut pattern, s);
-                if op != TextOp::EndsWith {
-                    pattern.push('%');
-                }
-                let r = engine.text_test(out, &self.v, col, op, &pattern, s);
+                // A short pattern is built on the stack (each byte of `s` at most
+                // doubled, plus two `%`), a long one in a string.
+                let mut buf = [0; 64];
+                let mut heap = String::new();
+                let pattern = match like_pattern(op, s, &mut buf) {
+                    Some(p) => p,
+                    None => {
+                        heap.reserve(2 * s.len() + 2);
+                        if op != TextOp::StartsWith {
+                            heap.push('%');
+                        }
+                        literal::push_like_escape(&mut heap, s);
+                        if op != TextOp::EndsWith {
+                            heap.push('%');
+                        }
+                        &heap
+                    }
+                };
+                let r = engine.text_test(out, &self.v, col, op, pattern, s);
                 self.lit(l, r)?;
             }
             Pos::Has(kept, any) => {
@@ -602,11 +618,13 @@ impl Lower<'_> {
             // An end outside what the column holds becomes an inclusive end at its
             // first or last instant, or makes the range empty.
             let mut end = (b.inclusive, None);
+            // The calendar fields of a datetime end, computed once for the check and the
+            // text.
+            let mut civil = None;
             if let Scalar::DateTime(ms) = b.value {
-                if let Err(LiteralError::DatetimeRange) =
-                    literal::datetime_civil(self.v.dialect, ms, self.v.tz)
-                {
-                    match self.datetime_clamp(ms, is_lo) {
+                match literal::datetime_civil(self.v.dialect, ms, self.v.tz) {
+                    Ok(c) => civil = Some(c),
+                    Err(_) => match self.datetime_clamp(ms, is_lo) {
                         Some(Some(edge)) => end = (true, Some(edge)),
                         // No value of the column is in the range.
                         Some(None) => {
@@ -621,7 +639,7 @@ impl Lower<'_> {
                                 self.v.dialect,
                             ))
                         }
-                    }
+                    },
                 }
             }
             let (inclusive, edge) = end;
@@ -635,9 +653,10 @@ impl Lower<'_> {
                 (false, true) => " <= ",
                 (false, false) => " < ",
             });
-            let v = match edge {
-                Some(ms) => self.v.datetime(out, ms),
-                None => self.v.scalar(out, &b.value),
+            let v = match (edge, &civil) {
+                (Some(ms), _) => self.v.datetime(out, ms),
+                (None, Some(c)) => self.v.civil(out, c),
+                (None, None) => self.v.scalar(out, &b.value),
             };
             self.lit(l, v)?;
         }
@@ -665,6 +684,51 @@ impl Lower<'_> {
     }
 }
 
+/// The LIKE pattern of `op` over `s` (`!`, `%` and `_` escaped with `!`, `%` on the
+/// open ends), built in `buf`, or `None` when it might not fit.
+fn like_pattern<'b>(op: TextOp, s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    if 2 * s.len() + 2 > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    let mut put = |b: u8| {
+        buf[n] = b;
+        n += 1;
+    };
+    if op != TextOp::StartsWith {
+        put(b'%');
+    }
+    for &b in s.as_bytes() {
+        // The specials are ASCII, so no byte of a longer character matches them.
+        if matches!(b, b'!' | b'%' | b'_') {
+            put(b'!');
+        }
+        put(b);
+    }
+    if op != TextOp::EndsWith {
+        put(b'%');
+    }
+    // `s` with ASCII bytes inserted between its characters: still UTF-8.
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
+/// The longest column name taken without the engines' checks: every engine takes 63
+/// bytes.
+const PLAIN_MAX: usize = 63;
+
+/// The bytes of a plain column name: ASCII letters, digits and `_` (a table lookup is
+/// one load per byte, where the range tests are several comparisons).
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
 /// Appends a reference to column `name` of the queried table.
 ///
 /// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
@@ -674,6 +738,24 @@ impl Lower<'_> {
 /// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
 /// doubles a backtick inside as `"` doubles `"`.
 fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), String> {
+    // The usual name (ASCII letters, digits and `_`, at most PLAIN_MAX bytes) passes
+    // every engine's checks and has no quote to double: one pass over it replaces the
+    // checks and the quote search.
+    if !name.is_empty()
+        && name.len() <= PLAIN_MAX
+        && name.bytes().all(|b| PLAIN[usize::from(b)])
+    {
+        // One-byte strings, not chars: a constant byte is stored without encoding it.
+        let q = match dialect {
+            Dialect::Mysql | Dialect::Sqlite => "`",
+            Dialect::Postgres => "\"",
+        };
+        out.reserve(name.len() + 2);
+        out.push_str(q);
+        out.push_str(name);
+        out.push_str(q);
+        return Ok(());
+    }
     if dialect != Dialect::Sqlite {
         return dialect.push_ident(out, name);
     }
@@ -750,3 +832,29 @@ pub(crate) fn test_name(t: &Test) -> &'static str {
 // `pred` strips every `Not` before matching, so that arm cannot be reached; it writes
 // a never-matching condition rather than panicking.
 const UNREACHABLE_NOT: &str = "(1 = 0)";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn stack_patterns_are_the_escaped_text(s in "[a!%_é中]{0,40}", op in 0..3) {
+            let op = [TextOp::Contains, TextOp::StartsWith, TextOp::EndsWith][op as usize];
+            let mut want = String::new();
+            if op != TextOp::StartsWith {
+                want.push('%');
+            }
+            literal::push_like_escape(&mut want, &s);
+            if op != TextOp::EndsWith {
+                want.push('%');
+            }
+            let mut buf = [0; 64];
+            match like_pattern(op, &s, &mut buf) {
+                Some(p) => prop_assert_eq!(p, want),
+                None => prop_assert!(2 * s.len() + 2 > 64),
+            }
+        }
+    }
+}

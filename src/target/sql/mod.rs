@@ -309,6 +309,110 @@ impl SqlFragment {
     pub fn into_parts(self) -> (String, Vec<SqlParam>) {
         (self.sql, self.params)
     }
+
+    /// The fragment as compact JSON text, `{"sql": ..., "params": [...]}`: exactly
+    /// `serde_json::to_string(self)`, written directly (serde's data model costs more
+    /// than lowering a small query).
+    ///
+    /// ```
+    /// use filterql::sql::{Dialect, SqlOptions};
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = compile("amount > 5", &Schema::demo(), &opts).unwrap();
+    /// let frag = q.to_sql_where(&SqlOptions::new(Dialect::Sqlite).params(true)).unwrap();
+    /// assert_eq!(frag.to_json(), r#"{"sql":"`amount` > ?","params":[5]}"#);
+    /// assert_eq!(frag.to_json(), serde_json::to_string(&frag).unwrap());
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Escapes are rare; a parameter is its text plus quotes and a comma, or a short
+        // number or timestamp.
+        let params: usize = self
+            .params
+            .iter()
+            .map(|p| match p {
+                SqlParam::Text(t) | SqlParam::Json(t) => t.len() + 3,
+                _ => 26,
+            })
+            .sum();
+        let mut out = String::with_capacity(24 + self.sql.len() + params);
+        out.push_str(r#"{"sql":"#);
+        push_json_text(&mut out, &self.sql);
+        out.push_str(r#","params":["#);
+        for (i, p) in self.params.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            p.push_json(&mut out);
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+/// `s` as a JSON string literal, escaped exactly as serde_json does (`"`, `\\`, and
+/// control characters: `\b \t \n \f \r`, others as `\u00XX` in lowercase hex).
+///
+/// For statement text, where quotes are frequent (PostgreSQL quotes every column with
+/// `"`): clean runs are skipped eight bytes at a time and copied whole, where a
+/// byte-by-byte scan would cost several instructions per byte.
+fn push_json_text(out: &mut String, s: &str) {
+    /// The high bit of each of the eight bytes of `x` that is `"`, `\\` or below 0x20,
+    /// by the "has a byte less than" word trick. Bytes above a flagged one may be flagged
+    /// wrongly (a borrow), but the lowest flagged byte is always one of them.
+    fn dirty(x: u64) -> u64 {
+        const ONES: u64 = u64::from_le_bytes([1; 8]);
+        let control = x.wrapping_sub(ONES * 0x20) & !x;
+        let q = x ^ (ONES * u64::from(b'"'));
+        let s = x ^ (ONES * u64::from(b'\\'));
+        (control | (q.wrapping_sub(ONES) & !q) | (s.wrapping_sub(ONES) & !s)) & (ONES * 0x80)
+    }
+    let b = s.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push('"');
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(w);
+            let m = dirty(u64::from_le_bytes(word));
+            if m == 0 {
+                i += 8;
+                continue;
+            }
+            // Straight to the first byte to escape.
+            i += (m.trailing_zeros() / 8) as usize;
+        }
+        let c = b[i];
+        let esc = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0a => b'n',
+            0x0c => b'f',
+            0x0d => b'r',
+            0..=0x1f => b'u',
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // `i` is at an ASCII byte, so both slices end on character boundaries.
+        out.push_str(&s[start..i]);
+        out.push('\\');
+        out.push(char::from(esc));
+        if esc == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("00");
+            out.push(char::from(HEX[usize::from(c >> 4)]));
+            out.push(char::from(HEX[usize::from(c & 0xf)]));
+        }
+        i += 1;
+        start = i;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
 }
 
 /// The `WHERE` condition for `pred` (without the keyword), or every reason it cannot be
@@ -317,19 +421,84 @@ impl SqlFragment {
 /// predicate built without a query text (tests, benches, fuzzing).
 #[doc(hidden)]
 pub fn compile_where(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<SqlError>> {
-    where_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
+    where_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), None)
+}
+
+/// [`compile_where`] as JSON text: exactly `serde_json::to_string` of its fragment
+/// ([`SqlFragment::to_json`]), written without keeping the parameters as values.
+#[doc(hidden)]
+pub fn compile_where_json(pred: &Pred, opts: &SqlOptions) -> Result<String, Vec<SqlError>> {
+    Ok(where_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true, None)?.finish_json())
+}
+
+/// [`compile_select`] as JSON text, as [`compile_where_json`].
+#[doc(hidden)]
+pub fn compile_select_json(pred: &Pred, opts: &SqlOptions) -> Result<String, Vec<SqlError>> {
+    Ok(select_out(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), true, None)?.finish_json())
 }
 
 /// [`compile_where`] with datetime columns in `tz`.
-fn where_in(pred: &Pred, opts: &SqlOptions, tz: FixedOffset) -> Result<SqlFragment, Vec<SqlError>> {
+fn where_in(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+    source: Option<usize>,
+) -> Result<SqlFragment, Vec<SqlError>> {
+    let (sql, params) = where_out(pred, opts, tz, false, source)?.finish();
+    Ok(SqlFragment { sql, params })
+}
+
+/// An empty statement for `pred` with room for its text (and `extra` bytes more) and
+/// parameters, in JSON mode when `json`.
+///
+/// `source`, the length of the query text `pred` was compiled from when there is one,
+/// sizes the buffers at once: the statement's text is at most about twice the query's
+/// with inline values (a column name and a value for each one written, plus emptiness
+/// arms), about its size with placeholders, and its parameters' JSON about its size. A wrong guess costs a regrowth, while
+/// walking the predicate for a closer one costs more than that on small queries.
+fn out_for(
+    pred: &Pred,
+    opts: &SqlOptions,
+    extra: usize,
+    json: bool,
+    source: Option<usize>,
+) -> frag::Out {
+    let e = match source {
+        Some(n) if opts.params => Estimate {
+            text: n + 64,
+            params: n / 8 + 1,
+            json: n + 16,
+        },
+        Some(n) => Estimate {
+            text: 2 * n + 64,
+            params: 0,
+            json: 0,
+        },
+        None => estimate(pred, opts),
+    };
+    if json {
+        frag::Out::new_json(opts.dialect, e.text + extra, e.json, opts.first_placeholder)
+    } else {
+        frag::Out::new(opts.dialect, e.text + extra, e.params, opts.first_placeholder)
+    }
+}
+
+/// The condition for `pred` with datetime columns in `tz`, parameters as JSON when
+/// `json`.
+fn where_out(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+    json: bool,
+    source: Option<usize>,
+) -> Result<frag::Out, Vec<SqlError>> {
     let mut errors = Vec::new();
-    let mut out = frag::Out::new(opts.dialect, estimate(pred, opts), opts.first_placeholder);
+    let mut out = out_for(pred, opts, 0, json, source);
     lower_where(&mut out, pred, opts, tz, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (sql, params) = out.finish();
-    Ok(SqlFragment { sql, params })
+    Ok(out)
 }
 
 /// The `SELECT` statement filtering rows by `pred`, or every reason it cannot be
@@ -338,7 +507,7 @@ fn where_in(pred: &Pred, opts: &SqlOptions, tz: FixedOffset) -> Result<SqlFragme
 /// without a query text (tests, benches, fuzzing).
 #[doc(hidden)]
 pub fn compile_select(pred: &Pred, opts: &SqlOptions) -> Result<SqlFragment, Vec<SqlError>> {
-    select_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ))
+    select_in(pred, opts, opts.tz.unwrap_or(DEFAULT_TZ), None)
 }
 
 /// [`compile_select`] with datetime columns in `tz`.
@@ -346,7 +515,21 @@ fn select_in(
     pred: &Pred,
     opts: &SqlOptions,
     tz: FixedOffset,
+    source: Option<usize>,
 ) -> Result<SqlFragment, Vec<SqlError>> {
+    let (sql, params) = select_out(pred, opts, tz, false, source)?.finish();
+    Ok(SqlFragment { sql, params })
+}
+
+/// The statement for `pred` with datetime columns in `tz`, parameters as JSON when
+/// `json`.
+fn select_out(
+    pred: &Pred,
+    opts: &SqlOptions,
+    tz: FixedOffset,
+    json: bool,
+    source: Option<usize>,
+) -> Result<frag::Out, Vec<SqlError>> {
     let dialect = opts.dialect;
     let mut errors = Vec::new();
     let Some(table) = &opts.table else {
@@ -354,7 +537,7 @@ fn select_in(
             span: Span::default(),
         }]);
     };
-    let mut out = frag::Out::new(dialect, estimate(pred, opts) + 64, opts.first_placeholder);
+    let mut out = out_for(pred, opts, 64, json, source);
     let mut name = |out: &mut frag::Out, what: &'static str, n: &str| {
         if let Err(reason) = dialect.push_ident(&mut out.sql, n) {
             errors.push(SqlError::Name {
@@ -400,8 +583,7 @@ fn select_in(
         out.push(" LIMIT ");
         push_decimal(&mut out.sql, n);
     }
-    let (sql, params) = out.finish();
-    Ok(SqlFragment { sql, params })
+    Ok(out)
 }
 
 fn lower_where(
@@ -418,64 +600,119 @@ fn lower_where(
             tz,
         },
         errors,
-        col: String::new(),
+        // Room for any plain column name (63 bytes and quotes), so the scratch is
+        // allocated once.
+        col: String::with_capacity(72),
     };
     l.pred(out, pred, false, 0);
 }
 
-/// A guess at the length of the condition's text, so the buffer is allocated once in
-/// the common cases (a little over for typical leaves; long `in` lists of short values,
-/// the big inputs, are close to exact).
-fn estimate(pred: &Pred, opts: &SqlOptions) -> usize {
-    use crate::ir::{Scalar, Test};
-    let scalar = |s: &Scalar| match s {
-        // Quotes and `, `; non-ASCII text in MySQL's hex form takes more and grows once.
-        Scalar::Text(t) => t.len() + 4,
-        Scalar::Number(_) => 12,
-        Scalar::DateTime(_) => 38,
-        Scalar::Bool(_) => 0,
-    };
-    let leaf = |l: &crate::ir::Leaf| {
-        let mut n = 24 + 2 * l.field.column.len();
-        if l.negated {
-            n += 32 + l.field.column.len();
-        }
-        n + match &l.test {
-            Test::Eq(s) => scalar(s),
-            Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => vs.iter().map(scalar).sum(),
-            Test::Range(r) => [&r.lo, &r.hi]
-                .into_iter()
-                .flatten()
-                .map(|b| scalar(&b.value) + 8 + l.field.column.len())
-                .sum(),
-            Test::Text(_, s) => 2 * s.len() + 24,
-            Test::Empty | Test::Verified | Test::Unverified => 16,
-        }
-    };
-    let mut n = 0;
-    // Leaves are counted where they are met, so a flat query never allocates the stack.
-    let mut stack: Vec<&Pred> = Vec::new();
+/// The guessed sizes of a statement.
+#[derive(Default)]
+struct Estimate {
+    /// Bytes of text.
+    text: usize,
+    /// Parameters (in parameterised mode).
+    params: usize,
+    /// Bytes of the parameters as JSON array items (in parameterised mode).
+    json: usize,
+}
+
+/// A guess at the length of the condition's text and at the number of its parameters,
+/// so the buffers are allocated once in the common cases (a little over for typical
+/// leaves; long `in` lists of short values, the big inputs, are close to exact).
+fn estimate(pred: &Pred, opts: &SqlOptions) -> Estimate {
+    let mut e = Estimate::default();
+    // Leaves are counted where they are met, and groups wait on a small fixed stack
+    // (spilling to a vector only past it), so that no usual query allocates here.
+    const INLINE: usize = 16;
+    let mut inline: [Option<&Pred>; INLINE] = [None; INLINE];
+    let mut top = 0;
+    let mut spill: Vec<&Pred> = Vec::new();
     let mut next = Some(pred);
-    while let Some(p) = next.take().or_else(|| stack.pop()) {
+    loop {
+        let p = match next.take() {
+            Some(p) => p,
+            None => match spill.pop() {
+                Some(p) => p,
+                None if top > 0 => {
+                    top -= 1;
+                    match inline[top] {
+                        Some(p) => p,
+                        None => break,
+                    }
+                }
+                None => break,
+            },
+        };
         match p {
             Pred::And(ps) | Pred::Or(ps) => {
-                n += 6 * ps.len();
+                e.text += 6 * ps.len();
                 for q in ps {
                     match q {
-                        Pred::Leaf(l) => n += leaf(l),
-                        _ => stack.push(q),
+                        Pred::Leaf(l) => leaf_estimate(l, opts.params, &mut e),
+                        _ if top < INLINE => {
+                            inline[top] = Some(q);
+                            top += 1;
+                        }
+                        _ => spill.push(q),
                     }
                 }
             }
             Pred::Not(q) => next = Some(q),
-            Pred::True | Pred::False => n += 8,
-            Pred::Leaf(l) => n += leaf(l),
+            Pred::True | Pred::False => e.text += 8,
+            Pred::Leaf(l) => leaf_estimate(l, opts.params, &mut e),
         }
     }
-    // Placeholders are shorter than the values they stand for.
-    if opts.params {
-        n / 2
-    } else {
-        n
+    if !opts.params {
+        e.params = 0;
+        e.json = 0;
     }
+    e
+}
+
+/// Adds a leaf's guessed sizes to `e`.
+fn leaf_estimate(l: &Leaf, params: bool, e: &mut Estimate) {
+    use crate::ir::{Scalar, Test};
+    let scalar = |e: &mut Estimate, s: &Scalar| {
+        e.params += 1;
+        // A JSON item: quotes and a comma around text, a number or timestamp.
+        e.json += match s {
+            Scalar::Text(t) => t.len() + 3,
+            _ => 26,
+        };
+        match (params, s) {
+            // A placeholder (`$123`, a number's with its cast) and `, `.
+            (true, Scalar::Number(_)) => 14,
+            (true, _) => 8,
+            // Quotes and `, `; non-ASCII text in MySQL's hex form takes more and grows once.
+            (false, Scalar::Text(t)) => t.len() + 4,
+            (false, Scalar::Number(_)) => 12,
+            (false, Scalar::DateTime(_)) => 38,
+            (false, Scalar::Bool(_)) => 0,
+        }
+    };
+    let col = l.field.column.len();
+    let mut m = 24 + 2 * col;
+    if l.negated {
+        m += 32 + col;
+    }
+    m += match &l.test {
+        Test::Eq(s) => scalar(e, s),
+        Test::In(vs) | Test::HasAny(vs) | Test::HasAll(vs) => {
+            vs.iter().map(|s| scalar(e, s)).sum()
+        }
+        Test::Range(r) => [&r.lo, &r.hi]
+            .into_iter()
+            .flatten()
+            .map(|b| scalar(e, &b.value) + 8 + col)
+            .sum(),
+        Test::Text(_, s) => {
+            e.params += 1;
+            e.json += s.len() + 5;
+            2 * s.len() + 24
+        }
+        Test::Empty | Test::Verified | Test::Unverified => 16,
+    };
+    e.text += m;
 }

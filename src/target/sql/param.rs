@@ -1,6 +1,9 @@
 //! Typed statement parameters.
 
-use chrono::NaiveDateTime;
+use crate::target::decimal::push_signed;
+use crate::target::json::push_json_str;
+use crate::timefmt::Civil;
+use chrono::{Datelike, NaiveDateTime, Timelike};
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -90,6 +93,58 @@ impl SqlParam {
         t.format("%Y-%m-%d %H:%M:%S%.3f")
     }
 
+    /// [`SqlParam::timestamp_text`] written digit by digit into a fixed buffer (chrono's
+    /// strftime interprets its format string per value, which costs more than the rest
+    /// of writing a parameter), or `None` for a year outside 0–9999, which strftime
+    /// writes with a sign and more digits.
+    fn timestamp_fill(t: &NaiveDateTime) -> Option<([u8; 29], usize)> {
+        let year = t.year();
+        if !(0..=9999).contains(&year) {
+            return None;
+        }
+        // A leap second is second 59 with a nanosecond count from 1e9 (`%S` writes 60).
+        let nanos = t.nanosecond();
+        let leap = nanos >= 1_000_000_000;
+        let c = Civil {
+            year,
+            month: t.month(),
+            day: t.day(),
+            hour: t.hour(),
+            minute: t.minute(),
+            second: t.second() + u32::from(leap),
+            milli: nanos % 1_000_000_000 / 1_000_000,
+        };
+        Some(c.fill(b' ', true, None))
+    }
+
+    /// Appends the parameter as JSON, exactly as `serde_json` serializes it.
+    pub(crate) fn push_json(&self, out: &mut String) {
+        match self {
+            SqlParam::Null => out.push_str("null"),
+            SqlParam::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            SqlParam::Int(i) => push_signed(out, *i),
+            SqlParam::Float(x) => match serde_json::Number::from_f64(*x) {
+                // The shortest round-trip digits, as serde_json writes a double.
+                Some(n) => {
+                    use std::fmt::Write as _;
+                    let _ = write!(out, "{n}");
+                }
+                // serde_json writes a non-finite double as `null`.
+                None => out.push_str("null"),
+            },
+            SqlParam::Text(t) | SqlParam::Json(t) => push_json_str(out, t),
+            SqlParam::Timestamp(t) => match SqlParam::timestamp_fill(t) {
+                Some((b, len)) => {
+                    // Digits, `-`, `:`, `.` and a space: nothing to escape.
+                    out.push('"');
+                    out.push_str(std::str::from_utf8(&b[..len]).unwrap_or_default());
+                    out.push('"');
+                }
+                None => push_json_str(out, &SqlParam::timestamp_text(t).to_string()),
+            },
+        }
+    }
+
     /// A short name of the variant, for bind errors.
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub(crate) fn kind(&self) -> &'static str {
@@ -113,7 +168,10 @@ impl Serialize for SqlParam {
             SqlParam::Int(i) => s.serialize_i64(*i),
             SqlParam::Float(x) => s.serialize_f64(*x),
             SqlParam::Text(t) | SqlParam::Json(t) => s.serialize_str(t),
-            SqlParam::Timestamp(t) => s.collect_str(&SqlParam::timestamp_text(t)),
+            SqlParam::Timestamp(t) => match SqlParam::timestamp_fill(t) {
+                Some((b, len)) => s.serialize_str(std::str::from_utf8(&b[..len]).unwrap_or_default()),
+                None => s.collect_str(&SqlParam::timestamp_text(t)),
+            },
         }
     }
 }
@@ -170,6 +228,7 @@ impl<T: Into<SqlParam>> From<Option<T>> for SqlParam {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
 
     #[test]
@@ -203,6 +262,66 @@ mod tests {
             serde_json::to_value(SqlParam::Timestamp(whole)).unwrap(),
             json!("2022-01-02 03:04:05.000")
         );
+    }
+
+    fn timestamps() -> impl Strategy<Value = NaiveDateTime> {
+        prop_oneof![
+            // Years -300..10300, to cross both ends of the fixed-width form.
+            (-10_000_000_000_000i64..263_000_000_000_000)
+                .prop_map(|ms| chrono::DateTime::from_timestamp_millis(ms - 62_000_000_000_000).unwrap().naive_utc()),
+            // Any nanosecond, leap seconds included.
+            (0i64..4_000_000_000, 0u32..2_000_000_000).prop_filter_map("a valid time", |(s, n)| {
+                chrono::DateTime::from_timestamp(s, 0)?
+                    .naive_utc()
+                    .with_nanosecond(if s % 60 == 59 { n } else { n % 1_000_000_000 })
+            }),
+        ]
+    }
+
+    fn params() -> impl Strategy<Value = SqlParam> {
+        prop_oneof![
+            Just(SqlParam::Null),
+            any::<bool>().prop_map(SqlParam::Bool),
+            any::<i64>().prop_map(SqlParam::Int),
+            any::<f64>().prop_map(SqlParam::Float),
+            (-1e6..1e6f64).prop_map(SqlParam::Float),
+            "(?s).{0,12}".prop_map(SqlParam::Text),
+            "[\\\"\\[\\],a-z]{0,8}".prop_map(SqlParam::Json),
+            timestamps().prop_map(SqlParam::Timestamp),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn direct_json_is_serdes(p in params()) {
+            let mut out = String::new();
+            p.push_json(&mut out);
+            prop_assert_eq!(out, serde_json::to_string(&p).unwrap());
+        }
+
+        #[test]
+        fn direct_fragment_json_is_serdes(
+            sql in "(?s).{0,30}",
+            params in proptest::collection::vec(params(), 0..6),
+        ) {
+            let frag = super::super::SqlFragment { sql, params };
+            prop_assert_eq!(frag.to_json(), serde_json::to_string(&frag).unwrap());
+        }
+
+        #[test]
+        fn statement_text_escapes_as_serde_json(s in "(?s)[\"\\\\\\x00-\\x1fa-z`é\\x7f]{0,40}") {
+            let mut out = String::new();
+            super::super::push_json_text(&mut out, &s);
+            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+        }
+
+        #[test]
+        fn timestamps_serialize_as_strftime_writes_them(t in timestamps()) {
+            prop_assert_eq!(
+                serde_json::to_string(&SqlParam::Timestamp(t)).unwrap(),
+                serde_json::to_string(&SqlParam::timestamp_text(&t).to_string()).unwrap()
+            );
+        }
     }
 
     #[test]

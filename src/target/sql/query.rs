@@ -1,6 +1,6 @@
 //! The SQL backend as methods of a compiled [`Query`].
 
-use super::{select_in, where_in, SqlError, SqlFragment, SqlOptions};
+use super::{select_in, select_out, where_in, where_out, SqlError, SqlFragment, SqlOptions};
 use crate::{Diagnostics, Query, Span};
 
 impl Query {
@@ -53,7 +53,7 @@ impl Query {
     /// engine would refuse or truncate, nesting deeper than engines parse, and
     /// [`SqlError::NoTable`] when `opts` names no table.
     pub fn to_sql(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
-        select_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()))
+        select_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()), Some(self.source().len()))
             .map_err(|e| self.sql_diagnostics(e))
     }
 
@@ -85,7 +85,46 @@ impl Query {
     ///
     /// As [`Query::to_sql`], except that no table is needed.
     pub fn to_sql_where(&self, opts: &SqlOptions) -> Result<SqlFragment, Diagnostics> {
-        where_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()))
+        where_in(&self.pred, opts, opts.tz.unwrap_or(self.tz()), Some(self.source().len()))
+            .map_err(|e| self.sql_diagnostics(e))
+    }
+
+    /// [`Query::to_sql`] as the JSON text `{"sql": ..., "params": [...]}` (what
+    /// `filterql compile --target sql --params` prints): exactly
+    /// [`SqlFragment::to_json`] of that fragment, written without keeping the
+    /// parameters as [`SqlParam`](super::SqlParam) values, for callers that pass the
+    /// statement on as JSON.
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::to_sql`].
+    pub fn to_sql_json(&self, opts: &SqlOptions) -> Result<String, Diagnostics> {
+        select_out(&self.pred, opts, opts.tz.unwrap_or(self.tz()), true, Some(self.source().len()))
+            .map(|out| out.finish_json())
+            .map_err(|e| self.sql_diagnostics(e))
+    }
+
+    /// [`Query::to_sql_where`] as JSON text, as [`Query::to_sql_json`].
+    ///
+    /// ```
+    /// use filterql::sql::{Dialect, SqlOptions};
+    /// use filterql::{compile, Options, Schema};
+    ///
+    /// let opts = Options::at("2024-05-01T12:00:00+08:00".parse().unwrap());
+    /// let q = compile(r#"amount > 5 and class = "A""#, &Schema::demo(), &opts).unwrap();
+    /// let sql = SqlOptions::new(Dialect::Postgres).params(true);
+    /// assert_eq!(
+    ///     q.to_sql_where_json(&sql).unwrap(),
+    ///     q.to_sql_where(&sql).unwrap().to_json()
+    /// );
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Query::to_sql_where`].
+    pub fn to_sql_where_json(&self, opts: &SqlOptions) -> Result<String, Diagnostics> {
+        where_out(&self.pred, opts, opts.tz.unwrap_or(self.tz()), true, Some(self.source().len()))
+            .map(|out| out.finish_json())
             .map_err(|e| self.sql_diagnostics(e))
     }
 
