@@ -14,8 +14,8 @@
 //! | compile a user's text | [`compile`]`(text, &schema, &`[`Options`]`)` | [`Query`] or [`Diagnostics`] |
 //! | jdy `data/list` filter | [`Query::to_jdy`] (exact, or an error), [`Query::to_jdy_json`] | [`jdy::JdyFilter`] |
 //! | jdy with a client-side rest | [`Query::to_jdy_pushdown`] | [`jdy::Pushdown`]: the filter, and a [`Residual`] to apply to the fetched records |
-//! | master-data condition tree | [`Query::to_masterdata`], [`Query::to_masterdata_request`] | [`masterdata::Condition`] |
-//! | SQL | [`Query::to_sql`] / [`Query::to_sql_where`] with [`sql::SqlOptions`] | [`sql::SqlFragment`]: text and typed [`sql::SqlParam`]s |
+//! | master-data condition tree | [`Query::to_masterdata`], [`Query::to_masterdata_request`]; [`Query::to_masterdata_json`] (the tree's JSON text, written straight from the query) | [`masterdata::Condition`], `String` |
+//! | SQL | [`Query::to_sql`] / [`Query::to_sql_where`] with [`sql::SqlOptions`]; [`Query::to_sql_json`] / [`Query::to_sql_where_json`] (the `{"sql","params"}` text) | [`sql::SqlFragment`]: text and typed [`sql::SqlParam`]s; `String` |
 //! | test one record | [`Query::matches`] (the reference semantics every backend is tested against) | `bool` |
 //! | read a filter back | [`jdy::decompile`], [`masterdata::decompile`] | [`ast::Expr`] (its `Display` is query text) |
 //! | the syntax tree only | [`parse`] | [`ast::Expr`] |
