@@ -8,6 +8,8 @@
 //! Integration tests use it with `mod support;`.
 #![allow(dead_code)]
 
+pub mod any_ir;
+
 use chrono::FixedOffset;
 use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
 use filterql::schema::{Field, FieldType, Schema};
