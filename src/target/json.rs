@@ -69,28 +69,12 @@ pub(crate) fn push_json_inner(out: &mut String, s: &str) {
     }
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
-        let esc = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x09 => b't',
-            0x0a => b'n',
-            0x0c => b'f',
-            0x0d => b'r',
-            0..=0x1f => b'u',
-            _ => continue,
-        };
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
         // `i` is at an ASCII byte, so both slices end on character boundaries.
         out.push_str(&s[start..i]);
-        out.push('\\');
-        if esc == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0xf)]));
-        } else {
-            out.push(char::from(esc));
-        }
+        push_escape(out, b);
         start = i + 1;
     }
     out.push_str(&s[start..]);
@@ -128,7 +112,8 @@ pub(crate) fn push_json_text(out: &mut String, s: &str) {
 }
 
 /// Writes JSON's escape of `b`, a byte that needs one (`"`, `\\`, a control character).
-fn push_escape(out: &mut String, b: u8) {
+#[inline]
+pub(crate) fn push_escape(out: &mut String, b: u8) {
     let esc = match b {
         b'"' => b'"',
         b'\\' => b'\\',

@@ -19,6 +19,7 @@ use crate::ir::{Leaf, Pred};
 use crate::schema::FieldType;
 use crate::span::Span;
 use crate::target::decimal::push_decimal;
+use crate::target::json::push_escape;
 use chrono::FixedOffset;
 use literal::LiteralError;
 use serde::Serialize;
@@ -384,30 +385,13 @@ fn push_json_text(out: &mut String, s: &str) {
             i += (m.trailing_zeros() / 8) as usize;
         }
         let c = b[i];
-        let esc = match c {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x09 => b't',
-            0x0a => b'n',
-            0x0c => b'f',
-            0x0d => b'r',
-            0..=0x1f => b'u',
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            i += 1;
+            continue;
+        }
         // `i` is at an ASCII byte, so both slices end on character boundaries.
         out.push_str(&s[start..i]);
-        out.push('\\');
-        out.push(char::from(esc));
-        if esc == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("00");
-            out.push(char::from(HEX[usize::from(c >> 4)]));
-            out.push(char::from(HEX[usize::from(c & 0xf)]));
-        }
+        push_escape(out, c);
         i += 1;
         start = i;
     }
