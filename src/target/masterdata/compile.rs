@@ -216,14 +216,7 @@ impl Compiler<'_> {
                 leaf(Leaf::cmp(col, pick(neg, CmpOp::Equal, CmpOp::NotEqual), v))
             }
             Test::In(vs) => {
-                let bytes = vs
-                    .iter()
-                    .map(|v| match v {
-                        Scalar::Text(t) => t.len(),
-                        _ => 24,
-                    })
-                    .sum();
-                let mut vals = Strings::with_capacity(vs.len(), bytes);
+                let mut vals = Strings::with_capacity(vs.len(), list_bytes(vs));
                 for v in vs {
                     if let (Scalar::Text(t), ColumnKind::Text) = (v, kind) {
                         // "" can never match (it is empty).
@@ -542,4 +535,15 @@ impl Hasher for FastHasher {
         h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
         h ^ (h >> 33)
     }
+}
+
+/// The bytes an `in` list's values take as text: a text value its own length, any other
+/// a generous guess (a number or a datetime's digits), to size the list's buffer once.
+pub(super) fn list_bytes(vs: &[Scalar]) -> usize {
+    vs.iter()
+        .map(|v| match v {
+            Scalar::Text(t) => t.len(),
+            _ => 24,
+        })
+        .sum()
 }

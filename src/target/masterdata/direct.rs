@@ -294,14 +294,7 @@ impl Writer<'_> {
                 items[0] = Item::Cmp(pick(CmpOp::Equal, CmpOp::NotEqual), v);
             }
             Test::In(vs) => {
-                let bytes = vs
-                    .iter()
-                    .map(|v| match v {
-                        Scalar::Text(t) => t.len(),
-                        _ => 24,
-                    })
-                    .sum();
-                let mut list = Strings::with_capacity(vs.len(), bytes);
+                let mut list = Strings::with_capacity(vs.len(), super::compile::list_bytes(vs));
                 let mut buf = String::new();
                 for v in vs {
                     if let (Scalar::Text(t), true) = (v, text) {

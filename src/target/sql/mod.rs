@@ -438,8 +438,9 @@ fn where_in(
 /// `source`, the length of the query text `pred` was compiled from when there is one,
 /// sizes the buffers at once: the statement's text is at most about twice the query's
 /// with inline values (a column name and a value for each one written, plus emptiness
-/// arms), about its size with placeholders, and its parameters' JSON about its size. A wrong guess costs a regrowth, while
-/// walking the predicate for a closer one costs more than that on small queries.
+/// arms), about its size with placeholders, and its parameters' JSON about its size. A
+/// wrong guess costs a regrowth, while walking the predicate for a closer one costs
+/// more than that on small queries.
 fn out_for(
     pred: &Pred,
     opts: &SqlOptions,
