@@ -1,40 +1,14 @@
 //! The `filterql` binary end to end: every subcommand, exit codes 0/1/2, JSON
 //! diagnostics, batch mode and JSON lines.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{filterql, fixture, json, run_utf8 as run};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn fixture(name: &str) -> String {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "cli", name]
-        .iter()
-        .collect();
-    p.to_string_lossy().into_owned()
-}
-
-/// The binary with a pinned environment: no colour, fixed width.
-fn filterql() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_filterql"));
-    c.env("NO_COLOR", "1").env("COLUMNS", "80");
-    c
-}
-
 const NOW: &str = "2024-05-01T12:00:00+08:00";
-
-/// Runs and returns (exit code, stdout, stderr).
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("runs");
-    (
-        out.status.code().expect("exited normally"),
-        String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    )
-}
-
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
 
 /// The `_id`s of an array of records.
 fn ids(v: &Value) -> Vec<String> {

@@ -1,35 +1,9 @@
 //! Regressions for the audit's findings about the binary (`/work/audit/FINDINGS.md`).
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{filterql, fixture, json, run};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn fixture(name: &str) -> String {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "cli", name]
-        .iter()
-        .collect();
-    p.to_string_lossy().into_owned()
-}
-
-fn filterql() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_filterql"));
-    c.env("NO_COLOR", "1").env("COLUMNS", "80");
-    c
-}
-
-/// Runs and returns (exit code, stdout, stderr).
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("runs");
-    (
-        out.status.code().expect("exited normally"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("not JSON ({e}): {s}"))
-}
 
 // Finding 1: a lone record whose `data` is not an array is a record, not a list response.
 #[test]

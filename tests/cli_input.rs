@@ -3,37 +3,10 @@
 //! `FILTERQL_SCHEMA` default, `--color`, `-c`, `eval --count`, `decompile` of a pushdown
 //! result, usage errors in one style, and shell completion of `repl --target`.
 
-use assert_cmd::Command;
+mod cli_support;
+
+use cli_support::{filterql, fixture, run};
 use serde_json::Value;
-use std::path::PathBuf;
-
-fn fixture(name: &str) -> String {
-    let p: PathBuf = [env!("CARGO_MANIFEST_DIR"), "tests", "fixtures", "cli", name]
-        .iter()
-        .collect();
-    p.to_string_lossy().into_owned()
-}
-
-/// The binary with a pinned environment: no colour, fixed width, no default schema.
-fn filterql() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_filterql"));
-    c.env("NO_COLOR", "1")
-        .env("COLUMNS", "80")
-        .env_remove("FILTERQL_SCHEMA")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("FORCE_COLOR");
-    c
-}
-
-/// Runs and returns (exit code, stdout, stderr).
-fn run(c: &mut Command) -> (i32, String, String) {
-    let out = c.output().expect("runs");
-    (
-        out.status.code().expect("exited normally"),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn a_query_file_is_one_query_however_many_lines() {
@@ -203,27 +176,30 @@ fn compact_json_and_counts() {
 
 #[test]
 fn decompile_reads_what_compile_pushdown_printed() {
-    let (code, pushed, err) = run(filterql().args([
-        "-c",
-        "compile",
-        "--target",
-        "jdy",
-        "--pushdown",
-        "--schema",
-        &fixture("schema.json"),
-        "name endswith \"x\" and qty > 1",
-    ]));
-    assert_eq!(code, 0, "{err}");
-    let (code, back, err) = run(filterql()
-        .args([
-            "decompile",
-            "--from",
+    // `compile --pushdown` of `query` (with `extra` flags), then `decompile` of its output.
+    let pushdown = |extra: &[&str], query: &str| {
+        let schema = fixture("schema.json");
+        let mut args = extra.to_vec();
+        args.extend([
+            "compile",
+            "--target",
             "jdy",
+            "--pushdown",
             "--schema",
-            &fixture("schema.json"),
-            "-",
-        ])
-        .write_stdin(pushed));
+            &schema,
+            query,
+        ]);
+        run(filterql().args(args))
+    };
+    let decompile = |pushed: String| {
+        let schema = fixture("schema.json");
+        run(filterql()
+            .args(["decompile", "--from", "jdy", "--schema", &schema, "-"])
+            .write_stdin(pushed))
+    };
+    let (code, pushed, err) = pushdown(&["-c"], "name endswith \"x\" and qty > 1");
+    assert_eq!(code, 0, "{err}");
+    let (code, back, err) = decompile(pushed);
     assert_eq!(code, 0, "{err}");
     let back = back.trim();
     assert!(
@@ -232,47 +208,13 @@ fn decompile_reads_what_compile_pushdown_printed() {
     );
     assert!(back.contains("qty > 1"), "{back}");
     // An exact pushdown has no residual: just the filter.
-    let (_, pushed, _) = run(filterql().args([
-        "compile",
-        "--target",
-        "jdy",
-        "--pushdown",
-        "--schema",
-        &fixture("schema.json"),
-        "qty > 1",
-    ]));
-    let (code, back, _) = run(filterql()
-        .args([
-            "decompile",
-            "--from",
-            "jdy",
-            "--schema",
-            &fixture("schema.json"),
-            "-",
-        ])
-        .write_stdin(pushed));
+    let (_, pushed, _) = pushdown(&[], "qty > 1");
+    let (code, back, _) = decompile(pushed);
     assert_eq!((code, back.trim()), (0, "qty > 1"));
     // Nothing jdy can do: a `null` filter, and the residual is the whole query.
-    let (_, pushed, _) = run(filterql().args([
-        "compile",
-        "--target",
-        "jdy",
-        "--pushdown",
-        "--schema",
-        &fixture("schema.json"),
-        "not (name endswith \"x\") or qty > 1",
-    ]));
+    let (_, pushed, _) = pushdown(&[], "not (name endswith \"x\") or qty > 1");
     assert!(pushed.contains("\"filter\": null"), "{pushed}");
-    let (code, back, err) = run(filterql()
-        .args([
-            "decompile",
-            "--from",
-            "jdy",
-            "--schema",
-            &fixture("schema.json"),
-            "-",
-        ])
-        .write_stdin(pushed));
+    let (code, back, err) = decompile(pushed);
     assert_eq!(
         (code, back.trim()),
         (0, "name not endswith \"x\" or qty > 1"),
