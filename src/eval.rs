@@ -542,14 +542,7 @@ mod tests {
     use serde_json::json;
 
     fn field(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef::new(FieldInfo {
-            name: name.into(),
-            subform: None,
-            ty,
-            widget: None,
-            column: name.into(),
-            label: None,
-        })
+        FieldRef::top(name, ty)
     }
 
     fn leaf(name: &str, ty: FieldType, test: Test) -> Pred {

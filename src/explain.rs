@@ -149,18 +149,11 @@ fn scalar(out: &mut String, v: &Scalar, tz: FixedOffset) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{FieldInfo, FieldRef, Range};
+    use crate::ir::{FieldRef, Range};
     use crate::{FieldType, Span};
 
     fn field(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef::new(FieldInfo {
-            name: name.into(),
-            subform: None,
-            ty,
-            widget: None,
-            column: name.into(),
-            label: None,
-        })
+        FieldRef::top(name, ty)
     }
 
     #[test]

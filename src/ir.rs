@@ -81,6 +81,20 @@ impl std::hash::Hash for FieldRef {
 }
 
 impl FieldRef {
+    /// A top-level field of type `ty` whose column is its name, without a widget or a
+    /// label: the field of the unit tests.
+    #[cfg(test)]
+    pub(crate) fn top(name: &str, ty: crate::FieldType) -> FieldRef {
+        FieldRef::new(FieldInfo {
+            name: name.into(),
+            subform: None,
+            ty,
+            widget: None,
+            column: name.into(),
+            label: None,
+        })
+    }
+
     /// A handle to `info`.
     pub fn new(info: FieldInfo) -> FieldRef {
         FieldRef(Arc::new(Handle {

@@ -775,14 +775,7 @@ mod tests {
     use crate::span::Span;
 
     fn f(name: &str, ty: FieldType) -> FieldRef {
-        FieldRef::new(FieldInfo {
-            name: name.into(),
-            subform: None,
-            ty,
-            widget: None,
-            column: name.into(),
-            label: None,
-        })
+        FieldRef::top(name, ty)
     }
 
     fn num() -> FieldRef {
