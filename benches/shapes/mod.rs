@@ -333,23 +333,55 @@ pub fn compile_masterdata(fq: &str, schema: &Schema, opts: &Options) -> String {
         .expect("the bench query compiles to masterdata")
 }
 
-/// Parse, check, normalize and emit the MySQL `WHERE` condition with inline literals.
-pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
+/// Parse, check, normalize and emit the `WHERE` condition in `dialect`: with inline
+/// literals the text (what `filterql compile --target sql` prints), with placeholders
+/// the `{"sql", "params"}` JSON (the `--params` output), written directly: byte for byte
+/// `serde_json::to_string(&q.to_sql_where(..)?)` (tests/sql_json.rs).
+fn compile_sql_in(
+    fq: &str,
+    schema: &Schema,
+    opts: &Options,
+    dialect: Dialect,
+    params: bool,
+) -> String {
     let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    q.to_sql_where(&SqlOptions::new(Dialect::Mysql))
-        .expect("the bench query compiles to SQL")
-        .into_parts()
-        .0
+    let sql = SqlOptions::new(dialect).params(params);
+    if params {
+        q.to_sql_where_json(&sql)
+    } else {
+        q.to_sql_where(&sql).map(|f| f.into_parts().0)
+    }
+    .expect("the bench query compiles to SQL")
 }
 
-/// Parse, check, normalize and emit the PostgreSQL `WHERE` condition with `$n`
-/// placeholders and its parameter list as JSON (the `--params` output).
+/// MySQL, inline literals.
+pub fn compile_sql(fq: &str, schema: &Schema, opts: &Options) -> String {
+    compile_sql_in(fq, schema, opts, Dialect::Mysql, false)
+}
+
+/// MySQL, placeholders (`?`) and parameters as JSON.
+pub fn compile_sql_mysql_params(fq: &str, schema: &Schema, opts: &Options) -> String {
+    compile_sql_in(fq, schema, opts, Dialect::Mysql, true)
+}
+
+/// PostgreSQL, inline literals.
+pub fn compile_sql_postgres(fq: &str, schema: &Schema, opts: &Options) -> String {
+    compile_sql_in(fq, schema, opts, Dialect::Postgres, false)
+}
+
+/// PostgreSQL, `$n` placeholders and parameters as JSON.
 pub fn compile_sql_params(fq: &str, schema: &Schema, opts: &Options) -> String {
-    let q = filterql::compile(fq, schema, opts).expect("the bench query compiles");
-    // Written directly, parameters as JSON as they come: byte for byte
-    // `serde_json::to_string(&q.to_sql_where(..)?)` (tests/sql_json.rs).
-    q.to_sql_where_json(&SqlOptions::new(Dialect::Postgres).params(true))
-        .expect("the bench query compiles to SQL")
+    compile_sql_in(fq, schema, opts, Dialect::Postgres, true)
+}
+
+/// SQLite, inline literals.
+pub fn compile_sql_sqlite(fq: &str, schema: &Schema, opts: &Options) -> String {
+    compile_sql_in(fq, schema, opts, Dialect::Sqlite, false)
+}
+
+/// SQLite, placeholders (`?`) and parameters as JSON.
+pub fn compile_sql_sqlite_params(fq: &str, schema: &Schema, opts: &Options) -> String {
+    compile_sql_in(fq, schema, opts, Dialect::Sqlite, true)
 }
 
 /// The pipelines every shape is measured with, by report name.
@@ -357,10 +389,14 @@ pub type Pipeline = fn(&str, &Schema, &Options) -> String;
 
 /// The emit pipelines, in report order (`jdy` runs on a nested shape's flat
 /// equivalent: see [`Shape::input`]).
-pub const PIPELINES: [(&str, Pipeline); 5] = [
+pub const PIPELINES: [(&str, Pipeline); 9] = [
     ("jdy", compile_jdy),
     ("jdy_pushdown", compile_jdy_pushdown),
     ("masterdata", compile_masterdata),
     ("sql", compile_sql),
     ("sql_params", compile_sql_params),
+    ("sql_mysql_params", compile_sql_mysql_params),
+    ("sql_postgres", compile_sql_postgres),
+    ("sql_sqlite", compile_sql_sqlite),
+    ("sql_sqlite_params", compile_sql_sqlite_params),
 ];
