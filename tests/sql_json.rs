@@ -4,7 +4,9 @@
 //! same errors, for every predicate — well-typed ones from the shared generators and
 //! hand-built IR with ill-typed or non-finite values, datetimes at the ends of the
 //! years, long lists, text needing escapes — in every dialect, inline and
-//! parameterised.
+//! parameterised. Column, table and order names are made hostile too: the direct
+//! writer escapes the statement text as it writes it (quotes, backslashes and control
+//! characters in a name, PostgreSQL's `"` around every column), not afterwards.
 
 mod support;
 
@@ -44,7 +46,52 @@ fn same_text(p: &Pred, o: &SqlOptions) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Names that need escaping in a JSON string, or quoting or refusing in SQL: quotes of
+/// every engine, a backslash, control characters, NUL, non-ASCII, too long, empty.
+const HOSTILE_NAMES: [&str; 11] = [
+    "a\"b",
+    "a\\b",
+    "a`b",
+    "x\ny\u{1}",
+    "\"\"",
+    "é\\\"",
+    "tab\there",
+    "nul\0",
+    "",
+    "plain_name",
+    "a_name_of_sixty_four_bytes_that_some_engines_take_and_others_not",
+];
+
+/// `p` with the column of every leaf replaced, in order, by one of `names` (cycling).
+fn renamed(p: &Pred, names: &[&str], next: &mut usize) -> Pred {
+    match p {
+        Pred::And(ps) => Pred::And(ps.iter().map(|q| renamed(q, names, next)).collect()),
+        Pred::Or(ps) => Pred::Or(ps.iter().map(|q| renamed(q, names, next)).collect()),
+        Pred::Not(q) => Pred::Not(Box::new(renamed(q, names, next))),
+        Pred::Leaf(l) => {
+            let mut l = l.clone();
+            l.field.info_mut().column = names[*next % names.len()].to_owned();
+            *next += 1;
+            Pred::Leaf(l)
+        }
+        other => other.clone(),
+    }
+}
+
 proptest! {
+    #[test]
+    fn json_is_serde_with_hostile_names(
+        p in any_ir::arb_pred(),
+        o in arb_opts(),
+        names in prop::collection::vec(prop::sample::select(HOSTILE_NAMES.to_vec()), 1..4),
+        table in prop::sample::select(HOSTILE_NAMES.to_vec()),
+    ) {
+        let p = renamed(&p, &names, &mut 0);
+        same_text(&p, &o)?;
+        let o = o.table(table).columns(names.clone()).order_by(names[0], false);
+        same_text(&p, &o)?;
+    }
+
     #[test]
     fn json_is_serde_of_the_fragment(p in support::arb_pred(), o in arb_opts()) {
         same_text(&p, &o)?;

@@ -3,7 +3,7 @@
 //! that differs between them: quoting, placeholders, exact text comparison, LIKE, and
 //! JSON-array membership.
 
-use super::frag::Out;
+use super::frag::{Col, Out};
 use super::literal::LiteralError;
 use super::lower::Values;
 use crate::ir::Scalar;
@@ -118,8 +118,8 @@ pub(crate) trait Engine: Sync {
     /// The column as written on the left of an exact (case-, accent- and
     /// trailing-space-sensitive) text comparison: the column itself where `=` on text
     /// is already exact.
-    fn exact_text(&self, out: &mut Out, col: &str) {
-        out.push(col);
+    fn exact_text(&self, out: &mut Out, col: Col<'_>) {
+        out.push_col(col);
     }
 
     /// `col <op> value` for a text test, exact and case-sensitive. `pattern` is the
@@ -128,7 +128,7 @@ pub(crate) trait Engine: Sync {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         op: TextOp,
         pattern: &str,
         value: &str,
@@ -137,7 +137,7 @@ pub(crate) trait Engine: Sync {
     /// A never-NULL test that the JSON-array column `col` is empty as `eval` sees it:
     /// NULL, `''`, or an array without an item that counts (a non-empty string, or a
     /// number when `numbers`).
-    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool);
+    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool);
 
     /// A test that the JSON array in `col` contains any (or all) of `elems`; it may be
     /// NULL or anything on an empty column, but is never NULL on a non-empty array.
@@ -145,7 +145,7 @@ pub(crate) trait Engine: Sync {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         elems: &[Scalar],
         any: bool,
     ) -> Result<(), LiteralError>;

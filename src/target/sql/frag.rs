@@ -4,19 +4,31 @@
 //! where it appears and PostgreSQL's `$1, $2, ...` are numbered in text order as they
 //! are pushed. Nothing is built as separate pieces and joined later: every literal,
 //! identifier and keyword goes straight into the one buffer.
+//!
+//! A statement wanted as `{"sql", "params"}` JSON text is written already escaped for
+//! its JSON string, in the buffer that becomes the JSON text: escaping the finished
+//! statement instead would copy it piece by piece around every `"` that PostgreSQL
+//! quotes its columns with. So the text goes in only through [`Out`]'s methods, each of
+//! which escapes what it writes when it must: [`Out::push`] any text (a constant's check
+//! folds away when the call is inlined), [`Out::write_with`] what a writer of plain
+//! `String`s appends, [`Out::push_col`] a column quoted by [`Out::column`] in the
+//! statement's own form.
 
 use super::dialect::Dialect;
 use super::literal::{self, LiteralError};
 use super::SqlParam;
 use crate::target::decimal::push_decimal;
-use crate::target::json::push_json_str;
+use crate::target::json::{needs_json_escape, push_json_inner, push_json_str};
 use crate::timefmt::Civil;
+
+/// What a JSON statement's text starts with: the JSON text up to the statement.
+const JSON_HEAD: &str = r#"{"sql":""#;
 
 /// SQL text with its parameters, written in order.
 #[derive(Debug)]
 pub(crate) struct Out {
-    /// The text so far.
-    pub(crate) sql: String,
+    /// The text so far; in JSON mode escaped for a JSON string and after [`JSON_HEAD`].
+    sql: String,
     /// The parameters so far, in placeholder order (empty when they go to `json`).
     pub(crate) params: Vec<SqlParam>,
     /// When the statement is wanted as `{"sql", "params"}` JSON text: the parameters
@@ -29,6 +41,12 @@ pub(crate) struct Out {
     /// The number of the first placeholder (PostgreSQL), at least 1.
     first: usize,
 }
+
+/// A quoted column, in the form of the statement it was made for (escaped for JSON in
+/// JSON mode): written with [`Out::push_col`], never through [`Out::push`], which would
+/// escape it twice.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Col<'a>(&'a str);
 
 /// A position in an [`Out`] to go back to.
 #[derive(Clone, Copy, Debug)]
@@ -56,10 +74,19 @@ impl Out {
     /// [`Out::new`] for a statement wanted as JSON text ([`Out::finish_json`]), with
     /// room for `json` bytes of parameter items.
     pub(crate) fn new_json(dialect: Dialect, capacity: usize, json: usize, first: usize) -> Out {
-        Out {
+        let mut out = Out {
             json: Some(String::with_capacity(json)),
-            ..Out::new(dialect, capacity, 0, first)
-        }
+            // The head, the closing of the string and of the parameters, and an escape
+            // for each quoted column.
+            ..Out::new(dialect, capacity + capacity / 4 + 40 + json, 0, first)
+        };
+        out.sql.push_str(JSON_HEAD);
+        out
+    }
+
+    /// Whether the text is written escaped for a JSON string.
+    fn escapes(&self) -> bool {
+        self.json.is_some()
     }
 
     /// The parameter list to write the next item into, after its comma (JSON mode).
@@ -72,13 +99,26 @@ impl Out {
         Some(j)
     }
 
-    /// Appends a text parameter and its placeholder.
-    pub(crate) fn param_text(&mut self, s: &str) {
+    /// Appends a text parameter and its placeholder, or refuses one with a NUL
+    /// character (no engine binds it), writing nothing.
+    pub(crate) fn param_text(&mut self, s: &str) -> Result<(), LiteralError> {
+        // NUL is a control character: only text JSON escapes can hold one, and the
+        // word-at-a-time test is cheaper than a search on short values.
+        let escapes = needs_json_escape(s.as_bytes());
+        if escapes && s.contains('\0') {
+            return Err(LiteralError::Nul);
+        }
         match self.json_item() {
-            Some(j) => push_json_str(j, s),
+            Some(j) if escapes => push_json_str(j, s),
+            Some(j) => {
+                j.push('"');
+                j.push_str(s);
+                j.push('"');
+            }
             None => self.params.push(SqlParam::Text(s.to_owned())),
         }
         self.placeholder(None);
+        Ok(())
     }
 
     /// Appends a timestamp parameter (`c`, whose year is 1–9999, as a
@@ -99,10 +139,54 @@ impl Out {
 
     /// Appends SQL text.
     // Inlined so that the constant pieces (`, `, ` AND `, ...) are copied as what they
-    // are instead of through a `memcpy` call each.
-    #[inline]
+    // are instead of through a `memcpy` call each, and so that whether a constant needs
+    // escaping is decided when compiling.
+    #[inline(always)]
     pub(crate) fn push(&mut self, s: &str) {
-        self.sql.push_str(s);
+        // On a clean constant `json_clean` folds to true and the whole test away; a
+        // string chosen at run time is only looked at in JSON mode.
+        if self.escapes() && !json_clean(s) {
+            push_json_inner(&mut self.sql, s);
+        } else {
+            self.sql.push_str(s);
+        }
+    }
+
+    /// Appends what `write` appends to a string (a literal, a name), escaped in JSON
+    /// mode, and returns what it returns.
+    #[inline]
+    pub(crate) fn write_with<R>(&mut self, write: impl FnOnce(&mut String) -> R) -> R {
+        let start = self.sql.len();
+        let r = write(&mut self.sql);
+        if self.escapes() {
+            escape_tail(&mut self.sql, start);
+        }
+        r
+    }
+
+    /// Appends a column made by [`Out::column`].
+    #[inline]
+    pub(crate) fn push_col(&mut self, col: Col<'_>) {
+        self.sql.push_str(col.0);
+    }
+
+    /// Column `name` quoted for the dialect (see [`push_column`]) in this statement's
+    /// form, written in `scratch` (cleared first), or why the engine refuses the name.
+    pub(crate) fn column<'s>(&self, scratch: &'s mut String, name: &str) -> Result<Col<'s>, String> {
+        scratch.clear();
+        push_column(self.dialect, self.escapes(), scratch, name)?;
+        Ok(Col(scratch))
+    }
+
+    /// Appends column `name` quoted for the dialect (as [`Out::column`]).
+    pub(crate) fn push_column(&mut self, name: &str) -> Result<(), String> {
+        push_column(self.dialect, self.escapes(), &mut self.sql, name)
+    }
+
+    /// Appends the decimal digits of `n`.
+    pub(crate) fn push_decimal(&mut self, n: u64) {
+        // Digits need no escape.
+        push_decimal(&mut self.sql, n);
     }
 
     /// Appends a bound parameter and its placeholder.
@@ -160,8 +244,9 @@ impl Out {
         }
     }
 
-    /// The text and the parameters.
+    /// The text and the parameters (of a statement not in JSON mode).
     pub(crate) fn finish(self) -> (String, Vec<SqlParam>) {
+        debug_assert!(!self.escapes(), "a JSON statement ends with finish_json");
         (self.sql, self.params)
     }
 
@@ -169,15 +254,106 @@ impl Out {
     /// [`SqlFragment::to_json`](super::SqlFragment::to_json) of the fragment
     /// [`Out::finish`] would give in the other mode.
     pub(crate) fn finish_json(self) -> String {
-        let items = self.json.unwrap_or_default();
-        let mut out = String::with_capacity(self.sql.len() + items.len() + 40);
-        out.push_str(r#"{"sql":"#);
-        super::push_json_text(&mut out, &self.sql);
-        out.push_str(r#","params":["#);
-        out.push_str(&items);
+        debug_assert!(self.escapes(), "finish_json ends a statement made by new_json");
+        let mut out = self.sql;
+        out.push_str(r#"","params":["#);
+        out.push_str(self.json.as_deref().unwrap_or_default());
         out.push_str("]}");
         out
     }
+}
+
+/// Whether `s` needs no escape in a JSON string. A `const fn` loop, so that on a
+/// constant argument the compiler can work the answer out.
+#[inline(always)]
+const fn json_clean(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\' {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Escapes for a JSON string what `s` holds from `start` on (rarely anything: a name
+/// or a literal with a quote, a backslash or a control character).
+fn escape_tail(s: &mut String, start: usize) {
+    let tail = &s.as_bytes()[start..];
+    if !needs_json_escape(tail) {
+        return;
+    }
+    // Only from the first byte that needs it; that byte is ASCII, so a boundary.
+    let at = start + tail.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(0);
+    let raw = s.split_off(at);
+    push_json_inner(s, &raw);
+}
+
+/// The longest column name taken without the engines' checks: every engine takes 63
+/// bytes.
+const PLAIN_MAX: usize = 63;
+
+/// The bytes of a plain column name: ASCII letters, digits and `_` (a table lookup is
+/// one load per byte, where the range tests are several comparisons).
+const PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    t
+};
+
+/// Appends a reference to column `name` of the queried table, escaped for a JSON
+/// string when `escape`.
+///
+/// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
+/// read as a string literal while the connection allows double-quoted strings (the
+/// default, `SQLITE_DBCONFIG_DQS_DML`), so a missing column would silently compare a
+/// constant. A backticked name is only ever an identifier (an error if no column has
+/// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
+/// doubles a backtick inside as `"` doubles `"`.
+fn push_column(dialect: Dialect, escape: bool, out: &mut String, name: &str) -> Result<(), String> {
+    // The usual name (ASCII letters, digits and `_`, at most PLAIN_MAX bytes) passes
+    // every engine's checks and has no quote to double: one pass over it replaces the
+    // checks and the quote search.
+    if !name.is_empty()
+        && name.len() <= PLAIN_MAX
+        && name.bytes().all(|b| PLAIN[usize::from(b)])
+    {
+        // Constant strings, not chars: a constant byte is stored without encoding it,
+        // and each arm knows its quote's length.
+        #[inline(always)]
+        fn quoted(out: &mut String, q: &str, name: &str) {
+            out.reserve(name.len() + 2 * q.len());
+            out.push_str(q);
+            out.push_str(name);
+            out.push_str(q);
+        }
+        match dialect {
+            Dialect::Mysql | Dialect::Sqlite => quoted(out, "`", name),
+            Dialect::Postgres if escape => quoted(out, "\\\"", name),
+            Dialect::Postgres => quoted(out, "\"", name),
+        }
+        return Ok(());
+    }
+    let start = out.len();
+    if dialect != Dialect::Sqlite {
+        dialect.push_ident(out, name)?;
+    } else if name.is_empty() || name.contains('\0') {
+        // Refused, with the reason every dialect gives.
+        return dialect.push_ident(&mut String::new(), name);
+    } else {
+        literal::push_quote_doubling(out, name, '`');
+    }
+    if escape {
+        escape_tail(out, start);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! combine leaves positively, where a NULL acts exactly like false.
 
 use super::dialect::Dialect;
-use super::frag::Out;
+use super::frag::{Col, Out};
 use super::literal::{self, LiteralError};
 use super::{SqlError, SqlParam};
 use crate::ir::{Leaf, Pred, Range, Scalar, Test};
@@ -81,13 +81,9 @@ impl Values {
     /// A text value. Nothing is written on error.
     pub(crate) fn text(&self, out: &mut Out, s: &str) -> Result<(), LiteralError> {
         if self.params {
-            if s.contains('\0') {
-                return Err(LiteralError::Nul);
-            }
-            out.param_text(s);
-            Ok(())
+            out.param_text(s)
         } else {
-            literal::push_string(&mut out.sql, self.dialect, s)
+            out.write_with(|sql| literal::push_string(sql, self.dialect, s))
         }
     }
 
@@ -122,13 +118,13 @@ impl Values {
                 out.push("(");
             }
             // Writing to a String cannot fail; `{:.0}` prints a double's exact digits.
-            let _ = write!(out.sql, "{x:.0}");
+            let _ = out.write_with(|sql| write!(sql, "{x:.0}"));
             if neg {
                 out.push(")");
             }
             Ok(())
         } else {
-            literal::push_number(&mut out.sql, x)
+            out.write_with(|sql| literal::push_number(sql, x))
         }
     }
 
@@ -143,7 +139,7 @@ impl Values {
         if self.params {
             out.param_civil(c)?;
         } else {
-            literal::push_datetime_civil(&mut out.sql, self.dialect, c);
+            out.write_with(|sql| literal::push_datetime_civil(sql, self.dialect, c));
         }
         Ok(())
     }
@@ -193,7 +189,7 @@ impl Values {
             out.param(SqlParam::Json(text));
             Ok(())
         } else {
-            literal::push_string(&mut out.sql, self.dialect, &text)
+            out.write_with(|sql| literal::push_string(sql, self.dialect, &text))
         }
     }
 }
@@ -325,10 +321,15 @@ impl Lower<'_> {
                     out.push("(1 = 0)");
                     return;
                 }
-                let sep = if is_and { " AND " } else { " OR " };
                 for (i, c) in ps.iter().enumerate() {
                     if i > 0 {
-                        out.push(sep);
+                        // Constants in each arm, so that nothing is left to check
+                        // for JSON escapes at run time (`Out::push`).
+                        if is_and {
+                            out.push(" AND ");
+                        } else {
+                            out.push(" OR ");
+                        }
                     }
                     let paren = is_compound(c);
                     if paren {
@@ -381,12 +382,13 @@ impl Lower<'_> {
             return Err(unsupported(l));
         };
         let engine = self.v.dialect.engine();
-        push_column(self.v.dialect, col, &f.column).map_err(|reason| SqlError::ColumnName {
-            name: f.column.clone(),
-            reason,
-            span: l.span,
-        })?;
-        let col: &str = col;
+        let col = out
+            .column(col, &f.column)
+            .map_err(|reason| SqlError::ColumnName {
+                name: f.column.clone(),
+                reason,
+                span: l.span,
+            })?;
         let sqlite = self.v.dialect == Dialect::Sqlite;
         // `arms` is the emptiness test without outer parentheses: an OR-list on text
         // columns, so that a negated leaf reads `(c IS NULL OR c = '' OR NOT (...))`.
@@ -394,7 +396,7 @@ impl Lower<'_> {
             // `other` fields (attachments, images, ...) hold JSON text when filled, so
             // an empty list `[]` is empty too.
             Kind::Text if f.ty == FieldType::Other => {
-                out.push(col);
+                out.push_col(col);
                 out.push(" IS NULL OR ");
                 engine.exact_text(out, col);
                 out.push(" = '' OR ");
@@ -402,19 +404,19 @@ impl Lower<'_> {
                 out.push(" = '[]'");
             }
             Kind::Text => {
-                out.push(col);
+                out.push_col(col);
                 out.push(" IS NULL OR ");
                 engine.exact_text(out, col);
                 out.push(" = ''");
             }
             Kind::Datetime if sqlite => {
-                out.push(col);
+                out.push_col(col);
                 out.push(" IS NULL OR ");
-                out.push(col);
+                out.push_col(col);
                 out.push(" = ''");
             }
             Kind::Number | Kind::Datetime => {
-                out.push(col);
+                out.push_col(col);
                 out.push(" IS NULL");
             }
             Kind::TextArray => engine.json_empty(out, col, false),
@@ -531,7 +533,7 @@ impl Lower<'_> {
             if k == Kind::Text {
                 engine.exact_text(out, col);
             } else {
-                out.push(col);
+                out.push_col(col);
             }
         };
         match pos {
@@ -557,7 +559,7 @@ impl Lower<'_> {
                 let mut flag = String::with_capacity(f.column.len() + 9);
                 flag.push_str(&f.column);
                 flag.push_str("_verified");
-                push_column(self.v.dialect, &mut out.sql, &flag).map_err(|reason| {
+                out.push_column(&flag).map_err(|reason| {
                     SqlError::ColumnName {
                         name: flag.clone(),
                         reason,
@@ -603,7 +605,7 @@ impl Lower<'_> {
     }
 
     /// Writes the range test: `col >= a`, `col < b`, or `(col >= a AND col < b)`.
-    fn range(&self, out: &mut Out, l: &Leaf, col: &str, r: &Range) -> Result<(), SqlError> {
+    fn range(&self, out: &mut Out, l: &Leaf, col: Col<'_>, r: &Range) -> Result<(), SqlError> {
         let start = out.mark();
         let both = r.lo.is_some() && r.hi.is_some();
         if r.lo.is_none() && r.hi.is_none() {
@@ -646,13 +648,13 @@ impl Lower<'_> {
             if !is_lo && r.lo.is_some() {
                 out.push(" AND ");
             }
-            out.push(col);
-            out.push(match (is_lo, inclusive) {
-                (true, true) => " >= ",
-                (true, false) => " > ",
-                (false, true) => " <= ",
-                (false, false) => " < ",
-            });
+            out.push_col(col);
+            match (is_lo, inclusive) {
+                (true, true) => out.push(" >= "),
+                (true, false) => out.push(" > "),
+                (false, true) => out.push(" <= "),
+                (false, false) => out.push(" < "),
+            }
             let v = match (edge, &civil) {
                 (Some(ms), _) => self.v.datetime(out, ms),
                 (None, Some(c)) => self.v.civil(out, c),
@@ -710,61 +712,6 @@ fn like_pattern<'b>(op: TextOp, s: &str, buf: &'b mut [u8; 64]) -> Option<&'b st
     }
     // `s` with ASCII bytes inserted between its characters: still UTF-8.
     std::str::from_utf8(&buf[..n]).ok()
-}
-
-/// The longest column name taken without the engines' checks: every engine takes 63
-/// bytes.
-const PLAIN_MAX: usize = 63;
-
-/// The bytes of a plain column name: ASCII letters, digits and `_` (a table lookup is
-/// one load per byte, where the range tests are several comparisons).
-const PLAIN: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = c.is_ascii_alphanumeric() || c == b'_';
-        b += 1;
-    }
-    t
-};
-
-/// Appends a reference to column `name` of the queried table.
-///
-/// On SQLite it is quoted with backticks: a double-quoted name that matches no column is
-/// read as a string literal while the connection allows double-quoted strings (the
-/// default, `SQLITE_DBCONFIG_DQS_DML`), so a missing column would silently compare a
-/// constant. A backticked name is only ever an identifier (an error if no column has
-/// it), needs no table to qualify it (so it works in a bare WHERE fragment), and
-/// doubles a backtick inside as `"` doubles `"`.
-fn push_column(dialect: Dialect, out: &mut String, name: &str) -> Result<(), String> {
-    // The usual name (ASCII letters, digits and `_`, at most PLAIN_MAX bytes) passes
-    // every engine's checks and has no quote to double: one pass over it replaces the
-    // checks and the quote search.
-    if !name.is_empty()
-        && name.len() <= PLAIN_MAX
-        && name.bytes().all(|b| PLAIN[usize::from(b)])
-    {
-        // One-byte strings, not chars: a constant byte is stored without encoding it.
-        let q = match dialect {
-            Dialect::Mysql | Dialect::Sqlite => "`",
-            Dialect::Postgres => "\"",
-        };
-        out.reserve(name.len() + 2);
-        out.push_str(q);
-        out.push_str(name);
-        out.push_str(q);
-        return Ok(());
-    }
-    if dialect != Dialect::Sqlite {
-        return dialect.push_ident(out, name);
-    }
-    if name.is_empty() || name.contains('\0') {
-        // Refused, with the reason every dialect gives.
-        return dialect.push_ident(&mut String::new(), name);
-    }
-    literal::push_quote_doubling(out, name, '`');
-    Ok(())
 }
 
 fn range_fits(k: Kind, r: &Range) -> bool {

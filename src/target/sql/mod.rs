@@ -18,7 +18,6 @@ pub use param::SqlParam;
 use crate::ir::{Leaf, Pred};
 use crate::schema::FieldType;
 use crate::span::Span;
-use crate::target::decimal::push_decimal;
 use crate::target::json::push_escape;
 use chrono::FixedOffset;
 use literal::LiteralError;
@@ -524,7 +523,7 @@ fn select_out(
     };
     let mut out = out_for(pred, opts, 64, json, source);
     let mut name = |out: &mut frag::Out, what: &'static str, n: &str| {
-        if let Err(reason) = dialect.push_ident(&mut out.sql, n) {
+        if let Err(reason) = out.write_with(|sql| dialect.push_ident(sql, n)) {
             errors.push(SqlError::Name {
                 what,
                 name: n.to_owned(),
@@ -566,7 +565,7 @@ fn select_out(
     out.push(&order);
     if let Some(n) = opts.limit {
         out.push(" LIMIT ");
-        push_decimal(&mut out.sql, n);
+        out.push_decimal(n);
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@
 //! utf8mb4 column is exactly the language's comparison.
 
 use super::dialect::Engine;
-use super::frag::Out;
+use super::frag::{Col, Out};
 use super::literal::LiteralError;
 use super::lower::{has_each, Values, EXACT};
 use crate::ir::Scalar;
@@ -54,9 +54,9 @@ impl Engine for Mysql {
         '`'
     }
 
-    fn exact_text(&self, out: &mut Out, col: &str) {
+    fn exact_text(&self, out: &mut Out, col: Col<'_>) {
         out.push("CAST(");
-        out.push(col);
+        out.push_col(col);
         out.push(" AS BINARY)");
     }
 
@@ -64,7 +64,7 @@ impl Engine for Mysql {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         _op: TextOp,
         pattern: &str,
         _value: &str,
@@ -78,7 +78,7 @@ impl Engine for Mysql {
         Ok(())
     }
 
-    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool) {
+    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
         out.push("NOT ");
         items_open(out, col);
         out.push(item_kept(numbers));
@@ -89,7 +89,7 @@ impl Engine for Mysql {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         elems: &[Scalar],
         any: bool,
     ) -> Result<(), LiteralError> {
@@ -152,9 +152,9 @@ fn number_item_eq(out: &mut Out, v: &Values, es: &[Scalar]) -> Result<(), Litera
 /// Opens `EXISTS` an item of the JSON array in `col` satisfying a condition, which the
 /// caller writes over `` `fq_items`.`fq_item` `` (the item as JSON) and closes with `)`.
 /// JSON_TABLE yields nothing for NULL, `''` (through NULLIF) and non-arrays.
-fn items_open(out: &mut Out, col: &str) {
+fn items_open(out: &mut Out, col: Col<'_>) {
     out.push("EXISTS (SELECT 1 FROM JSON_TABLE(NULLIF(");
-    out.push(col);
+    out.push_col(col);
     out.push(", ''), '$[*]' COLUMNS (`fq_item` JSON PATH '$')) AS `fq_items` WHERE ");
 }
 
@@ -176,7 +176,7 @@ fn item_kept(numbers: bool) -> &'static str {
 fn text_has(
     out: &mut Out,
     v: &Values,
-    col: &str,
+    col: Col<'_>,
     elems: &[Scalar],
     any: bool,
 ) -> Result<(), LiteralError> {

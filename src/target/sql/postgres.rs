@@ -6,7 +6,7 @@
 //! empty text value never reaches the JSON parser.
 
 use super::dialect::Engine;
-use super::frag::Out;
+use super::frag::{Col, Out};
 use super::literal::LiteralError;
 use super::lower::{has_contained, Values};
 use crate::ir::Scalar;
@@ -41,19 +41,19 @@ impl Engine for Postgres {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         _op: TextOp,
         pattern: &str,
         _value: &str,
     ) -> Result<(), LiteralError> {
-        out.push(col);
+        out.push_col(col);
         out.push(" LIKE ");
         v.text(out, pattern)?;
         out.push(" ESCAPE '!'");
         Ok(())
     }
 
-    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool) {
+    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
         // The alias names only the table: a column of the user's table named like an
         // item column cannot be captured, as `col` is read in the function argument.
         let kept = if numbers {
@@ -62,7 +62,7 @@ impl Engine for Postgres {
             "jsonb_typeof(\"fq_items\".\"value\") = 'string' AND \"fq_items\".\"value\" <> '\"\"'::jsonb"
         };
         out.push("NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(NULLIF(CAST(");
-        out.push(col);
+        out.push_col(col);
         out.push(" AS text), '') AS jsonb)) AS \"fq_items\" WHERE ");
         out.push(kept);
         out.push(")");
@@ -72,13 +72,13 @@ impl Engine for Postgres {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         elems: &[Scalar],
         any: bool,
     ) -> Result<(), LiteralError> {
         let one = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
             out.push("CAST(NULLIF(CAST(");
-            out.push(col);
+            out.push_col(col);
             out.push(" AS text), '') AS jsonb) @> CAST(");
             v.json(out, es)?;
             out.push(" AS jsonb)");

@@ -7,12 +7,11 @@
 //! index where one exists.
 
 use super::dialect::Engine;
-use super::frag::Out;
+use super::frag::{Col, Out};
 use super::literal::LiteralError;
 use super::lower::{has_each, Values};
 use crate::ir::Scalar;
 use crate::syntax::ast::TextOp;
-use crate::target::decimal::push_decimal;
 
 /// The SQLite engine.
 pub(crate) struct Sqlite;
@@ -34,20 +33,20 @@ impl Engine for Sqlite {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         op: TextOp,
         pattern: &str,
         value: &str,
     ) -> Result<(), LiteralError> {
         out.push("(");
-        out.push(col);
+        out.push_col(col);
         out.push(" LIKE ");
         v.text(out, pattern)?;
         out.push(" ESCAPE '!' AND ");
         match op {
             TextOp::Contains => {
                 out.push("instr(");
-                out.push(col);
+                out.push_col(col);
                 out.push(", ");
                 v.text(out, value)?;
                 out.push(") > 0");
@@ -55,13 +54,13 @@ impl Engine for Sqlite {
             // The first or last as many characters as the operand has.
             TextOp::StartsWith | TextOp::EndsWith => {
                 out.push("substr(");
-                out.push(col);
+                out.push_col(col);
                 out.push(if op == TextOp::StartsWith {
                     ", 1, "
                 } else {
                     ", -"
                 });
-                push_decimal(&mut out.sql, value.chars().count() as u64);
+                out.push_decimal(value.chars().count() as u64);
                 out.push(") = ");
                 v.text(out, value)?;
             }
@@ -70,14 +69,14 @@ impl Engine for Sqlite {
         Ok(())
     }
 
-    fn json_empty(&self, out: &mut Out, col: &str, numbers: bool) {
+    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
         let kept = if numbers {
             "\"j\".\"type\" IN ('integer', 'real')"
         } else {
             "\"j\".\"type\" = 'text' AND \"j\".\"value\" <> ''"
         };
         out.push("NOT EXISTS (SELECT 1 FROM (SELECT ");
-        out.push(col);
+        out.push_col(col);
         out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ");
         out.push(kept);
         out.push(")");
@@ -87,7 +86,7 @@ impl Engine for Sqlite {
         &self,
         out: &mut Out,
         v: &Values,
-        col: &str,
+        col: Col<'_>,
         elems: &[Scalar],
         any: bool,
     ) -> Result<(), LiteralError> {
@@ -96,7 +95,7 @@ impl Engine for Sqlite {
         // columns (verified on SQLite 3.40).
         let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
             out.push("EXISTS (SELECT 1 FROM (SELECT ");
-            out.push(col);
+            out.push_col(col);
             out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ");
             // `true` reads as the integer 1: the item's own type must match too.
             out.push(if matches!(es.first(), Some(Scalar::Text(_))) {
