@@ -4,8 +4,9 @@
 //! N is the instruction count of one run, free of timing noise and of the setup cost.
 //!
 //! Usage: `instructions SHAPE PIPELINE ITERATIONS`, PIPELINE one of
-//! `sqlparser`, `parse`, `compile`, `compile_flat`, `jdy`, `jdy_pushdown`, `masterdata`, `sql`, `sql_params`. Without arguments it runs every
-//! pipeline on every shape once.
+//! `sqlparser`, `parse`, `compile`, `compile_flat`, or a name of `shapes::PIPELINES`
+//! (`jdy`, `jdy_pushdown`, `masterdata`, `sql`, `sql_params`, ...). Without arguments it
+//! runs every pipeline on every shape once.
 
 mod shapes;
 

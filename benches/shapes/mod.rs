@@ -394,9 +394,9 @@ pub const PIPELINES: [(&str, Pipeline); 9] = [
     ("jdy_pushdown", compile_jdy_pushdown),
     ("masterdata", compile_masterdata),
     ("sql", compile_sql),
-    ("sql_params", compile_sql_params),
     ("sql_mysql_params", compile_sql_mysql_params),
     ("sql_postgres", compile_sql_postgres),
+    ("sql_params", compile_sql_params),
     ("sql_sqlite", compile_sql_sqlite),
     ("sql_sqlite_params", compile_sql_sqlite_params),
 ];
