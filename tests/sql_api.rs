@@ -3,25 +3,16 @@
 //! and robustness on degenerate or very deep predicates.
 
 mod sqldb;
+mod support;
 
-use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
 use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{
     compile_select, compile_where, Dialect, SqlError, SqlOptions, SqlParam,
 };
 use filterql::{FieldType, Span};
 use sqldb::{Cell, Col, ColKind};
-
-fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: name.into(),
-        subform: None,
-        ty,
-        widget: None,
-        column: name.into(),
-        label: None,
-    })
-}
+use support::top_field as field;
 
 fn leaf(f: FieldRef, test: Test) -> Pred {
     Pred::leaf(f, test, false, Span::new(0, 5))

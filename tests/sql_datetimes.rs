@@ -3,10 +3,11 @@
 //! half-open) — every engine and mode returns the rows `eval` matches.
 
 mod sqldb;
+mod support;
 
 use chrono::FixedOffset;
 use filterql::eval;
-use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
 use filterql::target::sql::{compile_select, SqlOptions};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
@@ -57,14 +58,7 @@ fn cases() -> u32 {
 }
 
 fn field() -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: "d".into(),
-        subform: None,
-        ty: FieldType::Datetime,
-        widget: None,
-        column: "d".into(),
-        label: None,
-    })
+    support::top_field("d", FieldType::Datetime)
 }
 
 fn run(conn: Conn) {
@@ -124,12 +118,7 @@ fn run(conn: Conn) {
             preds.push(Pred::leaf(field(), r, true, Span::default()));
         }
         for p in &preds {
-            let want: Vec<i64> = records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| eval::matches(p, r))
-                .map(|(i, _)| i as i64)
-                .collect();
+            let want = sqldb::ids_where(&records, |r| eval::matches(p, r));
             for params in [false, true] {
                 let q = compile_select(p, &sel.clone().tz(tz).params(params))
                     .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
@@ -205,18 +194,12 @@ fn last_day(mut c: Conn) {
     let mut failures = Vec::new();
     for (text, want) in cases {
         let q = filterql::compile(text, &schema, &opts).expect("query compiles");
-        let by_eval: Vec<i64> = (0..records.len() as i64)
-            .filter(|i| q.matches(&records[*i as usize]))
-            .collect();
+        let by_eval = sqldb::ids_where(&records, |r| q.matches(r));
         assert_eq!(&by_eval, want, "eval: {text}");
         for params in [false, true] {
             match q.to_sql(&sel.clone().params(params)) {
                 Err(e) => failures.push(format!("{d} {text}: rejected: {e:?}")),
-                Ok(s) => match c.ids(&s) {
-                    Ok(got) if &got == want => {}
-                    Ok(got) => failures.push(format!("{d} {text}: {} gave {got:?}", s.sql())),
-                    Err(e) => failures.push(format!("{d} {text}: {}: {e}", s.sql())),
-                },
+                Ok(s) => c.check_ids(&format!("{d} {text}"), &s, want, &mut failures),
             }
         }
     }

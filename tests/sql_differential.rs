@@ -185,12 +185,7 @@ fn run_engine(conn: Conn) {
             .map_err(|e| TestCaseError::fail(format!("insert: {e}")))?;
         let select = SqlOptions::new(dialect).table(&table).columns(["id"]);
         for p in &preds {
-            let want: Vec<i64> = stored
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| eval::matches(p, r))
-                .map(|(i, _)| i as i64)
-                .collect();
+            let want = sqldb::ids_where(&stored, |r| eval::matches(p, r));
             for params in [false, true] {
                 let opts = select.clone().tz(tz).params(params);
                 let q = compile_select(p, &opts)
@@ -315,23 +310,12 @@ fn exact_cases(mut c: Conn) {
     for text in queries {
         let q = compile(text, &schema, &Options::at(now).with_tz(tz))
             .unwrap_or_else(|e| panic!("{text}: {}", e.render(80, false)));
-        let want: Vec<i64> = (0..stored.len())
-            .filter(|&i| q.matches(&stored[i]))
-            .map(|i| i as i64)
-            .collect();
+        let want = sqldb::ids_where(&stored, |r| q.matches(r));
         for params in [false, true] {
             let sql = q
                 .to_sql(&select.clone().params(params))
                 .unwrap_or_else(|e| panic!("{text}: {}", e.render(80, false)));
-            match c.ids(&sql) {
-                Ok(got) if got == want => {}
-                Ok(got) => failures.push(format!(
-                    "{text}: {} {:?} gave {got:?}, eval {want:?}",
-                    sql.sql(),
-                    sql.params()
-                )),
-                Err(e) => failures.push(format!("{text}: {}: {e}", sql.sql())),
-            }
+            c.check_ids(text, &sql, &want, &mut failures);
         }
     }
     let _ = c.drop_table(&table);

@@ -5,6 +5,7 @@
 //! `standard_conforming_strings` on and off.
 
 mod sqldb;
+mod support;
 
 use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
@@ -54,14 +55,7 @@ fn cases() -> u32 {
 }
 
 fn text_field() -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: "v".into(),
-        subform: None,
-        ty: FieldType::Text,
-        widget: None,
-        column: "v".into(),
-        label: None,
-    })
+    support::top_field("v", FieldType::Text)
 }
 
 fn leaf(test: Test) -> Pred {
@@ -288,12 +282,7 @@ fn run(conn: Conn) {
                             }
                             other => other.clone(),
                         };
-                        let want: Vec<i64> = records
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, r)| eval::matches(&p, r))
-                            .map(|(i, _)| i as i64)
-                            .collect();
+                        let want = sqldb::ids_where(&records, |r| eval::matches(&p, r));
                         let q = compile_select(&p, &sel)
                             .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
                         let got = c
@@ -434,17 +423,8 @@ fn braces_in_column_names(mut c: Conn) {
     for (i, test) in tests {
         for negated in [false, true] {
             let p = Pred::leaf(field(i), test.clone(), negated, Span::default());
-            let want: Vec<i64> = (0..records.len() as i64)
-                .filter(|r| eval::matches(&p, &records[*r as usize]))
-                .collect();
-            for params in [false, true] {
-                let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
-                match c.ids(&q) {
-                    Ok(got) if got == want => {}
-                    Ok(got) => failures.push(format!("{}: got {got:?}, want {want:?}", q.sql())),
-                    Err(e) => failures.push(format!("{}: {e}", q.sql())),
-                }
-            }
+            let want = sqldb::ids_where(&records, |r| eval::matches(&p, r));
+            c.check_pred(names[i].1, &p, &sel, &want, &mut failures);
         }
     }
     let _ = c.drop_table(&table);

@@ -8,7 +8,8 @@
 #![allow(dead_code)]
 
 use chrono::FixedOffset;
-use filterql::target::sql::{Dialect, SqlFragment, SqlParam};
+use filterql::ir::Pred;
+use filterql::target::sql::{compile_select, Dialect, SqlFragment, SqlOptions, SqlParam};
 use filterql::FieldType;
 use serde_json::{json, Value};
 use std::error::Error;
@@ -414,6 +415,76 @@ impl Conn {
                     .collect::<Result<_, _>>()?
             }
         })
+    }
+}
+
+impl Conn {
+    /// Runs `q` and notes in `failures`, after `label`, an engine error or any ids other
+    /// than `want`; a test collects every mismatch this way and asserts once at the end,
+    /// so one run reports them all.
+    pub fn check_ids(
+        &mut self,
+        label: &str,
+        q: &(impl Stmt + ?Sized),
+        want: &[i64],
+        failures: &mut Vec<String>,
+    ) {
+        let (sql, params) = q.parts();
+        let stmt = if params.is_empty() {
+            sql.to_owned()
+        } else {
+            format!("{sql} {params:?}")
+        };
+        match self.ids(q) {
+            Ok(got) if got == want => {}
+            Ok(got) => failures.push(format!("{label}: {stmt} gave {got:?}, want {want:?}")),
+            Err(e) => failures.push(format!("{label}: {stmt}: {e}")),
+        }
+    }
+
+    /// [`Conn::check_ids`] on `p` compiled with `select` in both output modes: literals
+    /// inline, then bound parameters.
+    pub fn check_pred(
+        &mut self,
+        label: &str,
+        p: &Pred,
+        select: &SqlOptions,
+        want: &[i64],
+        failures: &mut Vec<String>,
+    ) {
+        for params in [false, true] {
+            let q = compile_select(p, &select.clone().params(params)).expect("compiles");
+            self.check_ids(label, &q, want, failures);
+        }
+    }
+}
+
+/// The ids (indexes) of the `records` that `matches` holds for: what a statement must
+/// select from a table whose row ids are the record indexes.
+pub fn ids_where(records: &[Value], matches: impl Fn(&Value) -> bool) -> Vec<i64> {
+    (0..records.len())
+        .filter(|&i| matches(&records[i]))
+        .map(|i| i as i64)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Pinned cases: predicates with the ids they must select, written by hand.
+
+/// A pinned case: its name, the predicate, and the ids of the rows it must select.
+pub type Pin = (&'static str, Pred, Vec<i64>);
+
+/// Every id of `0..count` but `ids`: what a negation selects, the empty values included.
+pub fn all_but(count: usize, ids: &[i64]) -> Vec<i64> {
+    (0..count as i64).filter(|i| !ids.contains(i)).collect()
+}
+
+/// Asserts that `eval` selects the hand-written ids of every pin from `records` (row id =
+/// index), so that a wrong expectation cannot hide behind the engines agreeing with it.
+pub fn assert_eval_agrees(pins: &[Pin], records: &[Value]) {
+    for (name, p, want) in pins {
+        let got = ids_where(records, |r| filterql::eval::matches(p, r));
+        assert_eq!(&got, want, "{name}");
     }
 }
 

@@ -151,6 +151,24 @@ pub fn field_ref(path: &str) -> FieldRef {
     })
 }
 
+/// A top-level field of type `ty` outside any schema, its column its name, without a
+/// widget or a label: the field of tests that build predicates by hand.
+pub fn top_field(name: &str, ty: FieldType) -> FieldRef {
+    FieldRef::new(FieldInfo {
+        name: name.into(),
+        subform: None,
+        ty,
+        widget: None,
+        column: name.into(),
+        label: None,
+    })
+}
+
+/// A leaf on [`top_field`]`(name, ty)`, negated or not, without a source span.
+pub fn top_leaf(name: &str, ty: FieldType, test: Test, negated: bool) -> Pred {
+    Pred::leaf(top_field(name, ty), test, negated, Span::default())
+}
+
 /// Every testable field of the schema: each top-level field (the subform itself
 /// included) and each subform column as a dotted path.
 pub fn field_paths() -> Vec<String> {
