@@ -356,24 +356,6 @@ mod any_pred {
     use super::*;
     use proptest::prelude::*;
 
-    const TYPES: &[FieldType] = &[
-        FieldType::Text,
-        FieldType::Number,
-        FieldType::Datetime,
-        FieldType::Phone,
-        FieldType::Flowstate,
-        FieldType::Select,
-        FieldType::Multiselect,
-        FieldType::User,
-        FieldType::Dept,
-        FieldType::Usergroup,
-        FieldType::Deptgroup,
-        FieldType::Sn,
-        FieldType::Subform,
-        FieldType::Dataid,
-        FieldType::Other,
-    ];
-
     fn scalar() -> BoxedStrategy<Scalar> {
         prop_oneof![
             any::<String>().prop_map(|s| Scalar::Text(s.into())),
@@ -407,7 +389,7 @@ mod any_pred {
 
     fn pred() -> impl Strategy<Value = Pred> {
         let leaf = (
-            prop::sample::select(TYPES),
+            prop::sample::select(&support::FIELD_TYPES[..]),
             any::<bool>(),
             "[a-z\"`' ]{0,70}",
             test(),
