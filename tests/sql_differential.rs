@@ -45,33 +45,20 @@ fn table_fields() -> Vec<(String, FieldType)> {
 
 /// A leaf over a top-level field (support's `arb_test`, so the same pools as records).
 fn arb_leaf() -> BoxedStrategy<Pred> {
-    let paths: Vec<String> = table_fields().into_iter().map(|(n, _)| n).collect();
-    prop::sample::select(paths)
-        .prop_flat_map(|path| {
-            let f = support::field_ref(&path);
-            (support::arb_test(&path, f.ty), any::<bool>()).prop_map(move |(test, negated)| {
-                Pred::leaf(f.clone(), test, negated, filterql::Span::default())
-            })
-        })
-        .boxed()
+    support::arb_leaf_over(table_fields().into_iter().map(|(n, _)| n).collect())
 }
 
 /// Predicates with `And`/`Or`/`Not` nesting and the occasional constant, as the
 /// backend must accept any `Pred`, normalized or not.
 fn arb_pred() -> BoxedStrategy<Pred> {
-    prop_oneof![
-        12 => arb_leaf(),
-        1 => Just(Pred::True),
-        1 => Just(Pred::False),
-    ]
-    .prop_recursive(4, 32, 4, |inner| {
+    support::nested(
         prop_oneof![
-            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
-            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
-            inner.prop_map(|p| Pred::Not(Box::new(p))),
+            12 => arb_leaf(),
+            1 => Just(Pred::True),
+            1 => Just(Pred::False),
         ]
-    })
-    .boxed()
+        .boxed(),
+    )
 }
 
 /// Items no array field counts (in the shapes `eval` ignores for every array type).

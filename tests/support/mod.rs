@@ -345,7 +345,13 @@ pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
 
 /// One leaf over any field of the test schema, negated or not.
 pub fn arb_leaf() -> BoxedStrategy<Pred> {
-    prop::sample::select(field_paths())
+    arb_leaf_over(field_paths())
+}
+
+/// One leaf over one of `paths` (as [`field_ref`] takes them), with a test from
+/// [`arb_test`], negated or not.
+pub fn arb_leaf_over(paths: Vec<String>) -> BoxedStrategy<Pred> {
+    prop::sample::select(paths)
         .prop_flat_map(|path| {
             let f = field_ref(&path);
             (arb_test(&path, f.ty), any::<bool>()).prop_map(move |(test, negated)| {
@@ -359,15 +365,19 @@ pub fn arb_leaf() -> BoxedStrategy<Pred> {
 /// type, negated leaves, and `And`/`Or`/`Not` nesting up to depth 4. No `True`/`False`
 /// (the checker never produces them); see [`arb_pred_with_constants`].
 pub fn arb_pred() -> BoxedStrategy<Pred> {
-    arb_leaf()
-        .prop_recursive(4, 32, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
-                prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
-                inner.prop_map(|p| Pred::Not(Box::new(p))),
-            ]
-        })
-        .boxed()
+    nested(arb_leaf())
+}
+
+/// `leaf` nested in `And`/`Or` of one to three parts and `Not`, up to depth 4.
+pub fn nested(leaf: BoxedStrategy<Pred>) -> BoxedStrategy<Pred> {
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
+            inner.prop_map(|p| Pred::Not(Box::new(p))),
+        ]
+    })
+    .boxed()
 }
 
 /// Like [`arb_pred`], with `True`/`False` leaves and empty `And`/`Or` too (the shapes
