@@ -56,6 +56,25 @@ struct Case {
     queries: Vec<String>,
 }
 
+impl Case {
+    /// The comparison [`forms`] over periods `a` and `b` at `now` in `tz`, ordered by
+    /// where their intervals start.
+    fn new(now: DateTime<FixedOffset>, tz: FixedOffset, a: &str, b: &str) -> Case {
+        let mut c = Case {
+            now,
+            tz,
+            queries: Vec::new(),
+        };
+        let (lo, hi) = if interval(a, &c) <= interval(b, &c) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        c.queries = forms(a, b, lo, hi);
+        c
+    }
+}
+
 fn compile(text: &str, c: &Case) -> Query {
     filterql::compile(text, &schema(), &Options::at(c.now).with_tz(c.tz))
         .unwrap_or_else(|d| panic!("{text}:\n{}", d.render(80, false)))
@@ -183,17 +202,7 @@ fn edge_cases() -> Vec<Case> {
     EDGES
         .iter()
         .map(|&(now, tz, a, b)| {
-            let mut c = Case {
-                now: at(now),
-                tz: zone(tz),
-                queries: Vec::new(),
-            };
-            let (lo, hi) = if interval(a, &c) <= interval(b, &c) {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            c.queries = forms(a, b, lo, hi);
+            let mut c = Case::new(at(now), zone(tz), a, b);
             c.queries.extend([
                 "createTime >= 上月 and createTime < 本月".to_owned(),
                 "updateTime = last week".to_owned(),
@@ -241,20 +250,10 @@ fn arb_case() -> impl Strategy<Value = Case> {
     let names = prop::sample::select(Period::NAMES.map(|(n, _)| n).to_vec());
     (ms, minutes, names.clone(), names).prop_map(|(ms, m, a, b)| {
         let tz = zone(m);
-        let mut c = Case {
-            now: DateTime::from_timestamp_millis(ms)
-                .expect("in range")
-                .with_timezone(&tz),
-            tz,
-            queries: Vec::new(),
-        };
-        let (lo, hi) = if interval(a, &c) <= interval(b, &c) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        c.queries = forms(a, b, lo, hi);
-        c
+        let now = DateTime::from_timestamp_millis(ms)
+            .expect("in range")
+            .with_timezone(&tz);
+        Case::new(now, tz, a, b)
     })
 }
 
