@@ -8,7 +8,7 @@ mod support;
 use chrono::FixedOffset;
 use filterql::eval;
 use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
-use filterql::target::sql::{compile_select, SqlOptions};
+use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -120,9 +120,7 @@ fn run(conn: Conn) {
         for p in &preds {
             let want = sqldb::ids_where(&records, |r| eval::matches(p, r));
             for params in [false, true] {
-                let q = compile_select(p, &sel.clone().tz(tz).params(params))
-                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                let got = c.ids(&q).map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+                let (q, got) = c.select_ids(p, &sel.clone().tz(tz).params(params))?;
                 prop_assert_eq!(&got, &want, "{} {:?}", q.sql(), q.params());
             }
         }

@@ -21,7 +21,7 @@ mod support;
 
 use filterql::eval;
 use filterql::ir::Pred;
-use filterql::target::sql::{compile_select, SqlOptions};
+use filterql::target::sql::SqlOptions;
 use filterql::FieldType;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -175,11 +175,7 @@ fn run_engine(conn: Conn) {
             let want = sqldb::ids_where(&stored, |r| eval::matches(p, r));
             for params in [false, true] {
                 let opts = select.clone().tz(tz).params(params);
-                let q = compile_select(p, &opts)
-                    .map_err(|e| TestCaseError::fail(format!("{p:?} rejected: {e:?}")))?;
-                let got = c
-                    .ids(&q)
-                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+                let (q, got) = c.select_ids(p, &opts)?;
                 prop_assert_eq!(
                     &got,
                     &want,

@@ -10,9 +10,7 @@ mod support;
 use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
-use filterql::target::sql::{
-    compile_select, compile_where, literal, Dialect, SqlError, SqlOptions, SqlParam,
-};
+use filterql::target::sql::{compile_where, literal, Dialect, SqlError, SqlOptions, SqlParam};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -283,11 +281,7 @@ fn run(conn: Conn) {
                             other => other.clone(),
                         };
                         let want = sqldb::ids_where(&records, |r| eval::matches(&p, r));
-                        let q = compile_select(&p, &sel)
-                            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                        let got = c
-                            .ids(&q)
-                            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+                        let (q, got) = c.select_ids(&p, &sel)?;
                         prop_assert_eq!(
                             &got,
                             &want,

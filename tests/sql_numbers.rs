@@ -5,7 +5,7 @@
 mod sqldb;
 
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
-use filterql::target::sql::{compile_select, SqlOptions};
+use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -114,10 +114,7 @@ fn run(conn: Conn) {
                 .table(&table)
                 .columns(["id"])
                 .params(params);
-            let q = compile_select(&p, &opts).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-            let got = c
-                .ids(&q)
-                .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+            let (q, got) = c.select_ids(&p, &opts)?;
             prop_assert_eq!(&got, &want, "{} {:?}", q.sql(), q.params());
         }
         Ok(())

@@ -11,6 +11,7 @@ use chrono::FixedOffset;
 use filterql::ir::Pred;
 use filterql::target::sql::{compile_select, Dialect, SqlFragment, SqlOptions, SqlParam};
 use filterql::FieldType;
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use std::error::Error;
 
@@ -440,6 +441,21 @@ impl Conn {
             Ok(got) => failures.push(format!("{label}: {stmt} gave {got:?}, want {want:?}")),
             Err(e) => failures.push(format!("{label}: {stmt}: {e}")),
         }
+    }
+
+    /// `p` compiled with `select` and run: the statement and the ids it selected. A
+    /// rejection or an engine error fails the proptest case.
+    pub fn select_ids(
+        &mut self,
+        p: &Pred,
+        select: &SqlOptions,
+    ) -> Result<(SqlFragment, Vec<i64>), TestCaseError> {
+        let q = compile_select(p, select)
+            .map_err(|e| TestCaseError::fail(format!("{p:?} rejected: {e:?}")))?;
+        let got = self
+            .ids(&q)
+            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+        Ok((q, got))
     }
 
     /// [`Conn::check_ids`] on `p` compiled with `select` in both output modes: literals
