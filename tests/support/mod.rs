@@ -70,16 +70,10 @@ pub fn tz() -> FixedOffset {
 }
 
 fn field(name: &str, label: Option<&str>, ty: FieldType) -> Field {
-    Field {
-        name: name.into(),
-        aliases: Vec::new(),
-        label: label.map(Into::into),
-        ty,
-        widget: None,
-        column: None,
-        options: Vec::new(),
-        fields: Vec::new(),
-        system: false,
+    let f = Field::new(name, ty);
+    match label {
+        Some(l) => f.with_label(l),
+        None => f,
     }
 }
 
