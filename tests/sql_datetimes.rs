@@ -11,7 +11,7 @@ use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
 use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::json;
 use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
@@ -50,13 +50,6 @@ fn arb_case() -> impl Strategy<Value = Case> {
         })
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(128)
-}
-
 fn field() -> FieldRef {
     support::top_field("d", FieldType::Datetime)
 }
@@ -73,11 +66,7 @@ fn run(conn: Conn) {
         .create_table(&table, &cols)
         .expect("table");
     let sel = SqlOptions::new(d).table(&table).columns(["id"]);
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = sqldb::runner(128);
     let result = runner.run(&arb_case(), |(tz_min, rows, ranges)| {
         let tz = FixedOffset::east_opt(tz_min * 60).expect("offset");
         let mut c = conn.borrow_mut();

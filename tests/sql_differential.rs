@@ -24,7 +24,7 @@ use filterql::ir::Pred;
 use filterql::target::sql::SqlOptions;
 use filterql::FieldType;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 use sqldb::{Conn, JsonStyle};
 use std::cell::RefCell;
@@ -126,13 +126,6 @@ fn decorate(record: &Value, deco: &Decoration) -> Value {
     r
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(128)
-}
-
 fn run_engine(conn: Conn) {
     let dialect = conn.dialect();
     let fields = table_fields();
@@ -150,11 +143,7 @@ fn run_engine(conn: Conn) {
         prop::collection::vec(arb_decoration(arrays), 12),
         prop::collection::vec(arb_pred(), PREDS_PER_CASE),
     );
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = sqldb::runner(128);
     let compared = RefCell::new(0usize);
     let result = runner.run(&strategy, |(records, decos, preds)| {
         let mut c = conn.borrow_mut();

@@ -10,7 +10,7 @@ mod support;
 use filterql::target::sql::SqlOptions;
 use filterql::{eval, FieldType, Options, Schema};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use sqldb::Conn;
 use std::cell::RefCell;
 
@@ -63,13 +63,6 @@ fn options() -> Options {
     Options::at(now)
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(32)
-}
-
 fn run(conn: Conn) {
     let d = conn.dialect();
     let schema = Schema::from_json(support::SCHEMA_JSON).expect("schema");
@@ -93,11 +86,7 @@ fn run(conn: Conn) {
                 .unwrap_or_else(|e| panic!("{t}: {}", e.render(80, false)))
         })
         .collect();
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = sqldb::runner(32);
     let tz = support::tz();
     let result = runner.run(&support::arb_records(), |records| {
         let mut c = conn.borrow_mut();

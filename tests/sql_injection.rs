@@ -13,7 +13,7 @@ use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{compile_where, literal, Dialect, SqlError, SqlOptions, SqlParam};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::json;
 use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
@@ -43,13 +43,6 @@ fn arb_text() -> impl Strategy<Value = String> {
     );
     let ascii_text = prop::collection::vec(prop::sample::select(ascii), 0..16);
     prop_oneof![any_text, ascii_text].prop_map(|cs| cs.into_iter().collect())
-}
-
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
 }
 
 fn text_field() -> FieldRef {
@@ -212,11 +205,7 @@ fn run(conn: Conn) {
     conn.borrow_mut()
         .create_table(&table, &cols)
         .expect("create table");
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = sqldb::runner(256);
     let checked = RefCell::new(0usize);
     let result = runner.run(&arb_text(), |s| {
         let mut c = conn.borrow_mut();

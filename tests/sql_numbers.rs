@@ -8,7 +8,7 @@ use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
 
@@ -56,13 +56,6 @@ fn arb_double() -> impl Strategy<Value = f64> {
     ]
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
-}
-
 fn run(conn: Conn) {
     let d = conn.dialect();
     let table = sqldb::table_name(&format!("num_{d}"));
@@ -82,11 +75,7 @@ fn run(conn: Conn) {
         column: "n".into(),
         label: None,
     });
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = sqldb::runner(256);
     let result = runner.run(&arb_double(), |x| {
         let mut c = conn.borrow_mut();
         let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());

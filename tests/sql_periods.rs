@@ -13,7 +13,7 @@ use filterql::syntax::ast::Period;
 use filterql::target::sql::SqlOptions;
 use filterql::{Options, Query, Schema};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
@@ -232,13 +232,6 @@ fn edges(mut conn: Conn) {
 
 sqldb::engine_tests!(edges: sqlite_periods_at_the_edges, postgres_periods_at_the_edges, mysql_periods_at_the_edges);
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(48)
-}
-
 /// Random clocks (1900–2199, biased to the edges of UTC days) and zones (−12:00 to
 /// +14:00 in whole minutes), with two random periods.
 fn arb_case() -> impl Strategy<Value = Case> {
@@ -270,11 +263,7 @@ fn random(conn: Conn) {
     conn.borrow_mut()
         .create_table(&table, &cols())
         .expect("table");
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
+    let mut runner = sqldb::runner(48);
     let compared = RefCell::new(0usize);
     let result = runner.run(&arb_case(), |case| {
         let n = run_case(&mut conn.borrow_mut(), &table, &case).map_err(TestCaseError::fail)?;

@@ -11,7 +11,7 @@ use chrono::FixedOffset;
 use filterql::ir::Pred;
 use filterql::target::sql::{compile_select, Dialect, SqlFragment, SqlOptions, SqlParam};
 use filterql::FieldType;
-use proptest::test_runner::TestCaseError;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{json, Value};
 use std::error::Error;
 
@@ -473,6 +473,21 @@ impl Conn {
             self.check_ids(label, &q, want, failures);
         }
     }
+}
+
+/// A proptest runner for a test against an engine, driven by hand (the engine is the
+/// test's argument): `PROPTEST_CASES` cases when that is set, else `default_cases`;
+/// failures are reported, not persisted.
+pub fn runner(default_cases: u32) -> TestRunner {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_cases);
+    TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    })
 }
 
 /// The ids (indexes) of the `records` that `matches` holds for: what a statement must
