@@ -47,14 +47,7 @@ fn schema() -> Schema {
 fn fref(name: &str) -> FieldRef {
     let s = schema();
     let f = s.fields().iter().find(|f| f.name == name).unwrap();
-    FieldRef::new(FieldInfo {
-        name: f.name.clone(),
-        subform: None,
-        ty: f.ty,
-        widget: None,
-        column: f.column.clone().unwrap_or(f.name.clone()),
-        label: None,
-    })
+    f.to_ref(None)
 }
 
 fn leaf(name: &str, test: Test, negated: bool) -> Pred {

@@ -3,8 +3,9 @@
 //! as the same double (checked against its neighbours one ulp away on both sides).
 
 mod sqldb;
+mod support;
 
-use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
+use filterql::ir::{Pred, Scalar, Test};
 use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
@@ -67,14 +68,7 @@ fn run(conn: Conn) {
     conn.borrow_mut()
         .create_table(&table, &cols)
         .expect("table");
-    let field = FieldRef::new(FieldInfo {
-        name: "n".into(),
-        subform: None,
-        ty: FieldType::Number,
-        widget: None,
-        column: "n".into(),
-        label: None,
-    });
+    let field = support::top_field("n", FieldType::Number);
     let mut runner = sqldb::runner(256);
     let result = runner.run(&arb_double(), |x| {
         let mut c = conn.borrow_mut();
