@@ -24,7 +24,6 @@ use filterql::ir::Pred;
 use filterql::target::sql::SqlOptions;
 use filterql::FieldType;
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
 use serde_json::Value;
 use sqldb::{Conn, JsonStyle};
 use std::cell::RefCell;
@@ -131,10 +130,6 @@ fn run_engine(conn: Conn) {
     let fields = table_fields();
     let cols = sqldb::columns(&fields);
     let table = sqldb::table_name(&format!("diff_{dialect}"));
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("create table");
     let tz = support::tz();
     let arrays = array_fields().len();
     assert!(arrays > 0, "the test schema has array fields");
@@ -143,46 +138,45 @@ fn run_engine(conn: Conn) {
         prop::collection::vec(arb_decoration(arrays), 12),
         prop::collection::vec(arb_pred(), PREDS_PER_CASE),
     );
-    let mut runner = sqldb::runner(128);
     let compared = RefCell::new(0usize);
-    let result = runner.run(&strategy, |(records, decos, preds)| {
-        let mut c = conn.borrow_mut();
-        c.clear(&table)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut stored = Vec::new();
-        let mut rows = Vec::new();
-        for (i, (r, deco)) in records.iter().zip(decos.iter().cycle()).enumerate() {
-            let style = JsonStyle::ALL[deco.0];
-            let (kept, cells) = sqldb::to_row_styled(&fields, &decorate(r, deco), tz, style);
-            stored.push(kept);
-            rows.push((i as i64, cells));
-        }
-        c.insert(&table, &cols, &rows)
-            .map_err(|e| TestCaseError::fail(format!("insert: {e}")))?;
-        let select = SqlOptions::new(dialect).table(&table).columns(["id"]);
-        for p in &preds {
-            let want = sqldb::ids_where(&stored, |r| eval::matches(p, r));
-            for params in [false, true] {
-                let opts = select.clone().tz(tz).params(params);
-                let (q, got) = c.select_ids(p, &opts)?;
-                prop_assert_eq!(
-                    &got,
-                    &want,
-                    "{} {:?}\npred {:?}\nrecords {}",
-                    q.sql(),
-                    q.params(),
-                    p,
-                    serde_json::to_string(&stored).unwrap_or_default()
-                );
-                *compared.borrow_mut() += 1;
+    sqldb::prop_on_table(
+        conn,
+        &table,
+        &cols,
+        128,
+        &strategy,
+        |c, (records, decos, preds)| {
+            c.clear(&table).map_err(sqldb::fail)?;
+            let mut stored = Vec::new();
+            let mut rows = Vec::new();
+            for (i, (r, deco)) in records.iter().zip(decos.iter().cycle()).enumerate() {
+                let style = JsonStyle::ALL[deco.0];
+                let (kept, cells) = sqldb::to_row_styled(&fields, &decorate(r, deco), tz, style);
+                stored.push(kept);
+                rows.push((i as i64, cells));
             }
-        }
-        Ok(())
-    });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{dialect}: {e}");
-    }
+            c.insert(&table, &cols, &rows).map_err(sqldb::fail)?;
+            let select = SqlOptions::new(dialect).table(&table).columns(["id"]);
+            for p in &preds {
+                let want = sqldb::ids_where(&stored, |r| eval::matches(p, r));
+                for params in [false, true] {
+                    let opts = select.clone().tz(tz).params(params);
+                    let (q, got) = c.select_ids(p, &opts)?;
+                    prop_assert_eq!(
+                        &got,
+                        &want,
+                        "{} {:?}\npred {:?}\nrecords {}",
+                        q.sql(),
+                        q.params(),
+                        p,
+                        serde_json::to_string(&stored).unwrap_or_default()
+                    );
+                    *compared.borrow_mut() += 1;
+                }
+            }
+            Ok(())
+        },
+    );
     let n = *compared.borrow();
     eprintln!("{dialect}: {n} statements agreed with eval");
     assert!(n > 0);

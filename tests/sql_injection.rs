@@ -201,23 +201,16 @@ fn run(conn: Conn) {
         name: "v".into(),
         kind: ColKind::Text,
     }];
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("create table");
-    let mut runner = sqldb::runner(256);
     let checked = RefCell::new(0usize);
-    let result = runner.run(&arb_text(), |s| {
-        let mut c = conn.borrow_mut();
-        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
+    sqldb::prop_on_table(conn, &table, &cols, 256, &arb_text(), |c, s| {
         let rows: Vec<Option<String>> = neighbours(&s);
-        c.clear(&table).map_err(err)?;
+        c.clear(&table).map_err(sqldb::fail)?;
         let cells: Vec<(i64, Vec<Cell>)> = rows
             .iter()
             .enumerate()
             .map(|(i, r)| (i as i64, vec![r.clone().map_or(Cell::Null, Cell::Text)]))
             .collect();
-        c.insert(&table, &cols, &cells).map_err(err)?;
+        c.insert(&table, &cols, &cells).map_err(sqldb::fail)?;
         let records: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| r.as_ref().map_or(json!({}), |t| json!({ "v": t })))
@@ -245,7 +238,7 @@ fn run(conn: Conn) {
             }
         }
         for set in settings(d) {
-            c.batch(set).map_err(err)?;
+            c.batch(set).map_err(sqldb::fail)?;
             for params in [false, true] {
                 let q = select_literal(d, &s, params);
                 if !params {
@@ -287,10 +280,6 @@ fn run(conn: Conn) {
         }
         Ok(())
     });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
     eprintln!("{d}: {} statements checked", checked.borrow());
 }
 

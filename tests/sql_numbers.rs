@@ -9,9 +9,7 @@ use filterql::ir::{Pred, Scalar, Test};
 use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::TestCaseError;
 use sqldb::{Cell, Col, ColKind, Conn};
-use std::cell::RefCell;
 
 fn next_up(x: f64) -> f64 {
     if x.is_nan() || x == f64::INFINITY {
@@ -64,22 +62,15 @@ fn run(conn: Conn) {
         name: "n".into(),
         kind: ColKind::Number,
     }];
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("table");
     let field = support::top_field("n", FieldType::Number);
-    let mut runner = sqldb::runner(256);
-    let result = runner.run(&arb_double(), |x| {
-        let mut c = conn.borrow_mut();
-        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
-        c.clear(&table).map_err(err)?;
+    sqldb::prop_on_table(conn, &table, &cols, 256, &arb_double(), |c, x| {
+        c.clear(&table).map_err(sqldb::fail)?;
         let rows = vec![
             (0, vec![Cell::Num(next_down(x))]),
             (1, vec![Cell::Num(x)]),
             (2, vec![Cell::Num(next_up(x))]),
         ];
-        c.insert(&table, &cols, &rows).map_err(err)?;
+        c.insert(&table, &cols, &rows).map_err(sqldb::fail)?;
         let p = Pred::leaf(
             field.clone(),
             Test::Eq(Scalar::Number(x)),
@@ -102,10 +93,6 @@ fn run(conn: Conn) {
         }
         Ok(())
     });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
 }
 
 sqldb::engine_tests!(run: sqlite_reads_the_same_double, postgres_reads_the_same_double, mysql_reads_the_same_double);

@@ -259,21 +259,12 @@ impl std::fmt::Debug for Case {
 fn random(conn: Conn) {
     let d = conn.dialect();
     let table = sqldb::table_name(&format!("periods_rand_{d}"));
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols())
-        .expect("table");
-    let mut runner = sqldb::runner(48);
     let compared = RefCell::new(0usize);
-    let result = runner.run(&arb_case(), |case| {
-        let n = run_case(&mut conn.borrow_mut(), &table, &case).map_err(TestCaseError::fail)?;
+    sqldb::prop_on_table(conn, &table, &cols(), 48, &arb_case(), |c, case| {
+        let n = run_case(c, &table, &case).map_err(TestCaseError::fail)?;
         *compared.borrow_mut() += n;
         Ok(())
     });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
     let n = *compared.borrow();
     eprintln!("{d}: {n} statements agreed with eval");
     assert!(n > 0);

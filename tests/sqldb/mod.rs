@@ -11,6 +11,7 @@ use chrono::FixedOffset;
 use filterql::ir::Pred;
 use filterql::target::sql::{compile_select, Dialect, SqlFragment, SqlOptions, SqlParam};
 use filterql::FieldType;
+use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{json, Value};
 use std::error::Error;
@@ -488,6 +489,33 @@ pub fn runner(default_cases: u32) -> TestRunner {
         failure_persistence: None,
         ..Config::default()
     })
+}
+
+/// A proptest run against `table` (created with `cols` on `conn` first, dropped after):
+/// `test` gets the connection and each value of `strategy`, for [`runner`]`(default_cases)`
+/// cases. A failing case panics with the dialect and the smallest failing input.
+pub fn prop_on_table<S: Strategy>(
+    mut conn: Conn,
+    table: &str,
+    cols: &[Col],
+    default_cases: u32,
+    strategy: &S,
+    test: impl Fn(&mut Conn, S::Value) -> Result<(), TestCaseError>,
+) {
+    let d = conn.dialect();
+    conn.create_table(table, cols).expect("create table");
+    // The runner takes a `Fn`; the cases run one after another.
+    let conn = std::cell::RefCell::new(conn);
+    let result = runner(default_cases).run(strategy, |v| test(&mut conn.borrow_mut(), v));
+    let _ = conn.borrow_mut().drop_table(table);
+    if let Err(e) = result {
+        panic!("{d}: {e}");
+    }
+}
+
+/// An engine error as a proptest failure.
+pub fn fail(e: impl std::fmt::Display) -> TestCaseError {
+    TestCaseError::fail(e.to_string())
 }
 
 /// The ids (indexes) of the `records` that `matches` holds for: what a statement must
