@@ -196,6 +196,20 @@ pub fn field_paths() -> Vec<String> {
     out
 }
 
+/// Asserts that a direct JSON writer's output is the serde text of the value the other
+/// method returns, or that both failed with the same diagnostics.
+pub fn assert_same_json<E: std::fmt::Debug>(
+    label: &str,
+    direct: Result<String, E>,
+    via_serde: Result<String, E>,
+) {
+    match (direct, via_serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{label}"),
+        (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}"),
+        (a, b) => panic!("{label}: {a:?} vs {b:?}"),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Value pools shared by predicates and records.
 
