@@ -168,14 +168,7 @@ pub fn field_ref(path: &str) -> FieldRef {
 /// A top-level field of type `ty` outside any schema, its column its name, without a
 /// widget or a label: the field of tests that build predicates by hand.
 pub fn top_field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: name.into(),
-        subform: None,
-        ty,
-        widget: None,
-        column: name.into(),
-        label: None,
-    })
+    Field::new(name, ty).to_ref(None)
 }
 
 /// A leaf on [`top_field`]`(name, ty)`, negated or not, without a source span.
