@@ -209,7 +209,16 @@ impl Diagnostics {
     /// Diagnostics without a source text (their subject was not query text, e.g. a
     /// filter being decompiled), under the same cap as any other.
     pub(crate) fn of<E: Into<Error>>(items: impl IntoIterator<Item = E>) -> Self {
-        let mut d = Diagnostics::new(String::new());
+        Diagnostics::over(String::new(), items)
+    }
+
+    /// `items` over `source`, pushed one by one so that the cap applies: what a backend's
+    /// list of errors becomes at the API.
+    pub(crate) fn over<E: Into<Error>>(
+        source: impl Into<String>,
+        items: impl IntoIterator<Item = E>,
+    ) -> Self {
+        let mut d = Diagnostics::new(source);
         for e in items {
             d.push(e);
         }

@@ -447,17 +447,8 @@ fn eval_reads_date_literals_in_the_query_time_zone() {
 
 #[test]
 fn eval_batch_outputs_one_array_per_query() {
-    let (code, out, _) = run(filterql()
-        .args([
-            "--jsonl",
-            "eval",
-            "--data",
-            &fixture("records.json"),
-            "--schema",
-            &fixture("schema.json"),
-            "-",
-        ])
-        .write_stdin("qty > 5\nnope >\nphone unverified\n"));
+    let (code, out, _) =
+        run(cli_support::eval_each_line().write_stdin("qty > 5\nnope >\nphone unverified\n"));
     assert_eq!(code, 1);
     let lines: Vec<Value> = out.lines().map(json).collect();
     assert_eq!(ids(&lines[0]["output"]), ["r4"]);

@@ -133,17 +133,7 @@ fn a_batch_without_queries_is_rejected_as_an_empty_query() {
         assert_eq!(code, 1, "{input:?}");
         assert!(out.is_empty(), "{out}");
         assert!(err.contains("empty query"), "{err}");
-        let (code, out, _) = run(filterql()
-            .args([
-                "--jsonl",
-                "eval",
-                "--data",
-                &fixture("records.json"),
-                "--schema",
-                &schema,
-                "-",
-            ])
-            .write_stdin(input));
+        let (code, out, _) = run(cli_support::eval_each_line().write_stdin(input));
         assert_eq!(code, 1, "{input:?}");
         let v = json(out.trim());
         assert_eq!(v["ok"], false);

@@ -17,18 +17,21 @@ fn a_query_file_is_one_query_however_many_lines() {
         "qty > 1   # more than one\n  and (名称 startswith \"a\"\n  or qty < 0)\n",
     )
     .unwrap();
-    let (code, out, err) = run(filterql()
-        .args([
+    let schema = fixture("schema.json");
+    let to_sqlite = || {
+        let mut c = filterql();
+        c.args([
             "compile",
             "--target",
             "sql",
             "--dialect",
             "sqlite",
             "--schema",
-            &fixture("schema.json"),
-            "-f",
-        ])
-        .arg(&file));
+            &schema,
+        ]);
+        c
+    };
+    let (code, out, err) = run(to_sqlite().arg("-f").arg(&file));
     assert_eq!(code, 0, "{err}");
     // One statement, holding all three conditions: not three filters, one per line.
     assert_eq!(out.lines().count(), 1, "{out}");
@@ -37,21 +40,11 @@ fn a_query_file_is_one_query_however_many_lines() {
     }
     // The same text on stdin, without a QUERY argument, is the same one query.
     let text = std::fs::read_to_string(&file).unwrap();
-    let (code, piped, _) = run(filterql()
-        .args([
-            "compile",
-            "--target",
-            "sql",
-            "--dialect",
-            "sqlite",
-            "--schema",
-            &fixture("schema.json"),
-        ])
-        .write_stdin(text.clone()));
+    let (code, piped, _) = run(to_sqlite().write_stdin(text.clone()));
     assert_eq!((code, &piped), (0, &out));
     // `-` keeps reading one query per line: the second line alone is not a query.
     let (code, _, err) = run(filterql()
-        .args(["check", "--schema", &fixture("schema.json"), "-"])
+        .args(["check", "--schema", &schema, "-"])
         .write_stdin(text));
     assert_eq!(code, 1);
     assert!(err.contains("[<stdin>:2:"), "{err}");

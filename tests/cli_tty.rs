@@ -9,17 +9,27 @@ use std::time::Duration;
 /// Runs `filterql check` on a misspelt field in a pseudo-terminal and returns all it
 /// printed.
 fn check_in_a_tty(no_color: bool) -> String {
+    let schema =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/schema.json");
+    let mut cmd = tty_command(&["check", "--schema"], no_color);
+    cmd.arg(schema).arg("qtty > 3");
+    printed(cmd)
+}
+
+/// The binary with `args`, for a terminal (`TERM` set), with `NO_COLOR` set or not.
+fn tty_command(args: &[&str], no_color: bool) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_filterql"));
-    cmd.args(["check", "--schema"])
-        .arg(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/schema.json"),
-        )
-        .arg("qtty > 3")
+    cmd.args(args)
         .env_remove("NO_COLOR")
         .env("TERM", "xterm-256color");
     if no_color {
         cmd.env("NO_COLOR", "1");
     }
+    cmd
+}
+
+/// Runs `cmd` in a pseudo-terminal and returns all it printed.
+fn printed(cmd: Command) -> String {
     let mut s = Session::spawn(cmd).expect("spawn in a pty");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
     // The Eof needle matches everything printed.
@@ -44,17 +54,10 @@ fn no_color_turns_colour_off_even_on_a_terminal() {
 #[test]
 fn json_results_are_coloured_on_a_terminal_only() {
     let run = |no_color: bool| {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_filterql"));
-        cmd.args(["compile", "--target", "jdy", "createTime < 2022-01-01"])
-            .env_remove("NO_COLOR")
-            .env("TERM", "xterm-256color");
-        if no_color {
-            cmd.env("NO_COLOR", "1");
-        }
-        let mut s = Session::spawn(cmd).expect("spawn in a pty");
-        s.set_expect_timeout(Some(Duration::from_secs(20)));
-        let all = s.expect(Eof).expect("the command ends");
-        String::from_utf8_lossy(all.as_bytes()).into_owned()
+        printed(tty_command(
+            &["compile", "--target", "jdy", "createTime < 2022-01-01"],
+            no_color,
+        ))
     };
     let coloured = run(false);
     assert!(coloured.contains("\"rel\"\x1b[0m: "), "{coloured:?}");
@@ -65,15 +68,9 @@ fn json_results_are_coloured_on_a_terminal_only() {
 
 /// Runs `filterql ARGS` in a pseudo-terminal without colour and returns all it printed.
 fn in_a_tty(args: &[&str]) -> String {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_filterql"));
-    cmd.args(args)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "60")
-        .env("TERM", "xterm-256color");
-    let mut s = Session::spawn(cmd).expect("spawn in a pty");
-    s.set_expect_timeout(Some(Duration::from_secs(20)));
-    let all = s.expect(Eof).expect("the command ends");
-    String::from_utf8_lossy(all.as_bytes()).into_owned()
+    let mut cmd = tty_command(args, true);
+    cmd.env("COLUMNS", "60");
+    printed(cmd)
 }
 
 #[test]

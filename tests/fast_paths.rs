@@ -91,18 +91,9 @@ fn long_number_literals_survive_jdy_json_exactly() {
 /// merged. Both are checked against evaluation and against the short-group path.
 #[test]
 fn long_groups_on_distinct_fields_are_already_normal() {
-    use filterql::ir::{Bound, FieldInfo, FieldRef, Range};
+    use filterql::ir::{Bound, FieldRef, Range};
     use filterql::FieldType;
-    let field = |i: usize| {
-        FieldRef::new(FieldInfo {
-            name: format!("f{i}"),
-            subform: None,
-            ty: FieldType::Number,
-            widget: None,
-            column: format!("f{i}"),
-            label: None,
-        })
-    };
+    let field = |i: usize| support::top_field(&format!("f{i}"), FieldType::Number);
     let gt = |f: FieldRef, n: f64| {
         let lo = Some(Bound {
             value: Scalar::Number(n),

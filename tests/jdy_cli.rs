@@ -12,6 +12,21 @@ fn filterql(args: &[&str]) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// `filterql compile --target jdy --pushdown` of `query` against [`SCHEMA`], which must
+/// succeed.
+fn pushdown(query: &str) -> assert_cmd::assert::Assert {
+    filterql(&[
+        "compile",
+        "--target",
+        "jdy",
+        "--pushdown",
+        "--schema",
+        SCHEMA,
+        query,
+    ])
+    .success()
+}
+
 fn stdout_json(a: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&a.get_output().stdout).expect("JSON on stdout")
 }
@@ -43,16 +58,7 @@ fn a_nested_or_exits_1_strict_and_splits_with_pushdown() {
     let strict = filterql(&["compile", "--target", "jdy", "--schema", SCHEMA, q]).code(1);
     let stderr = String::from_utf8_lossy(&strict.get_output().stderr).into_owned();
     assert!(stderr.contains("filterql::jdy::nested_group"), "{stderr}");
-    let a = filterql(&[
-        "compile",
-        "--target",
-        "jdy",
-        "--pushdown",
-        "--schema",
-        SCHEMA,
-        q,
-    ])
-    .success();
+    let a = pushdown(q);
     assert_eq!(
         stdout_json(&a),
         json!({
@@ -66,16 +72,7 @@ fn a_nested_or_exits_1_strict_and_splits_with_pushdown() {
 
 #[test]
 fn nothing_pushable_says_so() {
-    let a = filterql(&[
-        "compile",
-        "--target",
-        "jdy",
-        "--pushdown",
-        "--schema",
-        SCHEMA,
-        r#"name not contains "x""#,
-    ])
-    .success();
+    let a = pushdown(r#"name not contains "x""#);
     assert_eq!(
         stdout_json(&a),
         json!({"filter": null, "residual": r#"name not contains "x""#})

@@ -3,25 +3,16 @@
 //! semantics on hand-written records whose expected answers follow from DESIGN §3.
 
 mod jdy_sim;
+mod support;
 
-use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
 use filterql::schema::FieldType;
 use filterql::span::Span;
 use filterql::syntax::ast::TextOp;
 use filterql::target::jdy::{self, JdyError, JdyFilter, JdyOptions};
 use jdy_sim::{jdy_sim, sim_opt, NE_MODES};
 use serde_json::{json, Value};
-
-fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: name.to_owned(),
-        subform: None,
-        ty,
-        widget: None,
-        column: name.to_owned(),
-        label: None,
-    })
-}
+use support::top_field as field;
 
 fn leaf(f: FieldRef, test: Test) -> Pred {
     Pred::leaf(f, test, false, Span::new(0, 1))

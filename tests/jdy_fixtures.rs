@@ -6,6 +6,8 @@
 //!   (no colour, width 80). A case that compiles fails the test.
 //! - `pushdown/`: the `--pushdown` output (filter and residual text).
 
+mod support;
+
 use filterql::target::jdy;
 use filterql::{Options, Query, Schema};
 use std::path::Path;
@@ -92,25 +94,8 @@ fn q_clock() -> chrono::DateTime<chrono::FixedOffset> {
 
 #[test]
 fn fixture_schema_has_every_field_type() {
-    use filterql::FieldType::*;
     let s = schema();
-    for ty in [
-        Text,
-        Number,
-        Datetime,
-        Phone,
-        Flowstate,
-        Select,
-        Multiselect,
-        User,
-        Dept,
-        Usergroup,
-        Deptgroup,
-        Sn,
-        Subform,
-        Dataid,
-        Other,
-    ] {
+    for ty in support::FIELD_TYPES {
         assert!(s.fields().iter().any(|f| f.ty == ty), "no {ty} field");
     }
     let _ = jdy::MAX_VALUES;

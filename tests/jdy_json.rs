@@ -45,11 +45,7 @@ fn query_to_jdy_json_matches_to_jdy() {
     ] {
         let q = filterql::compile(text, &Schema::demo(), &opts).unwrap();
         let expected = q.to_jdy().map(|f| serde_json::to_string(&f).unwrap());
-        match (q.to_jdy_json(), expected) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
-            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}"),
-            (a, b) => panic!("{text}: {a:?} vs {b:?}"),
-        }
+        support::assert_same_json(text, q.to_jdy_json(), expected);
     }
 }
 

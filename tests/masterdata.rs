@@ -24,35 +24,21 @@ fn opts() -> MdOptions {
     MdOptions::new(cst())
 }
 
-fn field(name: &str, ty: FieldType) -> Field {
-    Field {
-        name: name.into(),
-        aliases: Vec::new(),
-        label: None,
-        ty,
-        widget: None,
-        column: None,
-        options: vec![],
-        fields: vec![],
-        system: false,
-    }
-}
-
 /// A small form: one field of each column kind, plus types the backend refuses.
 fn schema() -> Schema {
-    let mut items = field("items", FieldType::Subform);
-    items.fields = vec![field("qty", FieldType::Number)];
-    let mut status = field("status", FieldType::Select);
+    let mut items = Field::new("items", FieldType::Subform);
+    items.fields = vec![Field::new("qty", FieldType::Number)];
+    let mut status = Field::new("status", FieldType::Select);
     status.column = Some("status_col".into());
     Schema::exact(vec![
-        field("amount", FieldType::Number),
+        Field::new("amount", FieldType::Number),
         status,
-        field("name", FieldType::Text),
-        field("phone", FieldType::Phone),
-        field("d", FieldType::Datetime),
-        field("owner", FieldType::User),
-        field("dept", FieldType::Dept),
-        field("tags", FieldType::Multiselect),
+        Field::new("name", FieldType::Text),
+        Field::new("phone", FieldType::Phone),
+        Field::new("d", FieldType::Datetime),
+        Field::new("owner", FieldType::User),
+        Field::new("dept", FieldType::Dept),
+        Field::new("tags", FieldType::Multiselect),
         items,
     ])
     .with_timezone(cst())
@@ -61,14 +47,7 @@ fn schema() -> Schema {
 fn fref(name: &str) -> FieldRef {
     let s = schema();
     let f = s.fields().iter().find(|f| f.name == name).unwrap();
-    FieldRef::new(FieldInfo {
-        name: f.name.clone(),
-        subform: None,
-        ty: f.ty,
-        widget: None,
-        column: f.column.clone().unwrap_or(f.name.clone()),
-        label: None,
-    })
+    f.to_ref(None)
 }
 
 fn leaf(name: &str, test: Test, negated: bool) -> Pred {

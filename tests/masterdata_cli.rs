@@ -3,9 +3,11 @@
 //! whose meaning equals the query on records with empty values too; plus the envelope,
 //! a rejection, and `decompile --from masterdata` reading the tree back.
 
+mod cli_support;
 mod masterdata_sim;
 
 use assert_cmd::Command;
+use cli_support::filterql;
 use filterql::target::masterdata::Condition;
 use filterql::{Options, Schema};
 use masterdata_sim::md_sim;
@@ -14,37 +16,29 @@ use serde_json::{json, Value};
 const SCHEMA: &str = "tests/fixtures/masterdata/schema.json";
 const QUERY: &str = r#"not (amount > 5 and status in ("a","b"))"#;
 
-fn filterql() -> Command {
-    let mut c = Command::cargo_bin("filterql").unwrap();
-    c.env("NO_COLOR", "1");
-    c
-}
-
 fn schema() -> Schema {
     Schema::from_json(&std::fs::read_to_string(SCHEMA).unwrap()).unwrap()
 }
 
-fn stdout_json(args: &[&str]) -> Value {
-    let out = filterql()
-        .args(args)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).unwrap()
+/// `filterql compile --target masterdata --schema SCHEMA`, then `flags`.
+fn compile(flags: &[&str]) -> Command {
+    let mut c = filterql();
+    c.args(["compile", "--target", "masterdata", "--schema", SCHEMA])
+        .args(flags);
+    c
+}
+
+/// What [`compile`] with `flags` prints for [`QUERY`], which must succeed: the tree, or
+/// the request with `--envelope`.
+fn compiled(flags: &[&str]) -> Value {
+    let (code, out, err) = cli_support::run(compile(flags).arg(QUERY));
+    assert_eq!(code, 0, "{err}");
+    cli_support::json(&out)
 }
 
 #[test]
 fn done_when_tree_has_no_not_and_keeps_the_meaning() {
-    let tree = stdout_json(&[
-        "compile",
-        "--target",
-        "masterdata",
-        "--schema",
-        SCHEMA,
-        QUERY,
-    ]);
+    let tree = compiled(&[]);
     let text = tree.to_string();
     assert!(!text.contains(r#""op":"NOT""#), "{text}");
     let cond: Condition = serde_json::from_value(tree).unwrap();
@@ -94,43 +88,17 @@ fn done_when_tree_has_no_not_and_keeps_the_meaning() {
 
 #[test]
 fn envelope_wraps_the_tree() {
-    let req = stdout_json(&[
-        "compile",
-        "--target",
-        "masterdata",
-        "--schema",
-        SCHEMA,
-        "--envelope",
-        "--table",
-        "物料",
-        QUERY,
-    ]);
+    let req = compiled(&["--envelope", "--table", "物料"]);
     assert_eq!(req["version"], "1.0");
     assert_eq!(req["request"], json!({"apiVer": "1.0.5"}));
     assert_eq!(req["params"]["metaDataName"], "物料");
-    let bare = stdout_json(&[
-        "compile",
-        "--target",
-        "masterdata",
-        "--schema",
-        SCHEMA,
-        QUERY,
-    ]);
+    let bare = compiled(&[]);
     assert_eq!(req["params"]["condition"], bare);
 }
 
 #[test]
 fn unsupported_predicates_exit_1_with_masterdata_diagnostics() {
-    let out = filterql()
-        .args([
-            "compile",
-            "--target",
-            "masterdata",
-            "--schema",
-            SCHEMA,
-            "--diagnostics",
-            "json",
-        ])
+    let out = compile(&["--diagnostics", "json"])
         .arg(r#"mobile verified and name contains "5%""#)
         .assert()
         .code(1)
@@ -151,25 +119,8 @@ fn unsupported_predicates_exit_1_with_masterdata_diagnostics() {
 
 #[test]
 fn decompile_reads_the_tree_and_the_envelope_back() {
-    let tree = stdout_json(&[
-        "compile",
-        "--target",
-        "masterdata",
-        "--schema",
-        SCHEMA,
-        QUERY,
-    ]);
-    let req = stdout_json(&[
-        "compile",
-        "--target",
-        "masterdata",
-        "--schema",
-        SCHEMA,
-        "--envelope",
-        "--table",
-        "t",
-        QUERY,
-    ]);
+    let tree = compiled(&[]);
+    let req = compiled(&["--envelope", "--table", "t"]);
     for input in [tree, req] {
         let out = filterql()
             .args(["decompile", "--from", "masterdata", "--schema", SCHEMA, "-"])

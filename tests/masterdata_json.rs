@@ -48,10 +48,6 @@ fn query_to_masterdata_json_matches_to_masterdata() {
         let expected = q
             .to_masterdata()
             .map(|c| serde_json::to_string(&c).unwrap());
-        match (q.to_masterdata_json(), expected) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
-            (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}"),
-            (a, b) => panic!("{text}: {a:?} vs {b:?}"),
-        }
+        support::assert_same_json(text, q.to_masterdata_json(), expected);
     }
 }

@@ -51,13 +51,7 @@ fn supported_paths() -> Vec<String> {
 
 /// A leaf the backend must accept.
 fn arb_supported_leaf() -> BoxedStrategy<Pred> {
-    prop::sample::select(supported_paths())
-        .prop_flat_map(|path| {
-            let f = support::field_ref(&path);
-            (support::arb_test(&path, f.ty), any::<bool>()).prop_map(move |(test, negated)| {
-                Pred::leaf(f.clone(), test, negated, filterql::Span::default())
-            })
-        })
+    support::arb_leaf_over(supported_paths())
         .prop_filter(
             "no phone flag",
             |p| !matches!(p, Pred::Leaf(l) if matches!(l.test, Test::Verified | Test::Unverified)),
@@ -67,15 +61,7 @@ fn arb_supported_leaf() -> BoxedStrategy<Pred> {
 
 /// Predicates the backend must accept, with `Not` and nesting like `arb_pred`.
 fn arb_supported_pred() -> BoxedStrategy<Pred> {
-    arb_supported_leaf()
-        .prop_recursive(4, 32, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
-                prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
-                inner.prop_map(|p| Pred::Not(Box::new(p))),
-            ]
-        })
-        .boxed()
+    support::nested(arb_supported_leaf())
 }
 
 /// Whether the checker can produce `p` (the support generator also emits a few tests

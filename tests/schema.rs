@@ -492,13 +492,18 @@ fn ambiguous_labels_list_their_fields() {
     );
 }
 
+/// What `s` suggests for `name`, which must be unknown to it.
+fn suggestions(s: &Schema, name: &str) -> Vec<String> {
+    match s.resolve_str(name) {
+        Err(ResolveError::Unknown { suggestions, .. }) => suggestions,
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
 #[test]
 fn unknown_names_get_suggestions() {
     let s = fixture();
-    let suggestions = |name: &str| match s.resolve_str(name) {
-        Err(ResolveError::Unknown { suggestions, .. }) => suggestions,
-        other => panic!("{name}: {other:?}"),
-    };
+    let suggestions = |name: &str| suggestions(&s, name);
     assert_eq!(suggestions("createTim"), ["createTime"]);
     assert_eq!(suggestions("手记"), ["手机"]);
     assert_eq!(suggestions("amout"), ["amount"]);
@@ -529,10 +534,7 @@ fn unknown_names_get_suggestions() {
 fn swapped_letters_in_short_names_get_suggestions() {
     // Audit finding 10: a transposition is one slip, not two.
     let s = fixture();
-    let suggestions = |name: &str| match s.resolve_str(name) {
-        Err(ResolveError::Unknown { suggestions, .. }) => suggestions,
-        other => panic!("{name}: {other:?}"),
-    };
+    let suggestions = |name: &str| suggestions(&s, name);
     assert_eq!(suggestions("nmae"), ["name"]);
     assert_eq!(suggestions("stauts"), ["status"]);
     assert_eq!(suggestions("dpet"), ["dept"]);

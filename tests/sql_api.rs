@@ -3,25 +3,16 @@
 //! and robustness on degenerate or very deep predicates.
 
 mod sqldb;
+mod support;
 
-use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
+use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
 use filterql::syntax::ast::TextOp;
 use filterql::target::sql::{
     compile_select, compile_where, Dialect, SqlError, SqlOptions, SqlParam,
 };
 use filterql::{FieldType, Span};
 use sqldb::{Cell, Col, ColKind};
-
-fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: name.into(),
-        subform: None,
-        ty,
-        widget: None,
-        column: name.into(),
-        label: None,
-    })
-}
+use support::top_field as field;
 
 fn leaf(f: FieldRef, test: Test) -> Pred {
     Pred::leaf(f, test, false, Span::new(0, 5))
@@ -365,24 +356,6 @@ mod any_pred {
     use super::*;
     use proptest::prelude::*;
 
-    const TYPES: &[FieldType] = &[
-        FieldType::Text,
-        FieldType::Number,
-        FieldType::Datetime,
-        FieldType::Phone,
-        FieldType::Flowstate,
-        FieldType::Select,
-        FieldType::Multiselect,
-        FieldType::User,
-        FieldType::Dept,
-        FieldType::Usergroup,
-        FieldType::Deptgroup,
-        FieldType::Sn,
-        FieldType::Subform,
-        FieldType::Dataid,
-        FieldType::Other,
-    ];
-
     fn scalar() -> BoxedStrategy<Scalar> {
         prop_oneof![
             any::<String>().prop_map(|s| Scalar::Text(s.into())),
@@ -416,7 +389,7 @@ mod any_pred {
 
     fn pred() -> impl Strategy<Value = Pred> {
         let leaf = (
-            prop::sample::select(TYPES),
+            prop::sample::select(&support::FIELD_TYPES[..]),
             any::<bool>(),
             "[a-z\"`' ]{0,70}",
             test(),

@@ -3,17 +3,16 @@
 //! half-open) — every engine and mode returns the rows `eval` matches.
 
 mod sqldb;
+mod support;
 
 use chrono::FixedOffset;
 use filterql::eval;
-use filterql::ir::{Bound, FieldInfo, FieldRef, Pred, Range, Scalar, Test};
-use filterql::target::sql::{compile_select, SqlOptions};
+use filterql::ir::{Bound, FieldRef, Pred, Range, Scalar, Test};
+use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::json;
 use sqldb::{Cell, Col, ColKind, Conn};
-use std::cell::RefCell;
 
 /// 1000-01-02 and 9999-12-30 (UTC), a day inside MySQL's range at both ends in any zone.
 const MIN_MS: i64 = -30_610_137_600_000;
@@ -49,22 +48,8 @@ fn arb_case() -> impl Strategy<Value = Case> {
         })
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(128)
-}
-
 fn field() -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: "d".into(),
-        subform: None,
-        ty: FieldType::Datetime,
-        widget: None,
-        column: "d".into(),
-        label: None,
-    })
+    support::top_field("d", FieldType::Datetime)
 }
 
 fn run(conn: Conn) {
@@ -74,75 +59,68 @@ fn run(conn: Conn) {
         name: "d".into(),
         kind: ColKind::Datetime,
     }];
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("table");
     let sel = SqlOptions::new(d).table(&table).columns(["id"]);
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&arb_case(), |(tz_min, rows, ranges)| {
-        let tz = FixedOffset::east_opt(tz_min * 60).expect("offset");
-        let mut c = conn.borrow_mut();
-        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
-        c.clear(&table).map_err(err)?;
-        let local = |ms: i64| {
-            chrono::DateTime::from_timestamp_millis(ms)
-                .expect("in range")
-                .with_timezone(&tz)
-        };
-        let cells: Vec<(i64, Vec<Cell>)> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, ms)| {
-                let text = local(*ms).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
-                (i as i64, vec![Cell::Datetime(text)])
-            })
-            .collect();
-        c.insert(&table, &cols, &cells).map_err(err)?;
-        // Records as jdy sends them: RFC 3339 with the zone's offset.
-        let records: Vec<serde_json::Value> = rows
+    sqldb::prop_on_table(
+        conn,
+        &table,
+        &cols,
+        128,
+        &arb_case(),
+        |c, (tz_min, rows, ranges)| {
+            let tz = FixedOffset::east_opt(tz_min * 60).expect("offset");
+            c.clear(&table).map_err(sqldb::fail)?;
+            let local = |ms: i64| {
+                chrono::DateTime::from_timestamp_millis(ms)
+                    .expect("in range")
+                    .with_timezone(&tz)
+            };
+            let cells: Vec<(i64, Vec<Cell>)> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, ms)| {
+                    let text = local(*ms).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+                    (i as i64, vec![Cell::Datetime(text)])
+                })
+                .collect();
+            c.insert(&table, &cols, &cells).map_err(sqldb::fail)?;
+            // Records as jdy sends them: RFC 3339 with the zone's offset.
+            let records: Vec<serde_json::Value> = rows
             .iter()
             .map(|ms| json!({ "d": local(*ms).to_rfc3339_opts(chrono::SecondsFormat::Millis, false) }))
             .collect();
-        let pick = |e: Option<(usize, bool)>| {
-            e.map(|(i, inclusive)| Bound {
-                value: Scalar::DateTime(rows[i % rows.len()]),
-                inclusive,
-            })
-        };
-        let mut preds = vec![Pred::leaf(field(), Test::Eq(Scalar::DateTime(rows[0])), false, Span::default())];
-        for (lo, hi) in ranges {
-            if lo.is_none() && hi.is_none() {
-                continue;
+            let pick = |e: Option<(usize, bool)>| {
+                e.map(|(i, inclusive)| Bound {
+                    value: Scalar::DateTime(rows[i % rows.len()]),
+                    inclusive,
+                })
+            };
+            let mut preds = vec![Pred::leaf(
+                field(),
+                Test::Eq(Scalar::DateTime(rows[0])),
+                false,
+                Span::default(),
+            )];
+            for (lo, hi) in ranges {
+                if lo.is_none() && hi.is_none() {
+                    continue;
+                }
+                let r = Test::Range(Range {
+                    lo: pick(lo),
+                    hi: pick(hi),
+                });
+                preds.push(Pred::leaf(field(), r.clone(), false, Span::default()));
+                preds.push(Pred::leaf(field(), r, true, Span::default()));
             }
-            let r = Test::Range(Range { lo: pick(lo), hi: pick(hi) });
-            preds.push(Pred::leaf(field(), r.clone(), false, Span::default()));
-            preds.push(Pred::leaf(field(), r, true, Span::default()));
-        }
-        for p in &preds {
-            let want: Vec<i64> = records
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| eval::matches(p, r))
-                .map(|(i, _)| i as i64)
-                .collect();
-            for params in [false, true] {
-                let q = compile_select(p, &sel.clone().tz(tz).params(params))
-                    .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                let got = c.ids(&q).map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
-                prop_assert_eq!(&got, &want, "{} {:?}", q.sql(), q.params());
+            for p in &preds {
+                let want = sqldb::ids_where(&records, |r| eval::matches(p, r));
+                for params in [false, true] {
+                    let (q, got) = c.select_ids(p, &sel.clone().tz(tz).params(params))?;
+                    prop_assert_eq!(&got, &want, "{} {:?}", q.sql(), q.params());
+                }
             }
-        }
-        Ok(())
-    });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
+            Ok(())
+        },
+    );
 }
 
 sqldb::engine_tests!(run: sqlite_datetimes_agree_with_eval, postgres_datetimes_agree_with_eval, mysql_datetimes_agree_with_eval);
@@ -205,18 +183,12 @@ fn last_day(mut c: Conn) {
     let mut failures = Vec::new();
     for (text, want) in cases {
         let q = filterql::compile(text, &schema, &opts).expect("query compiles");
-        let by_eval: Vec<i64> = (0..records.len() as i64)
-            .filter(|i| q.matches(&records[*i as usize]))
-            .collect();
+        let by_eval = sqldb::ids_where(&records, |r| q.matches(r));
         assert_eq!(&by_eval, want, "eval: {text}");
         for params in [false, true] {
             match q.to_sql(&sel.clone().params(params)) {
                 Err(e) => failures.push(format!("{d} {text}: rejected: {e:?}")),
-                Ok(s) => match c.ids(&s) {
-                    Ok(got) if &got == want => {}
-                    Ok(got) => failures.push(format!("{d} {text}: {} gave {got:?}", s.sql())),
-                    Err(e) => failures.push(format!("{d} {text}: {}: {e}", s.sql())),
-                },
+                Ok(s) => c.check_ids(&format!("{d} {text}"), &s, want, &mut failures),
             }
         }
     }

@@ -21,10 +21,9 @@ mod support;
 
 use filterql::eval;
 use filterql::ir::Pred;
-use filterql::target::sql::{compile_select, SqlOptions};
+use filterql::target::sql::SqlOptions;
 use filterql::FieldType;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
 use sqldb::{Conn, JsonStyle};
 use std::cell::RefCell;
@@ -45,33 +44,20 @@ fn table_fields() -> Vec<(String, FieldType)> {
 
 /// A leaf over a top-level field (support's `arb_test`, so the same pools as records).
 fn arb_leaf() -> BoxedStrategy<Pred> {
-    let paths: Vec<String> = table_fields().into_iter().map(|(n, _)| n).collect();
-    prop::sample::select(paths)
-        .prop_flat_map(|path| {
-            let f = support::field_ref(&path);
-            (support::arb_test(&path, f.ty), any::<bool>()).prop_map(move |(test, negated)| {
-                Pred::leaf(f.clone(), test, negated, filterql::Span::default())
-            })
-        })
-        .boxed()
+    support::arb_leaf_over(table_fields().into_iter().map(|(n, _)| n).collect())
 }
 
 /// Predicates with `And`/`Or`/`Not` nesting and the occasional constant, as the
 /// backend must accept any `Pred`, normalized or not.
 fn arb_pred() -> BoxedStrategy<Pred> {
-    prop_oneof![
-        12 => arb_leaf(),
-        1 => Just(Pred::True),
-        1 => Just(Pred::False),
-    ]
-    .prop_recursive(4, 32, 4, |inner| {
+    support::nested(
         prop_oneof![
-            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
-            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
-            inner.prop_map(|p| Pred::Not(Box::new(p))),
+            12 => arb_leaf(),
+            1 => Just(Pred::True),
+            1 => Just(Pred::False),
         ]
-    })
-    .boxed()
+        .boxed(),
+    )
 }
 
 /// Items no array field counts (in the shapes `eval` ignores for every array type).
@@ -139,22 +125,11 @@ fn decorate(record: &Value, deco: &Decoration) -> Value {
     r
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(128)
-}
-
 fn run_engine(conn: Conn) {
     let dialect = conn.dialect();
     let fields = table_fields();
     let cols = sqldb::columns(&fields);
     let table = sqldb::table_name(&format!("diff_{dialect}"));
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("create table");
     let tz = support::tz();
     let arrays = array_fields().len();
     assert!(arrays > 0, "the test schema has array fields");
@@ -163,59 +138,45 @@ fn run_engine(conn: Conn) {
         prop::collection::vec(arb_decoration(arrays), 12),
         prop::collection::vec(arb_pred(), PREDS_PER_CASE),
     );
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
     let compared = RefCell::new(0usize);
-    let result = runner.run(&strategy, |(records, decos, preds)| {
-        let mut c = conn.borrow_mut();
-        c.clear(&table)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut stored = Vec::new();
-        let mut rows = Vec::new();
-        for (i, (r, deco)) in records.iter().zip(decos.iter().cycle()).enumerate() {
-            let style = JsonStyle::ALL[deco.0];
-            let (kept, cells) = sqldb::to_row_styled(&fields, &decorate(r, deco), tz, style);
-            stored.push(kept);
-            rows.push((i as i64, cells));
-        }
-        c.insert(&table, &cols, &rows)
-            .map_err(|e| TestCaseError::fail(format!("insert: {e}")))?;
-        let select = SqlOptions::new(dialect).table(&table).columns(["id"]);
-        for p in &preds {
-            let want: Vec<i64> = stored
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| eval::matches(p, r))
-                .map(|(i, _)| i as i64)
-                .collect();
-            for params in [false, true] {
-                let opts = select.clone().tz(tz).params(params);
-                let q = compile_select(p, &opts)
-                    .map_err(|e| TestCaseError::fail(format!("{p:?} rejected: {e:?}")))?;
-                let got = c
-                    .ids(&q)
-                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
-                prop_assert_eq!(
-                    &got,
-                    &want,
-                    "{} {:?}\npred {:?}\nrecords {}",
-                    q.sql(),
-                    q.params(),
-                    p,
-                    serde_json::to_string(&stored).unwrap_or_default()
-                );
-                *compared.borrow_mut() += 1;
+    sqldb::prop_on_table(
+        conn,
+        &table,
+        &cols,
+        128,
+        &strategy,
+        |c, (records, decos, preds)| {
+            c.clear(&table).map_err(sqldb::fail)?;
+            let mut stored = Vec::new();
+            let mut rows = Vec::new();
+            for (i, (r, deco)) in records.iter().zip(decos.iter().cycle()).enumerate() {
+                let style = JsonStyle::ALL[deco.0];
+                let (kept, cells) = sqldb::to_row_styled(&fields, &decorate(r, deco), tz, style);
+                stored.push(kept);
+                rows.push((i as i64, cells));
             }
-        }
-        Ok(())
-    });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{dialect}: {e}");
-    }
+            c.insert(&table, &cols, &rows).map_err(sqldb::fail)?;
+            let select = SqlOptions::new(dialect).table(&table).columns(["id"]);
+            for p in &preds {
+                let want = sqldb::ids_where(&stored, |r| eval::matches(p, r));
+                for params in [false, true] {
+                    let opts = select.clone().tz(tz).params(params);
+                    let (q, got) = c.select_ids(p, &opts)?;
+                    prop_assert_eq!(
+                        &got,
+                        &want,
+                        "{} {:?}\npred {:?}\nrecords {}",
+                        q.sql(),
+                        q.params(),
+                        p,
+                        serde_json::to_string(&stored).unwrap_or_default()
+                    );
+                    *compared.borrow_mut() += 1;
+                }
+            }
+            Ok(())
+        },
+    );
     let n = *compared.borrow();
     eprintln!("{dialect}: {n} statements agreed with eval");
     assert!(n > 0);
@@ -315,23 +276,12 @@ fn exact_cases(mut c: Conn) {
     for text in queries {
         let q = compile(text, &schema, &Options::at(now).with_tz(tz))
             .unwrap_or_else(|e| panic!("{text}: {}", e.render(80, false)));
-        let want: Vec<i64> = (0..stored.len())
-            .filter(|&i| q.matches(&stored[i]))
-            .map(|i| i as i64)
-            .collect();
+        let want = sqldb::ids_where(&stored, |r| q.matches(r));
         for params in [false, true] {
             let sql = q
                 .to_sql(&select.clone().params(params))
                 .unwrap_or_else(|e| panic!("{text}: {}", e.render(80, false)));
-            match c.ids(&sql) {
-                Ok(got) if got == want => {}
-                Ok(got) => failures.push(format!(
-                    "{text}: {} {:?} gave {got:?}, eval {want:?}",
-                    sql.sql(),
-                    sql.params()
-                )),
-                Err(e) => failures.push(format!("{text}: {}: {e}", sql.sql())),
-            }
+            c.check_ids(text, &sql, &want, &mut failures);
         }
     }
     let _ = c.drop_table(&table);

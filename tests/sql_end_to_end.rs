@@ -10,9 +10,8 @@ mod support;
 use filterql::target::sql::SqlOptions;
 use filterql::{eval, FieldType, Options, Schema};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use sqldb::Conn;
-use std::cell::RefCell;
 
 /// Queries written as a user would, over the test schema (labels included).
 const QUERIES: &[&str] = &[
@@ -63,13 +62,6 @@ fn options() -> Options {
     Options::at(now)
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(32)
-}
-
 fn run(conn: Conn) {
     let d = conn.dialect();
     let schema = Schema::from_json(support::SCHEMA_JSON).expect("schema");
@@ -82,10 +74,6 @@ fn run(conn: Conn) {
         .collect();
     let cols = sqldb::columns(&fields);
     let table = sqldb::table_name(&format!("e2e_{d}"));
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("table");
     let queries: Vec<filterql::Query> = QUERIES
         .iter()
         .map(|t| {
@@ -93,48 +81,43 @@ fn run(conn: Conn) {
                 .unwrap_or_else(|e| panic!("{t}: {}", e.render(80, false)))
         })
         .collect();
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
     let tz = support::tz();
-    let result = runner.run(&support::arb_records(), |records| {
-        let mut c = conn.borrow_mut();
-        c.clear(&table)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        let mut stored = Vec::new();
-        let mut rows = Vec::new();
-        for (i, r) in records.iter().enumerate() {
-            let (kept, cells) = sqldb::to_row(&fields, r, tz);
-            stored.push(kept);
-            rows.push((i as i64, cells));
-        }
-        c.insert(&table, &cols, &rows)
-            .map_err(|e| TestCaseError::fail(e.to_string()))?;
-        for q in &queries {
-            let want: Vec<i64> = stored
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| eval::matches(q.pred(), r))
-                .map(|(i, _)| i as i64)
-                .collect();
-            for params in [false, true] {
-                let f = q
-                    .to_sql(&SqlOptions::new(d).table(&table).params(params))
-                    .map_err(|e| TestCaseError::fail(e.render(80, false)))?;
-                let got = c
-                    .ids(&f)
-                    .map_err(|e| TestCaseError::fail(format!("{}: {e}", f.sql())))?;
-                prop_assert_eq!(&got, &want, "{}\n{}", q.source(), f.sql());
+    sqldb::prop_on_table(
+        conn,
+        &table,
+        &cols,
+        32,
+        &support::arb_records(),
+        |c, records| {
+            c.clear(&table).map_err(sqldb::fail)?;
+            let mut stored = Vec::new();
+            let mut rows = Vec::new();
+            for (i, r) in records.iter().enumerate() {
+                let (kept, cells) = sqldb::to_row(&fields, r, tz);
+                stored.push(kept);
+                rows.push((i as i64, cells));
             }
-        }
-        Ok(())
-    });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
+            c.insert(&table, &cols, &rows).map_err(sqldb::fail)?;
+            for q in &queries {
+                let want: Vec<i64> = stored
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| eval::matches(q.pred(), r))
+                    .map(|(i, _)| i as i64)
+                    .collect();
+                for params in [false, true] {
+                    let f = q
+                        .to_sql(&SqlOptions::new(d).table(&table).params(params))
+                        .map_err(|e| TestCaseError::fail(e.render(80, false)))?;
+                    let got = c
+                        .ids(&f)
+                        .map_err(|e| TestCaseError::fail(format!("{}: {e}", f.sql())))?;
+                    prop_assert_eq!(&got, &want, "{}\n{}", q.source(), f.sql());
+                }
+            }
+            Ok(())
+        },
+    );
 }
 
 sqldb::engine_tests!(run: sqlite_returns_evals_records, postgres_returns_evals_records, mysql_returns_evals_records);

@@ -5,16 +5,15 @@
 //! `standard_conforming_strings` on and off.
 
 mod sqldb;
+mod support;
 
 use filterql::eval;
 use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
-use filterql::target::sql::{
-    compile_select, compile_where, literal, Dialect, SqlError, SqlOptions, SqlParam,
-};
+use filterql::target::sql::{compile_where, literal, Dialect, SqlError, SqlOptions, SqlParam};
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::json;
 use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
@@ -46,22 +45,8 @@ fn arb_text() -> impl Strategy<Value = String> {
     prop_oneof![any_text, ascii_text].prop_map(|cs| cs.into_iter().collect())
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
-}
-
 fn text_field() -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: "v".into(),
-        subform: None,
-        ty: FieldType::Text,
-        widget: None,
-        column: "v".into(),
-        label: None,
-    })
+    support::top_field("v", FieldType::Text)
 }
 
 fn leaf(test: Test) -> Pred {
@@ -216,27 +201,16 @@ fn run(conn: Conn) {
         name: "v".into(),
         kind: ColKind::Text,
     }];
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("create table");
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
     let checked = RefCell::new(0usize);
-    let result = runner.run(&arb_text(), |s| {
-        let mut c = conn.borrow_mut();
-        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
+    sqldb::prop_on_table(conn, &table, &cols, 256, &arb_text(), |c, s| {
         let rows: Vec<Option<String>> = neighbours(&s);
-        c.clear(&table).map_err(err)?;
+        c.clear(&table).map_err(sqldb::fail)?;
         let cells: Vec<(i64, Vec<Cell>)> = rows
             .iter()
             .enumerate()
             .map(|(i, r)| (i as i64, vec![r.clone().map_or(Cell::Null, Cell::Text)]))
             .collect();
-        c.insert(&table, &cols, &cells).map_err(err)?;
+        c.insert(&table, &cols, &cells).map_err(sqldb::fail)?;
         let records: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| r.as_ref().map_or(json!({}), |t| json!({ "v": t })))
@@ -264,7 +238,7 @@ fn run(conn: Conn) {
             }
         }
         for set in settings(d) {
-            c.batch(set).map_err(err)?;
+            c.batch(set).map_err(sqldb::fail)?;
             for params in [false, true] {
                 let q = select_literal(d, &s, params);
                 if !params {
@@ -288,17 +262,8 @@ fn run(conn: Conn) {
                             }
                             other => other.clone(),
                         };
-                        let want: Vec<i64> = records
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, r)| eval::matches(&p, r))
-                            .map(|(i, _)| i as i64)
-                            .collect();
-                        let q = compile_select(&p, &sel)
-                            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-                        let got = c
-                            .ids(&q)
-                            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+                        let want = sqldb::ids_where(&records, |r| eval::matches(&p, r));
+                        let (q, got) = c.select_ids(&p, &sel)?;
                         prop_assert_eq!(
                             &got,
                             &want,
@@ -315,10 +280,6 @@ fn run(conn: Conn) {
         }
         Ok(())
     });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
     eprintln!("{d}: {} statements checked", checked.borrow());
 }
 
@@ -434,17 +395,8 @@ fn braces_in_column_names(mut c: Conn) {
     for (i, test) in tests {
         for negated in [false, true] {
             let p = Pred::leaf(field(i), test.clone(), negated, Span::default());
-            let want: Vec<i64> = (0..records.len() as i64)
-                .filter(|r| eval::matches(&p, &records[*r as usize]))
-                .collect();
-            for params in [false, true] {
-                let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
-                match c.ids(&q) {
-                    Ok(got) if got == want => {}
-                    Ok(got) => failures.push(format!("{}: got {got:?}, want {want:?}", q.sql())),
-                    Err(e) => failures.push(format!("{}: {e}", q.sql())),
-                }
-            }
+            let want = sqldb::ids_where(&records, |r| eval::matches(&p, r));
+            c.check_pred(names[i].1, &p, &sel, &want, &mut failures);
         }
     }
     let _ = c.drop_table(&table);

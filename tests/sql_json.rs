@@ -118,18 +118,10 @@ fn query_methods_match_the_fragments() {
             for params in [false, true] {
                 let o = SqlOptions::new(d).params(params);
                 let expected = q.to_sql_where(&o).map(|f| f.to_json());
-                match (q.to_sql_where_json(&o), expected) {
-                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
-                    (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}"),
-                    (a, b) => panic!("{text}: {a:?} vs {b:?}"),
-                }
+                support::assert_same_json(text, q.to_sql_where_json(&o), expected);
                 let o = o.table("t");
                 let expected = q.to_sql(&o).map(|f| f.to_json());
-                match (q.to_sql_json(&o), expected) {
-                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
-                    (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}"),
-                    (a, b) => panic!("{text}: {a:?} vs {b:?}"),
-                }
+                support::assert_same_json(text, q.to_sql_json(&o), expected);
             }
         }
     }

@@ -13,13 +13,13 @@
 //! them on the records parsed from the very JSON text stored in the tables.
 
 mod sqldb;
+mod support;
 
-use filterql::eval;
-use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
-use filterql::target::sql::{compile_select, SqlOptions};
-use filterql::{FieldType, Span};
+use filterql::ir::{Pred, Scalar, Test};
+use filterql::target::sql::SqlOptions;
+use filterql::FieldType;
 use serde_json::Value;
-use sqldb::{Cell, Col, ColKind, Conn};
+use sqldb::{Cell, Col, ColKind, Conn, Pin};
 
 /// (tags, depts) per row as stored: `None` is NULL, `Some("")` the empty string, else
 /// JSON text written as other serialisers write it. The row id is the index.
@@ -55,33 +55,12 @@ fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
     ]
 }
 
-fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: name.into(),
-        subform: None,
-        ty,
-        widget: None,
-        column: name.into(),
-        label: None,
-    })
-}
-
 fn tags(test: Test, negated: bool) -> Pred {
-    Pred::leaf(
-        field("tags", FieldType::Multiselect),
-        test,
-        negated,
-        Span::default(),
-    )
+    support::top_leaf("tags", FieldType::Multiselect, test, negated)
 }
 
 fn depts(test: Test, negated: bool) -> Pred {
-    Pred::leaf(
-        field("depts", FieldType::Deptgroup),
-        test,
-        negated,
-        Span::default(),
-    )
+    support::top_leaf("depts", FieldType::Deptgroup, test, negated)
 }
 
 fn t(s: &str) -> Scalar {
@@ -89,9 +68,7 @@ fn t(s: &str) -> Scalar {
 }
 
 fn all_but(ids: &[i64]) -> Vec<i64> {
-    (0..rows().len() as i64)
-        .filter(|i| !ids.contains(i))
-        .collect()
+    sqldb::all_but(rows().len(), ids)
 }
 
 /// Rows whose tags hold no non-empty string.
@@ -99,7 +76,7 @@ const EMPTY_TAGS: &[i64] = &[4, 5, 6, 7, 8, 9, 10, 16, 17, 18, 19, 20, 21];
 /// Rows whose depts hold no number.
 const EMPTY_DEPTS: &[i64] = &[2, 3, 4, 5, 6, 7, 9, 12, 13, 14, 15, 16, 18];
 
-fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
+fn cases() -> Vec<Pin> {
     vec![
         (
             "has matches \\u escapes, raw text, and nothing decomposed or folded",
@@ -275,13 +252,7 @@ fn records() -> Vec<Value> {
 
 #[test]
 fn eval_agrees_with_the_expectations() {
-    let recs = records();
-    for (name, p, want) in cases() {
-        let got: Vec<i64> = (0..recs.len() as i64)
-            .filter(|i| eval::matches(&p, &recs[*i as usize]))
-            .collect();
-        assert_eq!(got, want, "{name}");
-    }
+    sqldb::assert_eval_agrees(&cases(), &records());
 }
 
 fn cell(s: Option<&str>) -> Cell {
@@ -318,17 +289,13 @@ fn check(mut c: Conn) {
         c.insert(&table, &cols, &data).expect("insert");
         let sel = SqlOptions::new(d).table(&table).columns(["id"]);
         for (name, p, want) in cases() {
-            for params in [false, true] {
-                let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
-                match c.ids(&q) {
-                    Ok(got) if got == want => {}
-                    Ok(got) => failures.push(format!(
-                        "{d} {kind:?} {name}: {} gave {got:?}, want {want:?}",
-                        q.sql()
-                    )),
-                    Err(e) => failures.push(format!("{d} {kind:?} {name}: {}: {e}", q.sql())),
-                }
-            }
+            c.check_pred(
+                &format!("{d} {kind:?} {name}"),
+                &p,
+                &sel,
+                &want,
+                &mut failures,
+            );
         }
         let _ = c.drop_table(&table);
     }

@@ -82,9 +82,7 @@ fn mysql_text_literals_are_exact_under_every_charset_and_mode() {
             for text in QUERIES {
                 let q = filterql::compile(text, &schema, &Options::at(now))
                     .unwrap_or_else(|e| panic!("{text}: {}", e.render(80, false)));
-                let want: Vec<i64> = (0..stored.len() as i64)
-                    .filter(|i| eval::matches(q.pred(), &stored[*i as usize]))
-                    .collect();
+                let want = sqldb::ids_where(&stored, |r| eval::matches(q.pred(), r));
                 assert!(!want.is_empty(), "{text}: the data should match something");
                 let stmt = q
                     .to_sql(
@@ -94,14 +92,12 @@ fn mysql_text_literals_are_exact_under_every_charset_and_mode() {
                     )
                     .expect("compiles");
                 assert!(stmt.sql().is_ascii(), "{}", stmt.sql());
-                match c.ids(stmt.sql()) {
-                    Ok(got) if got == want => {}
-                    Ok(got) => failures.push(format!(
-                        "{cs}{mode} {text}: {} gave {got:?}, want {want:?}",
-                        stmt.sql()
-                    )),
-                    Err(e) => failures.push(format!("{cs}{mode} {text}: {}: {e}", stmt.sql())),
-                }
+                c.check_ids(
+                    &format!("{cs}{mode} {text}"),
+                    stmt.sql(),
+                    &want,
+                    &mut failures,
+                );
                 checked += 1;
             }
         }

@@ -3,14 +3,13 @@
 //! as the same double (checked against its neighbours one ulp away on both sides).
 
 mod sqldb;
+mod support;
 
-use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
-use filterql::target::sql::{compile_select, SqlOptions};
+use filterql::ir::{Pred, Scalar, Test};
+use filterql::target::sql::SqlOptions;
 use filterql::{FieldType, Span};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use sqldb::{Cell, Col, ColKind, Conn};
-use std::cell::RefCell;
 
 fn next_up(x: f64) -> f64 {
     if x.is_nan() || x == f64::INFINITY {
@@ -56,13 +55,6 @@ fn arb_double() -> impl Strategy<Value = f64> {
     ]
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(256)
-}
-
 fn run(conn: Conn) {
     let d = conn.dialect();
     let table = sqldb::table_name(&format!("num_{d}"));
@@ -70,33 +62,15 @@ fn run(conn: Conn) {
         name: "n".into(),
         kind: ColKind::Number,
     }];
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols)
-        .expect("table");
-    let field = FieldRef::new(FieldInfo {
-        name: "n".into(),
-        subform: None,
-        ty: FieldType::Number,
-        widget: None,
-        column: "n".into(),
-        label: None,
-    });
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
-    let result = runner.run(&arb_double(), |x| {
-        let mut c = conn.borrow_mut();
-        let err = |e: Box<dyn std::error::Error + Send + Sync>| TestCaseError::fail(e.to_string());
-        c.clear(&table).map_err(err)?;
+    let field = support::top_field("n", FieldType::Number);
+    sqldb::prop_on_table(conn, &table, &cols, 256, &arb_double(), |c, x| {
+        c.clear(&table).map_err(sqldb::fail)?;
         let rows = vec![
             (0, vec![Cell::Num(next_down(x))]),
             (1, vec![Cell::Num(x)]),
             (2, vec![Cell::Num(next_up(x))]),
         ];
-        c.insert(&table, &cols, &rows).map_err(err)?;
+        c.insert(&table, &cols, &rows).map_err(sqldb::fail)?;
         let p = Pred::leaf(
             field.clone(),
             Test::Eq(Scalar::Number(x)),
@@ -114,18 +88,11 @@ fn run(conn: Conn) {
                 .table(&table)
                 .columns(["id"])
                 .params(params);
-            let q = compile_select(&p, &opts).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
-            let got = c
-                .ids(&q)
-                .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+            let (q, got) = c.select_ids(&p, &opts)?;
             prop_assert_eq!(&got, &want, "{} {:?}", q.sql(), q.params());
         }
         Ok(())
     });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
 }
 
 sqldb::engine_tests!(run: sqlite_reads_the_same_double, postgres_reads_the_same_double, mysql_reads_the_same_double);

@@ -13,7 +13,7 @@ use filterql::syntax::ast::Period;
 use filterql::target::sql::SqlOptions;
 use filterql::{Options, Query, Schema};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::TestCaseError;
 use serde_json::{json, Value};
 use sqldb::{Cell, Col, ColKind, Conn};
 use std::cell::RefCell;
@@ -54,6 +54,25 @@ struct Case {
     now: DateTime<FixedOffset>,
     tz: FixedOffset,
     queries: Vec<String>,
+}
+
+impl Case {
+    /// The comparison [`forms`] over periods `a` and `b` at `now` in `tz`, ordered by
+    /// where their intervals start.
+    fn new(now: DateTime<FixedOffset>, tz: FixedOffset, a: &str, b: &str) -> Case {
+        let mut c = Case {
+            now,
+            tz,
+            queries: Vec::new(),
+        };
+        let (lo, hi) = if interval(a, &c) <= interval(b, &c) {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        c.queries = forms(a, b, lo, hi);
+        c
+    }
 }
 
 fn compile(text: &str, c: &Case) -> Query {
@@ -183,17 +202,7 @@ fn edge_cases() -> Vec<Case> {
     EDGES
         .iter()
         .map(|&(now, tz, a, b)| {
-            let mut c = Case {
-                now: at(now),
-                tz: zone(tz),
-                queries: Vec::new(),
-            };
-            let (lo, hi) = if interval(a, &c) <= interval(b, &c) {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            c.queries = forms(a, b, lo, hi);
+            let mut c = Case::new(at(now), zone(tz), a, b);
             c.queries.extend([
                 "createTime >= 上月 and createTime < 本月".to_owned(),
                 "updateTime = last week".to_owned(),
@@ -223,13 +232,6 @@ fn edges(mut conn: Conn) {
 
 sqldb::engine_tests!(edges: sqlite_periods_at_the_edges, postgres_periods_at_the_edges, mysql_periods_at_the_edges);
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(48)
-}
-
 /// Random clocks (1900–2199, biased to the edges of UTC days) and zones (−12:00 to
 /// +14:00 in whole minutes), with two random periods.
 fn arb_case() -> impl Strategy<Value = Case> {
@@ -241,20 +243,10 @@ fn arb_case() -> impl Strategy<Value = Case> {
     let names = prop::sample::select(Period::NAMES.map(|(n, _)| n).to_vec());
     (ms, minutes, names.clone(), names).prop_map(|(ms, m, a, b)| {
         let tz = zone(m);
-        let mut c = Case {
-            now: DateTime::from_timestamp_millis(ms)
-                .expect("in range")
-                .with_timezone(&tz),
-            tz,
-            queries: Vec::new(),
-        };
-        let (lo, hi) = if interval(a, &c) <= interval(b, &c) {
-            (a, b)
-        } else {
-            (b, a)
-        };
-        c.queries = forms(a, b, lo, hi);
-        c
+        let now = DateTime::from_timestamp_millis(ms)
+            .expect("in range")
+            .with_timezone(&tz);
+        Case::new(now, tz, a, b)
     })
 }
 
@@ -267,25 +259,12 @@ impl std::fmt::Debug for Case {
 fn random(conn: Conn) {
     let d = conn.dialect();
     let table = sqldb::table_name(&format!("periods_rand_{d}"));
-    let conn = RefCell::new(conn);
-    conn.borrow_mut()
-        .create_table(&table, &cols())
-        .expect("table");
-    let mut runner = TestRunner::new(Config {
-        cases: cases(),
-        failure_persistence: None,
-        ..Config::default()
-    });
     let compared = RefCell::new(0usize);
-    let result = runner.run(&arb_case(), |case| {
-        let n = run_case(&mut conn.borrow_mut(), &table, &case).map_err(TestCaseError::fail)?;
+    sqldb::prop_on_table(conn, &table, &cols(), 48, &arb_case(), |c, case| {
+        let n = run_case(c, &table, &case).map_err(TestCaseError::fail)?;
         *compared.borrow_mut() += n;
         Ok(())
     });
-    let _ = conn.borrow_mut().drop_table(&table);
-    if let Err(e) = result {
-        panic!("{d}: {e}");
-    }
     let n = *compared.borrow();
     eprintln!("{d}: {n} statements agreed with eval");
     assert!(n > 0);

@@ -7,14 +7,15 @@
 //! them too, so a wrong expectation cannot hide behind agreement.
 
 mod sqldb;
+mod support;
 
-use filterql::eval;
-use filterql::ir::{FieldInfo, FieldRef, Pred, Scalar, Test};
+use filterql::ir::{Pred, Scalar, Test};
 use filterql::syntax::ast::TextOp;
-use filterql::target::sql::{compile_select, Dialect, SqlOptions};
+use filterql::target::sql::{Dialect, SqlOptions};
 use filterql::{FieldType, Span};
 use serde_json::{json, Value};
-use sqldb::{Cell, Col, ColKind, Conn};
+use sqldb::{Cell, Col, ColKind, Conn, Pin};
+use support::top_field as field;
 
 /// (v, tags) per row; the row id is the index.
 fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
@@ -33,28 +34,12 @@ fn rows() -> Vec<(Option<&'static str>, Option<&'static str>)> {
     ]
 }
 
-fn field(name: &str, ty: FieldType) -> FieldRef {
-    FieldRef::new(FieldInfo {
-        name: name.into(),
-        subform: None,
-        ty,
-        widget: None,
-        column: name.into(),
-        label: None,
-    })
-}
-
 fn v(test: Test, negated: bool) -> Pred {
-    Pred::leaf(field("v", FieldType::Text), test, negated, Span::default())
+    support::top_leaf("v", FieldType::Text, test, negated)
 }
 
 fn tags(test: Test, negated: bool) -> Pred {
-    Pred::leaf(
-        field("tags", FieldType::Multiselect),
-        test,
-        negated,
-        Span::default(),
-    )
+    support::top_leaf("tags", FieldType::Multiselect, test, negated)
 }
 
 fn t(s: &str) -> Scalar {
@@ -67,12 +52,10 @@ fn text(op: TextOp, s: &str) -> Test {
 
 /// Every id but the given ones.
 fn all_but(ids: &[i64]) -> Vec<i64> {
-    (0..rows().len() as i64)
-        .filter(|i| !ids.contains(i))
-        .collect()
+    sqldb::all_but(rows().len(), ids)
 }
 
-fn cases() -> Vec<(&'static str, Pred, Vec<i64>)> {
+fn cases() -> Vec<Pin> {
     use TextOp::*;
     vec![
         ("= is case-sensitive", v(Test::Eq(t("abc")), false), vec![0]),
@@ -172,13 +155,7 @@ fn records() -> Vec<Value> {
 
 #[test]
 fn eval_agrees_with_the_expectations() {
-    let recs = records();
-    for (name, p, want) in cases() {
-        let got: Vec<i64> = (0..recs.len() as i64)
-            .filter(|i| eval::matches(&p, &recs[*i as usize]))
-            .collect();
-        assert_eq!(got, want, "{name}");
-    }
+    sqldb::assert_eval_agrees(&cases(), &records());
 }
 
 fn check(mut c: Conn) {
@@ -212,16 +189,7 @@ fn check(mut c: Conn) {
     let sel = SqlOptions::new(d).table(&table).columns(["id"]);
     let mut failures = Vec::new();
     for (name, p, want) in cases() {
-        for params in [false, true] {
-            let q = compile_select(&p, &sel.clone().params(params)).expect("compiles");
-            let got = c.ids(&q).unwrap_or_else(|e| panic!("{}: {e}", q.sql()));
-            if got != want {
-                failures.push(format!(
-                    "{d} {name}: {} gave {got:?}, want {want:?}",
-                    q.sql()
-                ));
-            }
-        }
+        c.check_pred(&format!("{d} {name}"), &p, &sel, &want, &mut failures);
     }
     let _ = c.drop_table(&table);
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -151,13 +151,11 @@ proptest! {
         negated in any::<bool>(),
         which in 0..5u8,
     ) {
-        use filterql::ir::{Bound, FieldInfo, FieldRef, Range, Scalar, Test};
+        use filterql::ir::{Bound, Range, Scalar, Test};
         use filterql::syntax::ast::TextOp;
         use filterql::{FieldType, Span};
         let ty = if which == 1 { FieldType::Number } else { FieldType::Text };
-        let field = FieldRef::new(FieldInfo {
-            name: name.clone(), subform: None, ty, widget: None, column: name, label: None,
-        });
+        let field = support::top_field(&name, ty);
         let test = match which {
             0 => Test::Eq(Scalar::Text(text.as_str().into())),
             1 => Test::Range(Range { lo: Some(Bound { value: Scalar::Number(n), inclusive: negated }), hi: None }),

@@ -27,6 +27,15 @@ pub fn filterql() -> Command {
     c
 }
 
+/// `filterql --jsonl eval` over the records and schema fixtures, reading one query per
+/// stdin line and printing one JSON line per query.
+pub fn eval_each_line() -> Command {
+    let mut c = filterql();
+    c.args(["--jsonl", "eval", "--data", &fixture("records.json")])
+        .args(["--schema", &fixture("schema.json"), "-"]);
+    c
+}
+
 /// Runs and returns (exit code, stdout, stderr), bytes that are not UTF-8 replaced.
 pub fn run(c: &mut Command) -> (i32, String, String) {
     let out = c.output().expect("runs");

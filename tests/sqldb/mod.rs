@@ -8,8 +8,11 @@
 #![allow(dead_code)]
 
 use chrono::FixedOffset;
-use filterql::target::sql::{Dialect, SqlFragment, SqlParam};
+use filterql::ir::Pred;
+use filterql::target::sql::{compile_select, Dialect, SqlFragment, SqlOptions, SqlParam};
 use filterql::FieldType;
+use proptest::strategy::Strategy;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{json, Value};
 use std::error::Error;
 
@@ -414,6 +417,133 @@ impl Conn {
                     .collect::<Result<_, _>>()?
             }
         })
+    }
+}
+
+impl Conn {
+    /// Runs `q` and notes in `failures`, after `label`, an engine error or any ids other
+    /// than `want`; a test collects every mismatch this way and asserts once at the end,
+    /// so one run reports them all.
+    pub fn check_ids(
+        &mut self,
+        label: &str,
+        q: &(impl Stmt + ?Sized),
+        want: &[i64],
+        failures: &mut Vec<String>,
+    ) {
+        let (sql, params) = q.parts();
+        let stmt = if params.is_empty() {
+            sql.to_owned()
+        } else {
+            format!("{sql} {params:?}")
+        };
+        match self.ids(q) {
+            Ok(got) if got == want => {}
+            Ok(got) => failures.push(format!("{label}: {stmt} gave {got:?}, want {want:?}")),
+            Err(e) => failures.push(format!("{label}: {stmt}: {e}")),
+        }
+    }
+
+    /// `p` compiled with `select` and run: the statement and the ids it selected. A
+    /// rejection or an engine error fails the proptest case.
+    pub fn select_ids(
+        &mut self,
+        p: &Pred,
+        select: &SqlOptions,
+    ) -> Result<(SqlFragment, Vec<i64>), TestCaseError> {
+        let q = compile_select(p, select)
+            .map_err(|e| TestCaseError::fail(format!("{p:?} rejected: {e:?}")))?;
+        let got = self
+            .ids(&q)
+            .map_err(|e| TestCaseError::fail(format!("{}: {e}", q.sql())))?;
+        Ok((q, got))
+    }
+
+    /// [`Conn::check_ids`] on `p` compiled with `select` in both output modes: literals
+    /// inline, then bound parameters.
+    pub fn check_pred(
+        &mut self,
+        label: &str,
+        p: &Pred,
+        select: &SqlOptions,
+        want: &[i64],
+        failures: &mut Vec<String>,
+    ) {
+        for params in [false, true] {
+            let q = compile_select(p, &select.clone().params(params)).expect("compiles");
+            self.check_ids(label, &q, want, failures);
+        }
+    }
+}
+
+/// A proptest runner for a test against an engine, driven by hand (the engine is the
+/// test's argument): `PROPTEST_CASES` cases when that is set, else `default_cases`;
+/// failures are reported, not persisted.
+pub fn runner(default_cases: u32) -> TestRunner {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default_cases);
+    TestRunner::new(Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    })
+}
+
+/// A proptest run against `table` (created with `cols` on `conn` first, dropped after):
+/// `test` gets the connection and each value of `strategy`, for [`runner`]`(default_cases)`
+/// cases. A failing case panics with the dialect and the smallest failing input.
+pub fn prop_on_table<S: Strategy>(
+    mut conn: Conn,
+    table: &str,
+    cols: &[Col],
+    default_cases: u32,
+    strategy: &S,
+    test: impl Fn(&mut Conn, S::Value) -> Result<(), TestCaseError>,
+) {
+    let d = conn.dialect();
+    conn.create_table(table, cols).expect("create table");
+    // The runner takes a `Fn`; the cases run one after another.
+    let conn = std::cell::RefCell::new(conn);
+    let result = runner(default_cases).run(strategy, |v| test(&mut conn.borrow_mut(), v));
+    let _ = conn.borrow_mut().drop_table(table);
+    if let Err(e) = result {
+        panic!("{d}: {e}");
+    }
+}
+
+/// An engine error as a proptest failure.
+pub fn fail(e: impl std::fmt::Display) -> TestCaseError {
+    TestCaseError::fail(e.to_string())
+}
+
+/// The ids (indexes) of the `records` that `matches` holds for: what a statement must
+/// select from a table whose row ids are the record indexes.
+pub fn ids_where(records: &[Value], matches: impl Fn(&Value) -> bool) -> Vec<i64> {
+    (0..records.len())
+        .filter(|&i| matches(&records[i]))
+        .map(|i| i as i64)
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Pinned cases: predicates with the ids they must select, written by hand.
+
+/// A pinned case: its name, the predicate, and the ids of the rows it must select.
+pub type Pin = (&'static str, Pred, Vec<i64>);
+
+/// Every id of `0..count` but `ids`: what a negation selects, the empty values included.
+pub fn all_but(count: usize, ids: &[i64]) -> Vec<i64> {
+    (0..count as i64).filter(|i| !ids.contains(i)).collect()
+}
+
+/// Asserts that `eval` selects the hand-written ids of every pin from `records` (row id =
+/// index), so that a wrong expectation cannot hide behind the engines agreeing with it.
+pub fn assert_eval_agrees(pins: &[Pin], records: &[Value]) {
+    for (name, p, want) in pins {
+        let got = ids_where(records, |r| filterql::eval::matches(p, r));
+        assert_eq!(&got, want, "{name}");
     }
 }
 

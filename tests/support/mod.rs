@@ -44,22 +44,36 @@ pub const SCHEMA_JSON: &str = r#"{
   ]
 }"#;
 
+/// Every field type, in declaration order, for tests that must cover them all (the
+/// library has no public list of them).
+pub const FIELD_TYPES: [FieldType; 15] = [
+    FieldType::Text,
+    FieldType::Number,
+    FieldType::Datetime,
+    FieldType::Phone,
+    FieldType::Flowstate,
+    FieldType::Select,
+    FieldType::Multiselect,
+    FieldType::User,
+    FieldType::Dept,
+    FieldType::Usergroup,
+    FieldType::Deptgroup,
+    FieldType::Sn,
+    FieldType::Subform,
+    FieldType::Dataid,
+    FieldType::Other,
+];
+
 /// The time zone of the test schema.
 pub fn tz() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")
 }
 
 fn field(name: &str, label: Option<&str>, ty: FieldType) -> Field {
-    Field {
-        name: name.into(),
-        aliases: Vec::new(),
-        label: label.map(Into::into),
-        ty,
-        widget: None,
-        column: None,
-        options: Vec::new(),
-        fields: Vec::new(),
-        system: false,
+    let f = Field::new(name, ty);
+    match label {
+        Some(l) => f.with_label(l),
+        None => f,
     }
 }
 
@@ -151,6 +165,17 @@ pub fn field_ref(path: &str) -> FieldRef {
     })
 }
 
+/// A top-level field of type `ty` outside any schema, its column its name, without a
+/// widget or a label: the field of tests that build predicates by hand.
+pub fn top_field(name: &str, ty: FieldType) -> FieldRef {
+    Field::new(name, ty).to_ref(None)
+}
+
+/// A leaf on [`top_field`]`(name, ty)`, negated or not, without a source span.
+pub fn top_leaf(name: &str, ty: FieldType, test: Test, negated: bool) -> Pred {
+    Pred::leaf(top_field(name, ty), test, negated, Span::default())
+}
+
 /// Every testable field of the schema: each top-level field (the subform itself
 /// included) and each subform column as a dotted path.
 pub fn field_paths() -> Vec<String> {
@@ -162,6 +187,20 @@ pub fn field_paths() -> Vec<String> {
         }
     }
     out
+}
+
+/// Asserts that a direct JSON writer's output is the serde text of the value the other
+/// method returns, or that both failed with the same diagnostics.
+pub fn assert_same_json<E: std::fmt::Debug>(
+    label: &str,
+    direct: Result<String, E>,
+    via_serde: Result<String, E>,
+) {
+    match (direct, via_serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{label}"),
+        (Err(a), Err(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{label}"),
+        (a, b) => panic!("{label}: {a:?} vs {b:?}"),
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -307,7 +346,13 @@ pub fn arb_test(path: &str, ty: FieldType) -> BoxedStrategy<Test> {
 
 /// One leaf over any field of the test schema, negated or not.
 pub fn arb_leaf() -> BoxedStrategy<Pred> {
-    prop::sample::select(field_paths())
+    arb_leaf_over(field_paths())
+}
+
+/// One leaf over one of `paths` (as [`field_ref`] takes them), with a test from
+/// [`arb_test`], negated or not.
+pub fn arb_leaf_over(paths: Vec<String>) -> BoxedStrategy<Pred> {
+    prop::sample::select(paths)
         .prop_flat_map(|path| {
             let f = field_ref(&path);
             (arb_test(&path, f.ty), any::<bool>()).prop_map(move |(test, negated)| {
@@ -321,15 +366,19 @@ pub fn arb_leaf() -> BoxedStrategy<Pred> {
 /// type, negated leaves, and `And`/`Or`/`Not` nesting up to depth 4. No `True`/`False`
 /// (the checker never produces them); see [`arb_pred_with_constants`].
 pub fn arb_pred() -> BoxedStrategy<Pred> {
-    arb_leaf()
-        .prop_recursive(4, 32, 4, |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
-                prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
-                inner.prop_map(|p| Pred::Not(Box::new(p))),
-            ]
-        })
-        .boxed()
+    nested(arb_leaf())
+}
+
+/// `leaf` nested in `And`/`Or` of one to three parts and `Not`, up to depth 4.
+pub fn nested(leaf: BoxedStrategy<Pred>) -> BoxedStrategy<Pred> {
+    leaf.prop_recursive(4, 32, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::And),
+            prop::collection::vec(inner.clone(), 1..4).prop_map(Pred::Or),
+            inner.prop_map(|p| Pred::Not(Box::new(p))),
+        ]
+    })
+    .boxed()
 }
 
 /// Like [`arb_pred`], with `True`/`False` leaves and empty `And`/`Or` too (the shapes

@@ -286,19 +286,13 @@ pub fn dialect_name(d: Dialect) -> &'static str {
 /// short aliases are accepted but not offered).
 fn target_values() -> impl clap::builder::TypedValueParser<Value = TargetSpec> {
     use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
-    let shown = [
-        "jdy",
-        "masterdata",
-        "sql",
-        "sql:mysql",
-        "sql:postgres",
-        "sql:sqlite",
-    ];
+    // The same values as the REPL's `:target` completes.
+    let shown = crate::repl::complete::TARGETS;
     let hidden = ["md", "sql:mariadb", "sql:postgresql", "sql:pg"];
     PossibleValuesParser::new(
         shown
-            .into_iter()
-            .map(PossibleValue::new)
+            .iter()
+            .map(|s| PossibleValue::new(*s))
             .chain(hidden.into_iter().map(|h| PossibleValue::new(h).hide(true))),
     )
     .try_map(|s| parse_target_spec(&s))

@@ -1,12 +1,12 @@
 //! Pretty-printed JSON with jq-like colours, for results shown on a terminal.
 
+use crate::sgr::paint;
 use serde_json::Value;
 
 const KEY: &str = "\x1b[34;1m";
 const STRING: &str = "\x1b[32m";
 const NUMBER: &str = "\x1b[0m";
 const LITERAL: &str = "\x1b[1;30m";
-const RESET: &str = "\x1b[0m";
 
 /// `v` pretty-printed like `serde_json::to_string_pretty`, with colour codes around keys
 /// and scalars.
@@ -28,10 +28,10 @@ fn write(out: &mut String, v: &Value, depth: usize) {
         }
     };
     match v {
-        Value::Null => out.push_str(&format!("{LITERAL}null{RESET}")),
-        Value::Bool(b) => out.push_str(&format!("{LITERAL}{b}{RESET}")),
-        Value::Number(n) => out.push_str(&format!("{NUMBER}{n}{RESET}")),
-        Value::String(s) => out.push_str(&format!("{STRING}{}{RESET}", quoted(s))),
+        Value::Null => paint(out, LITERAL, "null"),
+        Value::Bool(b) => paint(out, LITERAL, if *b { "true" } else { "false" }),
+        Value::Number(n) => paint(out, NUMBER, &n.to_string()),
+        Value::String(s) => paint(out, STRING, &quoted(s)),
         Value::Array(items) if items.is_empty() => out.push_str("[]"),
         Value::Object(map) if map.is_empty() => out.push_str("{}"),
         Value::Array(items) => {
@@ -48,7 +48,8 @@ fn write(out: &mut String, v: &Value, depth: usize) {
             out.push_str("{\n");
             for (i, (k, item)) in map.iter().enumerate() {
                 indent(out, depth + 1);
-                out.push_str(&format!("{KEY}{}{RESET}: ", quoted(k)));
+                paint(out, KEY, &quoted(k));
+                out.push_str(": ");
                 write(out, item, depth + 1);
                 out.push_str(if i + 1 < map.len() { ",\n" } else { "\n" });
             }
@@ -61,21 +62,8 @@ fn write(out: &mut String, v: &Value, depth: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sgr::{strip, RESET};
     use serde_json::json;
-
-    fn strip(s: &str) -> String {
-        let mut out = String::new();
-        let mut esc = false;
-        for c in s.chars() {
-            match (esc, c) {
-                (false, '\x1b') => esc = true,
-                (true, 'm') => esc = false,
-                (true, _) => {}
-                (false, c) => out.push(c),
-            }
-        }
-        out
-    }
 
     #[test]
     fn without_the_colours_it_is_serde_jsons_pretty_form() {

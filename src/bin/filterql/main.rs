@@ -12,6 +12,7 @@ mod output;
 mod render;
 mod repl;
 mod safe;
+mod sgr;
 mod sql_pretty;
 
 use args::{Cli, Command};

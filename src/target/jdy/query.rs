@@ -73,8 +73,7 @@ impl crate::Query {
     }
 
     fn jdy_errors(&self, errors: Vec<JdyError>) -> Diagnostics {
-        let mut d = Diagnostics::new(self.source.clone());
-        for mut e in errors {
+        let errors = errors.into_iter().map(|mut e| {
             // A constant has no leaf to point at: point at the whole query.
             if let JdyError::Constant { span, .. } = &mut e {
                 if span.is_empty() {
@@ -82,8 +81,8 @@ impl crate::Query {
                     *span = Span::new(start, self.source.trim_end().len().max(start));
                 }
             }
-            d.push(e);
-        }
-        d
+            e
+        });
+        Diagnostics::over(self.source.clone(), errors)
     }
 }

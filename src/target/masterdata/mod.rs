@@ -81,26 +81,14 @@ impl crate::Query {
     ///
     /// As [`to_masterdata`](Self::to_masterdata).
     pub fn to_masterdata_json(&self) -> Result<String, crate::Diagnostics> {
-        json_sized(&self.pred, &MdOptions::new(self.tz), Some(self.source.len())).map_err(|errs| {
-            let mut d = crate::Diagnostics::new(self.source.clone());
-            for e in errs {
-                d.push(e);
-            }
-            d
-        })
+        json_sized(&self.pred, &MdOptions::new(self.tz), Some(self.source.len())).map_err(|errs| crate::Diagnostics::over(self.source.clone(), errs))
     }
 
     /// The query's masterdata condition tree, datetimes written in the query's time
     /// zone. On failure the diagnostics (over the query text) list every predicate the
     /// backend cannot express.
     pub fn to_masterdata(&self) -> Result<Condition, crate::Diagnostics> {
-        compile(&self.pred, &MdOptions::new(self.tz)).map_err(|errs| {
-            let mut d = crate::Diagnostics::new(self.source.clone());
-            for e in errs {
-                d.push(e);
-            }
-            d
-        })
+        compile(&self.pred, &MdOptions::new(self.tz)).map_err(|errs| crate::Diagnostics::over(self.source.clone(), errs))
     }
 
     /// The record query request (`/industry/masterdata/record/query`, see
@@ -129,11 +117,7 @@ impl crate::Query {
         extra: serde_json::Map<String, serde_json::Value>,
     ) -> Result<Envelope<QueryParams>, crate::Diagnostics> {
         let tree = self.to_masterdata()?;
-        query_request(id, table, tree, caller, extra).map_err(|e| {
-            let mut d = crate::Diagnostics::new(self.source.clone());
-            d.push(MasterdataError::from(e));
-            d
-        })
+        query_request(id, table, tree, caller, extra).map_err(|e| crate::Diagnostics::over(self.source.clone(), [MasterdataError::from(e)]))
     }
 
     /// The record write request (`/industry/masterdata/record/write`, see
@@ -168,10 +152,6 @@ impl crate::Query {
         caller: Caller,
     ) -> Result<Envelope<WriteParams>, crate::Diagnostics> {
         let tree = self.to_masterdata()?;
-        write_request(id, table, action, tree, caller).map_err(|e| {
-            let mut d = crate::Diagnostics::new(self.source.clone());
-            d.push(MasterdataError::from(e));
-            d
-        })
+        write_request(id, table, action, tree, caller).map_err(|e| crate::Diagnostics::over(self.source.clone(), [MasterdataError::from(e)]))
     }
 }

@@ -493,16 +493,10 @@ mod tests {
 
     // A field built by hand, so these tests do not depend on the schema loader.
     fn field(name: &str, ty: FieldType, label: Option<&str>) -> Field {
-        Field {
-            name: name.into(),
-            aliases: Vec::new(),
-            label: label.map(Into::into),
-            ty,
-            widget: None,
-            column: None,
-            options: Vec::new(),
-            fields: Vec::new(),
-            system: false,
+        let f = Field::new(name, ty);
+        match label {
+            Some(l) => f.with_label(l),
+            None => f,
         }
     }
 

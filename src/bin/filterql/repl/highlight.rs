@@ -2,8 +2,7 @@
 //! the line is unchanged, as rustyline requires).
 
 use super::scan::{scan, Kind};
-
-const RESET: &str = "\x1b[0m";
+use crate::sgr::{paint, RESET};
 
 /// The colour of a token kind, if it has one.
 fn style(kind: Kind) -> Option<&'static str> {
@@ -42,11 +41,7 @@ pub fn highlight_from(text: &str, from: usize) -> String {
         out.push_str(&text[at..start]);
         let piece = &text[start..t.range.end];
         match style(t.kind) {
-            Some(s) => {
-                out.push_str(s);
-                out.push_str(piece);
-                out.push_str(RESET);
-            }
+            Some(s) => paint(&mut out, s, piece),
             None => out.push_str(piece),
         }
         at = t.range.end;
@@ -58,20 +53,7 @@ pub fn highlight_from(text: &str, from: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn strip(s: &str) -> String {
-        let mut out = String::new();
-        let mut esc = false;
-        for c in s.chars() {
-            match (esc, c) {
-                (false, '\x1b') => esc = true,
-                (true, 'm') => esc = false,
-                (true, _) => {}
-                (false, c) => out.push(c),
-            }
-        }
-        out
-    }
+    use crate::sgr::strip;
 
     #[test]
     fn colouring_keeps_the_text_and_marks_each_kind() {
