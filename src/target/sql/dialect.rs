@@ -134,10 +134,31 @@ pub(crate) trait Engine: Sync {
         value: &str,
     ) -> Result<(), LiteralError>;
 
+    /// The items of the JSON array in `col` as a `FROM` source: one row per item, none
+    /// for NULL, `''` (read through `NULLIF`, so it never reaches the JSON parser) or a
+    /// value that is not an array.
+    fn json_items(&self, out: &mut Out, col: Col<'_>);
+
+    /// The condition on a row of [`Engine::json_items`] under which the item counts, as
+    /// in `eval`: a non-empty string, or a number when `numbers`.
+    fn item_kept(&self, numbers: bool) -> &'static str;
+
+    /// Opens `EXISTS (SELECT 1 FROM <items of col> WHERE `; the caller writes the
+    /// condition on the item and closes with `)`.
+    fn items_exist(&self, out: &mut Out, col: Col<'_>) {
+        out.push("EXISTS (SELECT 1 FROM ");
+        self.json_items(out, col);
+        out.push(" WHERE ");
+    }
+
     /// A never-NULL test that the JSON-array column `col` is empty as `eval` sees it:
-    /// NULL, `''`, or an array without an item that counts (a non-empty string, or a
-    /// number when `numbers`).
-    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool);
+    /// NULL, `''`, or an array without an item that counts ([`Engine::item_kept`]).
+    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
+        out.push("NOT ");
+        self.items_exist(out, col);
+        out.push(self.item_kept(numbers));
+        out.push(")");
+    }
 
     /// A test that the JSON array in `col` contains any (or all) of `elems`; it may be
     /// NULL or anything on an empty column, but is never NULL on a non-empty array.

@@ -78,11 +78,22 @@ impl Engine for Mysql {
         Ok(())
     }
 
-    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
-        out.push("NOT ");
-        items_open(out, col);
-        out.push(item_kept(numbers));
-        out.push(")");
+    /// JSON_TABLE yields nothing for NULL, `''` (through NULLIF) and non-arrays; the
+    /// item is `` `fq_items`.`fq_item` `` (as JSON).
+    fn json_items(&self, out: &mut Out, col: Col<'_>) {
+        out.push("JSON_TABLE(NULLIF(");
+        out.push_col(col);
+        out.push(", ''), '$[*]' COLUMNS (`fq_item` JSON PATH '$')) AS `fq_items`");
+    }
+
+    /// A non-empty string (LENGTH, because `<> ''` is true of `' '` under PAD SPACE
+    /// collations) or a number.
+    fn item_kept(&self, numbers: bool) -> &'static str {
+        if numbers {
+            "JSON_TYPE(`fq_items`.`fq_item`) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL', 'NUMBER')"
+        } else {
+            "JSON_TYPE(`fq_items`.`fq_item`) = 'STRING' AND LENGTH(JSON_UNQUOTE(`fq_items`.`fq_item`)) > 0"
+        }
     }
 
     fn json_has(
@@ -100,8 +111,8 @@ impl Engine for Mysql {
         // (`JSON_CONTAINS('[[2]]', '[2]')` is 1) and compares integers beyond 2^53 as
         // doubles.
         let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
-            items_open(out, col);
-            out.push(item_kept(true));
+            self.items_exist(out, col);
+            out.push(self.item_kept(true));
             out.push(" AND ");
             number_item_eq(out, v, es)?;
             out.push(")");
@@ -149,26 +160,6 @@ fn number_item_eq(out: &mut Out, v: &Values, es: &[Scalar]) -> Result<(), Litera
     Ok(())
 }
 
-/// Opens `EXISTS` an item of the JSON array in `col` satisfying a condition, which the
-/// caller writes over `` `fq_items`.`fq_item` `` (the item as JSON) and closes with `)`.
-/// JSON_TABLE yields nothing for NULL, `''` (through NULLIF) and non-arrays.
-fn items_open(out: &mut Out, col: Col<'_>) {
-    out.push("EXISTS (SELECT 1 FROM JSON_TABLE(NULLIF(");
-    out.push_col(col);
-    out.push(", ''), '$[*]' COLUMNS (`fq_item` JSON PATH '$')) AS `fq_items` WHERE ");
-}
-
-/// The condition under which an item counts, as in `eval`: a non-empty string (text
-/// arrays; LENGTH, because `<> ''` is true of `' '` under PAD SPACE collations) or a
-/// number.
-fn item_kept(numbers: bool) -> &'static str {
-    if numbers {
-        "JSON_TYPE(`fq_items`.`fq_item`) IN ('INTEGER', 'UNSIGNED INTEGER', 'DOUBLE', 'DECIMAL', 'NUMBER')"
-    } else {
-        "JSON_TYPE(`fq_items`.`fq_item`) = 'STRING' AND LENGTH(JSON_UNQUOTE(`fq_items`.`fq_item`)) > 0"
-    }
-}
-
 /// `has` on a text array. JSON_CONTAINS is not usable: MariaDB compares the stored JSON
 /// text, so `["\u00e9"]` would not contain `["é"]`. JSON_UNQUOTE decodes every escape
 /// (checked on MariaDB 10.11; MySQL 8 stores JSON decoded), and the binary comparison
@@ -181,7 +172,7 @@ fn text_has(
     any: bool,
 ) -> Result<(), LiteralError> {
     let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
-        items_open(out, col);
+        Mysql.items_exist(out, col);
         out.push(
             "JSON_TYPE(`fq_items`.`fq_item`) = 'STRING' AND CAST(JSON_UNQUOTE(`fq_items`.`fq_item`) AS BINARY) ",
         );

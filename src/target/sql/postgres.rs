@@ -53,19 +53,20 @@ impl Engine for Postgres {
         Ok(())
     }
 
-    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
+    fn json_items(&self, out: &mut Out, col: Col<'_>) {
         // The alias names only the table: a column of the user's table named like an
         // item column cannot be captured, as `col` is read in the function argument.
-        let kept = if numbers {
+        out.push("jsonb_array_elements(CAST(NULLIF(CAST(");
+        out.push_col(col);
+        out.push(" AS text), '') AS jsonb)) AS \"fq_items\"");
+    }
+
+    fn item_kept(&self, numbers: bool) -> &'static str {
+        if numbers {
             "jsonb_typeof(\"fq_items\".\"value\") = 'number'"
         } else {
             "jsonb_typeof(\"fq_items\".\"value\") = 'string' AND \"fq_items\".\"value\" <> '\"\"'::jsonb"
-        };
-        out.push("NOT EXISTS (SELECT 1 FROM jsonb_array_elements(CAST(NULLIF(CAST(");
-        out.push_col(col);
-        out.push(" AS text), '') AS jsonb)) AS \"fq_items\" WHERE ");
-        out.push(kept);
-        out.push(")");
+        }
     }
 
     fn json_has(

@@ -69,17 +69,21 @@ impl Engine for Sqlite {
         Ok(())
     }
 
-    fn json_empty(&self, out: &mut Out, col: Col<'_>, numbers: bool) {
-        let kept = if numbers {
+    fn json_items(&self, out: &mut Out, col: Col<'_>) {
+        // The column is read in a FROM-less subquery: inside the EXISTS, an unqualified
+        // name such as `value` or `key` would otherwise resolve to json_each's own
+        // columns (verified on SQLite 3.40).
+        out.push("(SELECT ");
+        out.push_col(col);
+        out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\"");
+    }
+
+    fn item_kept(&self, numbers: bool) -> &'static str {
+        if numbers {
             "\"j\".\"type\" IN ('integer', 'real')"
         } else {
             "\"j\".\"type\" = 'text' AND \"j\".\"value\" <> ''"
-        };
-        out.push("NOT EXISTS (SELECT 1 FROM (SELECT ");
-        out.push_col(col);
-        out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ");
-        out.push(kept);
-        out.push(")");
+        }
     }
 
     fn json_has(
@@ -90,13 +94,8 @@ impl Engine for Sqlite {
         elems: &[Scalar],
         any: bool,
     ) -> Result<(), LiteralError> {
-        // The column is read in a FROM-less subquery: inside the EXISTS, an unqualified
-        // name such as `value` or `key` would otherwise resolve to json_each's own
-        // columns (verified on SQLite 3.40).
         let exists = |out: &mut Out, es: &[Scalar]| -> Result<(), LiteralError> {
-            out.push("EXISTS (SELECT 1 FROM (SELECT ");
-            out.push_col(col);
-            out.push(" AS \"v\") AS \"o\", json_each(NULLIF(\"o\".\"v\", '')) AS \"j\" WHERE ");
+            self.items_exist(out, col);
             // `true` reads as the integer 1: the item's own type must match too.
             out.push(if matches!(es.first(), Some(Scalar::Text(_))) {
                 "\"j\".\"type\" = 'text'"
