@@ -9,7 +9,7 @@
 mod support;
 
 use filterql::target::jdy;
-use filterql::{Options, Query, Schema};
+use filterql::{FieldType, Options, Query, Schema};
 use std::path::Path;
 
 fn schema() -> Schema {
@@ -95,7 +95,7 @@ fn q_clock() -> chrono::DateTime<chrono::FixedOffset> {
 #[test]
 fn fixture_schema_has_every_field_type() {
     let s = schema();
-    for ty in support::FIELD_TYPES {
+    for ty in FieldType::ALL.iter().copied() {
         assert!(s.fields().iter().any(|f| f.ty == ty), "no {ty} field");
     }
     let _ = jdy::MAX_VALUES;

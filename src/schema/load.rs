@@ -465,23 +465,6 @@ const TOP_KEYS: &[&str] = &["fields", "timezone", "system_fields"];
 const FIELD_KEYS: &[&str] = &[
     "name", "aliases", "label", "type", "options", "column", "widget", "fields",
 ];
-const TYPES: &[FieldType] = &[
-    FieldType::Text,
-    FieldType::Number,
-    FieldType::Datetime,
-    FieldType::Phone,
-    FieldType::Flowstate,
-    FieldType::Select,
-    FieldType::Multiselect,
-    FieldType::User,
-    FieldType::Dept,
-    FieldType::Usergroup,
-    FieldType::Deptgroup,
-    FieldType::Sn,
-    FieldType::Subform,
-    FieldType::Dataid,
-    FieldType::Other,
-];
 
 fn unknown_keys(obj: &Map<String, Value>, allowed: &[&str], path: &str, problems: &mut Problems) {
     for key in obj.keys() {
@@ -597,12 +580,12 @@ fn native_field(
             })
         }
     };
-    let ty = TYPES
+    let ty = FieldType::ALL
         .iter()
         .copied()
         .find(|t| t.name() == ty_text)
         .ok_or_else(|| {
-            let names: Vec<&str> = TYPES.iter().map(|t| t.name()).collect();
+            let names: Vec<&str> = FieldType::ALL.iter().map(|t| t.name()).collect();
             let jdy = jdy_type(ty_text);
             let help = match closest_of(&ty_text.to_lowercase(), &names) {
                 // A jdy widget type in a native schema: name the native type it maps to.

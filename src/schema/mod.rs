@@ -34,6 +34,7 @@ mod types;
 pub use load::{parse_offset, SchemaError};
 pub use resolve::{edit_distance, Resolution, ResolveError, Resolver};
 pub use types::FieldType;
+pub(crate) use load::jdy_type;
 
 use crate::ir::{FieldInfo, FieldRef};
 use chrono::{FixedOffset, Offset as _};

@@ -44,26 +44,6 @@ pub const SCHEMA_JSON: &str = r#"{
   ]
 }"#;
 
-/// Every field type, in declaration order, for tests that must cover them all (the
-/// library has no public list of them).
-pub const FIELD_TYPES: [FieldType; 15] = [
-    FieldType::Text,
-    FieldType::Number,
-    FieldType::Datetime,
-    FieldType::Phone,
-    FieldType::Flowstate,
-    FieldType::Select,
-    FieldType::Multiselect,
-    FieldType::User,
-    FieldType::Dept,
-    FieldType::Usergroup,
-    FieldType::Deptgroup,
-    FieldType::Sn,
-    FieldType::Subform,
-    FieldType::Dataid,
-    FieldType::Other,
-];
-
 /// The time zone of the test schema.
 pub fn tz() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("valid offset")

@@ -175,7 +175,8 @@ fn field_type(c: &JdyCond, schema: Option<&Schema>) -> Result<FieldType, String>
         return Ok(f.ty);
     }
     if let Some(t) = &c.ty {
-        return jdy_type(t).ok_or_else(|| format!("unknown jdy field type `{t}`"));
+        // Unknown widget types are `other`, as in a jdy schema.
+        return Ok(crate::schema::jdy_type(t));
     }
     let by_name = match c.field.as_str() {
         "_id" => Some(FieldType::Dataid),
@@ -201,26 +202,6 @@ fn field_type(c: &JdyCond, schema: Option<&Schema>) -> Result<FieldType, String>
     })
 }
 
-/// The field type a jdy widget type denotes.
-fn jdy_type(t: &str) -> Option<FieldType> {
-    Some(match t {
-        "text" | "textarea" => FieldType::Text,
-        "number" => FieldType::Number,
-        "datetime" | "date" => FieldType::Datetime,
-        "phone" => FieldType::Phone,
-        "flowstate" => FieldType::Flowstate,
-        "radiogroup" | "combo" => FieldType::Select,
-        "checkboxgroup" | "combocheck" => FieldType::Multiselect,
-        "user" => FieldType::User,
-        "dept" => FieldType::Dept,
-        "usergroup" => FieldType::Usergroup,
-        "deptgroup" => FieldType::Deptgroup,
-        "sn" => FieldType::Sn,
-        "subform" => FieldType::Subform,
-        "dataid" => FieldType::Dataid,
-        _ => FieldType::Other,
-    })
-}
 
 fn pred(c: &JdyCond, kind: PredKind) -> Expr {
     Expr::Pred(Predicate {
