@@ -389,7 +389,7 @@ mod any_pred {
 
     fn pred() -> impl Strategy<Value = Pred> {
         let leaf = (
-            prop::sample::select(&FieldType::ALL[..]),
+            prop::sample::select(FieldType::ALL),
             any::<bool>(),
             "[a-z\"`' ]{0,70}",
             test(),
