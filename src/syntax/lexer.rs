@@ -32,8 +32,32 @@ pub(crate) enum Kw {
 }
 
 impl Kw {
+    /// Every keyword (for [`FIRST_LETTERS`]: one missing here could not be read).
+    const ALL: [Kw; 20] = [
+        Kw::And,
+        Kw::Or,
+        Kw::Not,
+        Kw::In,
+        Kw::Between,
+        Kw::Is,
+        Kw::Empty,
+        Kw::Null,
+        Kw::Verified,
+        Kw::Unverified,
+        Kw::Contains,
+        Kw::StartsWith,
+        Kw::EndsWith,
+        Kw::Has,
+        Kw::Any,
+        Kw::All,
+        Kw::True,
+        Kw::False,
+        Kw::Now,
+        Kw::Today,
+    ];
+
     /// The keyword in lower case.
-    pub(crate) fn text(self) -> &'static str {
+    pub(crate) const fn text(self) -> &'static str {
         match self {
             Kw::And => "and",
             Kw::Or => "or",
@@ -74,10 +98,31 @@ const fn pack(b: &[u8]) -> u64 {
     k
 }
 
+
+/// The bit of a word's first byte in [`FIRST_LETTERS`]: its letter's position in the
+/// alphabet, case folded as in [`pack`]. Other bytes get some bit of the 32 too, which
+/// may let a word through to the exact comparison but never rejects a keyword.
+const fn first_letter_bit(c: u8) -> u32 {
+    1 << ((c | 0x20).wrapping_sub(b'a') & 31)
+}
+
+/// By length, the first letters of the keywords of that length: most names are rejected
+/// by this one lookup (`createTime`, `status`), without packing their bytes.
+static FIRST_LETTERS: [u32; 11] = {
+    let mut t = [0u32; 11];
+    let mut k = 0;
+    while k < Kw::ALL.len() {
+        let w = Kw::ALL[k].text().as_bytes();
+        t[w.len()] |= first_letter_bit(w[0]);
+        k += 1;
+    }
+    t
+};
+
 /// Classifies `word` as a keyword (ASCII case-insensitively).
 pub(crate) fn keyword(word: &str) -> Option<Kw> {
     let b = word.as_bytes();
-    if b.len() < 2 || b.len() > 10 {
+    if b.len() < 2 || b.len() > 10 || FIRST_LETTERS[b.len()] & first_letter_bit(b[0]) == 0 {
         return None;
     }
     let k = pack(b);
@@ -478,6 +523,17 @@ mod tests {
         assert_eq!(keyword("andx"), None);
         assert_eq!(keyword("a"), None);
         assert!(!is_keyword("ı n"));
+    }
+
+    #[test]
+    fn every_keyword_passes_the_first_letter_filter() {
+        for kw in Kw::ALL {
+            assert_eq!(keyword(kw.text()), Some(kw));
+            assert_eq!(keyword(&kw.text().to_ascii_uppercase()), Some(kw));
+        }
+        for name in ["createTime", "status", "amount", "owner", "class", "x", "_and"] {
+            assert_eq!(keyword(name), None, "{name}");
+        }
     }
 
     #[test]
