@@ -91,7 +91,13 @@ impl Drop for Expr {
     // time. Children that are predicates, or groups of predicates only (the common
     // case, such as one `(a or b)` in a chain), are dropped in place, so the stack of a
     // query people write is never allocated.
+    #[inline]
     fn drop(&mut self) {
+        // Runs for every node, predicates included: a shallow node has nothing to move,
+        // so it skips the walk over its children (and a predicate even the call).
+        if is_shallow(self) {
+            return;
+        }
         let mut stack: Vec<Expr> = Vec::new();
         take_nested(self, &mut stack);
         while let Some(mut e) = stack.pop() {
@@ -280,6 +286,18 @@ impl Str {
         }))
     }
 
+    /// The first `len` (at most [`INLINE`]) bytes of `window`, which are a whole `str`,
+    /// inline. The bytes copied past `len` are never read (every use goes through
+    /// [`Str::as_str`]).
+    fn inline_window(window: &[u8], len: usize) -> Str {
+        let mut bytes = [0; INLINE];
+        bytes.copy_from_slice(&window[..INLINE]);
+        Str(Repr::Inline {
+            len: len.min(INLINE) as u8,
+            bytes,
+        })
+    }
+
     /// `buf[start..end]`: inline when short, else sharing `buf` (a copy if the offsets
     /// do not fit 32 bits). `buf` is only called for long text, so that a query of short
     /// names and values never builds the shared buffer.
@@ -290,6 +308,13 @@ impl Str {
         buf: impl FnOnce() -> Arc<str>,
     ) -> Str {
         let text = src.get(start..end).unwrap_or("");
+        if text.len() <= INLINE {
+            // The fixed INLINE bytes of the text from `start`, when it has them, are
+            // copied by a few register moves, where copying `len` bytes calls `memcpy`.
+            if let Some(window) = src.as_bytes().get(start..start + INLINE) {
+                return Str::inline_window(window, text.len());
+            }
+        }
         if let Some(s) = Str::inline(text) {
             return s;
         }
@@ -309,8 +334,10 @@ impl Str {
             Repr::Inline { len, bytes } => {
                 let b = &bytes[..usize::from(*len).min(INLINE)];
                 // SAFETY: `Inline` is only built by `Str::inline`, which copies the
-                // whole of a `&str` (valid UTF-8) into `bytes[..len]`; nothing changes
-                // `bytes` or `len` afterwards. Checking again costs more than the rest
+                // whole of a `&str` (valid UTF-8) into `bytes[..len]`, and by
+                // `Str::inline_window`, whose first `len` bytes are `src[start..end]`
+                // of a `&str` `src` (`Str::slice` checked that range is one); nothing
+                // changes `bytes` or `len` afterwards. Checking again costs more than the rest
                 // of reading a short name (this runs on every lookup and comparison).
                 unsafe { std::str::from_utf8_unchecked(b) }
             }
