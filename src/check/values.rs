@@ -6,7 +6,7 @@ use super::Written;
 use crate::ir::Scalar;
 use crate::schema::{edit_distance, Field, FieldType};
 use crate::syntax::ast::{local_date, local_time, Literal, RelBase, Relative, Value};
-use chrono::{DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Duration, FixedOffset, Months, NaiveDate, NaiveDateTime, Utc};
 
 /// The flow-state labels jdy shows, by state number.
 pub const FLOW_STATES: [&str; 4] = ["进行中", "已完成", "手动结束", "否决"];
@@ -304,9 +304,15 @@ fn local_ms(local: NaiveDateTime, offset: i32) -> Option<i64> {
     valid(ms)
 }
 
+/// The first and the last millisecond chrono represents.
+const MIN_MS: i64 = DateTime::<Utc>::MIN_UTC.timestamp_millis();
+const MAX_MS: i64 = DateTime::<Utc>::MAX_UTC.timestamp_millis();
+
 /// Keeps only instants chrono (and so every backend) can format back into a date.
+/// chrono's instants are one unbroken range, so a bounds check tells the same as
+/// building the date (which costs a calendar computation per literal).
 fn valid(ms: i64) -> Option<i64> {
-    DateTime::from_timestamp_millis(ms).map(|_| ms)
+    (MIN_MS..=MAX_MS).contains(&ms).then_some(ms)
 }
 
 #[cfg(test)]
@@ -324,6 +330,26 @@ mod tests {
         Literal {
             value,
             span: Span::new(0, 1),
+        }
+    }
+
+    #[test]
+    fn valid_instants_are_those_chrono_builds() {
+        for ms in [
+            i64::MIN,
+            MIN_MS - 1,
+            MIN_MS,
+            MIN_MS + 1,
+            -1,
+            0,
+            1,
+            MAX_MS - 1,
+            MAX_MS,
+            MAX_MS + 1,
+            i64::MAX,
+        ] {
+            let built = DateTime::from_timestamp_millis(ms).map(|_| ms);
+            assert_eq!(valid(ms), built, "{ms}");
         }
     }
 
