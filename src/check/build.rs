@@ -27,31 +27,16 @@ pub(super) fn bound(value: Scalar, inclusive: bool) -> Bound {
 }
 
 pub(super) fn scalar_compare(op: CmpOp, v: Scalar) -> (Test, bool) {
-    let lo = |inclusive| {
-        Test::Range(Range {
-            lo: Some(Bound {
-                value: v.clone(),
-                inclusive,
-            }),
-            hi: None,
-        })
-    };
-    let hi = |inclusive| {
-        Test::Range(Range {
-            lo: None,
-            hi: Some(Bound {
-                value: v.clone(),
-                inclusive,
-            }),
-        })
-    };
+    // `v` is moved into the one test built: a text value shared with the query text is
+    // not cloned and dropped again (a shared counter touched twice per comparison).
+    let range = |lo, hi| Test::Range(Range { lo, hi });
     match op {
-        CmpOp::Eq => (Test::Eq(v.clone()), false),
-        CmpOp::Ne => (Test::Eq(v.clone()), true),
-        CmpOp::Lt => (hi(false), false),
-        CmpOp::Le => (hi(true), false),
-        CmpOp::Gt => (lo(false), false),
-        CmpOp::Ge => (lo(true), false),
+        CmpOp::Eq => (Test::Eq(v), false),
+        CmpOp::Ne => (Test::Eq(v), true),
+        CmpOp::Lt => (range(None, Some(bound(v, false))), false),
+        CmpOp::Le => (range(None, Some(bound(v, true))), false),
+        CmpOp::Gt => (range(Some(bound(v, false)), None), false),
+        CmpOp::Ge => (range(Some(bound(v, true)), None), false),
     }
 }
 
