@@ -3,7 +3,6 @@
 //! [`Query::explain`]: crate::Query::explain
 
 use crate::ir::{Bound, Leaf, Pred, Scalar, Test};
-use crate::syntax::ast::TextOp;
 use chrono::{FixedOffset, TimeZone};
 use std::fmt::Write as _;
 
@@ -74,24 +73,24 @@ fn leaf(out: &mut String, l: &Leaf, tz: FixedOffset) {
 }
 
 fn test(out: &mut String, t: &Test, tz: FixedOffset) {
-    let list = |out: &mut String, vs: &[Scalar]| {
+    // `label {a, b, …}`
+    let set = |out: &mut String, label: &str, vs: &[Scalar]| {
+        out.push_str(label);
+        out.push_str(" {");
         for (i, v) in vs.iter().enumerate() {
             if i > 0 {
                 out.push_str(", ");
             }
             scalar(out, v, tz);
         }
+        out.push('}');
     };
     match t {
         Test::Eq(v) => {
             out.push_str("= ");
             scalar(out, v, tz);
         }
-        Test::In(vs) => {
-            out.push_str("in {");
-            list(out, vs);
-            out.push('}');
-        }
+        Test::In(vs) => set(out, "in", vs),
         Test::Range(r) => {
             out.push_str("in ");
             match &r.lo {
@@ -114,23 +113,10 @@ fn test(out: &mut String, t: &Test, tz: FixedOffset) {
         Test::Verified => out.push_str("verified"),
         Test::Unverified => out.push_str("unverified"),
         Test::Text(op, s) => {
-            let op = match op {
-                TextOp::Contains => "contains",
-                TextOp::StartsWith => "startswith",
-                TextOp::EndsWith => "endswith",
-            };
-            let _ = write!(out, "{op} {:?}", &**s);
+            let _ = write!(out, "{} {:?}", op.keyword(), &**s);
         }
-        Test::HasAny(vs) => {
-            out.push_str("has any of {");
-            list(out, vs);
-            out.push('}');
-        }
-        Test::HasAll(vs) => {
-            out.push_str("has all of {");
-            list(out, vs);
-            out.push('}');
-        }
+        Test::HasAny(vs) => set(out, "has any of", vs),
+        Test::HasAll(vs) => set(out, "has all of", vs),
     }
 }
 

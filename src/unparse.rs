@@ -29,7 +29,7 @@ use crate::schema::FieldType;
 use crate::span::Span;
 use crate::syntax::ast::{
     CmpOp, DateTimeLit, Expr, Field, HasOperand, List, Literal, Path, PredKind, Predicate,
-    Quantifier, Str, TextOp, Value,
+    Quantifier, Str, Value,
 };
 use chrono::FixedOffset;
 use std::borrow::Cow;
@@ -238,11 +238,8 @@ fn write_plain_leaf<const JSON: bool>(
             out.push_str(&f.name);
             out.push(' ');
             out.push_str(not);
-            out.push_str(match op {
-                TextOp::Contains => "contains ",
-                TextOp::StartsWith => "startswith ",
-                TextOp::EndsWith => "endswith ",
-            });
+            out.push_str(op.keyword());
+            out.push(' ');
             plain_text::<JSON>(t, out)
         }
         Test::Empty => {

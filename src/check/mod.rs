@@ -308,7 +308,7 @@ impl Checker<'_> {
             PredKind::Text { negated, op, value } => match &value.value {
                 Value::String(s) if s.is_empty() => {
                     self.errors.push(CheckError::EmptyTextOperand {
-                        op: rules::text_op(*op).to_owned(),
+                        op: op.keyword().to_owned(),
                         span: value.span,
                     });
                     None

@@ -64,16 +64,8 @@ pub(crate) fn op_text(kind: &PredKind) -> String {
         PredKind::Phone { verified } => {
             if *verified { "verified" } else { "unverified" }.to_owned()
         }
-        PredKind::Text { negated, op, .. } => format!("{}{}", not(*negated), text_op(*op)),
+        PredKind::Text { negated, op, .. } => format!("{}{}", not(*negated), op.keyword()),
         PredKind::Has { .. } => "has".to_owned(),
-    }
-}
-
-pub(crate) fn text_op(op: TextOp) -> &'static str {
-    match op {
-        TextOp::Contains => "contains",
-        TextOp::StartsWith => "startswith",
-        TextOp::EndsWith => "endswith",
     }
 }
 

@@ -590,6 +590,17 @@ pub enum TextOp {
     EndsWith,
 }
 
+impl TextOp {
+    /// The operator's keyword, as written in a query.
+    pub(crate) const fn keyword(self) -> &'static str {
+        match self {
+            TextOp::Contains => "contains",
+            TextOp::StartsWith => "startswith",
+            TextOp::EndsWith => "endswith",
+        }
+    }
+}
+
 /// Comparison operators. `==` parses as [`CmpOp::Eq`] and `<>` as [`CmpOp::Ne`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CmpOp {

@@ -97,11 +97,7 @@ impl Display for CmpOp {
 
 impl Display for TextOp {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            TextOp::Contains => "contains",
-            TextOp::StartsWith => "startswith",
-            TextOp::EndsWith => "endswith",
-        })
+        f.write_str(self.keyword())
     }
 }
 

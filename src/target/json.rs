@@ -11,13 +11,19 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Whether `b` holds a byte JSON escapes: `"`, `\\` or a control character.
+/// Whether JSON escapes byte `b`: `"`, `\\` or a control character.
+#[inline(always)]
+pub(crate) const fn escaped(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Whether `b` holds a byte JSON escapes ([`escaped`]).
 ///
 /// A word at a time: most strings here are names and values of a few bytes, too short
 /// for a vectorized loop and slow byte by byte. Short strings are read as two
 /// overlapping halves, the tail of a long one as the last eight bytes.
 #[inline]
-fn needs_escape(b: &[u8]) -> bool {
+pub(crate) fn needs_json_escape(b: &[u8]) -> bool {
     let n = b.len();
     let word = |at: usize| {
         let mut w = [0; 8];
@@ -41,35 +47,37 @@ fn needs_escape(b: &[u8]) -> bool {
     }
 }
 
-/// Whether `b` holds a byte JSON escapes (`"`, `\\` or a control character).
-pub(crate) fn needs_json_escape(b: &[u8]) -> bool {
-    needs_escape(b)
-}
-
-/// Whether one of the eight bytes of `x` is `"`, `\\` or below 0x20, by the classic
-/// "has a zero byte" / "has a byte less than" word tricks (exact as a yes/no answer).
+/// Whether one of the eight bytes of `x` is `"`, `\\` or below 0x20.
 #[inline]
 fn word_needs_escape(x: u64) -> bool {
+    dirty(x) != 0
+}
+
+/// The high bit of each of the eight bytes of `x` that is `"`, `\\` or below 0x20, by
+/// the classic "has a zero byte" / "has a byte less than" word tricks. Bytes above a
+/// flagged one may be flagged wrongly (a borrow), but the lowest flagged byte is always
+/// one of them, and no flag at all means none is.
+#[inline]
+fn dirty(x: u64) -> u64 {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = ONES * 0x80;
     let control = x.wrapping_sub(ONES * 0x20) & !x;
     let q = x ^ (ONES * u64::from(b'"'));
     let quote = q.wrapping_sub(ONES) & !q;
     let s = x ^ (ONES * u64::from(b'\\'));
     let slash = s.wrapping_sub(ONES) & !s;
-    (control | quote | slash) & HIGH != 0
+    (control | quote | slash) & (ONES * 0x80)
 }
 
 /// The inside of [`push_json_str`]'s literal.
 pub(crate) fn push_json_inner(out: &mut String, s: &str) {
     // Almost every string needs no escape: one quick pass to tell, then one copy.
-    if !needs_escape(s.as_bytes()) {
+    if !needs_json_escape(s.as_bytes()) {
         out.push_str(s);
         return;
     }
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
+        if !escaped(b) {
             continue;
         }
         // `i` is at an ASCII byte, so both slices end on character boundaries.
@@ -80,35 +88,45 @@ pub(crate) fn push_json_inner(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
-/// [`push_json_inner`] for longer text with an escape here and there (query text and its
-/// quoted values): clean runs are skipped eight bytes at a time and copied whole.
+/// [`push_json_inner`] for longer text with an escape here and there (statement text
+/// with PostgreSQL's quoted columns, query text and its quoted values): clean runs are
+/// skipped eight bytes at a time and copied whole, where a byte-by-byte scan would cost
+/// several instructions per byte.
 pub(crate) fn push_json_text(out: &mut String, s: &str) {
     let b = s.as_bytes();
-    let n = b.len();
-    out.reserve(n + n / 8);
+    out.reserve(b.len() + b.len() / 8);
     // `start` is where the text not yet copied begins.
     let (mut start, mut i) = (0, 0);
-    while i < n {
-        while i + 8 <= n && {
-            let mut w = [0; 8];
-            w.copy_from_slice(&b[i..i + 8]);
-            !word_needs_escape(u64::from_le_bytes(w))
-        } {
-            i += 8;
-        }
-        let end = (i + 8).min(n);
-        for (j, &c) in b.iter().enumerate().take(end).skip(i) {
-            if c >= 0x20 && c != b'"' && c != b'\\' {
+    while i < b.len() {
+        if let Some(w) = b.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(w);
+            let m = dirty(u64::from_le_bytes(word));
+            if m == 0 {
+                i += 8;
                 continue;
             }
-            // `j` is at an ASCII byte, so both slices end on character boundaries.
-            out.push_str(&s[start..j]);
-            push_escape(out, c);
-            start = j + 1;
+            // Straight to the first byte to escape.
+            i += (m.trailing_zeros() / 8) as usize;
         }
-        i = end;
+        let c = b[i];
+        i += 1;
+        if escaped(c) {
+            // `c` is an ASCII byte, so both slices end on character boundaries.
+            out.push_str(&s[start..i - 1]);
+            push_escape(out, c);
+            start = i;
+        }
     }
     out.push_str(&s[start..]);
+}
+
+/// A JSON string literal of longer text, as [`push_json_str`] writes it, by
+/// [`push_json_text`]'s scan.
+pub(crate) fn push_json_text_str(out: &mut String, s: &str) {
+    out.push('"');
+    push_json_text(out, s);
+    out.push('"');
 }
 
 /// Writes JSON's escape of `b`, a byte that needs one (`"`, `\\`, a control character).
@@ -211,11 +229,13 @@ mod tests {
         #[test]
         fn text_escapes_as_serde_json(s in prop_oneof![
             "(?s).{0,40}",
+            any::<String>(),
             "[a\"\\\\\u{0}-\u{1f}中 ]{0,40}",
+            // Statement text: quoted columns among plain SQL.
+            "(?s)[\"\\\\\\x00-\\x1fa-z`é\\x7f]{0,40}",
         ]) {
-            let mut out = String::from("\"");
-            push_json_text(&mut out, &s);
-            out.push('"');
+            let mut out = String::new();
+            push_json_text_str(&mut out, &s);
             prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
         }
 
@@ -227,7 +247,7 @@ mod tests {
         ) {
             let s = format!("{pad}{c}{tail}");
             prop_assert_eq!(
-                needs_escape(s.as_bytes()),
+                needs_json_escape(s.as_bytes()),
                 s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
             );
         }

@@ -129,12 +129,7 @@ pub fn describe(test: &Test, negated: bool) -> String {
         Test::Verified => format!("`{not}verified`"),
         Test::Unverified => format!("`{not}unverified`"),
         Test::Text(op, _) => {
-            let op = match op {
-                TextOp::Contains => "contains",
-                TextOp::StartsWith => "startswith",
-                TextOp::EndsWith => "endswith",
-            };
-            format!("`{not}{op}`")
+            format!("`{not}{}`", op.keyword())
         }
         Test::HasAny(_) => format!("`{not}has any`"),
         Test::HasAll(_) => format!("`{not}has all`"),

@@ -9,7 +9,7 @@ use super::sink::{JsonSink, Mark, Sink};
 use super::JdyOptions;
 use crate::ir::{Leaf, Pred};
 use crate::plan::{self, Residual};
-use crate::target::json::push_json_text;
+use crate::target::json::push_json_text_str;
 use crate::unparse::{self, Constant};
 use chrono::FixedOffset;
 use serde::ser::SerializeStruct;
@@ -221,7 +221,7 @@ impl Pushdown {
                 json.reserve(FILTER_KEY.len() + 48 + text.len() + text.len() / 8);
                 json.push_str(FILTER_KEY);
                 json.push_str("null,\"residual\":");
-                push_escaped(&mut json, &text);
+                push_json_text_str(&mut json, &text);
                 json.push_str(",\"unsatisfiable\":true}");
                 Pushdown {
                     json,
@@ -235,12 +235,6 @@ impl Pushdown {
     }
 }
 
-/// `text` as a JSON string literal, escaped as serde_json escapes.
-fn push_escaped(out: &mut String, text: &str) {
-    out.push('"');
-    push_json_text(out, text);
-    out.push('"');
-}
 
 impl serde::Serialize for Pushdown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -516,19 +510,4 @@ fn leaf_any<S: Sink>(l: &Leaf, opts: &JdyOptions, s: &mut S, m: Mark) -> Option<
     }
     s.reset(m);
     None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_escaped;
-    use proptest::prelude::*;
-
-    proptest! {
-        #[test]
-        fn escapes_as_serde_json(s in prop_oneof![any::<String>(), "[a\"\\\\\u{0}-\u{1f}中]{0,12}"]) {
-            let mut out = String::new();
-            push_escaped(&mut out, &s);
-            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
-        }
-    }
 }

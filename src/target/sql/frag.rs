@@ -18,7 +18,7 @@ use super::dialect::Dialect;
 use super::literal::{self, LiteralError};
 use super::SqlParam;
 use crate::target::decimal::push_decimal;
-use crate::target::json::{needs_json_escape, push_json_inner, push_json_str};
+use crate::target::json::{escaped, needs_json_escape, push_json_inner, push_json_str};
 use crate::timefmt::Civil;
 
 /// What a JSON statement's text starts with: the JSON text up to the statement.
@@ -271,7 +271,7 @@ fn json_clean(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if b[i] < 0x20 || b[i] == b'"' || b[i] == b'\\' {
+        if escaped(b[i]) {
             return false;
         }
         i += 1;
@@ -287,7 +287,7 @@ fn escape_tail(s: &mut String, start: usize) {
         return;
     }
     // Only from the first byte that needs it; that byte is ASCII, so a boundary.
-    let at = start + tail.iter().position(|&b| b < 0x20 || b == b'"' || b == b'\\').unwrap_or(0);
+    let at = start + tail.iter().position(|&b| escaped(b)).unwrap_or(0);
     let raw = s.split_off(at);
     push_json_inner(s, &raw);
 }

@@ -333,12 +333,17 @@ pub fn like_escape(s: &str) -> String {
 
 /// Appends [`like_escape`]`(s)` to `out`.
 pub(crate) fn push_like_escape(out: &mut String, s: &str) {
-    for c in s.chars() {
-        if matches!(c, '!' | '%' | '_') {
+    // Runs between the specials are copied whole. The specials are ASCII, so no byte of
+    // a longer character matches one, and each run ends on a character boundary.
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if matches!(b, b'!' | b'%' | b'_') {
+            out.push_str(&s[start..i]);
             out.push('!');
+            start = i;
         }
-        out.push(c);
     }
+    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub use param::SqlParam;
 use crate::ir::{Leaf, Pred};
 use crate::schema::FieldType;
 use crate::span::Span;
-use crate::target::json::push_escape;
+use crate::target::json;
 use chrono::FixedOffset;
 use literal::LiteralError;
 use serde::Serialize;
@@ -337,7 +337,7 @@ impl SqlFragment {
             .sum();
         let mut out = String::with_capacity(24 + self.sql.len() + params);
         out.push_str(r#"{"sql":"#);
-        push_json_text(&mut out, &self.sql);
+        json::push_json_text_str(&mut out, &self.sql);
         out.push_str(r#","params":["#);
         for (i, p) in self.params.iter().enumerate() {
             if i > 0 {
@@ -348,54 +348,6 @@ impl SqlFragment {
         out.push_str("]}");
         out
     }
-}
-
-/// `s` as a JSON string literal, escaped exactly as serde_json does (`"`, `\\`, and
-/// control characters: `\b \t \n \f \r`, others as `\u00XX` in lowercase hex).
-///
-/// For statement text, where quotes are frequent (PostgreSQL quotes every column with
-/// `"`): clean runs are skipped eight bytes at a time and copied whole, where a
-/// byte-by-byte scan would cost several instructions per byte.
-fn push_json_text(out: &mut String, s: &str) {
-    /// The high bit of each of the eight bytes of `x` that is `"`, `\\` or below 0x20,
-    /// by the "has a byte less than" word trick. Bytes above a flagged one may be flagged
-    /// wrongly (a borrow), but the lowest flagged byte is always one of them.
-    fn dirty(x: u64) -> u64 {
-        const ONES: u64 = u64::from_le_bytes([1; 8]);
-        let control = x.wrapping_sub(ONES * 0x20) & !x;
-        let q = x ^ (ONES * u64::from(b'"'));
-        let s = x ^ (ONES * u64::from(b'\\'));
-        (control | (q.wrapping_sub(ONES) & !q) | (s.wrapping_sub(ONES) & !s)) & (ONES * 0x80)
-    }
-    let b = s.as_bytes();
-    out.reserve(b.len() + 2);
-    out.push('"');
-    let (mut start, mut i) = (0, 0);
-    while i < b.len() {
-        if let Some(w) = b.get(i..i + 8) {
-            let mut word = [0; 8];
-            word.copy_from_slice(w);
-            let m = dirty(u64::from_le_bytes(word));
-            if m == 0 {
-                i += 8;
-                continue;
-            }
-            // Straight to the first byte to escape.
-            i += (m.trailing_zeros() / 8) as usize;
-        }
-        let c = b[i];
-        if c >= 0x20 && c != b'"' && c != b'\\' {
-            i += 1;
-            continue;
-        }
-        // `i` is at an ASCII byte, so both slices end on character boundaries.
-        out.push_str(&s[start..i]);
-        push_escape(out, c);
-        i += 1;
-        start = i;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// The `WHERE` condition for `pred` (without the keyword), or every reason it cannot be

@@ -309,13 +309,6 @@ mod tests {
         }
 
         #[test]
-        fn statement_text_escapes_as_serde_json(s in "(?s)[\"\\\\\\x00-\\x1fa-z`é\\x7f]{0,40}") {
-            let mut out = String::new();
-            super::super::push_json_text(&mut out, &s);
-            prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
-        }
-
-        #[test]
         fn timestamps_serialize_as_strftime_writes_them(t in timestamps()) {
             prop_assert_eq!(
                 serde_json::to_string(&SqlParam::Timestamp(t)).unwrap(),

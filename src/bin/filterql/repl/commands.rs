@@ -5,6 +5,9 @@ use crate::args::{parse_now, parse_target_spec, parse_tz, Dialect, TargetKind, T
 use crate::engine::{self, Shape};
 use crate::output::width;
 use crate::safe;
+// Optimal string alignment distance in characters: a swap of two adjacent characters
+// (the commonest slip) costs one edit, as in the library's field suggestions.
+use strsim::osa_distance as edit_distance;
 
 /// The `:help` text.
 pub const HELP: &str = "\
@@ -104,34 +107,6 @@ fn nearest_command(typed: &str) -> Option<&'static str> {
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance in characters: insertions, deletions,
-/// substitutions and swaps of two adjacent characters (the commonest slip) cost one.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    // d[i][j]: the distance between the first i characters of a and the first j of b.
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let same = a[i - 1] == b[j - 1];
-            let mut best = (d[i - 1][j - 1] + usize::from(!same))
-                .min(d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && !same {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[a.len()][b.len()]
 }
 
 /// Runs `f` on `arg`, or on the last query when `arg` is empty.
