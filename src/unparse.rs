@@ -138,9 +138,8 @@ fn write_display<const JSON: bool>(e: &impl std::fmt::Display, out: &mut String)
     let at = out.len();
     // Writing to a `String` cannot fail.
     let _ = write!(out, "{e}");
-    if JSON && crate::target::json::needs_json_escape(&out.as_bytes()[at..]) {
-        let raw = out.split_off(at);
-        crate::target::json::push_json_text(out, &raw);
+    if JSON {
+        crate::target::json::escape_from(out, at);
     }
 }
 
@@ -313,13 +312,17 @@ fn plain_ident(name: &str) -> bool {
             return !crate::syntax::is_keyword(name);
         }
     }
-    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let mut chars = name.chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || cjk(c))
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || cjk(c))
         && !crate::syntax::is_keyword(name)
+}
+
+/// Whether `c` is a CJK unified ideograph (the common block), told by its range.
+fn cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// Writes text that needs no escape (printable ASCII but `"` and `\\`, and non-ASCII
@@ -331,7 +334,7 @@ fn plain_text<const JSON: bool>(t: &str, out: &mut String) -> bool {
         if c.is_ascii() {
             (c.is_ascii_graphic() || c == ' ') && c != '"' && c != '\\'
         } else {
-            ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
+            cjk(c) || c.is_alphanumeric()
         }
     });
     if plain {

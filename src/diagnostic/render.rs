@@ -14,7 +14,7 @@ use miette::{
     MietteSpanContents, Severity, SourceCode, SourceSpan, SpanContents,
 };
 use std::borrow::Cow;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// Lines longer than this many characters are clipped around the labels.
 const MAX_LINE: usize = 160;
@@ -77,7 +77,7 @@ pub(super) fn render(diags: &Diagnostics, width: usize, color: bool, origin: &Or
             labelled,
         };
         if origin.locate_unlabelled && view.labels().is_none() {
-            out.push_str(&format!("{name}:{}: ", origin.first_line));
+            let _ = write!(out, "{name}:{}: ", origin.first_line);
         }
         // Writing into a String cannot fail.
         let _ = handler.render_report(&mut out, &view);

@@ -121,6 +121,19 @@ pub(crate) fn push_json_text(out: &mut String, s: &str) {
     out.push_str(&s[start..]);
 }
 
+/// Escapes for the inside of a JSON string what `out` holds from `start` on (text
+/// written by a plain-text writer into JSON being built): usually nothing to do.
+pub(crate) fn escape_from(out: &mut String, start: usize) {
+    let tail = &out.as_bytes()[start..];
+    if !needs_json_escape(tail) {
+        return;
+    }
+    // Only from the first byte that needs it; that byte is ASCII, so a boundary.
+    let at = start + tail.iter().position(|&b| escaped(b)).unwrap_or(0);
+    let raw = out.split_off(at);
+    push_json_text(out, &raw);
+}
+
 /// A JSON string literal of longer text, as [`push_json_str`] writes it, by
 /// [`push_json_text`]'s scan.
 pub(crate) fn push_json_text_str(out: &mut String, s: &str) {

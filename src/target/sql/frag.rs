@@ -18,7 +18,7 @@ use super::dialect::Dialect;
 use super::literal::{self, LiteralError};
 use super::SqlParam;
 use crate::target::decimal::push_decimal;
-use crate::target::json::{escaped, needs_json_escape, push_json_inner, push_json_str};
+use crate::target::json::{escape_from, escaped, needs_json_escape, push_json_inner, push_json_str};
 use crate::timefmt::Civil;
 
 /// What a JSON statement's text starts with: the JSON text up to the statement.
@@ -159,7 +159,7 @@ impl Out {
         let start = self.sql.len();
         let r = write(&mut self.sql);
         if self.escapes() {
-            escape_tail(&mut self.sql, start);
+            escape_from(&mut self.sql, start);
         }
         r
     }
@@ -279,19 +279,6 @@ fn json_clean(s: &str) -> bool {
     true
 }
 
-/// Escapes for a JSON string what `s` holds from `start` on (rarely anything: a name
-/// or a literal with a quote, a backslash or a control character).
-fn escape_tail(s: &mut String, start: usize) {
-    let tail = &s.as_bytes()[start..];
-    if !needs_json_escape(tail) {
-        return;
-    }
-    // Only from the first byte that needs it; that byte is ASCII, so a boundary.
-    let at = start + tail.iter().position(|&b| escaped(b)).unwrap_or(0);
-    let raw = s.split_off(at);
-    push_json_inner(s, &raw);
-}
-
 /// The longest column name taken without the engines' checks: every engine takes 63
 /// bytes.
 const PLAIN_MAX: usize = 63;
@@ -352,7 +339,7 @@ fn push_column(dialect: Dialect, escape: bool, out: &mut String, name: &str) -> 
         literal::push_quote_doubling(out, name, '`');
     }
     if escape {
-        escape_tail(out, start);
+        escape_from(out, start);
     }
     Ok(())
 }

@@ -89,19 +89,24 @@ pub fn run(
         (other, _) => other,
     };
     // Canonical text (the joined form has redundant parentheses until reprinted).
-    let result = result.map(|q| match filterql::parse(&q) {
-        Ok(ast) => ast.to_string(),
-        Err(_) => q,
+    // Printed text must be a query: text that does not parse back, as read or as
+    // reprinted, would be a backend bug, and is refused (with why) rather than handed on.
+    let result = result.map(|q| {
+        let canonical = match filterql::parse(&q) {
+            Ok(ast) => ast.to_string(),
+            Err(diags) => return Err((q, diags)),
+        };
+        match filterql::parse(&canonical) {
+            Ok(_) => Ok(canonical),
+            Err(diags) => Err((canonical, diags)),
+        }
     });
     match result {
-        // Printed text must be a query: text that does not parse back would be a
-        // backend bug, and is refused rather than handed on.
-        Ok(query) if filterql::parse(&query).is_err() => {
-            let diags = filterql::parse(&query).err().unwrap_or_default();
+        Ok(Err((query, diags))) => {
             report_unparsable(&query, &diags, mode);
             Ok(false)
         }
-        Ok(query) => {
+        Ok(Ok(query)) => {
             if mode.jsonl {
                 let line = json!({"line": 1, "ok": true, "output": query});
                 println!("{}", crate::safe::json(line.to_string()));
